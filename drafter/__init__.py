@@ -1,0 +1,3 @@
+"""drafter: draft LinkedIn-style posts from a topic or an article, in the terminal."""
+
+__version__ = "0.1.0"

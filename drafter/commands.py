@@ -1,0 +1,204 @@
+"""The CLI's commands. Each takes parsed arguments, calls the core, prints, returns an exit code.
+
+Results go to stdout; progress, notes and messages to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any, Callable
+
+from .drafting import Drafter
+from .errors import InputError
+
+EXIT_OK = 0
+
+
+def _say(message: str) -> None:
+    print(f"drafter: {message}", file=sys.stderr)
+
+
+def _flags(args: argparse.Namespace) -> dict[str, Any]:
+    keys = ("engine", "model", "base_url", "temperature", "timeout", "max_tokens")
+    return {k: getattr(args, k, None) for k in keys}
+
+
+def _drafter(args: argparse.Namespace) -> Drafter:
+    return Drafter.from_environment(getattr(args, "workspace", None), _flags(args))
+
+
+def _vars(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--var expects KEY=VALUE, got {pair!r}")
+        out[key.strip()] = value
+    return out
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "draft": cmd_draft,
+        "drafts": cmd_drafts,
+        "templates": cmd_templates,
+        "doctor": cmd_doctor,
+        "lint": cmd_lint,
+        "eval": cmd_eval,
+    }
+    return handlers[args.command](args)
+
+
+# ---- draft ----------------------------------------------------------------------------
+
+
+def read_source(args: argparse.Namespace):
+    from . import sources
+
+    chosen = [x for x in (args.topic, args.article, args.stdin) if x]
+    if len(chosen) != 1:
+        raise InputError("give exactly one of --topic TEXT, --article PATH_OR_URL, or - (stdin)")
+    article = "-" if args.stdin else args.article
+    stdin_text = None
+    if article == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise InputError("reading the article from stdin, but nothing was piped in")
+        data = sys.stdin.buffer.read(sources.MAX_BYTES + 1)
+        stdin_text = sources.decode_bytes(data, "stdin")
+    return sources.load(topic=args.topic, article=article, stdin_text=stdin_text)
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from .engines.base import Progress
+
+    source = read_source(args)
+    drafter = _drafter(args)
+    if drafter.settings.engine == "auto" and drafter.engine_name == "offline":
+        _say("no OPENAI_API_KEY or base URL set: using the offline extractive engine "
+             "(set OPENAI_API_KEY, or --base-url for a local server, to draft with an LLM)")
+    job = drafter.prepare(source, args.template, _vars(args.var))
+
+    def on_event(event: object) -> None:
+        if isinstance(event, Progress):
+            _say(event.message)
+
+    result, repair = asyncio.run(drafter.generate(job, on_event, repair=args.repair))
+    for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
+        _say(note)
+    text = drafter.assemble(job, result.parts)
+    from .post import MAX_CHARS, measure
+
+    stats = measure(text)
+    if stats.over_limit:
+        _say(f"the post is {stats.chars:,} characters: {stats.over_limit:,} over LinkedIn's {MAX_CHARS:,} limit (not truncated)")
+    saved_id = None
+    if args.save:
+        draft = drafter.store.save(drafter.new_draft(job, result))
+        saved_id = draft.id
+        _say(f"saved draft {draft.id}")
+    if args.json:
+        payload = {
+            "text": text,
+            "parts": result.parts.model_dump(),
+            "stats": stats.model_dump(),
+            "engine": result.engine,
+            "model": result.model,
+            "mode": result.mode,
+            "usage": result.usage.model_dump(),
+            "finish_reason": result.finish_reason,
+            "template": job.template.name,
+            "notes": [*job.notes, *result.notes],
+            "draft_id": saved_id,
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+    return EXIT_OK
+
+
+# ---- drafts ---------------------------------------------------------------------------
+
+
+def cmd_drafts(args: argparse.Namespace) -> int:
+    from .store import export_text, validate_id
+
+    store = _drafter(args).store
+    if args.action == "list":
+        summaries, problems = store.list()
+        for line in problems:
+            _say(f"skipped: {line}")
+        if args.json:
+            print(json.dumps([s.model_dump(mode="json") for s in summaries], ensure_ascii=False, indent=2))
+            return EXIT_OK
+        if not summaries:
+            _say(f"no drafts in {store.folder}")
+        for s in summaries:
+            print(f"{s.id}\t{s.updated:%Y-%m-%d %H:%M}\t{s.template}\t{s.chars} chars\t{s.title}")
+        return EXIT_OK
+    draft_id = validate_id(args.id)
+    if args.action == "show":
+        print(store.load(draft_id).text)
+    elif args.action == "export":
+        print(export_text(store.load(draft_id), args.format))
+    elif args.action == "delete":
+        store.delete(draft_id)
+        _say(f"deleted {draft_id}")
+    return EXIT_OK
+
+
+# ---- templates ------------------------------------------------------------------------
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    drafter = _drafter(args)
+    lib = drafter.templates
+    if args.action == "list":
+        infos, problems = lib.list()
+        for line in problems:
+            _say(f"skipped: {line}")
+        default = drafter.settings.template
+        for info in infos:
+            mark = "*" if info.name == default else " "
+            origin = info.origin + (" (overrides built-in)" if info.overrides_builtin else "")
+            print(f"{mark} {info.name:<20} {origin:<28} {info.description}")
+    elif args.action == "show":
+        sys.stdout.write(lib.read_text(args.name))
+    elif args.action == "new":
+        path = lib.new(args.name, args.from_name)
+        _say(f"created {path}")
+        print(path)
+    elif args.action == "path":
+        from .workspace import builtin_prompts_dir
+
+        print(f"user:     {drafter.workspace.prompts_dir}")
+        print(f"built-in: {builtin_prompts_dir()}")
+    return EXIT_OK
+
+
+# ---- doctor ---------------------------------------------------------------------------
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .doctor import report
+
+    for label, value in report(_drafter(args)):
+        print(f"{label:<18} {value}")
+    return EXIT_OK
+
+
+# ---- lint and eval (issue 4) ----------------------------------------------------------
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .evaluation import lint_file
+
+    return lint_file(_drafter(args), args.file, source=args.source, as_json=args.json)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import run_eval
+
+    return run_eval(_drafter(args), args.folder, template=args.template, as_json=args.json, repair=args.repair)

@@ -1,0 +1,147 @@
+"""Settings, resolved once: flags > environment > workspace drafter.toml > user config > defaults.
+
+Environment: ``DRAFTER_ENGINE``, ``DRAFTER_MODEL``, ``DRAFTER_BASE_URL``,
+``DRAFTER_TEMPERATURE``, ``DRAFTER_TIMEOUT``, ``DRAFTER_MAX_TOKENS``, ``DRAFTER_TEMPLATE``,
+``DRAFTER_RETRIES``, and the SDK's own ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``
+(``DRAFTER_BASE_URL`` wins over ``OPENAI_BASE_URL``).
+
+The API key is read from the environment only. It is never written anywhere and never
+printed: it lives in a ``SecretStr``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from .errors import ConfigError
+from .workspace import Workspace, user_config_file
+
+DEFAULT_MODEL = "gpt-4.1-mini"
+"""Cheap, fast, supports json_schema structured output and a temperature, 1M-token context."""
+DEFAULT_TEMPLATE = "classic"
+
+EngineChoice = Literal["auto", "openai", "offline"]
+
+
+class Settings(BaseModel):
+    """Every setting drafter reads. Unknown keys in a config file are an error."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    engine: EngineChoice = "auto"
+    """auto: the OpenAI engine when a key or a base URL is set, else the offline engine."""
+    model: str = DEFAULT_MODEL
+    """Model name sent to the server (ignored by the offline engine)."""
+    base_url: str | None = None
+    """An OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama."""
+    api_key: SecretStr | None = Field(default=None, exclude=True, repr=False)
+    """From OPENAI_API_KEY only; never saved, never printed."""
+    temperature: float | None = Field(default=0.7, ge=0, le=2)
+    """Sampling temperature; a template may set its own."""
+    timeout: float = Field(default=60.0, gt=0, le=3600)
+    """Seconds to wait for the server (per request, and between streamed chunks)."""
+    max_tokens: int = Field(default=1200, ge=16, le=100_000)
+    """Upper bound on the completion."""
+    retries: int = Field(default=2, ge=0, le=10)
+    """Retries on 429/5xx/connection errors, with backoff."""
+    template: str = DEFAULT_TEMPLATE
+    """Template used when none is named."""
+    bullet: str | None = None
+    """Overrides the template's bullet marker ("•" by default)."""
+    lint: dict[str, Any] = Field(default_factory=dict)
+    """Linter rule settings (see the README)."""
+
+    def resolved_engine(self) -> Literal["openai", "offline"]:
+        if self.engine != "auto":
+            return self.engine
+        return "openai" if (self.api_key or self.base_url) else "offline"
+
+
+_ENV = {
+    "DRAFTER_ENGINE": "engine",
+    "DRAFTER_MODEL": "model",
+    "DRAFTER_BASE_URL": "base_url",
+    "DRAFTER_TEMPERATURE": "temperature",
+    "DRAFTER_TIMEOUT": "timeout",
+    "DRAFTER_MAX_TOKENS": "max_tokens",
+    "DRAFTER_RETRIES": "retries",
+    "DRAFTER_TEMPLATE": "template",
+    "DRAFTER_BULLET": "bullet",
+}
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error names the file and line."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror}") from exc
+
+
+def _file_layer(path: Path) -> dict[str, Any]:
+    data = read_toml(path)
+    if not data:
+        return {}
+    if "api_key" in data or "openai_api_key" in data:
+        raise ConfigError(f"{path}: api_key does not belong in a file; set OPENAI_API_KEY in the environment")
+    data = {k: v for k, v in data.items() if k not in ("workspace",)}
+    unknown = set(data) - set(Settings.model_fields) - {"api_key"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting {sorted(unknown)[0]!r}")
+    return data
+
+
+def load_settings(
+    workspace: Workspace | None = None,
+    flags: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[Settings, dict[str, str]]:
+    """Resolve settings once. Returns them and, per setting, where its value came from."""
+    env = os.environ if env is None else env
+    layers: list[tuple[str, dict[str, Any]]] = []
+    ucf = user_config_file(env)
+    layers.append((str(ucf), _file_layer(ucf)))
+    if workspace is not None:
+        layers.append((str(workspace.config_file), _file_layer(workspace.config_file)))
+    env_layer: dict[str, Any] = {}
+    if env.get("OPENAI_BASE_URL"):
+        env_layer["base_url"] = env["OPENAI_BASE_URL"]
+    for var, key in _ENV.items():
+        if env.get(var):
+            env_layer[key] = env[var]
+    layers.append(("environment", env_layer))
+    layers.append(("flags", {k: v for k, v in (flags or {}).items() if v is not None}))
+
+    merged: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for name, layer in layers:
+        for key, value in layer.items():
+            if key == "lint" and isinstance(value, dict):
+                merged.setdefault("lint", {}).update(value)
+            else:
+                merged[key] = value
+            origin[key] = name
+    key = env.get("OPENAI_API_KEY", "").strip()
+    if key:
+        merged["api_key"] = key
+        origin["api_key"] = "OPENAI_API_KEY"
+    try:
+        settings = Settings.model_validate(merged)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "settings"
+        where = origin.get(str(err["loc"][0]) if err["loc"] else "", "settings")
+        raise ConfigError(f"invalid {field} (from {where}): {err['msg']}") from exc
+    for k in Settings.model_fields:
+        origin.setdefault(k, "default")
+    return settings, origin

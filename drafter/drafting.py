@@ -1,0 +1,311 @@
+"""The drafting service the CLI and the TUI share.
+
+source + template + settings -> :class:`Job` (rendered prompt, spec, layout, notes)
+-> engine events -> :class:`~drafter.engines.base.DraftResult` -> draft on disk.
+
+Nothing here prints or touches a widget: callers render the events.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping
+
+from .config import Settings, load_settings
+from .engines.base import (
+    Completed,
+    DraftRequest,
+    DraftResult,
+    Event,
+    HookVariantsRequest,
+    Progress,
+    Prompt,
+    RegenerateRequest,
+    Usage,
+)
+from .errors import EngineError, InputError
+from .post import Layout, Parts, PostSpec, assemble
+from .sources import Source
+from .workspace import Workspace, resolve_workspace, user_cache_dir
+
+if TYPE_CHECKING:
+    from .engines.base import Engine
+    from .lint import LintReport
+    from .store import Draft, Store
+    from .templates import Template, TemplateLibrary
+
+PROMPT_MARGIN_TOKENS = 256
+"""Room kept free in the context window for message framing and format instructions."""
+MAX_ARTICLE_TOKENS = 12_000
+"""Articles longer than this are trimmed at sentence boundaries even for huge context windows
+(cost and latency); the user is told."""
+
+
+@dataclass(frozen=True)
+class RepairOutcome:
+    """What the repair pass did: scores before and after, and which version was kept."""
+
+    before: int
+    after: int | None
+    kept: str
+    note: str
+
+
+@dataclass
+class Job:
+    """One drafting task, fully resolved before any engine runs."""
+
+    source: Source
+    template: "Template"
+    variables: dict[str, Any]
+    spec: PostSpec
+    layout: Layout
+    prompt: Prompt
+    notes: list[str] = field(default_factory=list)
+
+    def request(self, settings: Settings) -> DraftRequest:
+        return DraftRequest(
+            source=self.source,
+            spec=self.spec,
+            prompt=self.prompt,
+            temperature=self.template.temperature if self.template.temperature is not None else settings.temperature,
+            max_tokens=settings.max_tokens,
+        )
+
+
+class Drafter:
+    """Settings, workspace, templates, store and engine, each resolved once and on demand."""
+
+    def __init__(self, settings: Settings, workspace: Workspace, *, origins: Mapping[str, str] | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
+        self.settings = settings
+        self.workspace = workspace
+        self.origins = dict(origins or {})
+        self._env = os.environ if env is None else env
+
+    @classmethod
+    def from_environment(
+        cls,
+        workspace: str | os.PathLike[str] | None = None,
+        flags: Mapping[str, Any] | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> "Drafter":
+        env = os.environ if env is None else env
+        ws = resolve_workspace(workspace, env)
+        settings, origins = load_settings(ws, flags, env)
+        return cls(settings, ws, origins=origins, env=env)
+
+    # ---- collaborators, built lazily (the offline path never loads openai) ----------
+
+    @cached_property
+    def templates(self) -> "TemplateLibrary":
+        from .templates import TemplateLibrary
+
+        return TemplateLibrary(self.workspace.prompts_dir)
+
+    @cached_property
+    def store(self) -> "Store":
+        from .store import Store
+
+        return Store(self.workspace.drafts_dir)
+
+    @property
+    def cache_dir(self) -> Path:
+        return user_cache_dir(self._env)
+
+    @cached_property
+    def engine(self) -> "Engine":
+        from .engines import make_engine
+
+        return make_engine(self.settings, cache_dir=self.cache_dir)
+
+    @property
+    def engine_name(self) -> str:
+        return self.settings.resolved_engine()
+
+    @property
+    def engine_label(self) -> str:
+        """What the UI shows: "offline (extractive)" or "openai · gpt-4.1-mini @ host"."""
+        if self.engine_name == "offline":
+            return "offline (extractive, no LLM)"
+        where = self.settings.base_url or "api.openai.com"
+        return f"openai · {self.settings.model} @ {where}"
+
+    # ---- preparing work ---------------------------------------------------------------
+
+    def template(self, name: str | None = None) -> "Template":
+        return self.templates.get(name or self.settings.template)
+
+    def prepare(self, source: Source, template: str | None = None,
+                overrides: Mapping[str, str] | None = None) -> Job:
+        """Resolve template variables, render the prompt, fit the article to the token budget."""
+        tpl = self.template(template)
+        variables = tpl.resolve_variables(dict(overrides or {}))
+        spec = tpl.spec(variables)
+        layout = tpl.layout(spec, self.settings.bullet)
+        notes = list(source.notes)
+        if self.engine_name == "openai" and source.has_article:
+            source, note = self._fit_article(tpl, source, variables)
+            if note:
+                notes.append(note)
+        prompt = tpl.render_draft(source, variables)
+        return Job(source, tpl, variables, spec, layout, prompt, notes)
+
+    def _fit_article(self, tpl: "Template", source: Source, variables: dict[str, Any]) -> tuple[Source, str | None]:
+        from . import tokens
+
+        model = tpl.model or self.settings.model
+        window = tokens.context_window(model)
+        empty = tpl.render_draft(source.model_copy(update={"text": "x"}), variables)
+        overhead = tokens.count(empty.system + empty.user, model) + PROMPT_MARGIN_TOKENS
+        budget = min(MAX_ARTICLE_TOKENS, window - self.settings.max_tokens - overhead)
+        if budget < 200:
+            raise InputError(
+                f"the prompt leaves no room for the article in {model}'s context window "
+                f"({window} tokens); lower --max-tokens or pick a model with a larger window"
+            )
+        text, before, after = tokens.trim_to_budget(source.text, budget, model)
+        if after >= before:
+            return source, None
+        note = f"article trimmed from {before:,} to {after:,} tokens at a sentence boundary to fit the budget"
+        return source.model_copy(update={"text": text}), note
+
+    def job_from_draft(self, draft: "Draft") -> Job:
+        """Rebuild the job of a saved draft (to regenerate parts after reopening it).
+
+        Falls back to the default template when the draft's template no longer exists.
+        """
+        src = draft.source
+        source = Source(kind=src.kind, topic=src.topic or "", text=src.text or "",
+                        location=src.location, title=src.title)
+        names = set(self.templates.names())
+        template = draft.template if draft.template in names else None
+        overrides = {k: str(v) for k, v in draft.variables.items()} if template else {}
+        try:
+            return self.prepare(source, template, overrides)
+        except InputError:
+            return self.prepare(source, template)
+
+    def regenerate_request(self, job: Job, current: Parts, part: str, instruction: str = "") -> RegenerateRequest:
+        if part not in ("hook", "takeaways", "question", "hashtags", *job.spec.extra_keys):
+            raise InputError(f"unknown part {part!r}: use hook, takeaways, question, hashtags"
+                             + "".join(f", {k}" for k in job.spec.extra_keys))
+        prompt = job.template.render_part(part, job.source, job.variables, current, instruction)
+        return RegenerateRequest(
+            part=part, current=current, source=job.source, spec=job.spec, prompt=prompt,
+            instruction=instruction, temperature=job.request(self.settings).temperature,
+            max_tokens=self.settings.max_tokens,
+        )
+
+    def variants_request(self, job: Job, current: Parts | None, n: int = 5) -> HookVariantsRequest:
+        prompt = job.template.render_variants(job.source, job.variables, current, n)
+        return HookVariantsRequest(
+            n=n, current=current, source=job.source, spec=job.spec, prompt=prompt,
+            temperature=job.request(self.settings).temperature, max_tokens=self.settings.max_tokens,
+        )
+
+    # ---- running ----------------------------------------------------------------------
+
+    def draft_events(self, job: Job) -> AsyncIterator[Event]:
+        return self.engine.draft(job.request(self.settings))
+
+    async def generate(self, job: Job, on_event: Callable[[Event], None] | None = None,
+                       *, repair: bool = True) -> tuple[DraftResult, "RepairOutcome | None"]:
+        """Run the engine to completion (events go to ``on_event``), then the repair pass."""
+        result = await self._complete(self.draft_events(job), on_event)
+        outcome = None
+        if repair and self.engine_name != "offline":
+            result, outcome = await self._repair(job, result, on_event)
+        return result, outcome
+
+    @staticmethod
+    async def _complete(events: AsyncIterator[Event], on_event: Callable[[Event], None] | None) -> DraftResult:
+        result = None
+        async for event in events:
+            if on_event is not None:
+                on_event(event)
+            if isinstance(event, Completed):
+                result = event.result
+        if result is None:
+            raise EngineError("the engine stopped without a post", kind="empty")
+        return result
+
+    def lint(self, job: Job, parts: Parts, text: str | None = None) -> "LintReport":
+        from .lint import lint
+
+        return lint(
+            text if text is not None else assemble(parts, job.layout),
+            parts=parts, spec=job.spec, source_text=job.source.text or None,
+            settings=self.settings.lint, extra_phrases_files=self.phrase_files(),
+        )
+
+    def phrase_files(self) -> list[Path]:
+        """The workspace's own AI-tell phrases, if it has any (``<workspace>/ai_tells.toml``)."""
+        path = self.workspace.root / "ai_tells.toml"
+        return [path] if path.is_file() else []
+
+    @property
+    def repair_threshold(self) -> int:
+        return int(self.settings.lint.get("threshold", 80))
+
+    async def _repair(self, job: Job, result: DraftResult, on_event: Callable[[Event], None] | None
+                      ) -> tuple[DraftResult, "RepairOutcome | None"]:
+        """One repair round when the score is low or an error-level rule fires; keep the better."""
+        before = self.lint(job, result.parts)
+        if before.score >= self.repair_threshold and not before.errors:
+            return result, None
+        findings = "\n".join(f"- {f.rule}: {f.message}" for f in before.findings)
+        current = assemble(result.parts, job.layout)
+        prompt = Prompt(
+            system=job.prompt.system,
+            user=(f"{job.prompt.user}\n\nYou already wrote this draft:\n<<<DRAFT\n{current}\nDRAFT>>>\n"
+                  f"A checker found these problems:\n{findings}\n"
+                  "Write the post again, fixing every problem, keeping the facts and the same parts."),
+        )
+        if on_event is not None:
+            on_event(Progress(f"score {before.score}/100: one repair round"))
+        request = job.request(self.settings).model_copy(update={"prompt": prompt})
+        try:
+            repaired = await self._complete(self.engine.draft(request), on_event)
+        except EngineError as exc:
+            return result, RepairOutcome(before.score, None, kept="original", note=f"repair failed: {exc}")
+        after = self.lint(job, repaired.parts)
+        better = (len(after.errors), -after.score) < (len(before.errors), -before.score)
+        kept = "repaired" if better else "original"
+        chosen = repaired if better else result
+        usage = Usage(
+            prompt_tokens=result.usage.prompt_tokens + repaired.usage.prompt_tokens,
+            completion_tokens=result.usage.completion_tokens + repaired.usage.completion_tokens,
+        )
+        chosen = chosen.model_copy(update={"usage": usage})
+        note = f"repair pass: score {before.score} -> {after.score}, kept the {kept} version"
+        return chosen, RepairOutcome(before.score, after.score, kept=kept, note=note)
+
+    def assemble(self, job: Job, parts: Parts) -> str:
+        return assemble(parts, job.layout)
+
+    def new_draft(self, job: Job, result: DraftResult) -> "Draft":
+        """A draft record for a finished generation (not yet saved)."""
+        from .store import Draft, Revision, SourceRecord
+
+        text = assemble(result.parts, job.layout)
+        title = result.parts.hook if not job.source.topic else job.source.topic
+        draft = Draft.new(
+            title=title,
+            source=SourceRecord.from_source(job.source),
+            template=job.template.name,
+            variables=job.variables,
+            engine=result.engine,
+            model=result.model,
+            parts=result.parts,
+            text=text,
+            store=self.store,
+        )
+        draft.revisions.append(
+            Revision(kind="generate", engine=result.engine, model=result.model, parts=result.parts,
+                     text=text, note="; ".join(result.notes))
+        )
+        return draft

@@ -1,0 +1,151 @@
+"""The engine protocol, its requests, and the events it yields.
+
+Every engine is an object with ``draft``, ``regenerate`` and ``hook_variants``, each an
+async generator of events. The UI renders events as they come and cancels by cancelling
+the task that iterates; engines clean up in ``finally`` and never write anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import AsyncIterator, Literal, Protocol, Union, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..post import Parts, PostSpec
+from ..sources import Source
+
+OutputMode = Literal["json_schema", "json_object", "text", "extractive"]
+
+
+class Prompt(BaseModel):
+    """Rendered chat messages, before the engine adds its output-format instructions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    system: str
+    user: str
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class DraftRequest(BaseModel):
+    """Everything an engine needs to draft a whole post."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Source
+    spec: PostSpec
+    prompt: Prompt
+    temperature: float | None = None
+    """None: the engine's or server's default."""
+    max_tokens: int | None = None
+
+
+class RegenerateRequest(BaseModel):
+    """Rewrite one part ("hook", "takeaways", "question", "hashtags" or an extra key)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    part: str
+    current: Parts
+    source: Source
+    spec: PostSpec
+    prompt: Prompt
+    """The template's per-part prompt, rendered with the instruction and current post."""
+    instruction: str = ""
+    temperature: float | None = None
+    max_tokens: int | None = None
+
+
+class HookVariantsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    n: int = Field(default=5, ge=1, le=10)
+    current: Parts | None = None
+    source: Source
+    spec: PostSpec
+    prompt: Prompt
+    temperature: float | None = None
+    max_tokens: int | None = None
+
+
+class DraftResult(BaseModel):
+    """A finished generation."""
+
+    parts: Parts
+    engine: str
+    model: str
+    mode: OutputMode
+    """Which output path produced it: json_schema, json_object, text (labelled sections) or extractive."""
+    usage: Usage = Field(default_factory=Usage)
+    finish_reason: str | None = None
+    raw: str = ""
+    """The model's text as received (empty for the offline engine)."""
+    notes: list[str] = Field(default_factory=list)
+    """Things the user should know: fallbacks taken, article trimmed, placeholders left."""
+
+
+# ---- events -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A status line: "connecting", "retrying in 2 s (rate limited)", "falling back to json_object"."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Raw text received from the model (for live token/char counters)."""
+
+    text: str
+    received_chars: int
+
+
+@dataclass(frozen=True)
+class PartUpdate:
+    """A part as far as it has arrived. ``value`` is a str, or a list for takeaways/hashtags."""
+
+    part: str
+    value: str | list[str]
+    complete: bool = False
+
+
+@dataclass(frozen=True)
+class Completed:
+    """The last event of ``draft`` and ``regenerate``: validated parts.
+
+    For ``regenerate``, ``result.parts`` is the whole post with that one part replaced.
+    """
+
+    result: DraftResult
+
+
+@dataclass(frozen=True)
+class VariantsReady:
+    """The last event of ``hook_variants``."""
+
+    hooks: list[str]
+    usage: Usage = field(default_factory=Usage)
+
+
+Event = Union[Progress, Chunk, PartUpdate, Completed, VariantsReady]
+
+
+@runtime_checkable
+class Engine(Protocol):
+    name: str
+    """"openai" or "offline"."""
+    model: str
+    """What to show the user: a model name, or "extractive" for the offline engine."""
+
+    def draft(self, request: DraftRequest) -> AsyncIterator[Event]: ...
+
+    def regenerate(self, request: RegenerateRequest) -> AsyncIterator[Event]: ...
+
+    def hook_variants(self, request: HookVariantsRequest) -> AsyncIterator[Event]: ...

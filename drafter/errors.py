@@ -1,0 +1,78 @@
+"""Domain errors. Each carries one line a user can act on.
+
+The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``;
+the TUI shows it as a notification. Tracebacks only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+
+class DrafterError(Exception):
+    """Base class: a failure with a one-line, actionable message."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        # One line, always: a multi-line message would break the CLI contract.
+        super().__init__(" ".join(str(message).split()))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class InputError(DrafterError):
+    """The user gave us something we cannot use (exit 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(InputError):
+    """A setting, flag or config file is invalid."""
+
+
+class SourceError(InputError):
+    """The topic, text, file or URL cannot be turned into source text."""
+
+
+class TemplateError(InputError):
+    """A prompt template is invalid or cannot be rendered."""
+
+
+class StoreError(DrafterError):
+    """A draft cannot be read or written."""
+
+
+class DraftNotFound(StoreError):
+    exit_code = 2
+
+
+class TokenizerError(DrafterError):
+    """No tokenizer could be built (never replaced by a character estimate)."""
+
+
+class EngineError(DrafterError):
+    """An engine failed. ``kind`` is a stable machine-readable tag."""
+
+    kind = "engine"
+    retryable = False
+
+    def __init__(self, message: str, *, kind: str | None = None, retryable: bool | None = None) -> None:
+        super().__init__(message)
+        if kind is not None:
+            self.kind = kind
+        if retryable is not None:
+            self.retryable = retryable
+
+
+class OutputParseError(EngineError):
+    """The model answered, but no parser accepted the answer.
+
+    ``raw`` keeps the model's text so the user can still edit it.
+    """
+
+    kind = "unparseable"
+
+    def __init__(self, message: str, *, raw: str) -> None:
+        super().__init__(message)
+        self.raw = raw

@@ -1,0 +1,108 @@
+"""Settings precedence (flags > env > workspace file > user file > defaults) and workspace discovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drafter.config import DEFAULT_MODEL, load_settings
+from drafter.errors import ConfigError
+from drafter.workspace import Workspace, resolve_workspace, user_config_file
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults(workspace_dir):
+    settings, origin = load_settings(Workspace(workspace_dir, "test"), env={})
+    assert settings.model == DEFAULT_MODEL
+    assert settings.resolved_engine() == "offline"
+    assert origin["model"] == "default"
+
+
+def test_precedence_each_layer_wins_over_the_next(workspace_dir, isolated_home, monkeypatch):
+    env_home = {"XDG_CONFIG_HOME": str(isolated_home / ".config")}
+    write(user_config_file(env_home), 'model = "from-user"\ntimeout = 11\ntemperature = 0.1\nmax_tokens = 100\n')
+    write(workspace_dir / "drafter.toml", 'model = "from-ws"\ntimeout = 22\ntemperature = 0.2\n')
+    env = {**env_home, "DRAFTER_MODEL": "from-env", "DRAFTER_TIMEOUT": "33"}
+    ws = Workspace(workspace_dir, "test")
+    settings, origin = load_settings(ws, flags={"model": "from-flag", "timeout": None}, env=env)
+    assert settings.model == "from-flag" and origin["model"] == "flags"
+    assert settings.timeout == 33 and origin["timeout"] == "environment"
+    assert settings.temperature == 0.2 and origin["temperature"].endswith("drafter.toml")
+    assert settings.max_tokens == 100 and origin["max_tokens"].endswith("config.toml")
+
+
+def test_drafter_base_url_beats_openai_base_url():
+    settings, _ = load_settings(None, env={"OPENAI_BASE_URL": "http://a/v1", "DRAFTER_BASE_URL": "http://b/v1"})
+    assert settings.base_url == "http://b/v1"
+    assert settings.resolved_engine() == "openai"
+
+
+def test_key_selects_openai_and_is_never_in_dumps_or_repr():
+    settings, origin = load_settings(None, env={"OPENAI_API_KEY": "sk-test-SECRET"})
+    assert settings.resolved_engine() == "openai"
+    assert origin["api_key"] == "OPENAI_API_KEY"
+    assert "sk-test-SECRET" not in repr(settings)
+    assert "sk-test-SECRET" not in settings.model_dump_json()
+    assert settings.api_key.get_secret_value() == "sk-test-SECRET"
+
+
+def test_explicit_offline_wins_over_key():
+    settings, _ = load_settings(None, flags={"engine": "offline"}, env={"OPENAI_API_KEY": "k"})
+    assert settings.resolved_engine() == "offline"
+
+
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ('api_key = "sk-x"', "OPENAI_API_KEY"),
+        ("modle = 'x'", "unknown setting 'modle'"),
+        ('template = "x"\nmodel = = 1', "line 2"),
+        ("timeout = -1", "timeout"),
+    ],
+)
+def test_bad_config_files_are_one_line_errors(workspace_dir, text, needle):
+    write(workspace_dir / "drafter.toml", text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(Workspace(workspace_dir, "test"), env={})
+    assert needle in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_env_value_names_setting_and_origin():
+    with pytest.raises(ConfigError) as info:
+        load_settings(None, env={"DRAFTER_TEMPERATURE": "hot"})
+    assert "temperature" in str(info.value) and "environment" in str(info.value)
+
+
+def test_workspace_order(tmp_path, workspace_dir):
+    inner = workspace_dir / "a" / "b"
+    inner.mkdir(parents=True)
+    other = tmp_path / "other"
+    other.mkdir()
+    assert resolve_workspace(str(other), {"DRAFTER_WORKSPACE": str(workspace_dir)}, inner).origin == "--workspace"
+    ws = resolve_workspace(None, {"DRAFTER_WORKSPACE": str(other)}, inner)
+    assert ws.root == other.resolve() and ws.origin == "DRAFTER_WORKSPACE"
+    ws = resolve_workspace(None, {}, inner)
+    assert ws.root == workspace_dir.resolve() and ws.origin == "drafter.toml"
+    ws = resolve_workspace(None, {"XDG_DATA_HOME": str(tmp_path / "data")}, tmp_path / "home")
+    assert ws.root == tmp_path / "data" / "drafter" and ws.origin == "user data folder"
+
+
+def test_workspace_that_is_a_file_is_an_error(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(ConfigError):
+        resolve_workspace(str(f), {}, tmp_path)
+
+
+def test_resolving_creates_nothing(tmp_path):
+    ws = resolve_workspace(None, {"XDG_DATA_HOME": str(tmp_path / "data")}, tmp_path)
+    assert not ws.root.exists()
+    ws.ensure()
+    assert ws.drafts_dir.is_dir() and ws.prompts_dir.is_dir()
