@@ -289,23 +289,12 @@ class Drafter:
 
     def new_draft(self, job: Job, result: DraftResult) -> "Draft":
         """A draft record for a finished generation (not yet saved)."""
-        from .store import Draft, Revision, SourceRecord
+        from .store import Draft, default_title
 
         text = assemble(result.parts, job.layout)
-        title = result.parts.hook if not job.source.topic else job.source.topic
-        draft = Draft.new(
-            title=title,
-            source=SourceRecord.from_source(job.source),
-            template=job.template.name,
-            variables=job.variables,
-            engine=result.engine,
-            model=result.model,
-            parts=result.parts,
-            text=text,
-            store=self.store,
+        title = job.source.topic or default_title(job.source, result.parts)
+        return Draft.new(
+            title, job.source, job.template.name, job.variables,
+            parts=result.parts, text=text, engine=result.engine, model=result.model,
+            id=self.store.new_id(title), note="; ".join(result.notes),
         )
-        draft.revisions.append(
-            Revision(kind="generate", engine=result.engine, model=result.model, parts=result.parts,
-                     text=text, note="; ".join(result.notes))
-        )
-        return draft

