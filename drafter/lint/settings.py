@@ -1,0 +1,240 @@
+"""Lint settings: the shipped defaults merged with the workspace's ``[lint]`` table.
+
+The shape is documented in :mod:`drafter.lint`. Every mistake ends in a one-line
+:class:`~drafter.errors.ConfigError` naming the table and the key (and the file and line
+when the settings come from a file).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import ConfigError
+from .registry import RuleSettings, all_rules
+from .report import SEVERITIES
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULTS_FILE = DATA_DIR / "lint_defaults.toml"
+META_KEYS = ("summary", "why")
+TOP_KEYS = ("threshold", "scoring", "rules")
+
+
+class Scoring(BaseModel):
+    """Points a finding costs, by severity, and the most one rule can take."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    error: int = Field(ge=0, le=100)
+    """Points lost per error finding."""
+    warning: int = Field(ge=0, le=100)
+    """Points lost per warning finding."""
+    hint: int = Field(ge=0, le=100)
+    """Points lost per hint finding."""
+    cap: int = Field(ge=1, le=100)
+    """Most points one rule can take, however often it fires (100: no cap)."""
+
+    def weights(self) -> dict[str, int]:
+        return {"error": self.error, "warning": self.warning, "hint": self.hint}
+
+
+class _Top(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    threshold: int = Field(ge=0, le=100)
+    """Pass mark: the CLI and the repair pass act when the score is below it."""
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """A rule's documentation and defaults, from the defaults file."""
+
+    id: str
+    summary: str
+    why: str
+    defaults: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """Validated settings: ready for :func:`drafter.lint.lint` (pass it to skip re-validation)."""
+
+    threshold: int
+    scoring: Scoring
+    rules: Mapping[str, RuleSettings]
+
+    def rule(self, rule_id: str) -> Any:
+        return self.rules[rule_id]
+
+
+@dataclass(frozen=True)
+class _Defaults:
+    threshold: int
+    scoring: Mapping[str, Any]
+    meta: Mapping[str, RuleMeta]
+
+
+def read_toml(path: Path | str) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error names the file and the line (one line)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _first_error(exc: ValidationError, table: str) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    if err["type"] == "extra_forbidden":
+        return f"{table}: unknown option {loc!r}"
+    if err["type"] == "missing":
+        return f"{table}: missing {loc!r}"
+    return f"{table}: {loc}: {err['msg']}"
+
+
+@functools.cache
+def defaults() -> _Defaults:
+    """The shipped defaults, read once, checked against the registry."""
+    data = read_toml(DEFAULTS_FILE)
+    where = DEFAULTS_FILE.name
+    registry = all_rules()
+    tables = data.get("rules", {})
+    missing = [r for r in registry if r not in tables]
+    extra = [r for r in tables if r not in registry]
+    if missing or extra:
+        raise ConfigError(f"{where}: rules out of step with the code: missing {missing}, unknown {extra}")
+    meta: dict[str, RuleMeta] = {}
+    for rule_id, table in tables.items():
+        values = {k: v for k, v in table.items() if k not in META_KEYS}
+        try:
+            registry[rule_id].options.model_validate(values)
+        except ValidationError as exc:
+            raise ConfigError(f"{where}: {_first_error(exc, f'[rules.{rule_id}]')}") from exc
+        meta[rule_id] = RuleMeta(rule_id, table.get("summary", ""), table.get("why", ""), values)
+    try:
+        Scoring.model_validate(data.get("scoring", {}))
+        _Top.model_validate({"threshold": data.get("threshold")})
+    except ValidationError as exc:
+        raise ConfigError(f"{where}: {_first_error(exc, 'defaults')}") from exc
+    return _Defaults(int(data["threshold"]), dict(data["scoring"]), meta)
+
+
+def _rule_table(rule_id: str, value: Any) -> dict[str, Any]:
+    """A rule's user table; ``"em-dash" = false`` and ``emoji = "hint"`` are shorthands."""
+    if isinstance(value, bool):
+        return {"enabled": value}
+    if isinstance(value, str) and value in SEVERITIES:
+        return {"severity": value}
+    if isinstance(value, str) and value == "off":
+        return {"enabled": False}
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            f"[lint.rules.{rule_id}] must be a table like {{ enabled = false }}, true/false or a severity"
+        )
+    return dict(value)
+
+
+def _unknown_rule(rule_id: str, known: list[str], table: str = "[lint.rules]") -> ConfigError:
+    close = difflib.get_close_matches(rule_id, known, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else "run `drafter lint --rules` for the list"
+    return ConfigError(f"unknown lint rule {rule_id!r} in {table} ({hint})")
+
+
+def validate(user: Mapping[str, Any] | None) -> LintSettings:
+    """Merge ``user`` (the ``[lint]`` table) over the defaults and validate every part."""
+    user = dict(user or {})
+    base = defaults()
+    registry = all_rules()
+    for key in user:
+        if key in TOP_KEYS:
+            continue
+        if key in registry:
+            raise ConfigError(f"unknown lint setting {key!r}: rule settings go under [lint.rules.{key}]")
+        raise ConfigError(f"unknown lint setting {key!r} (expected one of: {', '.join(TOP_KEYS)})")
+    try:
+        top = _Top.model_validate({"threshold": user.get("threshold", base.threshold)})
+    except ValidationError as exc:
+        raise ConfigError(_first_error(exc, "[lint]")) from exc
+    scoring_in = user.get("scoring", {})
+    if not isinstance(scoring_in, Mapping):
+        raise ConfigError("[lint.scoring] must be a table like { error = 25, warning = 6 }")
+    try:
+        scoring = Scoring.model_validate({**base.scoring, **scoring_in})
+    except ValidationError as exc:
+        raise ConfigError(_first_error(exc, "[lint.scoring]")) from exc
+    rules_in = user.get("rules", {})
+    if not isinstance(rules_in, Mapping):
+        raise ConfigError("[lint.rules] must be a table of rule tables, e.g. [lint.rules.emoji]")
+    for rule_id in rules_in:
+        if rule_id not in registry:
+            raise _unknown_rule(str(rule_id), list(registry))
+    rules: dict[str, RuleSettings] = {}
+    for rule_id, rule in registry.items():
+        values = dict(base.meta[rule_id].defaults)
+        if rule_id in rules_in:
+            table = _rule_table(rule_id, rules_in[rule_id])
+            meta_keys = [k for k in table if k in META_KEYS]
+            if meta_keys:
+                raise ConfigError(f"[lint.rules.{rule_id}]: {meta_keys[0]!r} is not a setting")
+            values.update(table)
+        try:
+            rules[rule_id] = rule.options.model_validate(values)
+        except ValidationError as exc:
+            raise ConfigError(_first_error(exc, f"[lint.rules.{rule_id}]")) from exc
+    return LintSettings(top.threshold, scoring, rules)
+
+
+_CACHE: dict[str, LintSettings] = {}
+
+
+def resolve(settings: Mapping[str, Any] | LintSettings | None) -> LintSettings:
+    """Validated settings, cached by content (the TUI lints on every keystroke)."""
+    if isinstance(settings, LintSettings):
+        return settings
+    try:
+        key = json.dumps(settings or {}, sort_keys=True, default=repr)
+    except (TypeError, ValueError):
+        return validate(settings)
+    found = _CACHE.get(key)
+    if found is None:
+        found = validate(settings)
+        if len(_CACHE) >= 32:
+            _CACHE.clear()
+        _CACHE[key] = found
+    return found
+
+
+def settings_from_file(path: Path | str) -> LintSettings:
+    """Settings from a TOML file holding a ``[lint]`` table (or the table's keys at the top)."""
+    data = read_toml(path)
+    table = data.get("lint", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [lint] must be a table")
+    try:
+        return validate(table)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def rule_catalog(settings: Mapping[str, Any] | LintSettings | None = None) -> list[dict[str, Any]]:
+    """Every rule with its summary, why and effective settings (for ``drafter lint --rules``)."""
+    resolved = resolve(settings)
+    meta = defaults().meta
+    return [
+        {"id": rule_id, "summary": meta[rule_id].summary, "why": meta[rule_id].why,
+         **resolved.rules[rule_id].model_dump()}
+        for rule_id in all_rules()
+    ]
