@@ -35,8 +35,9 @@ def _engine_flags(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--workspace", help="folder holding drafts/ and prompts/ (default: see README)")
-    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    # SUPPRESS: a subcommand must not reset a value given before it (drafter --workspace W draft).
+    common.add_argument("--workspace", default=argparse.SUPPRESS, help="folder holding drafts/ and prompts/")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
 
     parser = _Parser(prog="drafter", description="Draft LinkedIn posts from a topic or an article.", parents=[common])
     parser.add_argument("--version", action="version", version=f"drafter {__version__}")

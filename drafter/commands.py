@@ -76,10 +76,10 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
     source = read_source(args)
     drafter = _drafter(args)
+    job = drafter.prepare(source, args.template, _vars(args.var))
     if drafter.settings.engine == "auto" and drafter.engine_name == "offline":
         _say("no OPENAI_API_KEY or base URL set: using the offline extractive engine "
              "(set OPENAI_API_KEY, or --base-url for a local server, to draft with an LLM)")
-    job = drafter.prepare(source, args.template, _vars(args.var))
 
     def on_event(event: object) -> None:
         if isinstance(event, Progress):
