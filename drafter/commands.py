@@ -6,7 +6,6 @@ Results go to stdout; progress, notes and messages to stderr.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import Any, Callable
@@ -85,7 +84,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         if isinstance(event, Progress):
             _say(event.message)
 
-    result, repair = asyncio.run(drafter.generate(job, on_event, repair=args.repair))
+    result, repair = drafter.run(lambda: drafter.generate(job, on_event, repair=args.repair))
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
         _say(note)
     text = drafter.assemble(job, result.parts)
@@ -112,6 +111,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
             "template": job.template.name,
             "notes": [*job.notes, *result.notes],
             "draft_id": saved_id,
+            "repair": None if repair is None else {"before": repair.before, "after": repair.after, "kept": repair.kept},
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:

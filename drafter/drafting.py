@@ -209,6 +209,25 @@ class Drafter:
 
     # ---- running ----------------------------------------------------------------------
 
+    async def aclose(self) -> None:
+        """Close the engine's connections (call before the event loop ends)."""
+        engine = self.__dict__.pop("engine", None)
+        close = getattr(engine, "aclose", None)
+        if close is not None:
+            await close()
+
+    def run(self, coro_factory: Callable[[], Any]) -> Any:
+        """Run one piece of async work to completion in a fresh event loop, then close the engine."""
+        import asyncio
+
+        async def main() -> Any:
+            try:
+                return await coro_factory()
+            finally:
+                await self.aclose()
+
+        return asyncio.run(main())
+
     def draft_events(self, job: Job) -> AsyncIterator[Event]:
         return self.engine.draft(job.request(self.settings))
 

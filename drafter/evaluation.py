@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import statistics
 import sys
@@ -86,26 +85,31 @@ def evaluate(drafter: Drafter, folder: str | Path, *, template: str | None = Non
     files = sorted(p for p in root.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
     if not files:
         raise InputError(f"eval: no articles ({', '.join(ARTICLE_SUFFIXES)}) in {folder}")
-    rows: list[EvalRow] = []
     tpl_name = template or drafter.settings.template
-    for path in files:
-        try:
-            source = from_file(path)
-        except SourceError as exc:
-            print(f"drafter: eval: skipped {path.name}: {exc}", file=sys.stderr)
-            continue
-        started = time.perf_counter()
-        job = drafter.prepare(source, tpl_name)
-        result, _ = asyncio.run(drafter.generate(job, repair=repair))
-        seconds = time.perf_counter() - started
-        text = drafter.assemble(job, result.parts)
-        report = drafter.lint(job, result.parts, text)
-        stats = measure(text)
-        rows.append(EvalRow(
-            article=path.name, score=report.score, errors=len(report.errors), warnings=len(report.warnings),
-            chars=stats.chars, hook_chars=stats.hook_chars, seconds=round(seconds, 4),
-            rules=sorted({f.rule for f in report.findings}),
-        ))
+
+    async def draft_all() -> list[EvalRow]:
+        rows: list[EvalRow] = []
+        for path in files:
+            try:
+                source = from_file(path)
+            except SourceError as exc:
+                print(f"drafter: eval: skipped {path.name}: {exc}", file=sys.stderr)
+                continue
+            started = time.perf_counter()
+            job = drafter.prepare(source, tpl_name)
+            result, _ = await drafter.generate(job, repair=repair)
+            seconds = time.perf_counter() - started
+            text = drafter.assemble(job, result.parts)
+            report = drafter.lint(job, result.parts, text)
+            stats = measure(text)
+            rows.append(EvalRow(
+                article=path.name, score=report.score, errors=len(report.errors), warnings=len(report.warnings),
+                chars=stats.chars, hook_chars=stats.hook_chars, seconds=round(seconds, 4),
+                rules=sorted({f.rule for f in report.findings}),
+            ))
+        return rows
+
+    rows = drafter.run(draft_all)
     if not rows:
         raise InputError(f"eval: no readable articles in {folder}")
     scores = [r.score for r in rows]

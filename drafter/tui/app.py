@@ -1,0 +1,133 @@
+"""The Textual app. :func:`make_app` is the one factory used by the CLI and the tests.
+
+Start-up stays light: nothing here imports ``openai``; the engine is built on the first
+request (``Drafter.engine`` is lazy), and templates and autosaves are read after the first
+frame.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..drafting import Drafter
+
+EXIT_AFTER_FIRST_FRAME = "DRAFTER_EXIT_AFTER_FIRST_FRAME"
+"""Set to 1 to quit right after the first frame is painted (bench/bench_tui.py)."""
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class DrafterApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "drafter"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f9", "toggle_theme", "Theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+    ]
+
+    def __init__(self, drafter: Drafter, *, env: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.drafter = drafter
+        self.env = os.environ if env is None else env
+        self.clock: Callable[[], float] = time.monotonic
+        """Time source for elapsed seconds (tests freeze it for stable snapshots)."""
+
+    def get_default_screen(self) -> Screen:
+        from .screens.main import MainScreen
+
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        self.theme = DARK
+        if self.env.get(EXIT_AFTER_FIRST_FRAME) == "1":
+            self.call_after_refresh(self.exit)
+
+    @property
+    def main(self):
+        from .screens.main import MainScreen
+
+        screen = self.screen_stack[0] if self.screen_stack else None
+        return screen if isinstance(screen, MainScreen) else None
+
+    # -- app-wide actions ---------------------------------------------------------------
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    async def action_quit(self) -> None:
+        main = self.main
+        if main is None or not main.session.dirty:
+            self.exit()
+            return
+        from .screens.modals import ConfirmModal
+
+        def answer(ok: bool | None) -> None:
+            if ok:
+                main.autosave_now()
+                self.exit()
+
+        await self.push_screen(ConfirmModal(
+            "The draft has unsaved changes. Quit anyway? They are kept in an autosave copy that "
+            "drafter offers to restore next time.", "Quit", "Stay", title="Quit drafter?"), answer)  # fmt: skip
+
+    # -- command palette ----------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        main = self.main
+        if main is not None and screen is main:
+            for title, help_text, callback in main_commands(main):
+                yield SystemCommand(title, help_text, callback)
+        yield SystemCommand("Help: keys", "Every key binding (f1)", self.action_help)
+        yield SystemCommand("Toggle dark/light theme", "Switch between textual-dark and textual-light (f9)",
+                            self.action_toggle_theme)  # fmt: skip
+        yield from super().get_system_commands(screen)
+
+
+def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
+    """Every main-screen action, by name, for the command palette."""
+    commands: list[tuple[str, str, Callable[[], object]]] = [
+        ("Generate", "Draft a post from the source (ctrl+g)", main.action_generate),
+        ("Cancel", "Stop the running request (escape)", main.action_cancel),
+        ("Regenerate a part…", "Rewrite one part with an optional instruction (ctrl+r)", main.action_regenerate),
+        ("Hook variants", "Five alternative hooks to choose from (f5)", main.action_variants),
+        ("Open a file or URL", "Use an article as the source (ctrl+o)", main.action_open_source),
+        ("Save", "Save the draft (ctrl+s)", main.action_save),
+        ("Copy the post", "System clipboard and terminal clipboard (f8)", main.action_copy_post),
+        ("Export to a file", "Write the post as a .txt file", main.action_export_post),
+        ("Drafts library", "Reopen a saved draft (ctrl+l)", main.action_library),
+        ("Templates", "Browse and edit templates (ctrl+t)", main.action_templates),
+        ("New draft", "Start over with an empty source (ctrl+n)", main.action_new_draft),
+        ("Re-assemble the post from the parts", "Drop hand edits of the whole post", main.action_reassemble),
+        ("Undo part edit", "ctrl+z outside a text box", main.action_undo),
+        ("Redo part edit", "ctrl+y outside a text box", main.action_redo),
+        ("Show Compose", "f2", lambda: main.action_show("compose")),
+        ("Show Editor", "f3", lambda: main.action_show("editor")),
+        ("Show Preview", "f4", lambda: main.action_show("preview")),
+        ("Preview: mobile/desktop fold", "140 or 210 characters before “…see more” (m)",
+         main.preview.action_toggle_mobile),
+        ("Preview: see more/less", "Expand or fold the preview (space)", main.preview.action_toggle_fold),
+    ]
+    for part in main._part_names():
+        commands.append((f"Regenerate the {part.replace('_', ' ')}", f"Rewrite only the {part}",
+                         lambda p=part: main.action_regenerate(p)))  # fmt: skip
+    return commands
+
+
+def make_app(workspace: str | os.PathLike[str] | None = None, *, drafter: Drafter | None = None,
+             env: Mapping[str, str] | None = None) -> DrafterApp:
+    """The app for a workspace (or a ready Drafter, for tests). Config errors raise DrafterError."""
+    if drafter is None:
+        drafter = Drafter.from_environment(Path(workspace) if workspace else None, env=env)
+    return DrafterApp(drafter, env=env)

@@ -1,0 +1,353 @@
+"""The drafts library: a filterable table of saved drafts; open, duplicate, rename, delete, export.
+
+The list loads in a worker (``Store.list()`` reads a cached index), so the screen shows at
+once; the table (:mod:`..widgets.library_table`) filters and pages over the rows.
+Files the store cannot read are reported as a warning line and a notification, never a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from ...errors import DrafterError, StoreError
+from ..widgets.library_modals import ConfirmModal, ExportFormat, ExportModal, TextPrompt
+from ..widgets.library_table import LibraryRow, LibraryTable, build_rows, filter_rows
+
+if TYPE_CHECKING:
+    from ...drafting import Drafter
+
+EXPORTS_DIR = "exports"
+"""Default export folder, beside drafts/ in the workspace."""
+
+
+def short_problem(problem: str, folder: Path) -> str:
+    """A store problem line with the drafts folder left out: ``name.json: what is wrong``."""
+    prefix = f"{folder}{os.sep}"
+    return problem[len(prefix):] if problem.startswith(prefix) else problem
+
+
+def write_export(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (folders created). Raises StoreError."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+class DraftsScreen(Screen[str | None]):
+    """Saved drafts, newest first. Dismisses with the id of the draft to open, or None."""
+
+    DEFAULT_CSS = """
+    DraftsScreen {
+        layout: vertical;
+        background: $background;
+    }
+    DraftsScreen #library-title {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text;
+        text-style: bold;
+    }
+    DraftsScreen #library-filter {
+        margin: 0 1;
+        background: $boost;
+    }
+    DraftsScreen #library-status {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    DraftsScreen #library-problems {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+        color: $warning;
+        display: none;
+    }
+    DraftsScreen #library-problems.-shown {
+        display: block;
+    }
+    DraftsScreen LibraryTable {
+        height: 1fr;
+    }
+    """
+
+    AUTO_FOCUS = "#library-table"
+    BINDINGS = [
+        Binding("enter", "open", "Open", priority=True),
+        Binding("escape,down", "to_table", "List"),
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("d", "duplicate", "Duplicate"),
+        Binding("r", "rename", "Rename"),
+        Binding("x,delete", "delete", "Delete"),
+        Binding("e", "export", "Export"),
+        Binding("escape", "close", "Close"),
+    ]
+    _ROW_ACTIONS = frozenset({"duplicate", "rename", "delete", "export"})
+
+    def __init__(self, drafter: "Drafter | None" = None, *, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self._drafter = drafter
+        self._rows: list[LibraryRow] = []
+        self._by_id: dict[str, LibraryRow] = {}
+        self._problems: list[str] = []
+        self._had_rows = False
+        self.loaded = False
+        """True once the first listing is in the table (tests and the bench wait on it)."""
+
+    @property
+    def drafter(self) -> "Drafter":
+        return self._drafter if self._drafter is not None else self.app.drafter  # type: ignore[attr-defined]
+
+    # ---- layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("Drafts", id="library-title")
+        yield Input(placeholder="/ filter by title, template or id", id="library-filter", compact=True)
+        yield Static("Loading drafts…", id="library-status")
+        yield Static("", id="library-problems")
+        yield LibraryTable(id="library-table")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._table.fit_width(self.size.width)
+        self.load()
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._table.fit_width(self.size.width)
+
+    @property
+    def _table(self) -> LibraryTable:
+        return self.query_one(LibraryTable)
+
+    @property
+    def _filter(self) -> Input:
+        return self.query_one("#library-filter", Input)
+
+    # ---- loading ---------------------------------------------------------------------
+
+    @work(exclusive=True, group="drafts-load", exit_on_error=False)
+    async def load(self, select: str | None = None) -> None:
+        """List the drafts folder off the event loop, then fill the table."""
+        try:
+            store = self.drafter.store
+
+            def read() -> tuple[list[LibraryRow], list[str]]:
+                summaries, problems = store.list()
+                return build_rows(summaries), problems
+
+            rows, problems = await asyncio.to_thread(read)
+        except Exception as exc:  # noqa: BLE001 - the screen stays usable (escape closes it)
+            self.query_one("#library-status", Static).update(f"Cannot list the drafts: {exc}")
+            self.notify(str(exc), title="Drafts library", severity="error")
+            self.loaded = True
+            return
+        self._rows = rows
+        self._by_id = {r.id: r for r in rows}
+        self._show_problems(problems)
+        self._apply_filter(self._filter.value, select=select)
+        self.loaded = True
+
+    def _show_problems(self, problems: list[str]) -> None:
+        folder = self.drafter.store.folder
+        short = [short_problem(p, folder) for p in problems]
+        label = self.query_one("#library-problems", Static)
+        label.set_class(bool(short), "-shown")
+        if not short:
+            label.update("")
+            self._problems = []
+            return
+        count = f"{len(short)} file{'s' if len(short) != 1 else ''} in drafts/ skipped"
+        lines = [f"⚠ {count}:", *(f"  {p}" for p in short[:2])]
+        if len(short) > 2:
+            lines.append(f"  … and {len(short) - 2} more")
+        label.update(Text("\n".join(lines)))
+        if short != self._problems:
+            self.notify(f"{count}: {short[0]}" + (" …" if len(short) > 1 else ""),
+                        title="Some drafts could not be read", severity="warning", timeout=8)
+        self._problems = short
+
+    # ---- filtering -------------------------------------------------------------------
+
+    @on(Input.Changed, "#library-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self.loaded:
+            self._apply_filter(event.value)
+
+    def _apply_filter(self, query: str, select: str | None = None) -> None:
+        table = self._table
+        matches = filter_rows(self._rows, query)
+        table.show(matches, select or table.selected_id)
+        if bool(matches) != self._had_rows:  # row actions enable/disable: the footer changes
+            self._had_rows = bool(matches)
+            self.refresh_bindings()
+        self._update_status(query, len(matches))
+
+    def _update_status(self, query: str, matched: int) -> None:
+        total = len(self._rows)
+        if total == 0:
+            text = f"No drafts yet in {self.drafter.store.folder}."
+        elif not query.strip():
+            text = f"{total:,} draft{'s' if total != 1 else ''}, newest first"
+        else:
+            text = f"{matched:,} of {total:,} match {query.strip()!r}"
+        self.query_one("#library-status", Static).update(text, layout=False)  # fixed height: repaint only
+
+    # ---- selection -------------------------------------------------------------------
+
+    @property
+    def selected_id(self) -> str | None:
+        """Id of the highlighted row (None when the table is empty)."""
+        return self._table.selected_id
+
+    @property
+    def shown_ids(self) -> list[str]:
+        """Ids in the table, top to bottom (what a test or the bench checks)."""
+        return [r.id for r in self._table.shown]
+
+    def _selected_row(self) -> LibraryRow | None:
+        draft_id = self.selected_id
+        return self._by_id.get(draft_id) if draft_id else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.is_mounted:
+            return True
+        filtering = self.focused is not None and self.focused.id == "library-filter"
+        if action in self._ROW_ACTIONS:
+            if filtering:
+                return False  # typed letters go to the filter; act from the table
+            return True if self._table.row_count else None
+        if action in ("focus_filter", "close"):
+            return not filtering
+        if action == "to_table":
+            return filtering
+        if action == "open":
+            return True if self._table.row_count else None
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#library-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    # ---- actions ---------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_focus_filter(self) -> None:
+        self._filter.focus()
+
+    def action_to_table(self) -> None:
+        self._table.focus()
+
+    def action_open(self) -> None:
+        draft_id = self.selected_id
+        if draft_id is None:
+            self.notify("No draft to open", severity="warning")
+            return
+        self.dismiss(draft_id)
+
+    def action_duplicate(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        try:
+            copy = self.drafter.store.duplicate(row.id)
+        except DrafterError as exc:
+            self.notify(str(exc), title="Duplicate failed", severity="error")
+            return
+        self.notify(f"Duplicated as {copy.title!r}")
+        self.load(select=copy.id)
+
+    def action_rename(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+
+        def done(title: str | None) -> None:
+            if title is None or title == row.title:
+                return
+            try:
+                self.drafter.store.rename(row.id, title)
+            except DrafterError as exc:
+                self.notify(str(exc), title="Rename failed", severity="error")
+                return
+            self.notify(f"Renamed to {title!r}")
+            self.load(select=row.id)
+
+        self.app.push_screen(TextPrompt("Rename draft", row.title, placeholder="New title", action="Rename"), done)
+
+    def action_delete(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            index = self._table.cursor_row
+            try:
+                self.drafter.store.delete(row.id)
+            except DrafterError as exc:
+                self.notify(str(exc), title="Delete failed", severity="error")
+                return
+            self.notify(f"Deleted {row.title!r}")
+            neighbours = [r.id for r in self._table.shown if r.id != row.id]
+            self.load(select=neighbours[min(index, len(neighbours) - 1)] if neighbours else None)
+
+        message = f"{row.title}\n{row.id}.json will be removed from the drafts folder."
+        self.app.push_screen(ConfirmModal("Delete this draft?", message, yes_label="Delete", danger=True), done)
+
+    def action_export(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        root = self.drafter.workspace.root
+        modal = ExportModal(f"Export {row.title!r}", root / EXPORTS_DIR / row.id, base=root)
+
+        def done(choice: tuple[ExportFormat, str] | None) -> None:
+            if choice is None:
+                return
+            fmt, text = choice
+            self.export(row.id, fmt, modal.resolve(text))
+
+        self.app.push_screen(modal, done)
+
+    def export(self, draft_id: str, fmt: ExportFormat, path: Path) -> Path | None:
+        """Write one draft as txt/md/json to ``path``; errors become a notification."""
+        from ...store import export_text
+
+        try:
+            draft = self.drafter.store.load(draft_id)
+            write_export(path, export_text(draft, fmt))
+        except DrafterError as exc:
+            self.notify(str(exc), title="Export failed", severity="error")
+            return None
+        self.notify(f"Exported to {path}", title="Export")
+        return path

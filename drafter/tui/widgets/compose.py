@@ -1,0 +1,165 @@
+"""The compose pane: the source box, the template picker with its variables, Generate."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select, Static, TextArea
+
+from ..session import describe_input
+
+if TYPE_CHECKING:
+    from ...sources import Source
+    from ...templates import Template
+
+COUNT_VARIABLES = ("takeaways", "hashtags")
+
+
+class VariablesForm(Grid):
+    """One field per template variable; remembers what the user typed across templates."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._defaults: dict[str, Any] = {}
+        self._typed: dict[str, str] = {}
+
+    def set_template(self, template: "Template") -> None:
+        for name, field in self._fields().items():
+            self._typed[name] = self._value(field)
+        self._defaults = dict(template.variables)
+        self.remove_children()
+        widgets = []
+        for name, default in template.variables.items():
+            widgets.append(Label(name.replace("_", " "), classes="var-label"))
+            value = self._typed.get(name, str(default).lower() if isinstance(default, bool) else str(default))
+            if isinstance(default, bool):
+                widgets.append(Checkbox("", value == "true", id=f"var-{name}", compact=True))
+            else:
+                kind = "integer" if isinstance(default, int) else "number" if isinstance(default, float) else "text"
+                widgets.append(Input(value, id=f"var-{name}", type=kind, compact=True))
+        if widgets:
+            self.mount_all(widgets)
+
+    def _fields(self) -> dict[str, Input | Checkbox]:
+        return {w.id.removeprefix("var-"): w for w in self.query("Input, Checkbox") if w.id}  # type: ignore[misc]
+
+    @staticmethod
+    def _value(field: Input | Checkbox) -> str:
+        return ("true" if field.value else "false") if isinstance(field, Checkbox) else field.value.strip()
+
+    def overrides(self) -> dict[str, str]:
+        """Values that differ from the template's defaults, as strings for resolve_variables."""
+        out: dict[str, str] = {}
+        for name, field in self._fields().items():
+            value = self._value(field)
+            default = self._defaults.get(name)
+            shown = str(default).lower() if isinstance(default, bool) else str(default)
+            if value != shown and value != "":
+                out[name] = value
+        return out
+
+    def summary(self) -> str:
+        values = {n: self._value(f) for n, f in self._fields().items()}
+        return " · ".join(f"{k}: {v}" for k, v in values.items() if v)
+
+    def focus_variable(self, name: str) -> None:
+        field = self._fields().get(name)
+        if field is not None:
+            field.focus()
+
+
+class ComposePane(Vertical):
+    class GenerateRequested(Message):
+        pass
+
+    class OpenRequested(Message):
+        pass
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._info_timer: Timer | None = None
+
+    def compose(self):
+        yield Label("Source  [dim]a topic, or paste an article[/]", classes="field-label")
+        yield TextArea("", id="source", soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
+                       placeholder="e.g. “Why our team stopped doing status meetings” — or paste a whole article")
+        yield Static(describe_input(""), id="source-info")
+        with Horizontal(id="compose-controls"):
+            yield Button("Open file/URL", id="open-source", compact=True)
+            yield Button("Generate", id="generate", variant="primary", compact=True)
+
+    @property
+    def source_area(self) -> TextArea:
+        return self.query_one("#source", TextArea)
+
+    @property
+    def source_text(self) -> str:
+        return self.source_area.text
+
+    def set_templates(self, names: list[str], selected: str | None) -> None:
+        select = self.query_one("#template", Select)
+        with select.prevent(Select.Changed):
+            select.set_options([(n, n) for n in names])
+            if selected in names:
+                select.value = selected
+
+    @property
+    def template_name(self) -> str | None:
+        value = self.query_one("#template", Select).value
+        return value if isinstance(value, str) else None
+
+    def select_template(self, name: str) -> None:
+        self.query_one("#template", Select).value = name
+
+    def show_template(self, template: "Template") -> None:
+        form = self.query_one(VariablesForm)
+        form.set_template(template)
+        self.call_after_refresh(self._update_title)
+
+    def _update_title(self) -> None:
+        box = self.query_one("#variables-box", Collapsible)
+        box.title = f"Variables: {self.query_one(VariablesForm).summary()}"
+
+    def overrides(self) -> dict[str, str]:
+        return self.query_one(VariablesForm).overrides()
+
+    def load_source(self, source: "Source") -> None:
+        """Show an opened file or URL in the box (the caller keeps the Source)."""
+        with self.source_area.prevent(TextArea.Changed):
+            self.source_area.load_text(source.text or source.topic)
+        where = source.location or source.title or source.kind
+        self.query_one("#source-info", Static).update(
+            f"From {where}: {len(source.text.split()):,} words" + (f" · “{source.title}”" if source.title else ""))
+
+    def set_source_text(self, text: str) -> None:
+        self.source_area.load_text(text)
+
+    @on(TextArea.Changed, "#source")
+    def _source_changed(self, event: TextArea.Changed) -> None:
+        # Debounced: reading the text of a big paste on every keystroke is wasted work.
+        if self._info_timer is not None:
+            self._info_timer.stop()
+        self._info_timer = self.set_timer(0.2, self._describe)
+
+    def _describe(self) -> None:
+        self._info_timer = None
+        self.query_one("#source-info", Static).update(describe_input(self.source_text))
+
+    @on(Input.Changed, "VariablesForm Input")
+    @on(Checkbox.Changed, "VariablesForm Checkbox")
+    def _variable_changed(self) -> None:
+        self._update_title()
+
+    @on(Button.Pressed, "#generate")
+    def _generate(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.GenerateRequested())
+
+    @on(Button.Pressed, "#open-source")
+    def _open(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.OpenRequested())
