@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -189,16 +190,23 @@ def load_object(text: str) -> dict[str, Any]:
     raise ValueError("the JSON in the answer is malformed or incomplete")
 
 
+@lru_cache(maxsize=1024)
 def _norm(key: object) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(key).lower()).strip("_")
 
 
 def _lookup(spec: PostSpec) -> dict[str, str]:
+    # Called on every streamed chunk: the table depends only on the extras, so it is cached.
+    return _lookup_for(tuple((e.key, e.label) for e in spec.extras))
+
+
+@lru_cache(maxsize=64)
+def _lookup_for(extras: tuple[tuple[str, str], ...]) -> dict[str, str]:
     table = {_norm(s): part for part, names in _SYNONYMS.items() for s in names}
-    for extra in spec.extras:
-        table.setdefault(extra.key, extra.key)
-        if extra.label:
-            table.setdefault(_norm(extra.label), extra.key)
+    for key, label in extras:
+        table.setdefault(key, key)
+        if label:
+            table.setdefault(_norm(label), key)
     return table
 
 

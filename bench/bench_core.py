@@ -1,0 +1,175 @@
+"""Core benchmarks, as medians and ratios measured in one invocation (no assertions).
+
+    python bench/bench_core.py [--runs N]
+
+1. offline engine on a 5,000-word article, in process   (target < 50 ms)
+   baseline: tokenising the same text with one regex, in the same process
+2. `drafter draft --engine offline` as a whole process   (target < 0.3 s)
+   baseline: `python -c pass` started the same way, interleaved
+3. a streamed draft from the loopback server: drafter's OpenAI engine against a bare
+   `openai` SDK loop reading the same stream               (target: overhead < 5 %)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from drafter.post import PostSpec  # noqa: E402
+from drafter.sources import from_file, from_text  # noqa: E402
+
+LONG = ROOT / "tests" / "corpus" / "long-review-urban-trees.md"
+
+
+def article_5000_words() -> str:
+    text = from_file(LONG).text
+    words = text.split()
+    if len(words) < 5000:  # top up with another corpus article to reach 5,000 words
+        text += "\n\n" + from_file(ROOT / "tests" / "corpus" / "example-article.md").text
+    return text
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def bench_offline(runs: int) -> None:
+    from drafter.engines.offline import extract_post
+
+    text = article_5000_words()
+    source = from_text(text)
+    spec = PostSpec()
+    from drafter import text as text_mod
+    from drafter.engines import offline as offline_mod
+
+    caches = [f for m in (text_mod, offline_mod) for f in vars(m).values() if hasattr(f, "cache_clear")]
+
+    def cold() -> None:
+        for f in caches:  # the engine caches its analysis per text; measure the real work
+            f.cache_clear()
+        extract_post(source, spec)
+
+    cold()  # compile regexes once
+    engine_ms = median_ms(cold, runs)
+    word_re = re.compile(r"\w+")
+    base_ms = median_ms(lambda: word_re.findall(text), runs)
+    print(f"1. offline engine, {len(text.split()):,} words: median {engine_ms:.1f} ms "
+          f"(target 50 ms: {engine_ms / 50:.2f}x of target; {engine_ms / base_ms:.1f}x one regex pass "
+          f"of {base_ms:.2f} ms)")
+
+
+def bench_process(runs: int) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+    with tempfile.TemporaryDirectory() as ws:
+        cmd = [sys.executable, "-m", "drafter", "--workspace", ws, "draft", "--engine", "offline",
+               "--article", str(ROOT / "tests" / "corpus" / "example-article.md")]
+        base = [sys.executable, "-c", "pass"]
+        drafter_t, base_t = [], []
+        for _ in range(runs):  # interleaved, so load on the machine hits both alike
+            for argv, bucket in ((cmd, drafter_t), (base, base_t)):
+                t0 = time.perf_counter()
+                subprocess.run(argv, env=env, check=True, capture_output=True, cwd=ROOT)
+                bucket.append(time.perf_counter() - t0)
+    d, b = statistics.median(drafter_t), statistics.median(base_t)
+    print(f"2. `drafter draft --engine offline` process: median {d * 1000:.0f} ms "
+          f"(target 300 ms: {d / 0.3:.2f}x of target); `python -c pass` {b * 1000:.0f} ms; "
+          f"ratio {d / b:.1f}x, drafter's own share {(d - b) * 1000:.0f} ms")
+
+
+def bench_stream(runs: int, pieces: int) -> None:
+    import openai
+
+    from drafter.config import Settings
+    from drafter.drafting import Drafter
+    from drafter.engines.base import Completed
+    from drafter.workspace import Workspace
+    from tests.loopback import Loopback, Reply
+
+    content = {
+        "hook": "Harbour City now recovers 92 percent of the lithium in used car batteries.",
+        "takeaways": ["Northwind Materials employs 140 people on the site. " * 2,
+                      "The city plans to process 20,000 tonnes a year by 2027. " * 2,
+                      "Students from local schools will visit the sorting line. " * 2],
+        "question": "Which materials should the next recycling plant in your region go after?",
+        "hashtags": ["#BatteryRecycling", "#Lithium", "#HarbourCity"],
+    }
+    server = Loopback().start()
+    tmp = tempfile.mkdtemp()
+    try:
+        settings = Settings(engine="openai", base_url=server.base_url, api_key="sk-bench", retries=0, timeout=30)
+        drafter = Drafter(settings, Workspace(Path(tmp), "bench"), env={"XDG_CACHE_HOME": tmp})
+        job = drafter.prepare(from_text(" ".join(content["takeaways"]) * 3), "classic")
+        request = job.request(settings)
+
+        async def run_all() -> tuple[list[float], list[float]]:
+            engine = drafter.engine
+            client = openai.AsyncOpenAI(api_key="sk-bench", base_url=server.base_url, max_retries=0)
+            messages = [{"role": "system", "content": request.prompt.system},
+                        {"role": "user", "content": request.prompt.user}]
+
+            async def with_drafter() -> None:
+                async for event in engine.draft(request):
+                    if isinstance(event, Completed):
+                        assert event.result.parts.hook
+
+            async def bare() -> None:
+                stream = await client.chat.completions.create(
+                    model=settings.model, messages=messages, stream=True,
+                    stream_options={"include_usage": True},
+                    response_format={"type": "json_object"},
+                )
+                text = []
+                async for chunk in stream:
+                    if chunk.choices and chunk.choices[0].delta.content:
+                        text.append(chunk.choices[0].delta.content)
+                assert "".join(text)
+
+            d_t, b_t = [], []
+            for i in range(runs + 2):
+                for fn, bucket in ((with_drafter, d_t), (bare, b_t)) if i % 2 else ((bare, b_t), (with_drafter, d_t)):
+                    server.script(Reply.stream(content, pieces=pieces))
+                    t0 = time.perf_counter()
+                    await fn()
+                    if i >= 2:  # the first two rounds warm connections and imports
+                        bucket.append(time.perf_counter() - t0)
+            await client.close()
+            await drafter.aclose()
+            return d_t, b_t
+
+        d_t, b_t = asyncio.run(run_all())
+    finally:
+        server.stop()
+    d, b = statistics.median(d_t), statistics.median(b_t)
+    print(f"3. streamed draft, {pieces} chunks: drafter {d * 1000:.1f} ms, bare SDK loop {b * 1000:.1f} ms; "
+          f"overhead {(d / b - 1) * 100:+.1f}% (target < 5%)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--pieces", type=int, default=200)
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, medians of {args.runs} runs")
+    bench_offline(args.runs)
+    bench_process(max(5, args.runs // 2))
+    bench_stream(args.runs, args.pieces)
+
+
+if __name__ == "__main__":
+    main()
