@@ -123,6 +123,7 @@ def _strip_markup(text: str) -> str:
         text = _BREAK_TAGS.sub("\n\n", text)
         text = _ANY_TAG.sub("", text)
     text = html.unescape(text)
+    text = re.sub(r"(?ms)^\s*(```|~~~).*?^\s*\1[^\n]*$", "\n", text)  # code blocks are not prose
     text = _MD_LINK.sub(r"\1", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])", r"\1", text)
@@ -144,7 +145,7 @@ def is_boilerplate(line: str) -> bool:
         return True
     if ("http" in s or "www." in s or "@" in s) and len(_URL.sub("", _EMAIL.sub("", s))) < 0.5 * len(s):
         return True
-    if (n <= 8 and _DATE.search(s)) or len(_SEPARATORS.findall(s)) >= 2:
+    if (n <= 8 and _DATE.search(s)) or len(_SEPARATORS.findall(s)) >= 2 or s.startswith("|") or s.count("|") >= 3:
         return True
     if not s.isascii():
         letters = [c for c in s if c.isalpha()]
@@ -174,6 +175,8 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     paragraphs: list[str] = []
     for block in re.split(r"\n\s*\n", _strip_markup(text)):
         lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        if _hard_wrapped(lines):
+            lines = [" ".join(lines)]
         units: list[str] = []
         for ln in lines:
             heading = bool(re.match(r"#{1,6}\s", ln))
@@ -183,8 +186,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
             if not ln:
                 continue
             prev = units[-1] if units else ""
-            if (not heading and prev and not _TERMINAL.search(prev) and len(prev.split()) >= 8
-                    and ln[:1].islower()):
+            if not heading and prev and not prev.startswith("\x00") and not _TERMINAL.search(prev) and ln[:1].islower():
                 units[-1] = prev + " " + ln  # a hard-wrapped line continues the previous one
             else:
                 units.append(("\x00" if heading else "") + ln)
@@ -198,6 +200,17 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
             if not is_boilerplate(unit):
                 paragraphs.append(re.sub(r"\s+", " ", unit))
     return Cleaned(found_title or fallback_title, paragraphs)
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """One paragraph wrapped at a fixed width: every line but the last long, none very long,
+    no headings or list items."""
+    return (
+        len(lines) >= 2
+        and all(40 <= len(ln) <= 100 for ln in lines[:-1])
+        and len(lines[-1]) <= 100
+        and not any(re.match(r"#|[-*+•]\s|\d{1,2}[.)]\s|>", ln) for ln in lines)
+    )
 
 
 def _title_ok(line: str) -> bool:

@@ -60,6 +60,10 @@ _EXTRA_CUES = {  # words in an extra's key -> what a fitting sentence contains
     ("lesson", "learn", "advice", "tip"): re.compile(r"\b(?:should|lessons?|learn\w*|advice|start|avoid|first|never|always)\b", re.I),
     ("next", "future", "outlook"): re.compile(r"\b(?:will|plans?|next|by (?:19|20)\d\d|future|expects?)\b", re.I),
     ("stat", "number", "data", "figure"): re.compile(r"\d"),
+    ("pitfall", "mistake", "avoid", "risk", "warning"): re.compile(
+        r"\b(?:avoid|mistakes?|don't|never|fail\w*|risks?|problems?|wrong|pitfalls?|too (?:many|much|late))\b", re.I),
+    ("fair_point", "counter", "caveat", "limit", "other_side", "concession"): re.compile(
+        r"\b(?:however|critics?|concerns?|limitations?|limits|caveats?|not everyone|although|argued|warned|cautions?)\b", re.I),
     ("quote",): _QUOTE_CUE,
 }
 
