@@ -220,6 +220,7 @@ def _make_handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         timeout = 10  # idle keep-alive connections end on their own
+        disable_nagle_algorithm = True  # small SSE writes go out at once (no delayed-ACK stalls)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
             pass
