@@ -1,0 +1,83 @@
+"""Template files on disk: listing a folder, reading with limits, atomic writes, paths in messages."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import TemplateError
+
+MAX_TEMPLATE_BYTES = 1_000_000
+
+
+def display_path(path: Path | str) -> str:
+    """The path as shown in messages: relative to the working folder when inside it."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            return str(p.relative_to(Path.cwd()))
+        except (ValueError, OSError):
+            pass
+    return str(path)
+
+
+def already_exists(target: Path) -> TemplateError:
+    return TemplateError(f"{display_path(target)} already exists; edit it or choose another name")
+
+
+def same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def toml_files(folder: Path) -> list[Path]:
+    """The folder's ``*.toml`` files, sorted, hidden ones left out; none if it cannot be read."""
+    try:
+        return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
+    except OSError:
+        return []
+
+
+def read_file(path: Path) -> str:
+    """A template file's text; TemplateError if too large, not UTF-8 or unreadable."""
+    try:
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"{display_path(path)}: larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError(f"{display_path(path)}: not UTF-8 text") from None
+    except OSError as exc:
+        raise TemplateError(f"{display_path(path)}: cannot read ({exc.strerror})") from None
+
+
+def write_atomic(target: Path, text: str, *, overwrite: bool) -> None:
+    """Write via a temporary file in the same folder, fsync, then rename (or link, to never overwrite)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp")
+    except OSError as exc:
+        raise TemplateError(f"cannot write {display_path(target)}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            try:
+                os.link(tmp, target)  # fails if target exists: never overwrites
+            except FileExistsError:
+                raise already_exists(target) from None
+            except OSError:  # no hard links here (some file systems)
+                if target.exists():
+                    raise TemplateError(f"{display_path(target)} already exists") from None
+                os.replace(tmp, target)
+    except OSError as exc:
+        raise TemplateError(f"cannot write {display_path(target)}: {exc.strerror}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -1,0 +1,246 @@
+"""The template model: variables and their types, the post spec and layout, rendering prompts."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any, Literal, Mapping, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
+
+from ..engines.base import Prompt
+from ..errors import TemplateError
+from ..post import HASHTAGS_MAX, HASHTAGS_MIN, TAKEAWAYS_MAX, TAKEAWAYS_MIN, Extra, Layout, Parts, PostSpec
+from ..post import assemble, one_line
+from ..sources import Source
+from .part_prompts import DEFAULT_PART_PROMPTS, DEFAULT_VARIANTS_PROMPT, extra_part_prompt
+from .render import fence_source, render_string
+
+Value = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
+Origin = Literal["built-in", "user"]
+
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+COUNT_RANGES = {"takeaways": (TAKEAWAYS_MIN, TAKEAWAYS_MAX), "hashtags": (HASHTAGS_MIN, HASHTAGS_MAX)}
+DEFAULT_VARIABLES: dict[str, Any] = {
+    "tone": "clear, concrete and conversational",
+    "audience": "professionals who follow this field",
+    "takeaways": 3,
+    "hashtags": 3,
+}
+STANDARD_PARTS = ("hook", "takeaways", "question", "hashtags")
+DRAFT_NAMES = frozenset({"topic", "article", "source", "takeaways", "hashtags", "tone", "audience", "extras"})
+PART_NAMES = DRAFT_NAMES | {"part", "instruction", "current", "post"}
+VARIANT_NAMES = PART_NAMES | {"n"}
+CORE_NAMES = VARIANT_NAMES
+"""Every name drafter supplies somewhere."""
+RESERVED = CORE_NAMES - set(DEFAULT_VARIABLES)
+"""Supplied names a template may not declare in [variables]."""
+_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+
+
+class TemplateLayout(BaseModel):
+    """The ``[layout]`` table: how parts are printed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bullet: str = "•"
+    """Marker before each takeaway."""
+    takeaways_heading: str = ""
+    """A line above the bullets, e.g. "Key takeaways:"; empty for none."""
+    question_prefix: str = ""
+    """Printed before the question, e.g. "What do you think: "; empty for none."""
+
+
+class Template(BaseModel):
+    """A validated prompt template. Build it with :func:`parse_template` for file/line errors."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: str = Field(pattern=NAME_RE.pattern)
+    """Equals the file name without ``.toml``."""
+    description: str = ""
+    """One line shown in template lists."""
+    system: str
+    """The system prompt (``[prompts].system``): style rules sent with every request."""
+    user: str
+    """The prompt that asks for a whole post (``[prompts].user``)."""
+    variables: dict[str, Value] = Field(default_factory=lambda: dict(DEFAULT_VARIABLES))
+    """Defaults for every variable; always has tone, audience, takeaways and hashtags."""
+    model: str | None = None
+    """Model to use instead of the configured one."""
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    """Sampling temperature instead of the configured one."""
+    layout_table: TemplateLayout = Field(default_factory=TemplateLayout, alias="layout")
+    """The ``[layout]`` table (named so because :meth:`layout` builds a post Layout)."""
+    extras: list[Extra] = Field(default_factory=list)
+    """Optional parts after the takeaways (``[[extras]]``)."""
+    parts: dict[str, str] = Field(default_factory=dict)
+    """Per-part prompts by part name; defaults are used for the ones missing."""
+    path: Path | None = Field(default=None, exclude=True)
+    """The file it was read from."""
+    origin: Origin = "user"
+    """"built-in" (shipped with drafter) or "user" (the workspace's prompts/)."""
+
+    @field_validator("variables")
+    @classmethod
+    def _defaults(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return {**DEFAULT_VARIABLES, **value}
+
+    def _where(self, field: str) -> str:
+        return f"template '{self.name}' ({field})"
+
+    def part_names(self) -> list[str]:
+        """Parts that can be regenerated: the standard four and every extra's key."""
+        return [*STANDARD_PARTS, *(e.key for e in self.extras)]
+
+    def _no_part(self, part: str) -> TemplateError:
+        return TemplateError(f"template '{self.name}' has no part '{part}' (parts: {', '.join(self.part_names())})")
+
+    def resolve_variables(self, overrides: Mapping[str, object] | None = None) -> dict[str, Any]:
+        """Defaults updated with ``overrides`` ("--var key=value" strings, or typed values),
+        each coerced to its default's type; unknown names and bad values are TemplateErrors."""
+        values = dict(self.variables)
+        for key, raw in (overrides or {}).items():
+            if key not in self.variables:
+                known = ", ".join(sorted(self.variables))
+                raise TemplateError(f"template '{self.name}' has no variable '{key}' (known: {known})")
+            values[key] = _coerce(self.name, key, raw, self.variables[key])
+        return values
+
+    def spec(self, variables: Mapping[str, object] | None = None) -> PostSpec:
+        values = self.resolve_variables(variables)
+        return PostSpec(takeaways=values["takeaways"], hashtags=values["hashtags"], extras=list(self.extras))
+
+    def layout(self, spec: PostSpec | None = None, bullet_override: str | None = None) -> Layout:
+        """The :class:`drafter.post.Layout` for assembling this template's posts."""
+        spec = spec or self.spec()
+        table = self.layout_table
+        return Layout(
+            bullet=table.bullet if bullet_override is None else bullet_override,
+            takeaways_heading=table.takeaways_heading,
+            question_prefix=table.question_prefix,
+            extra_labels={e.key: e.label for e in spec.extras if e.label},
+        )
+
+    def _context(self, source: Source, variables: Mapping[str, object] | None) -> dict[str, Any]:
+        values = self.resolve_variables(variables)
+        values.update(
+            topic=one_line(source.topic or source.title or ""),
+            article=source.text,
+            source=fence_source(source),
+            extras=_extras_text(self.extras),
+        )
+        return values
+
+    def _assembled(self, current: Parts, variables: Mapping[str, object] | None) -> str:
+        """``current`` as the post would be published (the ``{post}`` value)."""
+        return assemble(current, self.layout(self.spec(variables)))
+
+    def _prompt(self, values: Mapping[str, object], user: str, field: str) -> Prompt:
+        """The system prompt and ``user`` (the template's ``field``), both rendered with ``values``."""
+        return Prompt(
+            system=render_string(self.system, values, self._where("prompts.system")).strip(),
+            user=render_string(user, values, self._where(field)).strip(),
+        )
+
+    def render_draft(self, source: Source, variables: Mapping[str, object] | None = None) -> Prompt:
+        return self._prompt(self._context(source, variables), self.user, "prompts.user")
+
+    def part_prompt(self, part: str) -> str:
+        """The raw prompt text that rewrites ``part``: the template's, or the default."""
+        if part in self.parts:
+            return self.parts[part]
+        if part == "variants":
+            return DEFAULT_VARIANTS_PROMPT
+        if part in DEFAULT_PART_PROMPTS:
+            return DEFAULT_PART_PROMPTS[part]
+        for extra in self.extras:
+            if extra.key == part:
+                return extra_part_prompt(extra.label or extra.key, extra.description)
+        raise self._no_part(part)
+
+    def render_part(
+        self,
+        part: str,
+        source: Source,
+        variables: Mapping[str, object] | None,
+        current: Parts,
+        instruction: str = "",
+    ) -> Prompt:
+        """Prompt that rewrites one part of ``current`` following ``instruction``."""
+        if part not in self.part_names():
+            raise self._no_part(part)
+        values = self._context(source, variables)
+        value = {
+            "hook": current.hook,
+            "takeaways": "\n".join(current.takeaways),
+            "question": current.question,
+            "hashtags": " ".join(current.hashtags),
+        }.get(part, current.extras.get(part, ""))
+        values.update(
+            part=part,
+            current=value or "(empty)",
+            post=self._assembled(current, variables),
+            instruction=one_line(instruction) or "none",
+        )
+        return self._prompt(values, self.part_prompt(part), f"parts.{part}")
+
+    def render_variants(
+        self, source: Source, variables: Mapping[str, object] | None, current: Parts | None, n: int = 5
+    ) -> Prompt:
+        """Prompt that asks for ``n`` alternative hooks."""
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10:
+            raise TemplateError(f"number of hook variants must be from 1 to 10, not {n!r}")
+        values = self._context(source, variables)
+        values.update(
+            part="hook",
+            n=n,
+            current=current.hook if current else "(no hook yet)",
+            post=self._assembled(current, variables) if current else "(no draft yet)",
+            instruction="none",
+        )
+        return self._prompt(values, self.part_prompt("variants"), "parts.variants")
+
+
+def _extras_text(extras: list[Extra]) -> str:
+    if not extras:
+        return "(none)"
+    return "\n".join(f"- {e.key}: {e.description or e.label or e.key}" for e in extras)
+
+
+def count_rule(key: str) -> str:
+    """What a count variable (takeaways, hashtags) must be, for error messages."""
+    low, high = COUNT_RANGES[key]
+    return f"a whole number from {low} to {high}"
+
+
+def _coerce(template: str, key: str, raw: object, default: object) -> Any:
+    kind = type(default)
+    bad = f"template '{template}': variable '{key}' must be "
+    value: Any = raw
+    if isinstance(raw, str) and kind is not str:
+        text = raw.strip()
+        try:
+            if kind is bool:
+                if text.lower() not in _TRUE | _FALSE:
+                    raise ValueError
+                value = text.lower() in _TRUE
+            elif kind is int:
+                value = int(text)
+            else:
+                value = float(text)
+                if not math.isfinite(value):
+                    raise ValueError
+        except ValueError:
+            what = {bool: "true or false", int: "a whole number", float: "a number"}[kind]
+            if key in COUNT_RANGES:
+                what = count_rule(key)
+            raise TemplateError(f"{bad}{what}, not {raw!r}") from None
+    elif kind is float and type(raw) is int:
+        value = float(raw)
+    if type(value) is not kind:
+        raise TemplateError(f"{bad}{'text' if kind is str else kind.__name__}, not {raw!r}")
+    if key in COUNT_RANGES and not COUNT_RANGES[key][0] <= value <= COUNT_RANGES[key][1]:
+        raise TemplateError(f"{bad}{count_rule(key)}, not {raw!r}")
+    return value
