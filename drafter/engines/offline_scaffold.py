@@ -1,0 +1,115 @@
+"""The offline engine's scaffold for a bare topic: no article, so no facts; every part is an
+honest [placeholder] naming what to write, and regenerating one cycles through the angles."""
+
+from __future__ import annotations
+
+import re
+
+from ..post import Parts, PostSpec, normalise_hashtag
+from ..sources import Source
+from ..text import STOPWORDS
+from .offline_topics import rotate
+
+SCAFFOLD_WHAT = "the offline engine wrote a scaffold with [placeholders]; replace each one with your own facts and experience"
+NOTE_SCAFFOLD = "no article: " + SCAFFOLD_WHAT
+
+_HOOK_ANGLES = (
+    "[Your hook about {t}: a surprising fact or a personal moment]",
+    "[A short story: the moment {t} mattered in your work]",
+    "[A figure about {t} that you can cite, with its source]",
+    "[A common belief about {t} that you disagree with]",
+    "[A question your team keeps asking about {t}]",
+    "[What changed your mind about {t}]",
+    "[A mistake you made with {t} and what it taught you]",
+    "[Advice you wish you had heard earlier about {t}]",
+    "[Who should care about {t}, and why now]",
+    "[One result from your own work with {t}]",
+)
+_TAKEAWAY_SLOTS = (
+    ("[First takeaway about {t}: a specific point you can back up]", "[First point about {t}: what you saw happen]"),
+    ("[Second takeaway: an example from your own experience]", "[Second point: a concrete example with names and places]"),
+    ("[Third takeaway: what you would do differently next time]", "[Third point: the trade-off nobody mentions]"),
+    ("[Fourth takeaway: a mistake to avoid]", "[Fourth point: what surprised you]"),
+    ("[Fifth takeaway: a resource or person worth following]", "[Fifth point: what you would tell a newcomer]"),
+    ("[Sixth takeaway: what you are still unsure about]", "[Sixth point: an open question]"),
+)
+_SCAFFOLD_QUESTIONS = (
+    "What has your experience been with {t}?",
+    "What do most people get wrong about {t}?",
+    "What is one thing you would change about how your team handles {t}?",
+)
+
+
+def _scaffold_topic(source: Source) -> str:
+    topic = " ".join((source.topic or source.title or "your topic").split())
+    if len(topic) > 80:
+        topic = topic[:80].rsplit(" ", 1)[0]
+    return topic.rstrip(".?!:;,")
+
+
+def scaffold_hooks(source: Source, n: int) -> list[str]:
+    """Up to ``n`` hook placeholders, each a different angle on the topic."""
+    t = _scaffold_topic(source)
+    return [angle.format(t=t) for angle in _HOOK_ANGLES[:n]]
+
+
+def topic_hashtags(topic: str, count: int) -> list[str]:
+    """Up to ``count`` hashtags from the topic's own words: the whole topic, word pairs, single words."""
+    words = [w for w in re.findall(r"[^\W_][\w'-]*", topic) if w.lower() not in STOPWORDS]
+    cands = [" ".join(words)] if 1 < len(words) <= 3 else []
+    cands += [" ".join(words[i : i + 2]) for i in range(len(words) - 1)] if len(words) > 3 else []
+    cands += [w for w in words if len(w) >= 3 or w.isupper()]
+    tags: list[str] = []
+    for c in cands:
+        tag = normalise_hashtag(c)
+        if tag and len(tag) <= 25 and not tag[1:].isdigit() and tag.lower() not in {t.lower() for t in tags}:
+            tags.append(tag)
+    return tags[:count]
+
+
+def _scaffold_extra(key: str, label: str, description: str, topic: str, variant: int) -> str:
+    label = (label or key.replace("_", " ")).rstrip(": ").strip().capitalize()
+    if variant % 2:
+        return f"[{label}: what {topic} changes for the people who read your posts]"
+    return f"[{label}: {description.rstrip('.') or 'why this matters to your readers'}]"
+
+
+def scaffold(source: Source, spec: PostSpec) -> tuple[Parts, list[str]]:
+    """Every part a [placeholder] about the topic. Returns (parts, notes)."""
+    t = _scaffold_topic(source)
+    tags = topic_hashtags(t, spec.hashtags) or ["#Draft"]
+    notes = [NOTE_SCAFFOLD]
+    if len(tags) < spec.hashtags:
+        notes.append(f"only {len(tags)} hashtag(s) could be made from the topic words; add your own")
+    parts = Parts(
+        hook=_HOOK_ANGLES[0].format(t=t),
+        takeaways=[slot[0].format(t=t) for slot in _TAKEAWAY_SLOTS[: spec.takeaways]],
+        question=_SCAFFOLD_QUESTIONS[0].format(t=t),
+        hashtags=tags,
+        extras={e.key: _scaffold_extra(e.key, e.label, e.description, t, 0) for e in spec.extras},
+    )
+    return parts, notes
+
+
+def next_option(options: list[str], current: str) -> str:
+    """The option after ``current``, round the end; the first when ``current`` is not one of them."""
+    return options[(options.index(current) + 1) % len(options)] if current in options else options[0]
+
+
+def regenerate_scaffold(source: Source, spec: PostSpec, current: Parts, part: str) -> dict[str, object]:
+    """The next placeholder for one part, as an update to ``current``."""
+    t = _scaffold_topic(source)
+    if part == "hook":
+        return {"hook": next_option([h.format(t=t) for h in _HOOK_ANGLES], current.hook)}
+    if part == "takeaways":
+        sets = [[slot[v].format(t=t) for slot in _TAKEAWAY_SLOTS[: spec.takeaways]] for v in (0, 1)]
+        return {"takeaways": sets[1] if current.takeaways == sets[0] else sets[0]}
+    if part == "question":
+        return {"question": next_option([q.format(t=t) for q in _SCAFFOLD_QUESTIONS], current.question)}
+    if part == "hashtags":
+        return {"hashtags": rotate(topic_hashtags(t, 12), current.hashtags, spec.hashtags) or current.hashtags}
+    extra = next((e for e in spec.extras if e.key == part), None)
+    label, description = (extra.label, extra.description) if extra else ("", "")
+    variant = 1 if current.extras.get(part) == _scaffold_extra(part, label, description, t, 0) else 0
+    return {"extras": {**current.extras, part: _scaffold_extra(part, label, description, t, variant)}}
+
