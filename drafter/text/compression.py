@@ -122,7 +122,7 @@ def compress(sentence: str, limit: int, min_words: int = 5) -> str | None:
     for m in sorted(_CUT.finditer(body), key=lambda m: -m.start()):
         prefix = body[: m.start()]
         if len(prefix) + 1 <= limit and len(prefix.split()) >= min_words and _has_main_clause(prefix):
-            out = _end(prefix)
-            if len(out) <= limit and _balanced(out):
+            out = _end(prefix)  # may drop dangling words, so check the length again
+            if len(out) <= limit and len(out.split()) >= min_words and _balanced(out):
                 return out
     return None
