@@ -1,0 +1,74 @@
+"""The output mode each server accepted, remembered in a small JSON file.
+
+``{"http://127.0.0.1:8080/v1": "json_object", "openai": "json_schema"}``: keys are base
+URLs without credentials (or ``"openai"``). The file is read once per engine and written
+atomically, only when a server's mode changes. It is only a cache: a missing, unreadable or
+unwritable file means starting from ``json_schema`` again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .base import OutputMode
+
+MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "text")
+"""The output modes, in the order they are tried."""
+
+
+class ModeCache:
+    """The remembered mode of one server (``key``) in the file at ``path`` (None: memory only)."""
+
+    def __init__(self, path: Path | None, key: str) -> None:
+        self.path = path
+        self.key = key
+        self._mode: OutputMode | None = None
+
+    def start(self) -> OutputMode:
+        """The mode to try first: the remembered one, else ``json_schema``."""
+        if self._mode is None:
+            mode = self._read().get(self.key, "json_schema")
+            self._mode = mode if mode in MODES else "json_schema"
+        return self._mode
+
+    def remember(self, mode: OutputMode) -> None:
+        """Start from ``mode`` next time; the file is rewritten only if that changes it."""
+        if mode == self.start():
+            return
+        self._mode = mode
+        if self.path is None:
+            return
+        data = self._read()  # other servers' entries, as other processes may have left them
+        data[self.key] = mode
+        try:
+            _write_atomic(self.path, data)
+        except OSError:
+            pass  # only a cache: next time starts from json_schema again
+
+    def _read(self) -> dict[str, Any]:
+        if self.path is None:
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+
+def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".modes-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
