@@ -8,11 +8,15 @@ Cold   = no .index.json: every file is parsed and validated, the index is writte
 Warm   = a fresh Store (new process's view) with an up-to-date .index.json on disk.
 Memo   = the same Store listing again (index unchanged on disk, kept in memory).
 Touch1 = warm, after one draft changed on disk (one file re-parsed, index rewritten).
+GC     = objects the garbage collector tracks for a Store with the library listed (its in-memory
+         index, then the 10,000 DraftSummary rows too), and the time of a full gc.collect() then:
+         what every full collection in the TUI pays while the library is open.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -71,6 +75,35 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def tracked() -> int:
+    gc.collect()
+    return len(gc.get_objects())
+
+
+def gc_ms(repeat: int) -> str:
+    """A full collection's time, min and median (the min is the least disturbed by other load)."""
+    runs = []
+    for _ in range(max(9, repeat)):
+        start = time.perf_counter()
+        gc.collect()
+        runs.append(time.perf_counter() - start)
+    return f"{min(runs) * 1000:5.1f} ms (median {statistics.median(runs) * 1000:5.1f})"
+
+
+def gc_figures(folder: Path, repeat: int) -> None:
+    """Tracked objects and full-collection time: nothing open, the Store's index, plus the rows."""
+    base, base_ms = tracked(), gc_ms(repeat)
+    store = Store(folder)
+    summaries, _ = store.list()
+    with_rows, rows_ms = tracked() - base, gc_ms(repeat)
+    del summaries
+    memo, memo_ms = tracked() - base, gc_ms(repeat)
+    print(f"     gc: full collection {base_ms} with no library ({base} tracked objects)")
+    print(f"         Store index kept in memory: +{memo:>6} tracked objects, full collection {memo_ms}")
+    print(f"         index + the listed DraftSummary rows: +{with_rows:>6} tracked objects, full collection {rows_ms}")
+    del store
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--drafts", type=int, default=10_000)
@@ -106,6 +139,8 @@ def main() -> None:
         print(f"{name:>7}: median {value * 1000:8.1f} ms  ({args.repeat} runs)")
     print(f"warm/cold ratio: {med['warm'] / med['cold']:.3f}  (cold/warm speed-up x{med['cold'] / med['warm']:.1f})")
     print(f"memo/cold ratio: {med['memo'] / med['cold']:.3f}; touch1/warm ratio: {med['touch1'] / med['warm']:.2f}")
+    del store, summaries, problems  # measured from nothing held
+    gc_figures(folder, args.repeat)
     if tmp is not None:
         tmp.cleanup()
 

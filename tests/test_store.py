@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from drafter import draft as draft_mod
 from drafter import store as store_mod
 from drafter.errors import DraftNotFound, InputError, StoreError
 from drafter.post import Parts
@@ -337,6 +338,101 @@ def test_recent_files_are_rechecked_even_with_same_mtime_and_size(store: Store) 
     path.write_text(path.read_text(encoding="utf-8").replace('"title": "Alpha"', '"title": "Omega"'), encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert [s.title for s in Store(store.folder).list()[0]] == ["Omega"]
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the draft files list() reads (rather than takes from the index), in order."""
+    reads: list[str] = []
+    original = Store._summarise
+
+    def spy(self: Store, path: Path, mtime_ns: int, size: int) -> object:
+        reads.append(path.name)
+        return original(self, path, mtime_ns, size)
+
+    monkeypatch.setattr(Store, "_summarise", spy)
+    return reads
+
+
+def retitle_keeping_stat(path: Path, old: str, new: str) -> None:
+    """A same-size edit that keeps the mtime: what a second write in one coarse clock tick looks like."""
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f'"title": "{old}"', f'"title": "{new}"'), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_racy_file_is_trusted_once_read_two_seconds_after_its_mtime(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file is racy relative to when its cached content was read, not to the latest scan: it is
+    read again until one read happens >= 2 s after its mtime, then trusted (no sleeps: a clock)."""
+    path = store.path_for(store.save(make_draft(store, title="Alpha")).id)
+    mtime_ns = int(HOUR_AGO) * 1_000_000_000
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+    reads = count_reads(monkeypatch)
+
+    def titles_at(seconds_after_mtime: float) -> list[str]:  # a fresh Store: only the index file is shared
+        clock = Store(store.folder, clock=lambda: mtime_ns + int(seconds_after_mtime * 1e9))
+        return [s.title for s in clock.list()[0]]
+
+    assert titles_at(0.5) == ["Alpha"] and len(reads) == 1  # read 0.5 s after its mtime: racy
+    retitle_keeping_stat(path, "Alpha", "Omega")
+    assert titles_at(1.0) == ["Omega"] and len(reads) == 2  # so read again, and still racy
+    retitle_keeping_stat(path, "Omega", "Gamma")
+    assert titles_at(10) == ["Gamma"] and len(reads) == 3  # the last read (at 1.0 s) was racy too
+    index = (store.folder / INDEX_NAME).stat()
+    retitle_keeping_stat(path, "Gamma", "Delta")  # the blind spot of any mtime cache, as above
+    assert titles_at(11) == ["Gamma"] and titles_at(12) == ["Gamma"] and len(reads) == 3  # trusted
+    assert (store.folder / INDEX_NAME).stat().st_mtime_ns == index.st_mtime_ns  # and not rewritten
+
+
+def test_bulk_write_is_read_again_only_until_two_seconds_have_passed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Right after a bulk write every list re-reads the newest files, but each one only until a
+    read 2 s after its mtime; then a list reads nothing, and the next Store neither."""
+    drafts = [store.save(make_draft(store, title=f"Draft {i}")) for i in range(8)]
+    end_ns = int(HOUR_AGO) * 1_000_000_000
+    for i, draft in enumerate(drafts):  # written over 3.5 s, one every 0.5 s
+        written = end_ns - (7 - i) * 500_000_000
+        os.utime(store.path_for(draft.id), ns=(written, written))
+    now_ns = [end_ns]
+    listing = Store(store.folder, clock=lambda: now_ns[0])
+    reads = count_reads(monkeypatch)
+    per_list = []
+    for seconds in (0, 0.5, 1, 3, 4, 60):
+        now_ns[0] = end_ns + int(seconds * 1e9)
+        before = len(reads)
+        assert len(listing.list()[0]) == 8
+        per_list.append(len(reads) - before)
+    # mtimes -3.5 .. 0 s: at 0 s all are new; at 0.5 s the five read < 2 s after their mtime are
+    # read again, at 1 s four, at 3 s the three whose last read (at 1 s) was still racy; then none.
+    assert per_list == [8, 5, 4, 3, 0, 0]
+    assert Store(store.folder, clock=lambda: now_ns[0]).list()[0] and len(reads) == 20
+
+
+def test_unwritable_index_is_kept_in_memory(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder where the index cannot be written still lists, reading each file once per Store."""
+    for title in ("Alpha", "Beta"):
+        store.save(make_draft(store, title=title))
+    age_all(store.folder)
+    write = store_mod._write_atomic
+
+    def no_index(path: Path, text: str) -> None:
+        if path.name == INDEX_NAME:
+            raise StoreError(f"cannot write {path}: Read-only file system")
+        write(path, text)
+
+    monkeypatch.setattr(store_mod, "_write_atomic", no_index)
+    reads = count_reads(monkeypatch)
+    assert len(store.list()[0]) == 2 and len(store.list()[0]) == 2 and len(reads) == 2
+    assert not (store.folder / INDEX_NAME).exists()
+
+
+def test_draft_names_are_re_exported_by_store() -> None:
+    for name in ("Draft", "SourceRecord", "Revision", "default_title", "export_text", "validate_id", "make_id",
+                 "parse_draft", "slugify", "short_title", "clean_title", "now", "MAX_SOURCE_TEXT"):  # fmt: skip
+        assert getattr(store_mod, name) is getattr(draft_mod, name), name
 
 
 def test_index_not_rewritten_when_nothing_changed(store: Store) -> None:
