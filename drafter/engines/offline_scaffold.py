@@ -38,13 +38,35 @@ _SCAFFOLD_QUESTIONS = (
     "What do most people get wrong about {t}?",
     "What is one thing you would change about how your team handles {t}?",
 )
+_SCAFFOLD_QUESTIONS_FOR_QUESTIONS = (  # the topic is itself a question: "why our team stopped…"
+    "How would you answer it for your own team: {t}?",
+    "Has your team asked itself the same question: {t}?",
+    "What would change your answer to this: {t}?",
+)
+
+
+def _question(t: str, i: int) -> str:
+    forms = _SCAFFOLD_QUESTIONS_FOR_QUESTIONS if _is_question(t) else _SCAFFOLD_QUESTIONS
+    return forms[i % len(forms)].format(t=t)
+
+
+_QUESTION_WORDS = frozenset("why how what when where who which should is are can do does did will would".split())
 
 
 def _scaffold_topic(source: Source) -> str:
     topic = " ".join((source.topic or source.title or "your topic").split())
     if len(topic) > 80:
         topic = topic[:80].rsplit(" ", 1)[0]
-    return topic.rstrip(".?!:;,")
+    topic = topic.rstrip(".?!:;,")
+    first = topic.split(" ", 1)[0]
+    # Mid-sentence, "Why our team…" reads as "why our team…"; names and acronyms keep their case.
+    if first.lower() in STOPWORDS | _QUESTION_WORDS and not first.isupper():
+        topic = topic[:1].lower() + topic[1:]
+    return topic
+
+
+def _is_question(topic: str) -> bool:
+    return topic.split(" ", 1)[0].lower() in _QUESTION_WORDS
 
 
 def scaffold_hooks(source: Source, n: int) -> list[str]:
@@ -53,12 +75,24 @@ def scaffold_hooks(source: Source, n: int) -> list[str]:
     return [angle.format(t=t) for angle in _HOOK_ANGLES[:n]]
 
 
+def _topic_chunks(topic: str) -> list[list[str]]:
+    """Runs of content words between stopwords and past-tense verbs ("stopped", "changed")."""
+    chunks: list[list[str]] = [[]]
+    for word in re.findall(r"[^\W_][\w'-]*", topic):
+        low = word.lower()
+        if low in STOPWORDS or low in _QUESTION_WORDS or (len(low) > 4 and low.endswith("ed") and not word[0].isupper()):
+            chunks.append([])
+        else:
+            chunks[-1].append(word)
+    return [c[-3:] for c in chunks if c]
+
+
 def topic_hashtags(topic: str, count: int) -> list[str]:
-    """Up to ``count`` hashtags from the topic's own words: the whole topic, word pairs, single words."""
-    words = [w for w in re.findall(r"[^\W_][\w'-]*", topic) if w.lower() not in STOPWORDS]
-    cands = [" ".join(words)] if 1 < len(words) <= 3 else []
-    cands += [" ".join(words[i : i + 2]) for i in range(len(words) - 1)] if len(words) > 3 else []
-    cands += [w for w in words if len(w) >= 3 or w.isupper()]
+    """Up to ``count`` hashtags from the topic's own phrases: "heat pumps in old houses" gives
+    #HeatPumps #OldHouses, then single words, head nouns (the last word of a phrase) first."""
+    chunks = _topic_chunks(topic)
+    cands = [" ".join(c) for c in chunks if len(c) > 1]
+    cands += [w for c in chunks for w in (c[-1], *c[:-1]) if len(w) >= 3 or w.isupper()]
     tags: list[str] = []
     for c in cands:
         tag = normalise_hashtag(c)
@@ -84,7 +118,7 @@ def scaffold(source: Source, spec: PostSpec) -> tuple[Parts, list[str]]:
     parts = Parts(
         hook=_HOOK_ANGLES[0].format(t=t),
         takeaways=[slot[0].format(t=t) for slot in _TAKEAWAY_SLOTS[: spec.takeaways]],
-        question=_SCAFFOLD_QUESTIONS[0].format(t=t),
+        question=_question(t, 0),
         hashtags=tags,
         extras={e.key: _scaffold_extra(e.key, e.label, e.description, t, 0) for e in spec.extras},
     )
@@ -105,7 +139,7 @@ def regenerate_scaffold(source: Source, spec: PostSpec, current: Parts, part: st
         sets = [[slot[v].format(t=t) for slot in _TAKEAWAY_SLOTS[: spec.takeaways]] for v in (0, 1)]
         return {"takeaways": sets[1] if current.takeaways == sets[0] else sets[0]}
     if part == "question":
-        return {"question": next_option([q.format(t=t) for q in _SCAFFOLD_QUESTIONS], current.question)}
+        return {"question": next_option([_question(t, i) for i in range(len(_SCAFFOLD_QUESTIONS))], current.question)}
     if part == "hashtags":
         return {"hashtags": rotate(topic_hashtags(t, 12), current.hashtags, spec.hashtags) or current.hashtags}
     extra = next((e for e in spec.extras if e.key == part), None)
