@@ -583,3 +583,14 @@ def test_lint_imports_no_heavy_dependency() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "[]"
+
+
+def test_placeholder_fires_on_bracketed_slots_and_not_on_short_brackets():
+    from drafter.lint import lint as run_lint
+
+    text = "[Your hook about heat pumps: a fact]\n\n• Heat pumps halve bills in insulated homes.\n\nWhat now?\n\n#HeatPumps"
+    hits = [f for f in run_lint(text).findings if f.rule == "placeholder"]
+    assert len(hits) == 1 and text[hits[0].start:hits[0].end] == "[Your hook about heat pumps: a fact]"
+    assert hits[0].severity == "warning"
+    clean = "Arrays start at [0] in Python.\n\nWhich index do you use?\n\n#Python"
+    assert not [f for f in run_lint(clean).findings if f.rule == "placeholder"]

@@ -249,3 +249,14 @@ def invented_number(ctx: Context, opts: NumberOptions) -> Iterator[Hit]:
             reported.add(number.text)
             yield Hit(number.start, number.end, f'"{number.text}" is not in the source article; check it or cut it')
 
+
+
+# ---- unfinished drafts ---------------------------------------------------------------------
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{3,200}\]")
+
+
+@rule("placeholder")
+def placeholder(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
+    """A [bracketed placeholder] the writer still has to fill in (scaffolds and story templates)."""
+    for m in _PLACEHOLDER.finditer(ctx.post.text):
+        yield Hit(m.start(), m.end(), f'placeholder left to fill in: "{_quote(m.group(), 60)}"')
