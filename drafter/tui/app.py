@@ -1,8 +1,9 @@
 """The Textual app. :func:`make_app` is the one factory used by the CLI and the tests.
 
-Start-up stays light: nothing here imports ``openai``; the engine is built on the first
-request (``Drafter.engine`` is lazy), and templates and autosaves are read after the first
-frame.
+Start-up stays light: the first frame needs neither pydantic nor the core. Settings are
+resolved right after it (a bad setting quits the app and is raised from :meth:`run`, so the
+CLI prints its one line and exits 2); templates and autosaves are read after that, off the
+event loop; ``openai`` is imported on the first request only (``Drafter.engine`` is lazy).
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..drafting import Drafter
+from ..errors import DrafterError
+
+if TYPE_CHECKING:
+    from ..drafting import Drafter
 
 EXIT_AFTER_FIRST_FRAME = "DRAFTER_EXIT_AFTER_FIRST_FRAME"
 """Set to 1 to quit right after the first frame is painted (bench/bench_tui.py)."""
@@ -33,12 +37,39 @@ class DrafterApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
 
-    def __init__(self, drafter: Drafter, *, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, drafter: "Drafter | None" = None, *, workspace: str | os.PathLike[str] | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
         super().__init__()
-        self.drafter = drafter
+        self._drafter = drafter
+        self._workspace = workspace
         self.env = os.environ if env is None else env
         self.clock: Callable[[], float] = time.monotonic
         """Time source for elapsed seconds (tests freeze it for stable snapshots)."""
+        self.startup_error: DrafterError | None = None
+
+    @property
+    def drafter(self) -> "Drafter":
+        """The core, built on first use (after the first frame) from the workspace and settings."""
+        if self._drafter is None:
+            from ..drafting import Drafter
+
+            self._drafter = Drafter.from_environment(self._workspace, env=self.env)
+        return self._drafter
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().run(*args, **kwargs)
+        if self.startup_error is not None:
+            raise self.startup_error  # after the terminal is restored: the CLI prints one line
+        return result
+
+    async def on_unmount(self) -> None:
+        engine = self._drafter.__dict__.get("engine") if self._drafter is not None else None
+        close = getattr(engine, "aclose", None)
+        if close is not None:
+            try:
+                await close()
+            except Exception:  # noqa: BLE001 - closing an HTTP client must not block quitting
+                pass
 
     def get_default_screen(self) -> Screen:
         from .screens.main import MainScreen
@@ -86,7 +117,7 @@ class DrafterApp(App[None]):
     # -- command palette ----------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         main = self.main
-        if main is not None and screen is main:
+        if main is not None and screen is main and main.ready:
             for title, help_text, callback in main_commands(main):
                 yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Help: keys", "Every key binding (f1)", self.action_help)
@@ -125,9 +156,11 @@ def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
     return commands
 
 
-def make_app(workspace: str | os.PathLike[str] | None = None, *, drafter: Drafter | None = None,
+def make_app(workspace: str | os.PathLike[str] | None = None, *, drafter: "Drafter | None" = None,
              env: Mapping[str, str] | None = None) -> DrafterApp:
-    """The app for a workspace (or a ready Drafter, for tests). Config errors raise DrafterError."""
-    if drafter is None:
-        drafter = Drafter.from_environment(Path(workspace) if workspace else None, env=env)
-    return DrafterApp(drafter, env=env)
+    """The app for a workspace, or for a ready Drafter (tests).
+
+    Without a Drafter, settings are resolved right after the first frame; a config error
+    then quits the app and :meth:`DrafterApp.run` raises it (a DrafterError).
+    """
+    return DrafterApp(drafter, workspace=Path(workspace) if workspace else None, env=env)

@@ -10,21 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from ..post import (
-    FOLD_DESKTOP,
-    FOLD_MOBILE,
-    MAX_CHARS,
-    Layout,
-    Parts,
-    Stats,
-    assemble,
-    normalise_hashtags,
-)
-
 if TYPE_CHECKING:
     from ..drafting import Job
+    from ..post import Layout, Parts, Stats
     from ..engines.base import DraftResult
     from ..sources import Source
     from ..store import Draft
@@ -33,6 +21,9 @@ TOPIC_MAX_CHARS = 300
 """A single line up to this long is a topic; anything longer or on several lines is an article."""
 HASHTAGS_ADVICE = (3, 5)
 """The usual advice on hashtag count (a default, not a platform rule)."""
+
+# drafter.post (pydantic) is imported inside the functions: this module is on the path of the
+# first frame, and pydantic is not needed until there is a post.
 
 
 def source_from_input(text: str, loaded: "Source | None" = None) -> "Source":
@@ -63,6 +54,8 @@ def describe_input(text: str) -> str:
 
 def parse_hashtags(value: str) -> list[str]:
     """Hashtags typed in one field ("#AI ml, Ethics") as normalised tags."""
+    from ..post import normalise_hashtags
+
     pieces = [p for p in value.replace(",", " ").split() if p]
     return normalise_hashtags(pieces)
 
@@ -154,11 +147,15 @@ class Session:
 
     # -- reading ----------------------------------------------------------------------
     @property
-    def layout(self) -> Layout:
+    def layout(self) -> "Layout":
+        from ..post import Layout
+
         return self.job.layout if self.job is not None else Layout()
 
     @property
     def assembled(self) -> str:
+        from ..post import assemble
+
         return assemble(self.parts, self.layout) if self.parts is not None else ""
 
     @property
@@ -192,6 +189,10 @@ class Session:
     def edit_part(self, part: str, value: str | list[str]) -> str | None:
         """Apply a typed change to one part. Returns an error line if the value is unusable
         (the last good value is kept), else None."""
+        from pydantic import ValidationError
+
+        from ..post import Parts
+
         if self.parts is None:
             return "generate a draft first"
         data = self.parts.model_dump()
@@ -306,8 +307,10 @@ class Session:
 # ---- what the preview shows -----------------------------------------------------------
 
 
-def quick_warnings(stats: Stats, text: str, *, mobile: bool = False) -> list[str]:
+def quick_warnings(stats: "Stats", text: str, *, mobile: bool = False) -> list[str]:
     """The checks cheap enough for every keystroke (the linter runs debounced)."""
+    from ..post import FOLD_DESKTOP, FOLD_MOBILE, MAX_CHARS
+
     if not text.strip():
         return []
     out: list[str] = []
@@ -327,7 +330,9 @@ def quick_warnings(stats: Stats, text: str, *, mobile: bool = False) -> list[str
     return out
 
 
-def counters_line(stats: Stats, usage: tuple[int, int] | None) -> str:
+def counters_line(stats: "Stats", usage: tuple[int, int] | None) -> str:
+    from ..post import MAX_CHARS
+
     seconds = stats.reading_seconds
     read = f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
     tokens = f"tokens {usage[0]:,} in · {usage[1]:,} out" if usage and any(usage) else "tokens —"

@@ -120,6 +120,10 @@ class DraftsScreen(Screen[str | None]):
     def drafter(self) -> "Drafter":
         return self._drafter if self._drafter is not None else self.app.drafter  # type: ignore[attr-defined]
 
+    def _say(self, message: str, **kwargs: object) -> None:
+        """A notification; never markup (titles, names and paths may hold "[")."""
+        self.notify(message, markup=False, **kwargs)  # type: ignore[arg-type]
+
     # ---- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -160,8 +164,8 @@ class DraftsScreen(Screen[str | None]):
 
             rows, problems = await asyncio.to_thread(read)
         except Exception as exc:  # noqa: BLE001 - the screen stays usable (escape closes it)
-            self.query_one("#library-status", Static).update(f"Cannot list the drafts: {exc}")
-            self.notify(str(exc), title="Drafts library", severity="error")
+            self.query_one("#library-status", Static).update(Text(f"Cannot list the drafts: {exc}"))
+            self._say(str(exc), title="Drafts library", severity="error")
             self.loaded = True
             return
         self._rows = rows
@@ -185,7 +189,7 @@ class DraftsScreen(Screen[str | None]):
             lines.append(f"  … and {len(short) - 2} more")
         label.update(Text("\n".join(lines)))
         if short != self._problems:
-            self.notify(f"{count}: {short[0]}" + (" …" if len(short) > 1 else ""),
+            self._say(f"{count}: {short[0]}" + (" …" if len(short) > 1 else ""),
                         title="Some drafts could not be read", severity="warning", timeout=8)
         self._problems = short
 
@@ -213,7 +217,7 @@ class DraftsScreen(Screen[str | None]):
             text = f"{total:,} draft{'s' if total != 1 else ''}, newest first"
         else:
             text = f"{matched:,} of {total:,} match {query.strip()!r}"
-        self.query_one("#library-status", Static).update(text, layout=False)  # fixed height: repaint only
+        self.query_one("#library-status", Static).update(Text(text), layout=False)  # fixed height: repaint only
 
     # ---- selection -------------------------------------------------------------------
 
@@ -269,7 +273,7 @@ class DraftsScreen(Screen[str | None]):
     def action_open(self) -> None:
         draft_id = self.selected_id
         if draft_id is None:
-            self.notify("No draft to open", severity="warning")
+            self._say("No draft to open", severity="warning")
             return
         self.dismiss(draft_id)
 
@@ -280,9 +284,9 @@ class DraftsScreen(Screen[str | None]):
         try:
             copy = self.drafter.store.duplicate(row.id)
         except DrafterError as exc:
-            self.notify(str(exc), title="Duplicate failed", severity="error")
+            self._say(str(exc), title="Duplicate failed", severity="error")
             return
-        self.notify(f"Duplicated as {copy.title!r}")
+        self._say(f"Duplicated as {copy.title!r}")
         self.load(select=copy.id)
 
     def action_rename(self) -> None:
@@ -296,9 +300,9 @@ class DraftsScreen(Screen[str | None]):
             try:
                 self.drafter.store.rename(row.id, title)
             except DrafterError as exc:
-                self.notify(str(exc), title="Rename failed", severity="error")
+                self._say(str(exc), title="Rename failed", severity="error")
                 return
-            self.notify(f"Renamed to {title!r}")
+            self._say(f"Renamed to {title!r}")
             self.load(select=row.id)
 
         self.app.push_screen(TextPrompt("Rename draft", row.title, placeholder="New title", action="Rename"), done)
@@ -315,9 +319,9 @@ class DraftsScreen(Screen[str | None]):
             try:
                 self.drafter.store.delete(row.id)
             except DrafterError as exc:
-                self.notify(str(exc), title="Delete failed", severity="error")
+                self._say(str(exc), title="Delete failed", severity="error")
                 return
-            self.notify(f"Deleted {row.title!r}")
+            self._say(f"Deleted {row.title!r}")
             neighbours = [r.id for r in self._table.shown if r.id != row.id]
             self.load(select=neighbours[min(index, len(neighbours) - 1)] if neighbours else None)
 
@@ -347,7 +351,7 @@ class DraftsScreen(Screen[str | None]):
             draft = self.drafter.store.load(draft_id)
             write_export(path, export_text(draft, fmt))
         except DrafterError as exc:
-            self.notify(str(exc), title="Export failed", severity="error")
+            self._say(str(exc), title="Export failed", severity="error")
             return None
-        self.notify(f"Exported to {path}", title="Export")
+        self._say(f"Exported to {path}", title="Export")
         return path

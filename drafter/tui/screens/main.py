@@ -7,7 +7,7 @@ workers of :mod:`.work` (engine requests) and :mod:`.persist` (files and clipboa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from textual import on
 from textual.binding import Binding
@@ -15,26 +15,37 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Select, Tab, Tabs, TextArea
+from textual.widget import MountError
+from textual.widgets import Footer, Select, Tab, Tabs
+
+from ...errors import DrafterError
 
 from ..session import Session
 from ..widgets.compose import ComposePane
-from ..widgets.editor import PartsEditor
-from ..widgets.preview import PreviewPane
 from ..widgets.status import StatusLine, TopBar
 from .persist import StorageMixin
-from .work import RequestsMixin
+from .work import RequestsMixin, when_ready
 
 if TYPE_CHECKING:
     from ..app import DrafterApp
+    from ..widgets.editor import PartsEditor
+    from ..widgets.preview import PreviewPane
 
 VIEWS = ("compose", "editor", "preview")
+WIDE = 120
+"""From this many columns the preview stays beside Compose or the Editor."""
 LINT_DELAY = 0.15
 AUTOSAVE_DELAY = 2.0
 
 
+def _warm_imports() -> None:
+    """Import the linter (~50 ms) in a thread, so the first lint after a draft does not stall
+    the event loop. Never openai: that waits for the first request to an OpenAI server."""
+    import drafter.lint  # noqa: F401
+
+
 class MainScreen(RequestsMixin, StorageMixin, Screen):
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
         Binding("ctrl+g", "generate", "Generate", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -60,7 +71,10 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
         self.session = Session()
         self._lint_timer: Timer | None = None
         self._autosave_timer: Timer | None = None
-        self._templates_loaded = False
+        self.ready = False
+        """True once the editor and preview are mounted (just after the first frame)."""
+        self.deferred: list[Callable[[], object]] = []
+        """Actions asked for before that; run in order once ready."""
 
     @property
     def drafter_app(self) -> "DrafterApp":
@@ -72,19 +86,46 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
                    id="views")
         with Horizontal(id="panes"):
             yield ComposePane(id="compose-pane")
-            pass
         yield StatusLine(id="status", clock=self.drafter_app.clock)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        drafter = self.drafter_app.drafter
-        self.query_one(TopBar).set_engine(drafter.engine_label, drafter.engine_name == "offline")
         self.query_one(TopBar).set_draft(None, False)
         self.watch_view(self.view)
         self.compose_pane.source_area.focus()
-        # Templates and the autosave check read files: after the first frame, off the UI thread.
-        self.call_after_refresh(self.load_templates)
-        self.call_after_refresh(self.check_autosave)
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        """The first frame shows Compose; settings, the editor and the preview come right after
+        it (pydantic and the core are not needed to paint it)."""
+        app = self.drafter_app
+        try:
+            drafter = app.drafter
+        except DrafterError as exc:  # a bad config file or variable: quit and say why (exit 2)
+            app.startup_error = exc
+            app.exit(return_code=exc.exit_code)
+            return
+        self.query_one(TopBar).set_engine(drafter.engine_label, drafter.engine_name == "offline")
+        from ..widgets.editor import PartsEditor
+        from ..widgets.preview import PreviewPane
+
+        panes = self.query_one("#panes")
+        try:
+            await panes.mount(PartsEditor(id="editor-pane"), PreviewPane(id="preview-pane"))
+            await self.compose_pane.add_template_controls()
+        except MountError:
+            return  # the app is closing already (e.g. DRAFTER_EXIT_AFTER_FIRST_FRAME)
+        self._layout_panes()
+        self.ready = True
+        self.show_session()
+        self.refresh_bindings()
+        for action in self.deferred:
+            action()
+        self.deferred.clear()
+        # Templates and the autosave check read files: off the event loop.
+        self.load_templates()
+        self.check_autosave()
+        self.run_worker(_warm_imports, thread=True, group="warm", exit_on_error=False)
 
     # -- widgets ------------------------------------------------------------------------
     @property
@@ -92,12 +133,12 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
         return self.query_one(ComposePane)
 
     @property
-    def editor(self) -> PartsEditor:
-        return self.query_one(PartsEditor)
+    def editor(self) -> "PartsEditor":
+        return self.query_one("#editor-pane")  # type: ignore[return-value]
 
     @property
-    def preview(self) -> PreviewPane:
-        return self.query_one(PreviewPane)
+    def preview(self) -> "PreviewPane":
+        return self.query_one("#preview-pane")  # type: ignore[return-value]
 
     @property
     def status(self) -> StatusLine:
@@ -105,11 +146,27 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
 
     # -- views --------------------------------------------------------------------------
     def watch_view(self, view: str) -> None:
-        for name in VIEWS:
-            self.set_class(name == view, f"-view-{name}")
         tabs = self.query_one(Tabs)
         if tabs.active != view:
-            tabs.active = view
+            with tabs.prevent(Tabs.TabActivated):  # only the user's tab changes come back here
+                tabs.active = view
+        self._layout_panes()
+
+    def on_resize(self) -> None:
+        self._layout_panes()
+
+    def _layout_panes(self) -> None:
+        """Which panes show. Toggling ``display`` on three panes is cheap; a class on the screen
+        would restyle every widget."""
+        view, wide = self.view, self.size.width >= WIDE
+        for pane in self.query("#panes > *"):
+            if pane.id == "compose-pane":
+                show = view == "compose"
+            elif pane.id == "editor-pane":
+                show = view == "editor" or (wide and view == "preview")
+            else:
+                show = view == "preview" or wide
+            pane.display = show
 
     @on(Tabs.TabActivated, "#views")
     def _tab(self, event: Tabs.TabActivated) -> None:
@@ -118,6 +175,8 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
 
     def action_show(self, view: str) -> None:
         self.view = view
+        if not self.ready:
+            return
         target = {"compose": "#source", "editor": "#part-hook", "preview": "#preview-pane"}[view]
         widget = self.query_one(target)
         if view == "editor" and (widget.disabled or self.session.parts is None):
@@ -136,8 +195,7 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
         return True
 
     # -- editing ------------------------------------------------------------------------
-    @on(PartsEditor.PartEdited)
-    def _part_edited(self, event: PartsEditor.PartEdited) -> None:
+    def on_parts_editor_part_edited(self, event: "PartsEditor.PartEdited") -> None:
         if event.structural:
             self.session.history.break_group()
         error = self.session.edit_part(event.part, event.value)
@@ -147,8 +205,7 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
         if error is None:
             self.post_changed()
 
-    @on(PartsEditor.PostEdited)
-    def _post_edited(self, event: PartsEditor.PostEdited) -> None:
+    def on_parts_editor_post_edited(self, event: "PartsEditor.PostEdited") -> None:
         if self.busy_parts:
             return
         self.session.set_text(event.text)
@@ -177,25 +234,26 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
     def show_session(self) -> None:
         """Put the whole session on screen (after a generation, undo, reopening a draft)."""
         session = self.session
-        if session.job is not None:
-            self.editor.configure(session.job.spec.extras)
         self.editor.show_parts(session.parts)
         self.editor.show_post(session.post_text)
         self.editor.set_override(session.text_override is not None)
         self.post_changed(sync_editor=False)
 
+    @when_ready
     def action_undo(self) -> None:
         if self.session.undo() is None:
             self.notify("Nothing to undo.", timeout=2)
             return
         self.show_session()
 
+    @when_ready
     def action_redo(self) -> None:
         if self.session.redo() is None:
             self.notify("Nothing to redo.", timeout=2)
             return
         self.show_session()
 
+    @when_ready
     def action_reassemble(self) -> None:
         if self.session.parts is None:
             self.notify("There are no parts to assemble yet.", severity="warning")
@@ -229,10 +287,6 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
     def _template_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
             self.load_template(event.value)
-
-    @on(TextArea.Changed, "#source")
-    def _source_changed(self) -> None:
-        self.refresh_bindings()
 
     # -- library and templates (screens by another module; optional) --------------------
     def action_library(self) -> None:
@@ -273,6 +327,7 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
             f"{verb}? The open draft has unsaved changes (ctrl+s saves them; an autosave copy is kept).",
             "Continue", "Go back"), done)  # fmt: skip
 
+    @when_ready
     def action_new_draft(self) -> None:
         def reset() -> None:
             self.cancel_requests()

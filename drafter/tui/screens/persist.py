@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from ...errors import DrafterError
+from .work import when_ready
 
 if TYPE_CHECKING:
     from ...drafting import Job
@@ -65,7 +66,7 @@ class StorageMixin:
         except DrafterError as exc:
             self.notify(str(exc), title="Template", severity="error")
             return
-        self.compose_pane.show_template(template)
+        await self.compose_pane.show_template(template)
 
     # -- autosave and restore -----------------------------------------------------------
     @work(exclusive=True, group="restore", exit_on_error=False)
@@ -127,6 +128,7 @@ class StorageMixin:
             return
         self.show_draft(draft)
 
+    @when_ready
     @work(exclusive=True, group="open-draft", exit_on_error=False)
     async def show_draft(self, draft: "Draft", restored: bool = False) -> None:
         job: Job | None = None
@@ -136,6 +138,8 @@ class StorageMixin:
             self.notify(f"{exc} (the text is open; regenerating parts needs the template)",
                         title="Draft opened without its template", severity="warning")  # fmt: skip
         self.cancel_requests()
+        if job is not None:
+            await self.editor.configure(job.spec.extras)
         session = self.session
         session.load_draft(draft, job)
         session.loaded = job.source if job is not None and job.source.kind in ("file", "url") else None
@@ -151,6 +155,7 @@ class StorageMixin:
         self.status.stop(f"{verb} “{draft.title}”.")
 
     # -- save -----------------------------------------------------------------------------
+    @when_ready
     def action_save(self) -> None:
         session = self.session
         if not session.has_post:
@@ -206,6 +211,7 @@ class StorageMixin:
         self.status.stop(f"Saved {saved.id}.")
 
     # -- copy and export -------------------------------------------------------------------
+    @when_ready
     def action_copy_post(self) -> None:
         text = self.session.post_text
         if not text.strip():
@@ -226,6 +232,7 @@ class StorageMixin:
                         f"is not available ({problem}). If pasting fails, export it to a file (e in Preview).",
                         title="Copied to the terminal", severity="warning", timeout=10)  # fmt: skip
 
+    @when_ready
     def action_export_post(self) -> None:
         text = self.session.post_text
         if not text.strip():

@@ -90,6 +90,10 @@ class TemplatesScreen(Screen[str | None]):
     def drafter(self) -> "Drafter":
         return self._drafter if self._drafter is not None else self.app.drafter  # type: ignore[attr-defined]
 
+    def _say(self, message: str, **kwargs: object) -> None:
+        """A notification; never markup (titles, names and paths may hold "[")."""
+        self.notify(message, markup=False, **kwargs)  # type: ignore[arg-type]
+
     @property
     def library(self) -> "TemplateLibrary":
         return self.drafter.templates
@@ -155,7 +159,7 @@ class TemplatesScreen(Screen[str | None]):
         default = self.drafter.settings.template
         users = sum(1 for i in self._infos.values() if i.origin == "user")
         text = f"Templates · {len(self._infos) - users} built-in, {users} yours · default: {default}"
-        self.query_one("#templates-title", Static).update(text)
+        self.query_one("#templates-title", Static).update(Text(text))
 
     def _show_problems(self, problems: list[str]) -> None:
         label = self.query_one("#templates-problems", Static)
@@ -168,7 +172,7 @@ class TemplatesScreen(Screen[str | None]):
         if len(problems) > 2:
             lines.append(f"  … and {len(problems) - 2} more")
         label.update(Text("\n".join(lines)))
-        self.notify(f"{count}: {problems[0]}", title="Some templates could not be read", severity="warning",
+        self._say(f"{count}: {problems[0]}", title="Some templates could not be read", severity="warning",
                     timeout=8)
 
     # ---- viewing ---------------------------------------------------------------------
@@ -206,7 +210,7 @@ class TemplatesScreen(Screen[str | None]):
             text = self.library.read_text(name)
         except DrafterError as exc:
             text = ""
-            self.notify(str(exc), severity="error")
+            self._say(str(exc), severity="error")
         hint = "read-only: d duplicates it" if info.origin == "built-in" else "e edits it"
         self._editor.show(text, f"{name}.toml · {info.origin} · {hint}")
 
@@ -260,7 +264,7 @@ class TemplatesScreen(Screen[str | None]):
         except DrafterError as exc:
             self._editor.show_save_error(str(exc))
             return
-        self.notify(f"Saved {name}.toml")
+        self._say(f"Saved {name}.toml")
         self._stop_editing(select=name)
 
     def action_cancel_edit(self) -> None:
@@ -304,9 +308,9 @@ class TemplatesScreen(Screen[str | None]):
             try:
                 path = self.library.new(new, source)
             except DrafterError as exc:
-                self.notify(str(exc), title="Duplicate failed", severity="error")
+                self._say(str(exc), title="Duplicate failed", severity="error")
                 return
-            self.notify(f"Created {path.name} from {source}")
+            self._say(f"Created {path.name} from {source}")
             self.reload(select=new)
             if then_edit:
                 self.start_editing(new)
@@ -325,11 +329,11 @@ class TemplatesScreen(Screen[str | None]):
         try:
             path = set_default_template(self.drafter.workspace, name)
         except DrafterError as exc:
-            self.notify(f"{name} is the default for this session only: {exc}", severity="warning")
+            self._say(f"{name} is the default for this session only: {exc}", severity="warning")
         else:
             sticky = self.drafter.origins.get("template", "")
             note = f" ({sticky} still wins at start-up)" if sticky in _STICKY else ""
-            self.notify(f"Default template: {name} (saved in {path.name}){note}")
+            self._say(f"Default template: {name} (saved in {path.name}){note}")
         self.reload(select=name)
 
     # ---- bindings --------------------------------------------------------------------

@@ -9,20 +9,37 @@ error leaves the source text and the user's edits exactly as they were.
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from textual import work
 from textual.timer import Timer
 
-from ...engines.base import Chunk, Completed, Event, PartUpdate, Progress, VariantsReady
 from ...errors import DrafterError, EngineError, OutputParseError
 from ..session import source_from_input
 
 if TYPE_CHECKING:
     from ...drafting import Drafter, Job
-    from ...engines.base import DraftResult
+    from ...engines.base import DraftResult, Event
     from ...sources import Source
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def when_ready(action: F) -> F:
+    """Keys pressed while the screen is still building (the first ~100 ms) are not lost: the
+    action runs as soon as the editor and preview are mounted."""
+
+    @functools.wraps(action)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.ready:
+            return action(self, *args, **kwargs)
+        self.deferred.append(functools.partial(action, self, *args, **kwargs))
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
 
 GROUP = "generate"
 HOOK_VARIANTS = 5
@@ -75,7 +92,7 @@ class RequestsMixin:
         """Show an error; the session was not changed, so the screen goes back to it."""
         self.show_session()
         if self.session.parts is None and self.session.text_override is None:
-            self.view = "compose"  # nothing to edit yet: back to the source, which is intact
+            self.action_show("compose")  # nothing to edit yet: back to the source, which is intact
         if isinstance(exc, OutputParseError):
             self._end(f"{what} failed: the answer could not be read.")
             from .modals import RawOutputModal
@@ -99,7 +116,7 @@ class RequestsMixin:
     def _cancelled(self) -> None:
         self.show_session()
         if self.session.parts is None and self.session.text_override is None:
-            self.view = "compose"
+            self.action_show("compose")
         self._end("Cancelled: your source and your edits are as they were.")
 
     def action_cancel(self) -> None:
@@ -112,7 +129,9 @@ class RequestsMixin:
         self.workers.cancel_group(self, GROUP)
 
     # -- events from the engine ---------------------------------------------------------
-    def on_engine_event(self, event: Event) -> None:
+    def on_engine_event(self, event: "Event") -> None:
+        from ...engines.base import Chunk, PartUpdate, Progress
+
         if isinstance(event, Progress):
             self.status.message = event.message
         elif isinstance(event, Chunk):
@@ -138,6 +157,7 @@ class RequestsMixin:
         await asyncio.to_thread(lambda: drafter.engine)
 
     # -- generate -----------------------------------------------------------------------
+    @when_ready
     def action_generate(self) -> None:
         if self.busy:
             self.notify("A request is already running: escape cancels it.", severity="warning")
@@ -169,11 +189,13 @@ class RequestsMixin:
             source = await asyncio.to_thread(source_from_input, text, session.loaded)
             job = await asyncio.to_thread(drafter.prepare, source, template, overrides)
             await self._engine_ready()
-            self.editor.configure(job.spec.extras)
+            await self.editor.configure(job.spec.extras)
             self.busy_parts |= set(job.spec.extra_keys)
             self.editor.set_busy(self.busy_parts)
-            if self.view == "compose":
+            switched = self.view == "compose"
+            if switched:
                 self.view = "editor"
+                self.editor.focus()  # watch the parts fill in; typing must not go to a hidden box
             self.status.message = "Generating…"
             result, repair = await drafter.generate(job, self.on_engine_event)
         except asyncio.CancelledError:
@@ -183,6 +205,8 @@ class RequestsMixin:
             self._failed(exc, "Generate")
             return
         self._finish_generation(source, job, result, repair.note if repair else "")
+        if switched and self.view == "editor":
+            self.editor.scroll_home(animate=False)
 
     def _extra_keys(self) -> list[str]:
         return list(self.session.job.spec.extra_keys) if self.session.job else []
@@ -207,39 +231,46 @@ class RequestsMixin:
     def _part_names(self) -> list[str]:
         return [*STANDARD_PARTS, *self._extra_keys()]
 
+    @when_ready
     def action_regenerate(self, part: str = "") -> None:
         if self.busy or self.session.parts is None or self.session.job is None:
             self.notify("Generate a draft first (ctrl+g)." if not self.busy else "A request is running.",
                         severity="warning")  # fmt: skip
             return
         from ..widgets.takeaways import TakeawayInput
-        from .modals import ConfirmModal, RegenerateModal
+        from .modals import RegenerateModal
 
         focused = "takeaways" if isinstance(self.focused, TakeawayInput) else getattr(self.focused, "part", None)
 
         def chosen(answer: tuple[str, str] | None) -> None:
-            if not answer:
-                return
-            name, instruction = answer
-            if self.session.text_override is None:
-                self.run_regenerate(name, instruction)
-                return
-
-            def confirmed(ok: bool | None) -> None:
-                if ok:
-                    self.session.reassemble()
-                    self.run_regenerate(name, instruction)
-
-            self.app.push_screen(ConfirmModal(
-                "You edited the whole post by hand. Regenerating a part rebuilds the post from the parts "
-                "and drops those hand edits. Continue?", "Regenerate", "Keep my text"), confirmed)  # fmt: skip
+            if answer:
+                name, instruction = answer
+                self.unless_hand_edited("Regenerating a part", lambda: self.run_regenerate(name, instruction))
 
         self.app.push_screen(RegenerateModal(self._part_names(), part or focused or "hook"), chosen)
+
+    def unless_hand_edited(self, doing: str, then) -> None:
+        """Run ``then`` now, or once the user agrees to rebuild the post from the parts
+        (dropping their hand edits of the whole text; they are dropped only on success)."""
+        if self.session.text_override is None:
+            then()
+            return
+        from .modals import ConfirmModal
+
+        def answer(ok: bool | None) -> None:
+            if ok:
+                then()
+
+        self.app.push_screen(ConfirmModal(
+            f"You edited the whole post by hand. {doing} rebuilds the post from the parts and drops "
+            "those hand edits. Continue?", "Continue", "Keep my text"), answer)  # fmt: skip
 
     @work(exclusive=True, group=GROUP, exit_on_error=False)
     async def run_regenerate(self, part: str, instruction: str) -> None:
         drafter, session = self.drafter, self.session
         assert session.job is not None and session.parts is not None
+        from ...engines.base import Completed
+
         what = f"Regenerating the {part}" + (f" ({instruction})" if instruction else "")
         self._begin(what + "…", {part})
         try:
@@ -259,6 +290,7 @@ class RequestsMixin:
             self._failed(exc, "Regenerate")
             return
         session.result = result
+        session.reassemble()  # the user agreed before the request (or had no hand edits)
         session.replace_part(part, result.parts)
         if session.draft is not None:
             session.draft = session.draft_for("regenerate", note=f"{part}: {instruction}".rstrip(": "))
@@ -266,6 +298,7 @@ class RequestsMixin:
         self._end(f"{part.capitalize()} regenerated. ctrl+z undoes it.")
 
     # -- hook variants ------------------------------------------------------------------
+    @when_ready
     def action_variants(self) -> None:
         if self.busy or self.session.parts is None or self.session.job is None:
             self.notify("Generate a draft first (ctrl+g)." if not self.busy else "A request is running.",
@@ -277,6 +310,8 @@ class RequestsMixin:
     async def run_variants(self) -> None:
         drafter, session = self.drafter, self.session
         assert session.job is not None
+        from ...engines.base import VariantsReady
+
         self._begin(f"Writing {HOOK_VARIANTS} hook variants…", set())
         hooks: list[str] = []
         try:
@@ -300,23 +335,25 @@ class RequestsMixin:
         self.app.push_screen(VariantsModal(hooks, session.parts.hook if session.parts else None), self._use_hook)
 
     def _use_hook(self, hook: str | None) -> None:
+        if hook and self.session.parts is not None:
+            self.unless_hand_edited("Using this hook", lambda: self._apply_hook(hook))
+
+    def _apply_hook(self, hook: str) -> None:
         session = self.session
-        if not hook or session.parts is None:
-            return
-        if session.text_override is not None:
-            session.reassemble()
         session.history.break_group()
         error = session.edit_part("hook", hook)
         session.history.break_group()
         if error:
             self.notify(error, severity="error")
             return
+        session.reassemble()
         if session.draft is not None:
             session.draft = session.draft_for("variant", note="hook variant")
         self.show_session()
         self.notify("Hook replaced. ctrl+z undoes it.", timeout=3)
 
     # -- open a file or URL -------------------------------------------------------------
+    @when_ready
     def action_open_source(self) -> None:
         from .modals import OpenSourceModal
 

@@ -27,11 +27,11 @@ class VariablesForm(Grid):
         self._defaults: dict[str, Any] = {}
         self._typed: dict[str, str] = {}
 
-    def set_template(self, template: "Template") -> None:
+    async def set_template(self, template: "Template") -> None:
         for name, field in self._fields().items():
             self._typed[name] = self._value(field)
         self._defaults = dict(template.variables)
-        self.remove_children()
+        await self.remove_children()  # awaited: remove-then-mount without waiting races
         widgets = []
         for name, default in template.variables.items():
             widgets.append(Label(name.replace("_", " "), classes="var-label"))
@@ -42,7 +42,7 @@ class VariablesForm(Grid):
                 kind = "integer" if isinstance(default, int) else "number" if isinstance(default, float) else "text"
                 widgets.append(Input(value, id=f"var-{name}", type=kind, compact=True))
         if widgets:
-            self.mount_all(widgets)
+            await self.mount_all(widgets)
 
     def _fields(self) -> dict[str, Input | Checkbox]:
         return {w.id.removeprefix("var-"): w for w in self.query("Input, Checkbox") if w.id}  # type: ignore[misc]
@@ -92,6 +92,16 @@ class ComposePane(Vertical):
             yield Button("Open file/URL", id="open-source", compact=True)
             yield Button("Generate", id="generate", variant="primary", compact=True)
 
+    async def add_template_controls(self) -> None:
+        """The template picker and its variables: mounted after the first frame (templates are
+        read then anyway)."""
+        controls = self.query_one("#compose-controls")
+        await controls.mount(Select([], prompt="Template", allow_blank=True, id="template", compact=True),
+                             before="#generate")  # fmt: skip
+        box = Collapsible(VariablesForm(id="variables"), title="Template variables", id="variables-box",
+                          collapsed=self.app.size.height < 32)  # open when there is room  # fmt: skip
+        await self.mount(box)
+
     @property
     def source_area(self) -> TextArea:
         return self.query_one("#source", TextArea)
@@ -109,23 +119,24 @@ class ComposePane(Vertical):
 
     @property
     def template_name(self) -> str | None:
-        value = self.query_one("#template", Select).value
+        found = self.query("#template")
+        value = found.first(Select).value if found else None
         return value if isinstance(value, str) else None
 
     def select_template(self, name: str) -> None:
         self.query_one("#template", Select).value = name
 
-    def show_template(self, template: "Template") -> None:
-        form = self.query_one(VariablesForm)
-        form.set_template(template)
-        self.call_after_refresh(self._update_title)
+    async def show_template(self, template: "Template") -> None:
+        await self.query_one(VariablesForm).set_template(template)
+        self._update_title()
 
     def _update_title(self) -> None:
         box = self.query_one("#variables-box", Collapsible)
         box.title = f"Variables: {self.query_one(VariablesForm).summary()}"
 
     def overrides(self) -> dict[str, str]:
-        return self.query_one(VariablesForm).overrides()
+        found = self.query(VariablesForm)
+        return found.first().overrides() if found else {}
 
     def load_source(self, source: "Source") -> None:
         """Show an opened file or URL in the box (the caller keeps the Source)."""

@@ -5,13 +5,17 @@ It only shows values and reports edits (messages); the screen applies them to th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
 
-from ...post import Extra, Parts
 from .takeaways import TakeawayList
+
+if TYPE_CHECKING:
+    from ...post import Extra, Parts
 
 STANDARD = ("hook", "takeaways", "question", "hashtags")
 
@@ -62,21 +66,23 @@ class PartsEditor(VerticalScroll):
         found = self.query(f"#part-{part}")
         return found.first(PartInput) if found else None
 
-    def configure(self, extras: list[Extra]) -> None:
-        """Fields for the template's extra parts (rebuilt when the template changes)."""
+    async def configure(self, extras: "list[Extra]") -> None:
+        """Fields for the template's extra parts (rebuilt when the template changes).
+
+        Awaited: removing and mounting in one go without waiting races in Textual."""
         box = self.query_one("#extras", Vertical)
         have = [w.part for w in box.query(PartInput)]
         if have == [e.key for e in extras]:
             return
-        box.remove_children()
+        await box.remove_children()
         widgets = []
         for extra in extras:
             widgets.append(Label(extra.label.rstrip(":") or extra.key, classes="field-label"))
             widgets.append(PartInput(extra.key, placeholder=extra.description or extra.key))
         if widgets:
-            box.mount_all(widgets)
+            await box.mount_all(widgets)
 
-    def show_parts(self, parts: Parts | None) -> None:
+    def show_parts(self, parts: "Parts | None") -> None:
         self.query_one("#editor-empty").display = parts is None
         self.query_one("#parts").disabled = parts is None
         if parts is None:
@@ -103,7 +109,7 @@ class PartsEditor(VerticalScroll):
         if field.value != text:
             with field.prevent(Input.Changed):
                 field.value = text
-                field.cursor_position = len(text)
+                field.cursor_position = 0 if not field.has_focus else len(text)  # show the start
 
     def show_post(self, text: str) -> None:
         area = self.query_one("#post", TextArea)

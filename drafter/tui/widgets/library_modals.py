@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Literal
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -71,7 +72,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self._title, classes="modal-title")
+            yield Label(Text(self._title), classes="modal-title")
             yield Input(self._value, placeholder=self._placeholder, id="prompt-input", select_on_focus=True)
             yield Static("", id="prompt-error", classes="modal-error")
             with Horizontal(classes="modal-buttons"):
@@ -84,7 +85,7 @@ class TextPrompt(ModalScreen[str | None]):
         value = self.query_one("#prompt-input", Input).value.strip()
         problem = "type something first" if not value else (self._check(value) if self._check else None)
         if problem:
-            self.query_one("#prompt-error", Static).update(problem)
+            self.query_one("#prompt-error", Static).update(Text(problem))
             return
         self.dismiss(value)
 
@@ -113,9 +114,9 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self._title, classes="modal-title")
+            yield Label(Text(self._title), classes="modal-title")
             if self._message:
-                yield Static(self._message, id="confirm-message")
+                yield Static(Text(self._message), id="confirm-message")
             with Horizontal(classes="modal-buttons"):
                 yield Button(self._no, id="no")
                 yield Button(self._yes, id="yes", variant="error" if self._danger else "primary")
@@ -159,7 +160,7 @@ class ExportModal(ModalScreen[tuple[ExportFormat, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self._title, classes="modal-title")
+            yield Label(Text(self._title), classes="modal-title")
             with RadioSet(id="export-format"):
                 for fmt in EXPORT_FORMATS:
                     yield RadioButton(fmt, value=fmt == self._fmt, id=f"fmt-{fmt}")
@@ -205,11 +206,11 @@ class ExportModal(ModalScreen[tuple[ExportFormat, str] | None]):
             return
         path = self.resolve(text)
         if path.is_dir():
-            error.update(f"{path} is a folder: add a file name")
+            error.update(Text(f"{path} is a folder: add a file name"))
             return
         if path.exists() and self._confirm_overwrite != text:
             self._confirm_overwrite = text
-            error.update(f"{path.name} exists: press Export again to overwrite it")
+            error.update(Text(f"{path.name} exists: press Export again to overwrite it"))
             return
         self.dismiss((self._fmt, text))
 

@@ -16,7 +16,7 @@ class TopBar(Horizontal):
 
     def compose(self):
         yield Static(Text.from_markup("[b]drafter[/b]"), id="app-title")
-        yield Static("", id="engine-label")
+        yield Static("engine: …", id="engine-label")
         yield Static("", id="draft-label")
 
     def set_engine(self, label: str, offline: bool) -> None:

@@ -73,7 +73,7 @@ class TakeawayList(Vertical):
             if item.value != value:
                 with item.prevent(Input.Changed):
                     item.value = value
-                    item.cursor_position = len(value)
+                    item.cursor_position = 0 if not item.has_focus else len(value)
         for item in items[len(values):]:
             item.remove()
         new = [self._new_item(v) for v in values[len(items):]]

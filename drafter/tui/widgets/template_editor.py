@@ -100,12 +100,12 @@ class TemplateEditor(Vertical):
         view = self.view
         view.read_only = True
         view.load_text(text)
-        self.query_one("#templates-mode", Static).update(mode)
+        self.query_one("#templates-mode", Static).update(Text(mode))
 
     def begin_edit(self, mode: str) -> None:
         """Make the shown text editable and focus it."""
         self.add_class("-editing")
-        self.query_one("#templates-mode", Static).update(mode)
+        self.query_one("#templates-mode", Static).update(Text(mode))
         view = self.view
         view.read_only = False
         view.focus()

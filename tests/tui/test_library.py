@@ -1,0 +1,375 @@
+"""The drafts library screen, driven with Pilot over a real Store in a tmp workspace."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from textual.app import App
+from textual.widgets import Input
+
+from drafter.config import Settings
+from drafter.drafting import Drafter
+from drafter.post import Parts
+from drafter.sources import Source
+from drafter.store import Draft, Store
+from drafter.tui.app import make_app
+from drafter.tui.screens.library import DraftsScreen, short_problem
+from drafter.tui.widgets.library_table import build_rows, filter_rows
+from drafter.tui.widgets.library_modals import ConfirmModal, ExportModal, TextPrompt
+from drafter.workspace import Workspace
+
+BASE = datetime(2025, 3, 14, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+UNSET = object()
+
+
+def add_draft(store: Store, title: str, *, minutes: int, template: str = "classic", text: str | None = None,
+              draft_id: str | None = None) -> Draft:
+    """A saved draft whose ``updated`` is BASE + minutes (fixed, so ordering is known)."""
+    parts = Parts(hook=title, takeaways=["One point.", "Another point."], question="What do you think?",
+                  hashtags=["#Testing"])
+    draft = Draft.new(title, Source(kind="topic", topic=title), template, parts=parts, text=text,
+                      id=draft_id or f"2025-03-14-{minutes:04d}")
+    when = BASE + timedelta(minutes=minutes)
+    return store.save(draft.model_copy(update={"created": when, "updated": when}), touch=False)
+
+
+@pytest.fixture
+def drafter(tmp_path: Path) -> Drafter:
+    return Drafter(Settings(engine="offline"), Workspace(tmp_path / "ws", "test"))
+
+
+@pytest.fixture
+def seeded(drafter: Drafter) -> Drafter:
+    store = drafter.store
+    add_draft(store, "Why our team stopped estimating", minutes=10, template="classic")
+    add_draft(store, "Battery recycling comes to town", minutes=30, template="news-takeaways")
+    add_draft(store, "Five lessons from a failed launch", minutes=20, template="story")
+    return drafter
+
+
+class Result:
+    """What the screen dismissed with (UNSET while it is open)."""
+
+    value: Any = UNSET
+
+
+def start(drafter: Drafter) -> App[Any]:
+    """The real app (make_app) on a ready drafter; tests push the library over its main screen."""
+    return make_app(drafter=drafter, env={})
+
+
+async def until(pilot, predicate: Callable[[], bool], what: str, tries: int = 200) -> None:
+    """Let the app run until ``predicate`` holds (bounded; no sleeps)."""
+    for _ in range(tries):
+        if predicate():
+            return
+        await pilot.pause()
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def screen_of(app: App[Any]) -> DraftsScreen:
+    screens = [s for s in app.screen_stack if isinstance(s, DraftsScreen)]
+    assert screens, "the drafts screen is not open"
+    return screens[-1]
+
+
+async def opened(pilot, result: Result | None = None) -> DraftsScreen:
+    """Push the library (recording its result in ``result``) and wait until it is listed."""
+    result = result if result is not None else Result()
+    await pilot.pause()
+    pilot.app.push_screen(DraftsScreen(), callback=lambda value: setattr(result, "value", value))
+    await until(pilot, lambda: any(isinstance(s, DraftsScreen) and s.loaded for s in pilot.app.screen_stack),
+                "the library to load")
+    return screen_of(pilot.app)
+
+
+# ---- pure helpers ----------------------------------------------------------------------
+
+
+def test_filter_rows_is_case_insensitive_over_title_template_and_id(seeded: Drafter) -> None:
+    rows = build_rows(seeded.store.list()[0])
+    assert [r.title for r in filter_rows(rows, "BATTERY")] == ["Battery recycling comes to town"]
+    assert [r.template for r in filter_rows(rows, "story")] == ["story"]
+    assert [r.id for r in filter_rows(rows, "0010")] == ["2025-03-14-0010"]
+    assert len(filter_rows(rows, "   ")) == 3
+    assert filter_rows(rows, "nothing like this") == []
+
+
+def test_short_problem_drops_the_folder(tmp_path: Path) -> None:
+    assert short_problem(f"{tmp_path}/x.json: corrupt", tmp_path) == "x.json: corrupt"
+    assert short_problem("elsewhere: bad", tmp_path) == "elsewhere: bad"
+
+
+# ---- listing, filtering, opening ---------------------------------------------------------
+
+
+async def test_lists_drafts_newest_first(seeded: Drafter) -> None:
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        assert screen.shown_ids == ["2025-03-14-0030", "2025-03-14-0020", "2025-03-14-0010"]
+        table = screen.query_one("#library-table")
+        assert table.row_count == 3
+        assert "3 drafts" in str(screen.query_one("#library-status").render())
+
+
+async def test_filter_narrows_as_you_type(seeded: Drafter) -> None:
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press("s", "t", "o")  # "stopped" in a title, "story" a template
+        assert set(screen.shown_ids) == {"2025-03-14-0010", "2025-03-14-0020"}
+        await pilot.press("R", "y")
+        assert screen.shown_ids == ["2025-03-14-0020"]
+        await pilot.press("x")
+        assert screen.shown_ids == []
+        assert "0 of 3" in str(screen.query_one("#library-status").render())
+        await pilot.press(*["backspace"] * 6)
+        assert len(screen.shown_ids) == 3
+
+
+async def test_enter_opens_the_highlighted_draft(seeded: Drafter) -> None:
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, result)
+        await pilot.press("slash", "f", "a", "i", "l")
+        await pilot.press("enter")
+        await until(pilot, lambda: result.value is not UNSET, "the screen to close")
+        assert result.value == "2025-03-14-0020"
+
+
+async def test_list_has_focus_and_down_then_enter_opens_the_second_row(seeded: Drafter) -> None:
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        assert app.focused is screen.query_one("#library-table")
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: result.value is not UNSET, "the screen to close")
+        assert result.value == "2025-03-14-0020"
+
+
+async def test_escape_closes_with_none(seeded: Drafter) -> None:
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, result)
+        await pilot.press("escape")
+        await until(pilot, lambda: result.value is not UNSET, "the screen to close")
+        assert result.value is None
+
+
+async def test_empty_folder_says_so_and_enter_does_nothing(drafter: Drafter) -> None:
+    app, result = start(drafter), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        assert "No drafts yet" in str(screen.query_one("#library-status").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert result.value is UNSET
+
+
+# ---- row actions ------------------------------------------------------------------------
+
+
+async def test_duplicate_adds_a_copy_and_selects_it(seeded: Drafter) -> None:
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        await pilot.press("d")
+        await until(pilot, lambda: len(screen.shown_ids) == 4, "the copy to be listed")
+        copies = [d for d in seeded.store.list()[0] if d.title.endswith("(copy)")]
+        assert [c.title for c in copies] == ["Battery recycling comes to town (copy)"]
+        await until(pilot, lambda: screen.selected_id == copies[0].id, "the copy to be highlighted")
+
+
+async def test_rename_through_the_modal(seeded: Drafter) -> None:
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the rename prompt")
+        prompt = app.screen.query_one(Input)
+        assert prompt.value == "Battery recycling comes to town"
+        prompt.value = "Recycling, renamed"
+        await pilot.press("enter")
+        await until(pilot, lambda: seeded.store.load("2025-03-14-0030").title == "Recycling, renamed",
+                    "the new title on disk")
+        await until(pilot, lambda: screen._by_id["2025-03-14-0030"].title == "Recycling, renamed",
+                    "the table to reload")
+
+
+async def test_rename_cancel_changes_nothing(seeded: Drafter) -> None:
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, result)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the rename prompt")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DraftsScreen), "the prompt to close")
+        assert seeded.store.load("2025-03-14-0030").title == "Battery recycling comes to town"
+
+
+async def test_delete_asks_first_cancel_keeps_confirm_removes(seeded: Drafter) -> None:
+    app, result = start(seeded), Result()
+    path = seeded.store.path_for("2025-03-14-0030")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DraftsScreen), "the modal to close")
+        assert path.exists()
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await pilot.press("enter")  # focus starts on Cancel: enter must not delete
+        await until(pilot, lambda: isinstance(app.screen, DraftsScreen), "the modal to close")
+        assert path.exists()
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await pilot.press("y")
+        await until(pilot, lambda: len(screen.shown_ids) == 2, "the list to reload")
+        assert not path.exists()
+        assert "2025-03-14-0030" not in screen.shown_ids
+        assert screen.selected_id == "2025-03-14-0020"
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "json"])
+async def test_export_writes_a_file_beside_the_drafts(seeded: Drafter, fmt: str) -> None:
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, result)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ExportModal), "the export dialog")
+        if fmt != "txt":
+            app.screen.query_one(f"#fmt-{fmt}").value = True
+        await pilot.pause()
+        path_input = app.screen.query_one("#export-path", Input)
+        target = seeded.workspace.root / "exports" / f"2025-03-14-0030.{fmt}"
+        assert Path(path_input.value) == target
+        path_input.focus()
+        await pilot.press("enter")
+        await until(pilot, target.exists, "the export file")
+    text = target.read_text(encoding="utf-8")
+    draft = seeded.store.load("2025-03-14-0030")
+    if fmt == "json":
+        assert json.loads(text)["id"] == draft.id
+    elif fmt == "md":
+        assert text.startswith("---\ntitle: ") and draft.text in text
+    else:
+        assert text == draft.text
+
+
+async def test_export_to_an_existing_file_needs_a_second_press(seeded: Drafter) -> None:
+    target = seeded.workspace.root / "out.txt"
+    target.write_text("keep me", encoding="utf-8")
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, result)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ExportModal), "the export dialog")
+        path_input = app.screen.query_one("#export-path", Input)
+        path_input.value = "out.txt"  # relative: resolved against the workspace
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportModal)
+        assert "exists" in str(app.screen.query_one("#export-error").render())
+        assert target.read_text(encoding="utf-8") == "keep me"
+        await pilot.press("enter")
+        await until(pilot, lambda: target.read_text(encoding="utf-8") != "keep me", "the overwrite")
+    assert target.read_text(encoding="utf-8") == seeded.store.load("2025-03-14-0030").text
+
+
+# ---- corrupt files ----------------------------------------------------------------------
+
+
+async def test_corrupt_file_is_a_warning_and_the_rest_still_list(seeded: Drafter) -> None:
+    folder = seeded.store.folder
+    (folder / "2025-01-01-broken-0000.json").write_text('{"schema_version": 1, "id": ', encoding="utf-8")
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        assert len(screen.shown_ids) == 3
+        problems = str(screen.query_one("#library-problems").render())
+        assert "2025-01-01-broken-0000.json" in problems and "not valid JSON" in problems
+        assert str(folder) not in problems
+        assert screen.query_one("#library-problems").display
+        notes = list(app._notifications)
+        assert any(n.severity == "warning" and "skipped" in n.message for n in notes)
+
+
+async def test_row_actions_hidden_while_typing_in_the_filter(seeded: Drafter) -> None:
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        assert screen.check_action("duplicate", ()) is True
+        await pilot.press("slash")
+        assert screen.check_action("duplicate", ()) is False
+        await pilot.press("d")  # typed into the filter, not a duplicate
+        assert screen.query_one("#library-filter", Input).value == "d"
+        assert len(seeded.store.list()[0]) == 3
+        await pilot.press("escape")  # back to the list, the screen stays
+        assert app.focused is screen.query_one("#library-table")
+        assert result.value is UNSET and screen.check_action("duplicate", ()) is True
+        await pilot.press("slash", "down")
+        assert app.focused is screen.query_one("#library-table")
+
+
+async def test_ctrl_l_from_the_main_screen_opens_the_chosen_draft(seeded: Drafter) -> None:
+    app = start(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, DraftsScreen) and app.screen.loaded, "the library")
+        await pilot.press("down", "enter")  # a "story" draft: main switches its template too
+        main = app.screen_stack[0]
+        await until(pilot, lambda: not isinstance(app.screen, DraftsScreen)
+                    and getattr(main.session.draft, "id", None) == "2025-03-14-0020", "the draft to open in main")
+
+
+async def test_long_lists_come_a_page_at_a_time(drafter: Drafter, monkeypatch: pytest.MonkeyPatch) -> None:
+    import drafter.tui.widgets.library_table as library
+
+    monkeypatch.setattr(library, "PAGE_ROWS", 4)
+    monkeypatch.setattr(library, "PAGE_MARGIN", 1)
+    for minute in range(10):
+        add_draft(drafter.store, f"Draft number {minute}", minutes=minute)
+    app, result = start(drafter), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        table = screen.query_one("#library-table")
+        assert table.row_count == 4 and "10 drafts" in str(screen.query_one("#library-status").render())
+        await pilot.press("ctrl+end")  # the last loaded row: the next page comes in
+        await until(pilot, lambda: table.row_count == 8, "the second page")
+        await pilot.press("ctrl+end")
+        await until(pilot, lambda: table.row_count == 10, "the last page")
+        assert screen.shown_ids == [f"2025-03-14-{m:04d}" for m in range(9, -1, -1)]
+        assert screen.selected_id == "2025-03-14-0002"  # the cursor stayed where it was
+        await pilot.press("ctrl+end", "enter")
+        await until(pilot, lambda: result.value is not UNSET, "the screen to close")
+        assert result.value == "2025-03-14-0000"
+
+
+async def test_titles_that_look_like_markup_are_shown_as_typed(drafter: Drafter) -> None:
+    add_draft(drafter.store, "[b]Brackets[/b] stay [/]", minutes=1)
+    app, result = start(drafter), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        assert screen.query_one("#library-table").get_row("2025-03-14-0001")[0].plain.startswith("[b]Brackets")
+        await pilot.press("slash", "[", "/")  # the query is shown in the status line
+        assert "match '[/'" in str(screen.query_one("#library-status").render())
+        await pilot.press("escape", "r")
+        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the rename prompt")
+        app.screen.query_one(Input).value = "[/]still [red]fine"
+        await pilot.press("enter")
+        await until(pilot, lambda: drafter.store.load("2025-03-14-0001").title == "[/]still [red]fine", "the rename")
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        assert "[/]still [red]fine" in str(app.screen.query_one("#confirm-message").render())
+        await pilot.press("y")
+        await until(pilot, lambda: screen.shown_ids == [], "the delete")
