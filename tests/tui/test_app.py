@@ -129,7 +129,7 @@ async def test_cancel_mid_stream_keeps_source(openai_app, loopback: Loopback) ->
         hook = screen.query_one("#part-hook", Input)
         await wait_for(pilot, lambda: hook.value.startswith("Half"), what="the hook to stream in")
         assert screen.busy and hook.disabled  # being written by the engine
-        assert "chars received" in str(screen.status.render())
+        assert "chars received" in str(screen.status.render()) and "tokens" in str(screen.status.render())
         await pilot.press("escape")
         await wait_for(pilot, lambda: not screen.busy, what="the cancel")
         assert "Cancelled" in screen.status.message

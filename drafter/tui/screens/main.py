@@ -66,6 +66,10 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
 
     view: reactive[str] = reactive("compose")
 
+    def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:  # type: ignore[override]
+        """Notifications carry engine errors, notes and titles: "[placeholders]" must show as typed."""
+        super().notify(message, markup=markup, **kwargs)
+
     def __init__(self) -> None:
         super().__init__(id="main")
         self.session = Session()

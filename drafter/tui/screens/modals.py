@@ -3,6 +3,7 @@ export. Each dismisses with the user's answer (None when cancelled with escape).
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -31,7 +32,7 @@ class ConfirmModal(_Modal):
     def compose(self):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.question, classes="dialog-body")
+            yield Static(Text(self.question), classes="dialog-body")  # plain text, never markup
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="primary")
                 yield Button(self.no, id="no")
@@ -163,7 +164,7 @@ class RawOutputModal(_Modal):
     def compose(self):
         with Vertical(classes="dialog wide tall"):
             yield Label("The model's answer could not be read", classes="dialog-title")
-            yield Static(self.message, classes="dialog-body error-line")
+            yield Static(Text(self.message), classes="dialog-body error-line")
             yield TextArea(self.raw, id="raw", soft_wrap=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Use as post text", id="use", variant="primary")

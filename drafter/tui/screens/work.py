@@ -135,6 +135,7 @@ class RequestsMixin:
         if isinstance(event, Progress):
             self.status.message = event.message
         elif isinstance(event, Chunk):
+            self.status.chunks += 1
             self.status.received = event.received_chars
         elif isinstance(event, PartUpdate):
             if event.part in self.busy_parts and self._pending is not None:
@@ -225,7 +226,8 @@ class RequestsMixin:
             self.notify(note, title="Note", timeout=8)
         where = result.engine if result.engine == "offline" else f"{result.engine} · {result.model}"
         secs = self.status.elapsed
-        self._end(f"Draft ready in {secs:.1f} s ({where}, {result.mode}). Edit it, f5 for hooks, ctrl+s to save.")
+        scores = f" Repair pass: {repair_note.split(': ', 1)[-1]}." if repair_note else ""
+        self._end(f"Draft ready in {secs:.1f} s ({where}, {result.mode}).{scores} Edit it, f5 for hooks, ctrl+s to save.")
 
     # -- regenerate one part ------------------------------------------------------------
     def _part_names(self) -> list[str]:

@@ -31,7 +31,9 @@ class TopBar(Horizontal):
 
 
 class StatusLine(Static):
-    """Status message, plus chars received and elapsed seconds while a request runs."""
+    """Status message, plus tokens (streamed chunks) and chars received and elapsed seconds while a
+    request runs. Servers send about one token per chunk, so the chunk count is the token count
+    shown as "~N tokens"; the exact figure arrives with the finished draft's usage."""
 
     message: reactive[str] = reactive("Ready.")
     busy: reactive[bool] = reactive(False)
@@ -42,9 +44,12 @@ class StatusLine(Static):
         self.clock = clock
         self._started = 0.0
         self._ticker = None
+        self.chunks = 0
+        """Chunks received so far; set before ``received`` so one refresh shows both."""
 
     def start(self, message: str) -> None:
         self._started = self.clock()
+        self.chunks = 0
         self.received = 0
         self.message = message
         self.busy = True
@@ -80,5 +85,5 @@ class StatusLine(Static):
         if not self.busy:
             self.update(self.message)
             return
-        extra = f" · {self.received:,} chars received" if self.received else ""
+        extra = f" · ~{self.chunks:,} tokens, {self.received:,} chars received" if self.received else ""
         self.update(f"⏳ {self.message}{extra} · {self.elapsed:.0f} s · esc: cancel")
