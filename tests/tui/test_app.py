@@ -508,3 +508,13 @@ def test_quick_warnings() -> None:
     text = "x" * 250 + "\n\nno tags here"
     found = " ".join(quick_warnings(measure(text), text))
     assert "fold" in found and "hashtags" in found and "question" in found
+
+
+async def test_notes_show_brackets_as_typed(offline_app) -> None:
+    """A scaffold note mentions "[placeholders]": markup must not swallow it."""
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await generate(pilot, app, "heat pumps in old houses")
+        await wait_for(pilot, lambda: any("[placeholders]" in n for n in notices(app)), what="the scaffold note")
+        note = next(n for n in app._notifications if "[placeholders]" in str(n.message))
+        assert note.markup is False
