@@ -1,6 +1,6 @@
 """Speed and memory of the drafts library screen over 10,000 drafts (no asserts: read it).
 
-    /tmp/venv/bin/python bench/bench_library.py [--drafts 10000] [--repeat 5] [--folder DIR]
+    .venv/bin/python bench/bench_library.py [--drafts 10000] [--repeat 5] [--folder DIR]
 
 Creates the drafts through the Store API (3 revisions each) in a temporary workspace, then
 prints medians and their ratios to the targets:

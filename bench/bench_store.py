@@ -2,7 +2,7 @@
 
 Prints medians and ratios; asserts nothing. The TUI target is < 0.5 s to open 10,000 drafts.
 
-    /tmp/venv/bin/python bench/bench_store.py [--drafts 10000] [--repeat 5] [--folder DIR]
+    .venv/bin/python bench/bench_store.py [--drafts 10000] [--repeat 5] [--folder DIR]
 
 Cold   = no .index.json: every file is parsed and validated, the index is written.
 Warm   = a fresh Store (new process's view) with an up-to-date .index.json on disk.

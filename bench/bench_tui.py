@@ -10,7 +10,7 @@
 3. Whether ``openai`` was imported by starting the app set up for the OpenAI engine and
    typing in it (it must not be: only the first request loads it).
 
-    /tmp/venv/bin/python bench/bench_tui.py [--runs 9] [--keys 60]
+    .venv/bin/python bench/bench_tui.py [--runs 9] [--keys 60]
 """
 
 from __future__ import annotations

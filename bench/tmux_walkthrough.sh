@@ -4,13 +4,16 @@
 # Exits non-zero (and prints the screen) at the first step whose expected text is missing.
 #
 #   bench/tmux_walkthrough.sh            # uses `drafter` on PATH, else `python -m drafter`
-#   DRAFTER="/tmp/venv/bin/drafter" bench/tmux_walkthrough.sh
+#   DRAFTER=".venv/bin/drafter" bench/tmux_walkthrough.sh
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PYTHON="${PYTHON:-/tmp/venv/bin/python}"
+if [[ -z "${PYTHON:-}" ]]; then
+    if [[ -x "$HERE/.venv/bin/python" ]]; then PYTHON="$HERE/.venv/bin/python"; else PYTHON="python3"; fi
+fi
 if [[ -z "${DRAFTER:-}" ]]; then
-    if command -v drafter >/dev/null 2>&1; then DRAFTER="drafter"; else DRAFTER="$PYTHON -m drafter"; fi
+    if [[ -x "$HERE/.venv/bin/drafter" ]]; then DRAFTER="$HERE/.venv/bin/drafter"
+    elif command -v drafter >/dev/null 2>&1; then DRAFTER="drafter"; else DRAFTER="$PYTHON -m drafter"; fi
 fi
 TMP="$(mktemp -d)"
 WS="$TMP/ws"
