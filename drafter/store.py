@@ -18,7 +18,6 @@ import contextlib
 import functools
 import json
 import os
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from .draft import (
     Variables, clean_title, default_title, export_text, make_id, now, parse_draft, read_draft, short_title,
     slugify, validate_id,
 )  # fmt: skip
+from .atomic import write_atomic
 from .errors import DraftNotFound, InputError, StoreError
 from .post import measure, one_line
 
@@ -153,30 +153,11 @@ def _index_json(index: _Index) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """tmp file in the same folder, fsync, os.replace, fsync the folder. Raises StoreError."""
-    folder = path.parent
-    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    """Atomic write (see :mod:`drafter.atomic`). Raises StoreError."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomic(path, text)
     except OSError as exc:
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    with contextlib.suppress(OSError):  # not supported on every platform (Windows)
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 class Store:

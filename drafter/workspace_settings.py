@@ -7,11 +7,10 @@ so a write can never leave a config drafter cannot read.
 
 from __future__ import annotations
 
-import contextlib
+from .atomic import write_atomic
+
 import json
-import os
 import re
-import secrets
 import tomllib
 from pathlib import Path
 
@@ -80,21 +79,7 @@ def set_default_template(workspace: Workspace | Path, name: str) -> Path:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mode = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        write_atomic(path, text, keep_mode=True)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -140,7 +140,9 @@ def test_new_id_shape_and_no_folder_created(store: Store) -> None:
 def test_new_id_is_unique_in_the_folder(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     first = store.save(make_draft(store, title="Same title"))
     hexes = iter([first.id[-4:], first.id[-4:], "beef"])
-    monkeypatch.setattr(store_mod.secrets, "token_hex", lambda n: next(hexes))
+    import drafter.draft as draft_mod
+
+    monkeypatch.setattr(draft_mod.secrets, "token_hex", lambda n: next(hexes))
     assert store.new_id("Same title").endswith("-beef")
 
 

@@ -8,9 +8,9 @@ unwritable file means starting from ``json_schema`` again.
 
 from __future__ import annotations
 
+from ..atomic import write_atomic
+
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -60,15 +60,4 @@ class ModeCache:
 
 
 def _write_atomic(path: Path, data: dict[str, Any]) -> None:
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".modes-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(data, indent=1, sort_keys=True))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+from .. import atomic
+
 from pathlib import Path
 
 from ..errors import TemplateError
@@ -54,30 +54,10 @@ def read_file(path: Path) -> str:
 
 
 def write_atomic(target: Path, text: str, *, overwrite: bool) -> None:
-    """Write via a temporary file in the same folder, fsync, then rename (or link, to never overwrite)."""
+    """Atomic write (see :mod:`drafter.atomic`); ``overwrite=False`` never replaces a file."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp")
+        atomic.write_atomic(target, text, overwrite=overwrite)
+    except FileExistsError:
+        raise already_exists(target) from None
     except OSError as exc:
         raise TemplateError(f"cannot write {display_path(target)}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            try:
-                os.link(tmp, target)  # fails if target exists: never overwrites
-            except FileExistsError:
-                raise already_exists(target) from None
-            except OSError:  # no hard links here (some file systems)
-                if target.exists():
-                    raise TemplateError(f"{display_path(target)} already exists") from None
-                os.replace(tmp, target)
-    except OSError as exc:
-        raise TemplateError(f"cannot write {display_path(target)}: {exc.strerror}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -8,9 +8,7 @@ Files the store cannot read are reported as a warning line and a notification, n
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,17 +38,11 @@ def short_problem(problem: str, folder: Path) -> str:
 
 def write_export(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (folders created). Raises StoreError."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    from ...atomic import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        write_atomic(path, text)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 

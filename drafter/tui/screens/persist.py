@@ -241,7 +241,7 @@ class StorageMixin:
         from .modals import ExportModal
 
         name = self.session.draft.id if self.session.draft else "post"
-        default = self.drafter.workspace.drafts_dir / f"{name}.txt"
+        default = self.drafter.workspace.root / "exports" / f"{name}.txt"  # as the drafts library does
 
         def chosen(path: str | None) -> None:
             if path:
@@ -251,9 +251,10 @@ class StorageMixin:
 
     @work(exclusive=True, group="export", exit_on_error=False)
     async def export_to(self, path: Path, text: str) -> None:
+        from ...atomic import write_atomic
+
         def write() -> None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+            write_atomic(path, text.rstrip("\n") + "\n")
 
         try:
             await asyncio.to_thread(write)
