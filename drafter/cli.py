@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     _engine_flags(d)
     d.add_argument("--save", action="store_true", help="save the draft in the workspace")
     d.add_argument("--json", action="store_true", help="print the result as JSON")
-    d.add_argument("--no-repair", dest="repair", action="store_false", help="skip the LLM repair pass")
+    d.add_argument("--no-repair", dest="repair", action="store_const", const=False,
+                   help="skip the repair round for LLM drafts that score low")
 
     ds = sub.add_parser("drafts", parents=[common], help="list, show, export or delete saved drafts")
     dss = ds.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -84,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("folder")
     ev.add_argument("--template")
     ev.add_argument("--json", action="store_true")
-    ev.add_argument("--no-repair", dest="repair", action="store_false")
+    ev.add_argument("--no-repair", dest="repair", action="store_const", const=False)
     _engine_flags(ev)
     return parser
 

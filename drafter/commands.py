@@ -21,7 +21,7 @@ def _say(message: str) -> None:
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("engine", "model", "base_url", "temperature", "timeout", "max_tokens")
+    keys = ("engine", "model", "base_url", "temperature", "timeout", "max_tokens", "repair")
     return {k: getattr(args, k, None) for k in keys}
 
 
@@ -84,7 +84,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         if isinstance(event, Progress):
             _say(event.message)
 
-    result, repair = drafter.run(lambda: drafter.generate(job, on_event, repair=args.repair))
+    result, repair = drafter.run(lambda: drafter.generate(job, on_event))
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
         _say(note)
     text = drafter.assemble(job, result.parts)
@@ -201,4 +201,4 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import run_eval
 
-    return run_eval(_drafter(args), args.folder, template=args.template, as_json=args.json, repair=args.repair)
+    return run_eval(_drafter(args), args.folder, template=args.template, as_json=args.json)

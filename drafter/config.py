@@ -2,7 +2,7 @@
 
 Environment: ``DRAFTER_ENGINE``, ``DRAFTER_MODEL``, ``DRAFTER_BASE_URL``,
 ``DRAFTER_TEMPERATURE``, ``DRAFTER_TIMEOUT``, ``DRAFTER_MAX_TOKENS``, ``DRAFTER_TEMPLATE``,
-``DRAFTER_RETRIES``, and the SDK's own ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``
+``DRAFTER_RETRIES``, ``DRAFTER_REPAIR``, and the SDK's own ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``
 (``DRAFTER_BASE_URL`` wins over ``OPENAI_BASE_URL``).
 
 The API key is read from the environment only. It is never written anywhere and never
@@ -49,6 +49,8 @@ class Settings(BaseModel):
     """Upper bound on the completion."""
     retries: int = Field(default=2, ge=0, le=10)
     """Retries on 429/5xx/connection errors, with backoff."""
+    repair: bool = True
+    """After an LLM draft that scores under the lint threshold, send the findings back once."""
     template: str = DEFAULT_TEMPLATE
     """Template used when none is named."""
     bullet: str | None = None
@@ -70,6 +72,7 @@ _ENV = {
     "DRAFTER_TIMEOUT": "timeout",
     "DRAFTER_MAX_TOKENS": "max_tokens",
     "DRAFTER_RETRIES": "retries",
+    "DRAFTER_REPAIR": "repair",
     "DRAFTER_TEMPLATE": "template",
     "DRAFTER_BULLET": "bullet",
 }

@@ -232,11 +232,12 @@ class Drafter:
         return self.engine.draft(job.request(self.settings))
 
     async def generate(self, job: Job, on_event: Callable[[Event], None] | None = None,
-                       *, repair: bool = True) -> tuple[DraftResult, "RepairOutcome | None"]:
-        """Run the engine to completion (events go to ``on_event``), then the repair pass."""
+                       *, repair: bool | None = None) -> tuple[DraftResult, "RepairOutcome | None"]:
+        """Run the engine to completion (events go to ``on_event``), then the repair pass
+        (``repair`` None: the ``repair`` setting)."""
         result = await self._complete(self.draft_events(job), on_event)
         outcome = None
-        if repair and self.engine_name != "offline":
+        if (self.settings.repair if repair is None else repair) and self.engine_name != "offline":
             result, outcome = await self._repair(job, result, on_event)
         return result, outcome
 

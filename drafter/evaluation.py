@@ -75,7 +75,7 @@ class EvalSummary(BaseModel):
     template: str
 
 
-def evaluate(drafter: Drafter, folder: str | Path, *, template: str | None = None, repair: bool = True) -> EvalSummary:
+def evaluate(drafter: Drafter, folder: str | Path, *, template: str | None = None) -> EvalSummary:
     from .post import measure
     from .sources import from_file
 
@@ -97,7 +97,7 @@ def evaluate(drafter: Drafter, folder: str | Path, *, template: str | None = Non
                 continue
             started = time.perf_counter()
             job = drafter.prepare(source, tpl_name)
-            result, _ = await drafter.generate(job, repair=repair)
+            result, _ = await drafter.generate(job)
             seconds = time.perf_counter() - started
             text = drafter.assemble(job, result.parts)
             report = drafter.lint(job, result.parts, text)
@@ -138,8 +138,7 @@ def format_summary(summary: EvalSummary) -> str:
     return "\n".join(lines)
 
 
-def run_eval(drafter: Drafter, folder: str, *, template: str | None = None, as_json: bool = False,
-             repair: bool = True) -> int:
-    summary = evaluate(drafter, folder, template=template, repair=repair)
+def run_eval(drafter: Drafter, folder: str, *, template: str | None = None, as_json: bool = False) -> int:
+    summary = evaluate(drafter, folder, template=template)
     print(summary.model_dump_json(indent=2) if as_json else format_summary(summary))
     return 0

@@ -137,3 +137,30 @@ def test_cli_engine_errors_are_one_line_exit_1(capsys, tmp_path, loopback, statu
     assert code == 1
     lines = err.strip().splitlines()
     assert needle.lower() in lines[-1].lower() and "Traceback" not in err
+
+
+@pytest.mark.parametrize("how", ["flag", "env", "config"])
+def test_repair_can_be_turned_off_by_flag_env_or_config(capsys, tmp_path, loopback, monkeypatch, how):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    argv = ["draft", "--workspace", str(ws), "--base-url", loopback.base_url, "--topic", "battery recycling",
+            "--json"]
+    if how == "flag":
+        argv.append("--no-repair")
+    elif how == "env":
+        monkeypatch.setenv("DRAFTER_REPAIR", "false")
+    else:
+        (ws / "drafter.toml").write_text("repair = false\n", encoding="utf-8")
+    loopback.script(Reply.stream(SLOPPY), Reply.stream(CLEAN))
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["repair"] is None and data["parts"]["hook"] == SLOPPY["hook"]
+    assert len(loopback.chat_requests) == 1
+
+
+def test_repair_is_on_by_default_in_the_cli(capsys, tmp_path, loopback):
+    loopback.script(Reply.stream(SLOPPY), Reply.stream(CLEAN))
+    assert main(["draft", "--workspace", str(tmp_path), "--base-url", loopback.base_url, "--topic", "x y",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["repair"]["kept"] == "repaired" and data["repair"]["after"] > data["repair"]["before"]
