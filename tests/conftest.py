@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 _CLEARED_PREFIXES = ("DRAFTER_", "OPENAI_", "TIKTOKEN_", "DATA_GYM_")
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 
 
 @pytest.fixture(scope="session")
@@ -18,12 +19,18 @@ def tiktoken_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiktoken_cache: Path) -> Path:
-    """Point HOME, XDG folders and the working directory at a tmp dir; clear drafter/OpenAI env."""
+    """Point HOME, XDG folders and the working directory at a tmp dir; clear drafter/OpenAI/proxy env."""
     home = tmp_path / "home"
     home.mkdir()
     for name in list(os.environ):
         if name.startswith(_CLEARED_PREFIXES):
             monkeypatch.delenv(name, raising=False)
+    # A proxy from the environment would carry "127.0.0.1" requests (the loopback server, the
+    # doctor probe, connection-refused checks) off the machine: both urllib and httpx use it.
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "*")
+    monkeypatch.setenv("no_proxy", "*")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))

@@ -38,8 +38,10 @@ def test_wheel_contains_builtin_templates_and_finds_them(tmp_path):
     """A non-editable install (a wheel) must still find the built-in prompts."""
     pytest.importorskip("hatchling")
     out = tmp_path / "dist"
+    offline = ["--no-index", "--disable-pip-version-check"]  # pip must not reach PyPI (nor its version check)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", *offline, "-q",
+         "-w", str(out)],
         check=True, capture_output=True, timeout=300,
     )
     wheel = next(out.glob("drafter-*.whl"))
@@ -48,8 +50,8 @@ def test_wheel_contains_builtin_templates_and_finds_them(tmp_path):
     in_repo = {p.name for p in (ROOT / "prompts").glob("*.toml")}
     assert in_repo and shipped == in_repo
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", *offline, "-q", "--target", str(target),
+                    str(wheel)], check=True, capture_output=True, timeout=300)
     code = (
         "import drafter.workspace as w, drafter.templates as t; "
         "lib = t.TemplateLibrary(None); print(w.builtin_prompts_dir()); print(','.join(sorted(lib.names())))"
