@@ -235,14 +235,15 @@ class Drafter:
                        *, repair: bool | None = None) -> tuple[DraftResult, "RepairOutcome | None"]:
         """Run the engine to completion (events go to ``on_event``), then the repair pass
         (``repair`` None: the ``repair`` setting)."""
-        result = await self._complete(self.draft_events(job), on_event)
+        result = await self.complete(self.draft_events(job), on_event)
         outcome = None
         if (self.settings.repair if repair is None else repair) and self.engine_name != "offline":
             result, outcome = await self._repair(job, result, on_event)
         return result, outcome
 
     @staticmethod
-    async def _complete(events: AsyncIterator[Event], on_event: Callable[[Event], None] | None) -> DraftResult:
+    async def complete(events: AsyncIterator[Event], on_event: Callable[[Event], None] | None) -> DraftResult:
+        """Consume a draft or regenerate stream (each event to ``on_event``); its final result."""
         result = None
         async for event in events:
             if on_event is not None:
@@ -289,7 +290,7 @@ class Drafter:
             on_event(Progress(f"score {before.score}/100: one repair round"))
         request = job.request(self.settings).model_copy(update={"prompt": prompt})
         try:
-            repaired = await self._complete(self.engine.draft(request), on_event)
+            repaired = await self.complete(self.engine.draft(request), on_event)
         except EngineError as exc:
             return result, RepairOutcome(before.score, None, kept="original", note=f"repair failed: {exc}")
         after = self.lint(job, repaired.parts)

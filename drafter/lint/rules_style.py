@@ -100,13 +100,17 @@ def ai_phrase(ctx: Context, opts: PhraseOptions) -> Iterator[Hit]:
 _DASH = re.compile(r"—|(?<=\s)(?:--|–)(?=\s)")
 
 
+def _over_limit(found: list[re.Match[str]], limit: int, what: str, advice: str) -> Iterator[Hit]:
+    """One finding at the first match past ``limit``."""
+    if len(found) > limit:
+        first = found[limit]
+        yield Hit(first.start(), first.end(), f"{len(found)} {what} (limit {limit}); {advice}")
+
+
 @rule("em-dash", Limit)
 def em_dash(ctx: Context, opts: Limit) -> Iterator[Hit]:
-    dashes = list(_DASH.finditer(ctx.post.text))
-    if len(dashes) > opts.max:
-        first = dashes[opts.max]
-        yield Hit(first.start(), first.end(),
-                  f"{len(dashes)} em dashes (limit {opts.max}); use a full stop or a comma for some")
+    yield from _over_limit(list(_DASH.finditer(ctx.post.text)), opts.max,
+                           "em dashes", "use a full stop or a comma for some")
 
 
 _PICTO = "\U0001F000-\U0001F1E5\U0001F200-\U0001F3FA\U0001F400-\U0001FAFF"
@@ -128,11 +132,8 @@ EMOJI = re.compile(
 
 @rule("emoji", Limit)
 def emoji(ctx: Context, opts: Limit) -> Iterator[Hit]:
-    found = list(EMOJI.finditer(ctx.post.text))
-    if len(found) > opts.max:
-        first = found[opts.max]
-        yield Hit(first.start(), first.end(),
-                  f"{len(found)} emoji (limit {opts.max}); keep the ones that carry meaning")
+    yield from _over_limit(list(EMOJI.finditer(ctx.post.text)), opts.max,
+                           "emoji", "keep the ones that carry meaning")
 
 
 _STYLED = re.compile(r"[\U0001D400-\U0001D7FF](?:[ '’,.!?:-]*[\U0001D400-\U0001D7FF])*")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -21,6 +21,7 @@ from drafter.tui.screens.library import DraftsScreen, short_problem
 from drafter.tui.widgets.library_table import build_rows, filter_rows
 from drafter.tui.widgets.library_modals import ConfirmModal, ExportModal, TextPrompt
 from drafter.workspace import Workspace
+from tests.tui.conftest import wait_for
 
 BASE = datetime(2025, 3, 14, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 UNSET = object()
@@ -62,13 +63,6 @@ def start(drafter: Drafter) -> App[Any]:
     return make_app(drafter=drafter, env={})
 
 
-async def until(pilot, predicate: Callable[[], bool], what: str, tries: int = 200) -> None:
-    """Let the app run until ``predicate`` holds (bounded; no sleeps)."""
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def screen_of(app: App[Any]) -> DraftsScreen:
@@ -82,8 +76,8 @@ async def opened(pilot, result: Result | None = None) -> DraftsScreen:
     result = result if result is not None else Result()
     await pilot.pause()
     pilot.app.push_screen(DraftsScreen(), callback=lambda value: setattr(result, "value", value))
-    await until(pilot, lambda: any(isinstance(s, DraftsScreen) and s.loaded for s in pilot.app.screen_stack),
-                "the library to load")
+    await wait_for(pilot, lambda: any(isinstance(s, DraftsScreen) and s.loaded for s in pilot.app.screen_stack),
+                what="the library to load")
     return screen_of(pilot.app)
 
 
@@ -140,7 +134,7 @@ async def test_enter_opens_the_highlighted_draft(seeded: Drafter) -> None:
         await opened(pilot, result)
         await pilot.press("slash", "f", "a", "i", "l")
         await pilot.press("enter")
-        await until(pilot, lambda: result.value is not UNSET, "the screen to close")
+        await wait_for(pilot, lambda: result.value is not UNSET, what="the screen to close")
         assert result.value == "2025-03-14-0020"
 
 
@@ -150,7 +144,7 @@ async def test_list_has_focus_and_down_then_enter_opens_the_second_row(seeded: D
         screen = await opened(pilot, result)
         assert app.focused is screen.query_one("#library-table")
         await pilot.press("down", "enter")
-        await until(pilot, lambda: result.value is not UNSET, "the screen to close")
+        await wait_for(pilot, lambda: result.value is not UNSET, what="the screen to close")
         assert result.value == "2025-03-14-0020"
 
 
@@ -159,7 +153,7 @@ async def test_escape_closes_with_none(seeded: Drafter) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot, result)
         await pilot.press("escape")
-        await until(pilot, lambda: result.value is not UNSET, "the screen to close")
+        await wait_for(pilot, lambda: result.value is not UNSET, what="the screen to close")
         assert result.value is None
 
 
@@ -181,10 +175,10 @@ async def test_duplicate_adds_a_copy_and_selects_it(seeded: Drafter) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot, result)
         await pilot.press("d")
-        await until(pilot, lambda: len(screen.shown_ids) == 4, "the copy to be listed")
+        await wait_for(pilot, lambda: len(screen.shown_ids) == 4, what="the copy to be listed")
         copies = [d for d in seeded.store.list()[0] if d.title.endswith("(copy)")]
         assert [c.title for c in copies] == ["Battery recycling comes to town (copy)"]
-        await until(pilot, lambda: screen.selected_id == copies[0].id, "the copy to be highlighted")
+        await wait_for(pilot, lambda: screen.selected_id == copies[0].id, what="the copy to be highlighted")
 
 
 async def test_rename_through_the_modal(seeded: Drafter) -> None:
@@ -192,15 +186,15 @@ async def test_rename_through_the_modal(seeded: Drafter) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot, result)
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the rename prompt")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="the rename prompt")
         prompt = app.screen.query_one(Input)
         assert prompt.value == "Battery recycling comes to town"
         prompt.value = "Recycling, renamed"
         await pilot.press("enter")
-        await until(pilot, lambda: seeded.store.load("2025-03-14-0030").title == "Recycling, renamed",
-                    "the new title on disk")
-        await until(pilot, lambda: screen._by_id["2025-03-14-0030"].title == "Recycling, renamed",
-                    "the table to reload")
+        await wait_for(pilot, lambda: seeded.store.load("2025-03-14-0030").title == "Recycling, renamed",
+                    what="the new title on disk")
+        await wait_for(pilot, lambda: screen._by_id["2025-03-14-0030"].title == "Recycling, renamed",
+                    what="the table to reload")
 
 
 async def test_rename_cancel_changes_nothing(seeded: Drafter) -> None:
@@ -208,9 +202,9 @@ async def test_rename_cancel_changes_nothing(seeded: Drafter) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot, result)
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the rename prompt")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="the rename prompt")
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, DraftsScreen), "the prompt to close")
+        await wait_for(pilot, lambda: isinstance(app.screen, DraftsScreen), what="the prompt to close")
         assert seeded.store.load("2025-03-14-0030").title == "Battery recycling comes to town"
 
 
@@ -220,19 +214,19 @@ async def test_delete_asks_first_cancel_keeps_confirm_removes(seeded: Drafter) -
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot, result)
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirmation")
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, DraftsScreen), "the modal to close")
+        await wait_for(pilot, lambda: isinstance(app.screen, DraftsScreen), what="the modal to close")
         assert path.exists()
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirmation")
         await pilot.press("enter")  # focus starts on Cancel: enter must not delete
-        await until(pilot, lambda: isinstance(app.screen, DraftsScreen), "the modal to close")
+        await wait_for(pilot, lambda: isinstance(app.screen, DraftsScreen), what="the modal to close")
         assert path.exists()
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirmation")
         await pilot.press("y")
-        await until(pilot, lambda: len(screen.shown_ids) == 2, "the list to reload")
+        await wait_for(pilot, lambda: len(screen.shown_ids) == 2, what="the list to reload")
         assert not path.exists()
         assert "2025-03-14-0030" not in screen.shown_ids
         assert screen.selected_id == "2025-03-14-0020"
@@ -244,7 +238,7 @@ async def test_export_writes_a_file_beside_the_drafts(seeded: Drafter, fmt: str)
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot, result)
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ExportModal), "the export dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportModal), what="the export dialog")
         if fmt != "txt":
             app.screen.query_one(f"#fmt-{fmt}").value = True
         await pilot.pause()
@@ -253,7 +247,7 @@ async def test_export_writes_a_file_beside_the_drafts(seeded: Drafter, fmt: str)
         assert Path(path_input.value) == target
         path_input.focus()
         await pilot.press("enter")
-        await until(pilot, target.exists, "the export file")
+        await wait_for(pilot, target.exists, what="the export file")
     text = target.read_text(encoding="utf-8")
     draft = seeded.store.load("2025-03-14-0030")
     if fmt == "json":
@@ -271,7 +265,7 @@ async def test_export_to_an_existing_file_needs_a_second_press(seeded: Drafter) 
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot, result)
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ExportModal), "the export dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportModal), what="the export dialog")
         path_input = app.screen.query_one("#export-path", Input)
         path_input.value = "out.txt"  # relative: resolved against the workspace
         await pilot.pause()
@@ -281,7 +275,7 @@ async def test_export_to_an_existing_file_needs_a_second_press(seeded: Drafter) 
         assert "exists" in str(app.screen.query_one("#export-error").render())
         assert target.read_text(encoding="utf-8") == "keep me"
         await pilot.press("enter")
-        await until(pilot, lambda: target.read_text(encoding="utf-8") != "keep me", "the overwrite")
+        await wait_for(pilot, lambda: target.read_text(encoding="utf-8") != "keep me", what="the overwrite")
     assert target.read_text(encoding="utf-8") == seeded.store.load("2025-03-14-0030").text
 
 
@@ -325,11 +319,11 @@ async def test_ctrl_l_from_the_main_screen_opens_the_chosen_draft(seeded: Drafte
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+l")
-        await until(pilot, lambda: isinstance(app.screen, DraftsScreen) and app.screen.loaded, "the library")
+        await wait_for(pilot, lambda: isinstance(app.screen, DraftsScreen) and app.screen.loaded, what="the library")
         await pilot.press("down", "enter")  # a "story" draft: main switches its template too
         main = app.screen_stack[0]
-        await until(pilot, lambda: not isinstance(app.screen, DraftsScreen)
-                    and getattr(main.session.draft, "id", None) == "2025-03-14-0020", "the draft to open in main")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DraftsScreen)
+                    and getattr(main.session.draft, "id", None) == "2025-03-14-0020", what="the draft to open in main")
 
 
 async def test_long_lists_come_a_page_at_a_time(drafter: Drafter, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -345,13 +339,13 @@ async def test_long_lists_come_a_page_at_a_time(drafter: Drafter, monkeypatch: p
         table = screen.query_one("#library-table")
         assert table.row_count == 4 and "10 drafts" in str(screen.query_one("#library-status").render())
         await pilot.press("ctrl+end")  # the last loaded row: the next page comes in
-        await until(pilot, lambda: table.row_count == 8, "the second page")
+        await wait_for(pilot, lambda: table.row_count == 8, what="the second page")
         await pilot.press("ctrl+end")
-        await until(pilot, lambda: table.row_count == 10, "the last page")
+        await wait_for(pilot, lambda: table.row_count == 10, what="the last page")
         assert screen.shown_ids == [f"2025-03-14-{m:04d}" for m in range(9, -1, -1)]
         assert screen.selected_id == "2025-03-14-0002"  # the cursor stayed where it was
         await pilot.press("ctrl+end", "enter")
-        await until(pilot, lambda: result.value is not UNSET, "the screen to close")
+        await wait_for(pilot, lambda: result.value is not UNSET, what="the screen to close")
         assert result.value == "2025-03-14-0000"
 
 
@@ -364,12 +358,12 @@ async def test_titles_that_look_like_markup_are_shown_as_typed(drafter: Drafter)
         await pilot.press("slash", "[", "/")  # the query is shown in the status line
         assert "match '[/'" in str(screen.query_one("#library-status").render())
         await pilot.press("escape", "r")
-        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the rename prompt")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="the rename prompt")
         app.screen.query_one(Input).value = "[/]still [red]fine"
         await pilot.press("enter")
-        await until(pilot, lambda: drafter.store.load("2025-03-14-0001").title == "[/]still [red]fine", "the rename")
+        await wait_for(pilot, lambda: drafter.store.load("2025-03-14-0001").title == "[/]still [red]fine", what="the rename")
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirmation")
         assert "[/]still [red]fine" in str(app.screen.query_one("#confirm-message").render())
         await pilot.press("y")
-        await until(pilot, lambda: screen.shown_ids == [], "the delete")
+        await wait_for(pilot, lambda: screen.shown_ids == [], what="the delete")

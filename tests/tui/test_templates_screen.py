@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -19,6 +19,7 @@ from drafter.tui.screens.templates import TemplatesScreen, locate_error
 from drafter.tui.widgets.library_modals import ConfirmModal, TextPrompt
 from drafter.workspace import Workspace
 from drafter.workspace_settings import set_default_template
+from tests.tui.conftest import wait_for
 
 UNSET = object()
 
@@ -40,12 +41,6 @@ def start(drafter: Drafter) -> App[Any]:
     return make_app(drafter=drafter, env={})
 
 
-async def until(pilot, predicate: Callable[[], bool], what: str, tries: int = 200) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def screen_of(app: App[Any]) -> TemplatesScreen:
@@ -56,15 +51,15 @@ async def opened(pilot, result: Result | None = None) -> TemplatesScreen:
     result = result if result is not None else Result()
     await pilot.pause()
     pilot.app.push_screen(TemplatesScreen(), callback=lambda value: setattr(result, "value", value))
-    await until(pilot, lambda: any(isinstance(s, TemplatesScreen) and s.is_mounted
-                                   and s._table.row_count for s in pilot.app.screen_stack), "the templates list")
+    await wait_for(pilot, lambda: any(isinstance(s, TemplatesScreen) and s.is_mounted
+                                   and s._table.row_count for s in pilot.app.screen_stack), what="the templates list")
     return screen_of(pilot.app)
 
 
 async def select(pilot, screen: TemplatesScreen, name: str) -> None:
     table = screen._table
     table.move_cursor(row=table.get_row_index(name))
-    await until(pilot, lambda: screen.selected_name == name and screen._shown == name, f"{name} to be shown")
+    await wait_for(pilot, lambda: screen.selected_name == name and screen._shown == name, what=f"{name} to be shown")
 
 
 def add_user_template(drafter: Drafter, name: str = "mine") -> Path:
@@ -170,7 +165,7 @@ async def test_duplicate_a_builtin(drafter: Drafter) -> None:
         screen = await opened(pilot, result)
         await select(pilot, screen, "story")
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the name prompt")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="the name prompt")
         field = app.screen.query_one(Input)
         assert field.value == "story-mine"
         field.value = "Bad Name"
@@ -180,7 +175,7 @@ async def test_duplicate_a_builtin(drafter: Drafter) -> None:
         assert "invalid template name" in str(app.screen.query_one("#prompt-error").render())
         field.value = "my-story"
         await pilot.press("enter")
-        await until(pilot, lambda: "my-story" in screen._infos, "the copy to be listed")
+        await wait_for(pilot, lambda: "my-story" in screen._infos, what="the copy to be listed")
         path = drafter.workspace.prompts_dir / "my-story.toml"
         assert tomllib.loads(path.read_text(encoding="utf-8"))["name"] == "my-story"
         assert screen._infos["my-story"].origin == "user"
@@ -194,17 +189,17 @@ async def test_builtin_cannot_be_edited_in_place(drafter: Drafter) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot, result)
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the duplicate offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the duplicate offer")
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, TemplatesScreen), "the offer to close")
+        await wait_for(pilot, lambda: isinstance(app.screen, TemplatesScreen), what="the offer to close")
         assert screen.editing is None and screen._view.read_only
         # accept the offer: duplicate, then edit the copy
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the duplicate offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the duplicate offer")
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the name prompt")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="the name prompt")
         await pilot.press("enter")  # accept "classic-mine"
-        await until(pilot, lambda: screen.editing == "classic-mine", "the copy to open for editing")
+        await wait_for(pilot, lambda: screen.editing == "classic-mine", what="the copy to open for editing")
         assert not screen._view.read_only
     assert builtin.read_bytes() == before
 
@@ -222,7 +217,7 @@ async def test_edit_invalid_shows_line_and_keeps_file_then_fix_saves(
         screen = await opened(pilot, result)
         await select(pilot, screen, "mine")
         await pilot.press("e")
-        await until(pilot, lambda: screen.editing == "mine", "edit mode")
+        await wait_for(pilot, lambda: screen.editing == "mine", what="edit mode")
         view = screen._view
         assert app.focused is view and not view.read_only
         broken = breakage(original)
@@ -239,7 +234,7 @@ async def test_edit_invalid_shows_line_and_keeps_file_then_fix_saves(
         # fix it: saved, edit mode left
         view.load_text(original.replace('description = "', 'description = "Edited. '))
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: screen.editing is None, "the save")
+        await wait_for(pilot, lambda: screen.editing is None, what="the save")
         assert not error.display
     assert 'description = "Edited. ' in path.read_text(encoding="utf-8")
 
@@ -252,17 +247,17 @@ async def test_escape_with_changes_asks_before_discarding(drafter: Drafter) -> N
         screen = await opened(pilot, result)
         await select(pilot, screen, "mine")
         await pilot.press("e")
-        await until(pilot, lambda: screen.editing == "mine", "edit mode")
+        await wait_for(pilot, lambda: screen.editing == "mine", what="edit mode")
         await pilot.press("home", "#", " ")
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the discard question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the discard question")
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, TemplatesScreen), "back to editing")
+        await wait_for(pilot, lambda: isinstance(app.screen, TemplatesScreen), what="back to editing")
         assert screen.editing == "mine"
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the discard question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the discard question")
         await pilot.press("y")
-        await until(pilot, lambda: screen.editing is None, "edit mode to end")
+        await wait_for(pilot, lambda: screen.editing is None, what="edit mode to end")
         assert screen._view.text == original
     assert path.read_text(encoding="utf-8") == original
 
@@ -273,7 +268,7 @@ async def test_set_default_for_session_and_in_drafter_toml(drafter: Drafter) -> 
         screen = await opened(pilot, result)
         await select(pilot, screen, "how-to")
         await pilot.press("s")
-        await until(pilot, lambda: drafter.settings.template == "how-to", "the session setting")
+        await wait_for(pilot, lambda: drafter.settings.template == "how-to", what="the session setting")
         assert str(screen._table.get_row("how-to")[0]).startswith("★")
         assert "default: how-to" in str(screen.query_one("#templates-title").render())
     text = drafter.workspace.config_file.read_text(encoding="utf-8")
@@ -285,7 +280,7 @@ async def test_escape_closes(drafter: Drafter) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot, result)
         await pilot.press("escape")
-        await until(pilot, lambda: result.value is not UNSET, "the screen to close")
+        await wait_for(pilot, lambda: result.value is not UNSET, what="the screen to close")
 
 
 async def test_closing_returns_the_new_default_to_the_main_screen(drafter: Drafter) -> None:
@@ -294,7 +289,7 @@ async def test_closing_returns_the_new_default_to_the_main_screen(drafter: Draft
         screen = await opened(pilot, result)
         await select(pilot, screen, "story")
         await pilot.press("s", "escape")
-        await until(pilot, lambda: result.value is not UNSET, "the screen to close")
+        await wait_for(pilot, lambda: result.value is not UNSET, what="the screen to close")
         assert result.value == "story"
 
 
@@ -303,7 +298,7 @@ async def test_ctrl_t_from_the_main_screen_opens_templates(drafter: Drafter) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+t")
-        await until(pilot, lambda: isinstance(app.screen, TemplatesScreen) and app.screen._shown == "classic",
-                    "the templates screen")
+        await wait_for(pilot, lambda: isinstance(app.screen, TemplatesScreen) and app.screen._shown == "classic",
+                    what="the templates screen")
         await pilot.press("escape")
-        await until(pilot, lambda: not isinstance(app.screen, TemplatesScreen), "the screen to close")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TemplatesScreen), what="the screen to close")

@@ -271,20 +271,12 @@ class RequestsMixin:
     async def run_regenerate(self, part: str, instruction: str) -> None:
         drafter, session = self.drafter, self.session
         assert session.job is not None and session.parts is not None
-        from ...engines.base import Completed
-
         what = f"Regenerating the {part}" + (f" ({instruction})" if instruction else "")
         self._begin(what + "…", {part})
         try:
             request = drafter.regenerate_request(session.job, session.parts, part, instruction)
             await self._engine_ready()
-            result = None
-            async for event in drafter.engine.regenerate(request):
-                self.on_engine_event(event)
-                if isinstance(event, Completed):
-                    result = event.result
-            if result is None:
-                raise EngineError("the engine stopped without an answer; try again", kind="empty")
+            result = await drafter.complete(drafter.engine.regenerate(request), self.on_engine_event)
         except asyncio.CancelledError:
             self._cancelled()
             raise
