@@ -55,6 +55,8 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 def read_source(args: argparse.Namespace):
+    """The source named on the command line (topic, file, URL or stdin), read with the checks
+    of :mod:`drafter.sources`."""
     from . import sources
 
     chosen = [x for x in (args.topic, args.article, args.stdin) if x]
@@ -63,11 +65,11 @@ def read_source(args: argparse.Namespace):
     article = "-" if args.stdin else args.article
     stdin_text = None
     if article == "-":
-        if sys.stdin is None or sys.stdin.isatty():
-            raise InputError("reading the article from stdin, but nothing was piped in")
-        data = sys.stdin.buffer.read(sources.MAX_BYTES + 1)
-        stdin_text = sources.decode_bytes(data, "stdin")
-    return sources.load(topic=args.topic, article=article, stdin_text=stdin_text)
+        stdin_text = sources.decode_bytes(sources.read_stdin(), "stdin")
+    fetch_timeout = sources.FETCH_TIMEOUT
+    if article and sources.is_url(article):
+        fetch_timeout = _drafter(args).settings.fetch_timeout
+    return sources.load(topic=args.topic, article=article, stdin_text=stdin_text, fetch_timeout=fetch_timeout)
 
 
 def cmd_draft(args: argparse.Namespace) -> int:

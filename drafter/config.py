@@ -49,6 +49,8 @@ class Settings(BaseModel):
     """Upper bound on the completion."""
     retries: int = Field(default=2, ge=0, le=10)
     """Retries on 429/5xx/connection errors, with backoff."""
+    fetch_timeout: float = Field(default=15.0, gt=0, le=600)
+    """Seconds an article URL fetch may take in all (connect, headers, redirects, body)."""
     repair: bool = True
     """After an LLM draft that scores under the lint threshold, send the findings back once."""
     template: str = DEFAULT_TEMPLATE
@@ -75,6 +77,7 @@ _ENV = {
     "DRAFTER_REPAIR": "repair",
     "DRAFTER_TEMPLATE": "template",
     "DRAFTER_BULLET": "bullet",
+    "DRAFTER_FETCH_TIMEOUT": "fetch_timeout",
 }
 
 

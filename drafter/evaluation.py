@@ -17,22 +17,11 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 
 def read_post(path: str) -> str:
-    """A post to lint, from a file or stdin (``-``)."""
-    if path == "-":
-        if sys.stdin is None or sys.stdin.isatty():
-            raise InputError("lint: give a post file, or pipe the post into `drafter lint -`")
-        text = sys.stdin.read()
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise InputError(f"lint: no such file: {path}")
-        try:
-            text = p.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"lint: {path} is not UTF-8 text") from exc
-    if not text.strip():
-        raise InputError(f"lint: {'stdin' if path == '-' else path} is empty")
-    return text
+    """A post to lint, from a file or stdin (``-``), read like an article (size cap, regular
+    file, binary, encoding: :func:`drafter.sources.read_text`)."""
+    from .sources import read_text
+
+    return read_text(path)
 
 
 def lint_file(drafter: Drafter, path: str, *, source: str | None = None, as_json: bool = False) -> int:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import stat
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import IO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import SourceError
+from .fetch import FETCH_TIMEOUT, over_limit, too_big
 from .post import collapse_blank_lines
-
-if TYPE_CHECKING:  # pragma: no cover
-    import http.client
+from .safe_text import strip_controls
 
 
 class Source(BaseModel):
@@ -58,22 +59,18 @@ _TEXT_TYPES = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
-_READ_CHUNK = 64 * 1024
 
 
-def _size(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB ({n:,} bytes)"
-
-
-def _too_big(where: str, n: int, limit: int) -> SourceError:
-    return SourceError(f"{where} is {_size(n)}; the limit is {_size(limit)}: use a shorter excerpt")
+def _looks_binary(text: str) -> bool:
+    """A NUL, or more than 5% control characters in the first 100,000 characters."""
+    return "\x00" in text or len(_CONTROL.findall(text[:100_000])) > 0.05 * min(len(text), 100_000)
 
 
 def _check_text(text: str, where: str) -> str:
-    """Reject empty and binary-looking text; return it normalised."""
-    if "\x00" in text or len(_CONTROL.findall(text[:100_000])) > 0.05 * min(len(text), 100_000):
+    """Reject empty and binary-looking text; return it without control codes, normalised."""
+    if _looks_binary(text):
         raise _binary(where)
-    text = collapse_blank_lines(text)
+    text = collapse_blank_lines(strip_controls(text))
     if not text.strip():
         raise SourceError(f"{where} is empty: give an article with some text, or a topic")
     return text
@@ -85,7 +82,7 @@ def _words(text: str) -> int:
 
 def from_topic(topic: str) -> Source:
     """A bare topic: no article text."""
-    topic = " ".join(topic.split())
+    topic = " ".join(strip_controls(topic).split())
     if not topic:
         raise SourceError("the topic is empty: say what the post should be about")
     return Source(kind="topic", topic=topic)
@@ -103,8 +100,9 @@ def from_text(
     where = location or "the text"
     size = len(text.encode("utf-8", errors="surrogatepass"))
     if size > MAX_BYTES:
-        raise _too_big(where, size, MAX_BYTES)
+        raise too_big(where, size, MAX_BYTES)
     text = _check_text(text, where)
+    title = " ".join(strip_controls(title).split()) or None if title else None
     return Source(
         kind=kind, topic=title or "", text=text, location=location, title=title, notes=list(notes or [])
     )
@@ -138,7 +136,11 @@ def _decode(data: bytes, where: str, *, html: bool, charset: str | None = None) 
         text = data.decode(codec, errors="replace")
         if codec != "utf-8":
             notes.append(f"decoded as {declared} (declared by the source)")
-        if text.count("\ufffd") > data.count(b"\xef\xbf\xbd"):
+        replaced = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+        if replaced > max(8, 0.05 * len(text)):
+            raise SourceError(f"{where} is not {declared} text as it declares ({replaced:,} bytes cannot be decoded): "
+                              "it is binary, or its charset is wrong; save it as UTF-8")
+        if replaced > 0:
             notes.append(f"some bytes are not valid {declared} and were replaced")
         return text, notes
     try:
@@ -153,8 +155,36 @@ def _decode(data: bytes, where: str, *, html: bool, charset: str | None = None) 
 def decode_bytes(data: bytes, where: str = "stdin") -> str:
     """Piped bytes to text, with the same size, binary and encoding rules as files."""
     if len(data) > MAX_BYTES:
-        raise _too_big(where, len(data), MAX_BYTES)
+        raise too_big(where, len(data), MAX_BYTES)
     return _decode(data, where, html=False)[0]
+
+
+def read_stdin(stream: IO[str] | IO[bytes] | None = None, where: str = "stdin") -> bytes:
+    """At most :data:`MAX_BYTES` from a pipe (``sys.stdin`` by default); more is an error, so an
+    endless stream (``/dev/zero``) ends at the cap instead of filling memory."""
+    stream = sys.stdin if stream is None else stream
+    if stream is None or stream.isatty():
+        raise SourceError(f"reading {where}, but nothing was piped in: pipe the text in, or give a file")
+    data = getattr(stream, "buffer", stream).read(MAX_BYTES + 1)
+    if isinstance(data, str):  # a text-only stream (no .buffer)
+        data = data.encode("utf-8", errors="surrogatepass")
+    if len(data) > MAX_BYTES:
+        raise over_limit(where, MAX_BYTES)
+    return data
+
+
+def read_text(path: str, stream: IO[str] | IO[bytes] | None = None) -> str:
+    """A text input named by the user (a file, or ``-`` for stdin) with the same checks as an
+    article: size cap, regular file, binary, encoding, empty. Line ends become ``\\n``; nothing
+    else changes, so positions in the text are positions in the file."""
+    where = "stdin" if path == "-" else path
+    data = read_stdin(stream) if path == "-" else read_file(path)
+    text = _decode(data, where, html=False)[0].replace("\r\n", "\n").replace("\r", "\n")
+    if _looks_binary(text):
+        raise _binary(where)
+    if not text.strip():
+        raise SourceError(f"{where} is empty: give some text")
+    return text
 
 
 def _binary(where: str) -> SourceError:
@@ -197,16 +227,27 @@ def _from_html_bytes(data: bytes, where: str, kind: Literal["file", "url"], char
 # ---- files -------------------------------------------------------------------------------
 
 
-def from_file(path: str | Path) -> Source:
-    """A .txt/.md file (UTF-8), an .html/.htm page (main text extracted), or any UTF-8 text file."""
+def _not_regular(where: str, mode: int) -> SourceError:
+    if stat.S_ISDIR(mode):
+        return SourceError(f"{where} is a folder, not a file: give the article file inside it")
+    kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
+    return SourceError(f"{where} is not a regular file ({kind}): give a file, or pipe it into - (stdin)")
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of a regular file, at most :data:`MAX_BYTES`: the checks every file reader shares.
+
+    Folders, FIFOs, devices and sockets are refused from ``stat`` before anything is opened, so
+    a FIFO never blocks and ``/dev/zero`` is never read; a file over the cap is refused by size.
+    """
     p = Path(path).expanduser()
     where = str(path)
     try:
-        if p.is_dir():
-            raise SourceError(f"{where} is a folder, not a file: give the article file inside it")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise _too_big(where, size, MAX_BYTES)
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(where, info.st_mode)
+        if info.st_size > MAX_BYTES:
+            raise too_big(where, info.st_size, MAX_BYTES)
         with p.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -215,8 +256,16 @@ def from_file(path: str | Path) -> Source:
         raise SourceError(f"{where}: permission denied (cannot read the file)") from None
     except OSError as exc:
         raise SourceError(f"{where}: cannot read the file ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:  # grew while we looked, or a special file
-        raise _too_big(where, len(data), MAX_BYTES)
+    if len(data) > MAX_BYTES:  # grew while we looked
+        raise over_limit(where, MAX_BYTES)
+    return data
+
+
+def from_file(path: str | Path) -> Source:
+    """A .txt/.md file (UTF-8), an .html/.htm page (main text extracted), or any UTF-8 text file."""
+    p = Path(path).expanduser()
+    where = str(path)
+    data = read_file(path)
     if not data.strip():
         raise SourceError(f"{where} is empty: give an article with some text, or a topic")
     suffix = p.suffix.lower()
@@ -235,84 +284,27 @@ def from_file(path: str | Path) -> Source:
 # ---- URLs --------------------------------------------------------------------------------
 
 
-def _url_failure(url: str, exc: BaseException, timeout: float) -> SourceError:
-    import http.client
-    import socket
-    import ssl
-
-    reason = getattr(exc, "reason", exc)
-    if isinstance(reason, (TimeoutError, socket.timeout)):
-        what = f"timed out after {timeout:g} s"
-    elif isinstance(reason, ConnectionRefusedError):
-        what = "connection refused"
-    elif isinstance(reason, socket.gaierror):
-        what = "host name not found (DNS)"
-    elif isinstance(reason, ssl.SSLError):
-        what = f"TLS error ({getattr(reason, 'reason', None) or reason})"
-    elif isinstance(reason, (ConnectionResetError, http.client.IncompleteRead, http.client.RemoteDisconnected)):
-        what = "the server closed the connection"
-    else:
-        what = str(reason) or type(reason).__name__
-    return SourceError(f"cannot fetch {url}: {what}; check the address or paste the text instead")
+def is_url(article: str) -> bool:
+    """An http(s) address rather than a path."""
+    return article.strip().lower().startswith(("http://", "https://"))
 
 
-def _read_capped(resp: http.client.HTTPResponse, url: str, max_bytes: int) -> bytes:
-    length = resp.headers.get("Content-Length", "")
-    if length.isdigit() and int(length) > max_bytes:
-        raise _too_big(url, int(length), max_bytes)
-    chunks: list[bytes] = []
-    total = 0
-    while total <= max_bytes:
-        chunk = resp.read(min(_READ_CHUNK, max_bytes + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-    if total > max_bytes:
-        raise SourceError(f"{url} is larger than the limit of {_size(max_bytes)}: use a shorter excerpt")
-    return b"".join(chunks)
-
-
-def from_url(url: str, timeout: float = 15.0, max_bytes: int = MAX_BYTES) -> Source:
+def from_url(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_BYTES) -> Source:
     """Fetch an http(s) page and extract its main text (plain-text pages are taken as they are).
 
-    Uses the standard library (honouring the usual proxy variables); reads at most
-    ``max_bytes`` + 1 bytes; ``timeout`` applies to connecting and to each read.
+    ``timeout`` bounds the whole fetch (connecting, headers, redirects, body), not each read;
+    at most ``max_bytes`` are read (see :mod:`drafter.fetch`).
     """
-    import http.client
-    import urllib.error
     import urllib.parse
-    import urllib.request
+
+    from .fetch import fetch
 
     url = url.strip()
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
         raise SourceError(f"{url}: only http:// and https:// addresses can be fetched")
-    request = urllib.request.Request(
-        url,
-        headers={
-            "User-Agent": "drafter/0.1 (article fetch for a LinkedIn draft)",
-            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as resp:
-            final = resp.geturl() or url
-            if urllib.parse.urlsplit(final).scheme.lower() not in ("http", "https"):
-                raise SourceError(f"{url} redirects to {final}, which is not http(s)")
-            ctype = resp.headers.get_content_type() if resp.headers.get("Content-Type") else ""
-            charset = resp.headers.get_content_charset()
-            if ctype and ctype not in _HTML_TYPES and ctype not in _TEXT_TYPES:
-                raise SourceError(
-                    f"{url} serves {ctype}, not a web page or text: download it and paste the text instead"
-                )
-            data = _read_capped(resp, url, max_bytes)
-    except urllib.error.HTTPError as exc:
-        raise SourceError(
-            f"{url} answered HTTP {exc.code} {exc.reason or ''}".rstrip() + "; check the address"
-        ) from None
-    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-        raise _url_failure(url, exc, timeout) from None
+    page = fetch(url, timeout=timeout, max_bytes=max_bytes, accept=_HTML_TYPES | _TEXT_TYPES)
+    data, ctype, charset = page.data, page.content_type, page.charset
     if not data.strip():
         raise SourceError(f"{url} returned an empty page; paste the text instead")
     if ctype in _TEXT_TYPES:
@@ -329,9 +321,15 @@ def from_url(url: str, timeout: float = 15.0, max_bytes: int = MAX_BYTES) -> Sou
 # ---- the one entry point -----------------------------------------------------------------
 
 
-def load(topic: str | None = None, article: str | None = None, stdin_text: str | None = None) -> Source:
+def load(
+    topic: str | None = None,
+    article: str | None = None,
+    stdin_text: str | None = None,
+    *,
+    fetch_timeout: float = FETCH_TIMEOUT,
+) -> Source:
     """Exactly one of ``topic`` or ``article``; ``article`` is a path, an http(s) URL, or "-"
-    for ``stdin_text``."""
+    for ``stdin_text``. ``fetch_timeout`` bounds a whole URL fetch."""
     if topic is not None and article is not None:
         raise SourceError("give a topic or an article, not both")
     if article is not None:
@@ -339,8 +337,8 @@ def load(topic: str | None = None, article: str | None = None, stdin_text: str |
             if stdin_text is None:
                 raise SourceError("article '-' reads stdin, but nothing was piped in")
             return from_text(stdin_text, "stdin")
-        if article.lower().startswith(("http://", "https://")):
-            return from_url(article)
+        if is_url(article):
+            return from_url(article, timeout=fetch_timeout)
         if not article.strip():
             raise SourceError("the article path is empty: give a file, a URL or - for stdin")
         return from_file(article)

@@ -1,0 +1,84 @@
+"""Untrusted text made safe for a terminal, and folded for look-alike checks.
+
+Text from an article, a web page, a model's answer or a draft file may carry terminal control
+codes: an OSC sequence (``ESC ] 0 ; title BEL``) retitles the window, ``ESC c`` resets it, a bare
+carriage return lets one line be printed over another. :func:`strip_controls` removes them:
+
+- escape sequences go as a whole (CSI ``ESC [ ... final``, the string sequences OSC, DCS, SOS,
+  PM and APC up to their terminator, two-character escapes such as ``ESC c``), in their 7-bit
+  and their C1 (8-bit) spellings;
+- every other C0 control except tab and newline goes, and so do DEL and the C1 range;
+- CR LF and a lone CR become a newline, vertical tab and form feed too (the text's line
+  breaks are kept, nothing is printed over anything).
+
+Sources are cleaned once when they are loaded (:mod:`drafter.sources`); the CLI passes what it
+prints from stored or generated text through :func:`strip_controls` again, because a draft file
+or a model's answer may never have been cleaned.
+
+:func:`fold` is for comparisons only (never shown or stored): NFKC, without format characters
+(zero-width spaces, joiners, bidi marks), case-folded, so ``ＡＲＴ\u200bICLE`` equals ``article``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from functools import cache
+from typing import Any
+
+_STRING_SEQUENCE = re.compile(
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+)
+"""OSC, DCS, SOS, PM and APC, up to BEL or ST (an unterminated one loses only its introducer)."""
+_CSI = re.compile(r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?")
+"""Control Sequence Introducer, its parameters, intermediates and final byte."""
+_ESCAPE = re.compile(r"\x1b[\x20-\x2f]*[\x30-\x7e]?")
+"""Any other escape: ESC, intermediates, a final byte (``ESC c``, ``ESC ( B``, ``ESC 7``)."""
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+"""What is left to drop after the sequences: C0 except tab/newline, DEL, C1."""
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def has_controls(text: str) -> bool:
+    """True when :func:`strip_controls` would change the text (besides nothing at all)."""
+    return _ANY_CONTROL.search(text) is not None
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without terminal control codes; tab and newline stay, CR becomes a newline."""
+    if not has_controls(text):
+        return text
+    text = _STRING_SEQUENCE.sub("", text)
+    text = _CSI.sub("", text)
+    text = _ESCAPE.sub("", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    return _CONTROLS.sub("", text)
+
+
+def safe_json(value: Any, **kwargs: Any) -> str:
+    """``json.dumps`` that never emits a raw control character.
+
+    JSON already escapes C0; DEL and the C1 range are written as ``\\u00XX`` too, so the data is
+    the same when parsed and the terminal sees no controls.
+    """
+    out = json.dumps(value, **kwargs)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+
+
+@cache
+def _format_characters() -> re.Pattern[str]:
+    """Every code point of category Cf (built on first use, about 0.2 s, then cached)."""
+    chars = (chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf")
+    return re.compile("[" + "".join(map(re.escape, chars)) + "]")
+
+
+def fold(text: str) -> str:
+    """A comparison key: NFKC, format characters (category Cf) removed, case-folded."""
+    if text.isascii():
+        return text.lower()
+    text = _format_characters().sub("", unicodedata.normalize("NFKC", text))
+    return unicodedata.normalize("NFKC", text.casefold())
