@@ -120,10 +120,21 @@ def _opener(deadline: Deadline, url: str) -> Any:
             return self.do_open(tls, req, context=self._context)
 
     class Redirects(urllib.request.HTTPRedirectHandler):
+        # urllib's own loop limits stay above ours, so every redirect error is ours.
+        max_repeats = max_redirections = MAX_REDIRECTS + 1
+
+        def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+            target = headers.get("location") or headers.get("uri")
+            if target:
+                target = urllib.parse.urljoin(req.full_url, target)
+                if urllib.parse.urlsplit(target).scheme.lower() not in ("http", "https"):
+                    fp.close()
+                    raise SourceError(f"{url} redirects to {target}, which is not http(s)")
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
         def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
-            if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
-                fp.close()
-                raise SourceError(f"{url} redirects to {newurl}, which is not http(s)")
             if sum(getattr(req, "redirect_dict", {}).values()) >= MAX_REDIRECTS:
                 fp.close()
                 raise _TooManyRedirects()

@@ -8,8 +8,17 @@ Import the fixture into a test module (``from tests.pages import Pages, pages``)
         url = pages.slow("/slow")          # never answers before the client's timeout
         pages.base                         # "http://127.0.0.1:PORT"
 
-The slow route waits on an event that the fixture sets at teardown, so the server thread
-never outlives the test and the test itself never sleeps.
+Web faults, for the URL fetch's bounds:
+
+        pages.drip_body("/d")              # headers at once, then one body byte per tick
+        pages.drip_headers("/h")           # the status line, then one header line per tick
+        pages.huge("/big", 5_000_000, send_length=False)   # a body past the size cap
+        pages.redirect("/a", "/b")         # 302 to another route (or to itself: a loop)
+
+The slow and dripping routes wait on an event that the fixture sets at teardown, so the server
+thread never outlives the test and the test itself never sleeps. A drip also stops by itself
+after ``ticks`` ticks (far past any client bound the tests use), so even a client with no
+overall deadline ends and its test fails instead of hanging.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
+from typing import Iterator, Literal
 
 import pytest
 
@@ -30,6 +39,14 @@ class Route:
     headers: tuple[tuple[str, str], ...] = ()
     send_length: bool = True
     slow: bool = False
+    fault: Literal["drip_body", "drip_headers", "huge"] | None = None
+    """How the route misbehaves (see the module docstring)."""
+    tick: float = 0.02
+    """Seconds between two drips."""
+    ticks: int = 500
+    """Drips before the route gives up and closes (a bound for clients without one)."""
+    size: int = 0
+    """Bytes a huge body sends (or announces, with send_length)."""
 
 
 class Pages:
@@ -61,6 +78,28 @@ class Pages:
         self.routes[path] = Route(slow=True)
         return self.base + path
 
+    def drip_body(self, path: str, *, tick: float = 0.02, ticks: int = 500, send_length: bool = True,
+                  content_type: str = "text/plain; charset=utf-8") -> str:
+        """Headers at once (a Content-Length of ``ticks`` bytes, or none), then one byte a tick."""
+        self.routes[path] = Route(b"", 200, content_type, (), send_length, fault="drip_body", tick=tick, ticks=ticks)
+        return self.base + path
+
+    def drip_headers(self, path: str, *, tick: float = 0.02, ticks: int = 500) -> str:
+        """The status line at once, then one header line a tick; the headers never end."""
+        self.routes[path] = Route(fault="drip_headers", tick=tick, ticks=ticks)
+        return self.base + path
+
+    def huge(self, path: str, size: int, *, send_length: bool = True, content_type: str = "text/plain") -> str:
+        """A body of ``size`` bytes of text, sent as fast as the client reads (Content-Length
+        announced, or not: then the body ends when the connection closes)."""
+        self.routes[path] = Route(b"", 200, content_type, (), send_length, fault="huge", size=size)
+        return self.base + path
+
+    def redirect(self, path: str, to: str, *, status: int = 302) -> str:
+        """A redirect to ``to`` (a path on this server, or a full URL)."""
+        target = to if "://" in to else self.base + to
+        return self.add(path, b"", status=status, content_type=None, headers={"Location": target})
+
 
 def _handler(pages: Pages, release: threading.Event) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -71,6 +110,12 @@ def _handler(pages: Pages, release: threading.Event) -> type[BaseHTTPRequestHand
                 route = Route(b"not found", 404, "text/plain")
             if route.slow:
                 release.wait(30)
+                return
+            if route.fault is not None:
+                try:
+                    self._fault(route)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up: what a bounded client does
                 return
             self.send_response(route.status)
             if route.content_type is not None:
@@ -85,6 +130,38 @@ def _handler(pages: Pages, release: threading.Event) -> type[BaseHTTPRequestHand
                 self.wfile.write(route.body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client stopped reading (size cap): expected
+
+        def _fault(self, route: Route) -> None:
+            if route.fault == "drip_headers":
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for i in range(route.ticks):
+                    if release.wait(route.tick):
+                        return
+                    self.wfile.write(f"X-Drip-{i}: {i}\r\n".encode())
+                    self.wfile.flush()
+                return
+            self.send_response(200)
+            if route.content_type is not None:
+                self.send_header("Content-Type", route.content_type)
+            total = route.ticks if route.fault == "drip_body" else route.size
+            if route.send_length:
+                self.send_header("Content-Length", str(total))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.flush()
+            if route.fault == "drip_body":
+                for _ in range(route.ticks):
+                    if release.wait(route.tick):
+                        return
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                return
+            chunk = (b"All work and no play makes a long page. " * 1700)[:65536]
+            sent = 0
+            while sent < route.size and not release.is_set():
+                piece = chunk[: route.size - sent]
+                self.wfile.write(piece)
+                sent += len(piece)
 
         def log_message(self, format: str, *args: object) -> None:  # quiet
             pass
