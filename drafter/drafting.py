@@ -278,11 +278,13 @@ class Drafter:
         before = self.lint(job, result.parts)
         if before.score >= self.repair_threshold and not before.errors:
             return result, None
+        from .templates.render import fence
+
         findings = "\n".join(f"- {f.rule}: {f.message}" for f in before.findings)
         current = assemble(result.parts, job.layout)
         prompt = Prompt(
             system=job.prompt.system,
-            user=(f"{job.prompt.user}\n\nYou already wrote this draft:\n<<<DRAFT\n{current}\nDRAFT>>>\n"
+            user=(f"{job.prompt.user}\n\nYou already wrote this draft. {fence(current, 'DRAFT')}\n"
                   f"A checker found these problems:\n{findings}\n"
                   "Write the post again, fixing every problem, keeping the facts and the same parts."),
         )

@@ -53,11 +53,14 @@ everywhere      ``topic`` the topic, or the article's title (one line);
                 ``source`` the article fenced as data (use this, not
                 ``{article}``)::
 
-                    The article is between the markers <<<ARTICLE and ARTICLE>>>. ...
-                    <<<ARTICLE
+                    The article is between the line <<<ARTICLE 5c1e09b2f7a4 and ...
+                    <<<ARTICLE 5c1e09b2f7a4
                     Title: ...
                     ...
-                    ARTICLE>>>
+                    5c1e09b2f7a4 ARTICLE>>>
+
+                (a new random marker for each prompt, which the article
+                is checked not to contain)
 
                 or, with no article, ``Topic: ...`` and a line forbidding
                 invented facts; ``takeaways``, ``hashtags``, ``tone``,
