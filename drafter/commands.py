@@ -12,12 +12,13 @@ from typing import Any, Callable
 
 from .drafting import Drafter
 from .errors import InputError
+from .safe_text import escape_json_controls, strip_controls
 
 EXIT_OK = 0
 
 
 def _say(message: str) -> None:
-    print(f"drafter: {message}", file=sys.stderr)
+    print(f"drafter: {strip_controls(message)}", file=sys.stderr)
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -117,7 +118,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        print(text)
+        print(strip_controls(text))
     return EXIT_OK
 
 
@@ -125,6 +126,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 
 def cmd_drafts(args: argparse.Namespace) -> int:
+    from .post import one_line
     from .store import export_text, validate_id
 
     store = _drafter(args).store
@@ -137,14 +139,15 @@ def cmd_drafts(args: argparse.Namespace) -> int:
             return EXIT_OK
         if not summaries:
             _say(f"no drafts in {store.folder}")
-        for s in summaries:
-            print(f"{s.id}\t{s.updated:%Y-%m-%d %H:%M}\t{s.template}\t{s.chars} chars\t{s.title}")
+        for s in summaries:  # stored text is printed without control codes, one line a draft
+            print(f"{s.id}\t{s.updated:%Y-%m-%d %H:%M}\t{one_line(s.template)}\t{s.chars} chars\t{one_line(s.title)}")
         return EXIT_OK
     draft_id = validate_id(args.id)
     if args.action == "show":
-        print(store.load(draft_id).text)
+        print(strip_controls(store.load(draft_id).text))
     elif args.action == "export":
-        print(export_text(store.load(draft_id), args.format))
+        exported = export_text(store.load(draft_id), args.format)
+        print(escape_json_controls(exported) if args.format == "json" else strip_controls(exported))
     elif args.action == "delete":
         store.delete(draft_id)
         _say(f"deleted {draft_id}")

@@ -6,6 +6,8 @@ the TUI shows it as a notification. Tracebacks only with ``--debug``.
 
 from __future__ import annotations
 
+from .safe_text import strip_controls
+
 
 class DrafterError(Exception):
     """Base class: a failure with a one-line, actionable message."""
@@ -13,8 +15,9 @@ class DrafterError(Exception):
     exit_code = 1
 
     def __init__(self, message: str) -> None:
-        # One line, always: a multi-line message would break the CLI contract.
-        super().__init__(" ".join(str(message).split()))
+        # One line, always: a multi-line message would break the CLI contract. Messages quote
+        # paths, URLs and server replies, so control codes go too (they would reach the terminal).
+        super().__init__(" ".join(strip_controls(str(message)).split()))
 
     @property
     def message(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
@@ -12,6 +11,7 @@ from pydantic import BaseModel
 
 from .drafting import Drafter
 from .errors import InputError, SourceError
+from .safe_text import safe_json, strip_controls
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
@@ -33,10 +33,11 @@ def lint_file(drafter: Drafter, path: str, *, source: str | None = None, as_json
     source_text = from_file(source).text if source else None
     report = lint(text, source_text=source_text, settings=drafter.settings.lint,
                   extra_phrases_files=drafter.phrase_files())
+    # Findings quote the post: print them without control codes.
     if as_json:
-        print(json.dumps(report.model_dump(), ensure_ascii=False, indent=2))
+        print(safe_json(report.model_dump(), ensure_ascii=False, indent=2))
     else:
-        print(report.format_text(text))
+        print(strip_controls(report.format_text(text)))
     return 1 if report.errors else 0
 
 

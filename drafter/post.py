@@ -13,6 +13,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .safe_text import strip_controls
+
 MAX_CHARS = 3000
 """LinkedIn rejects longer posts (the API: "exceeded the maximum allowed (3000 characters)")."""
 FOLD_DESKTOP = 210
@@ -43,8 +45,8 @@ _WS = re.compile(r"\s+")
 
 
 def one_line(text: str) -> str:
-    """Collapse all white space, newlines included, to single spaces."""
-    return _WS.sub(" ", text).strip()
+    """Collapse all white space, newlines included, to single spaces; drop control codes."""
+    return _WS.sub(" ", strip_controls(text)).strip()
 
 
 def strip_bullet(text: str) -> str:
@@ -149,7 +151,7 @@ class Parts(BaseModel):
     @classmethod
     def _extras(cls, value: object) -> object:
         if isinstance(value, dict):
-            return {str(k): " ".join(str(v).split()) for k, v in value.items() if str(v).strip()}
+            return {str(k): one_line(str(v)) for k, v in value.items() if one_line(str(v))}
         return value
 
     def fit(self, spec: "PostSpec") -> "Parts":

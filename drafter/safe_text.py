@@ -48,25 +48,29 @@ def has_controls(text: str) -> bool:
     return _ANY_CONTROL.search(text) is not None
 
 
+def strip_sequences(text: str) -> str:
+    """``text`` without its escape sequences (each as a whole); lone control characters stay."""
+    if "\x1b" not in text and not _C1.search(text):
+        return text
+    return _ESCAPE.sub("", _CSI.sub("", _STRING_SEQUENCE.sub("", text)))
+
+
 def strip_controls(text: str) -> str:
     """``text`` without terminal control codes; tab and newline stay, CR becomes a newline."""
     if not has_controls(text):
         return text
-    text = _STRING_SEQUENCE.sub("", text)
-    text = _CSI.sub("", text)
-    text = _ESCAPE.sub("", text)
-    text = _LINE_BREAKS.sub("\n", text)
-    return _CONTROLS.sub("", text)
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", strip_sequences(text)))
+
+
+def escape_json_controls(json_text: str) -> str:
+    """JSON text with DEL and the C1 range written as ``\\u00XX`` (JSON escapes C0 itself):
+    the same data when parsed, and no raw control reaches the terminal."""
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
 def safe_json(value: Any, **kwargs: Any) -> str:
-    """``json.dumps`` that never emits a raw control character.
-
-    JSON already escapes C0; DEL and the C1 range are written as ``\\u00XX`` too, so the data is
-    the same when parsed and the terminal sees no controls.
-    """
-    out = json.dumps(value, **kwargs)
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+    """``json.dumps`` that never emits a raw control character (see :func:`escape_json_controls`)."""
+    return escape_json_controls(json.dumps(value, **kwargs))
 
 
 @cache

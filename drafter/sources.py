@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .errors import SourceError
 from .fetch import FETCH_TIMEOUT, over_limit, too_big
 from .post import collapse_blank_lines
-from .safe_text import strip_controls
+from .safe_text import strip_controls, strip_sequences
 
 
 class Source(BaseModel):
@@ -62,8 +62,12 @@ _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
 
 def _looks_binary(text: str) -> bool:
-    """A NUL, or more than 5% control characters in the first 100,000 characters."""
-    return "\x00" in text or len(_CONTROL.findall(text[:100_000])) > 0.05 * min(len(text), 100_000)
+    """A NUL, or more than 5% control characters in the first 100,000 characters (escape
+    sequences, as in coloured terminal output, are text and do not count)."""
+    if "\x00" in text:
+        return True
+    head = strip_sequences(text[:100_000])
+    return len(_CONTROL.findall(head)) > 0.05 * len(head)
 
 
 def _check_text(text: str, where: str) -> str:
@@ -220,7 +224,9 @@ def _extract_html(html: str, where: str, url: str | None = None) -> tuple[str, s
 
 def _from_html_bytes(data: bytes, where: str, kind: Literal["file", "url"], charset: str | None = None) -> Source:
     html, notes = _decode(data, where, html=True, charset=charset)
-    text, title, note = _extract_html(html, where, url=where if kind == "url" else None)
+    # Control codes out before the parser sees them: it drops some (BEL, ESC) and would leave
+    # the rest of a sequence behind as text.
+    text, title, note = _extract_html(strip_controls(html), where, url=where if kind == "url" else None)
     return from_text(text, where, kind, title=title, notes=[note, *notes])
 
 
