@@ -165,7 +165,9 @@ def _failure(url: str, exc: BaseException, timeout: float) -> SourceError:
 
 
 def size_text(n: int) -> str:
-    """A byte count as people read it: "2.0 MB (2,000,000 bytes)"."""
+    """A byte count as people read it: "2.0 MB (2,000,000 bytes)", "3.0 GB (3,000,000,000 bytes)"."""
+    if n >= 1_000_000_000:
+        return f"{n / 1_000_000_000:.1f} GB ({n:,} bytes)"
     return f"{n / 1_000_000:.1f} MB ({n:,} bytes)"
 
 
