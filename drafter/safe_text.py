@@ -44,7 +44,7 @@ _C1 = re.compile(r"[\x7f-\x9f]")
 
 
 def has_controls(text: str) -> bool:
-    """True when :func:`strip_controls` would change the text (besides nothing at all)."""
+    """True when the text holds a control character :func:`strip_controls` would remove or change."""
     return _ANY_CONTROL.search(text) is not None
 
 
