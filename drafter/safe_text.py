@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import unicodedata
-from functools import cache
 from typing import Any
 
 _STRING_SEQUENCE = re.compile(
@@ -73,16 +71,10 @@ def safe_json(value: Any, **kwargs: Any) -> str:
     return escape_json_controls(json.dumps(value, **kwargs))
 
 
-@cache
-def _format_characters() -> re.Pattern[str]:
-    """Every code point of category Cf (built on first use, about 0.2 s, then cached)."""
-    chars = (chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf")
-    return re.compile("[" + "".join(map(re.escape, chars)) + "]")
-
-
 def fold(text: str) -> str:
     """A comparison key: NFKC, format characters (category Cf) removed, case-folded."""
     if text.isascii():
         return text.lower()
-    text = _format_characters().sub("", unicodedata.normalize("NFKC", text))
-    return unicodedata.normalize("NFKC", text.casefold())
+    text = unicodedata.normalize("NFKC", text)
+    drop = {ord(c): None for c in set(text) if not c.isascii() and unicodedata.category(c) == "Cf"}
+    return unicodedata.normalize("NFKC", text.translate(drop).casefold())
