@@ -1,4 +1,10 @@
-"""Turn a topic, pasted text, stdin, a file or a URL into a :class:`Source`."""
+"""Turn a topic, pasted text, stdin, a file or a URL into a :class:`Source`.
+
+Every input is read with the same checks (:func:`read_file`, :func:`read_stdin`, then decoding):
+a size cap, regular files only, binary and encoding rules; ``drafter lint`` reads its post the
+same way (:func:`read_text`). Terminal control codes are stripped from every source here, once,
+when it is loaded (:func:`from_text`, :func:`from_topic`).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import SourceError
 from .fetch import FETCH_TIMEOUT, over_limit, too_big
-from .post import collapse_blank_lines
+from .post import collapse_blank_lines, one_line
 from .safe_text import strip_controls, strip_sequences
 
 
@@ -86,7 +92,7 @@ def _words(text: str) -> int:
 
 def from_topic(topic: str) -> Source:
     """A bare topic: no article text."""
-    topic = " ".join(strip_controls(topic).split())
+    topic = one_line(topic)
     if not topic:
         raise SourceError("the topic is empty: say what the post should be about")
     return Source(kind="topic", topic=topic)
@@ -106,7 +112,7 @@ def from_text(
     if size > MAX_BYTES:
         raise too_big(where, size, MAX_BYTES)
     text = _check_text(text, where)
-    title = " ".join(strip_controls(title).split()) or None if title else None
+    title = one_line(title or "") or None
     return Source(
         kind=kind, topic=title or "", text=text, location=location, title=title, notes=list(notes or [])
     )
