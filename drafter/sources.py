@@ -243,7 +243,7 @@ def _not_regular(where: str, mode: int) -> SourceError:
     if stat.S_ISDIR(mode):
         return SourceError(f"{where} is a folder, not a file: give the article file inside it")
     kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
-    return SourceError(f"{where} is not a regular file ({kind}): give a file, or pipe it into - (stdin)")
+    return SourceError(f"{where} is {kind}, not a regular file: give a file, or pipe the text into - (stdin)")
 
 
 def read_file(path: str | Path) -> bytes:

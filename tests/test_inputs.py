@@ -138,13 +138,13 @@ def test_a_fifo_is_refused_without_blocking(workspace_dir, tmp_path, command) ->
     os.mkfifo(fifo)
     res = cli(workspace_dir, *command, str(fifo), timeout=30)  # a blocking open would time out here
     assert res.returncode == 2
-    assert "is not a regular file (a FIFO (named pipe))" in one_line(res.stderr.decode())
+    assert "is a FIFO (named pipe), not a regular file" in one_line(res.stderr.decode())
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
 def test_a_device_is_refused(capsys, workspace_dir) -> None:
     code, _, err = run(capsys, "--workspace", str(workspace_dir), "lint", "/dev/zero")
-    assert code == 2 and "/dev/zero is not a regular file (a device or socket)" in one_line(err)
+    assert code == 2 and "/dev/zero is a device or socket, not a regular file" in one_line(err)
 
 
 def test_a_missing_file_is_still_missing(capsys, workspace_dir, tmp_path) -> None:
