@@ -69,7 +69,7 @@ def sources() -> list[Case]:
         Case("article-utf16", [*d, "--article", "{tmp}/u.txt"], exit=(0, 2),
              files={"u.txt": ARTICLE.encode("utf-16")}, group=g),
         Case("article-huge", [*d, "--article", "{tmp}/h.md"], files={"h.md": b"word " * 600_000}, group=g),
-        Case("article-pdf", [*d, "--article", "{tmp}/x.pdf"], files={"x.pdf": b"%PDF-1.4\n"}, group=g),
+        Case("article-pdf", [*d, "--article", "{tmp}/x.pdf"], files={"x.pdf": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Filter /FlateDecode >>\nstream\n" + bytes(range(256)) * 4}, group=g),
         Case("article-control-codes", [*d, "--article", "{tmp}/c.md"], exit=(0,),
              files={"c.md": "# Hi \x1b]0;PWNED\x07there\n\n\x1b[2J" + ARTICLE + "\x9b31m red \x07\n"}, group=g),
         Case("article-nul-bytes", [*d, "--article", "{tmp}/n.md"], files={"n.md": ARTICLE + "\x00" * 10}, exit=(0, 2),
@@ -107,6 +107,19 @@ def sources() -> list[Case]:
         Case("url-ok", [*d, "--article", "{web}/ok"], exit=(0,),
              web={"/ok": Route(("<html><body><article>" + "".join(f"<p>{p}.</p>" for p in ARTICLE.split(". "))
                                 + "</article></body></html>").encode(), 200)}, group=g),
+        Case("url-drip-body", [*d, "--article", "{web}/drip"], env={"DRAFTER_FETCH_TIMEOUT": "3"}, says="3",
+             web={"/drip": Route(fault="drip_body", tick=0.5, ticks=400, content_type="text/html")}, group=g),
+        Case("url-drip-body-default-timeout", [*d, "--article", "{web}/drip"], says="15",
+             web={"/drip": Route(fault="drip_body", tick=0.5, ticks=400, content_type="text/html")}, group=g),
+        Case("url-drip-headers", [*d, "--article", "{web}/dh"], env={"DRAFTER_FETCH_TIMEOUT": "3"},
+             web={"/dh": Route(fault="drip_headers", tick=0.5, ticks=400)}, group=g),
+        Case("url-redirect-loop", [*d, "--article", "{web}/a"], says="redirect",
+             web={"/a": Route(b"", 302, None, (("Location", "/b"),)), "/b": Route(b"", 302, None, (("Location", "/a"),))},
+             group=g),
+        Case("url-redirect-to-file", [*d, "--article", "{web}/r"],
+             web={"/r": Route(b"", 302, None, (("Location", "file:///etc/passwd"),))}, group=g),
+        Case("url-endless-body", [*d, "--article", "{web}/big"],
+             web={"/big": Route(fault="huge", size=50_000_000, send_length=False, content_type="text/html")}, group=g),
         Case("url-with-credentials", [*d, "--article", f"http://user:{SECRET}@127.0.0.1:9/a"], group=g),
     ]
 
