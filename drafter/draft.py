@@ -27,6 +27,8 @@ SCHEMA_VERSION = 1
 MAX_SOURCE_TEXT = 100_000
 """Article text longer than this many characters is not copied into the draft (sha256 is kept)."""
 TITLE_CHARS = 60
+MAX_DRAFT_BYTES = 16_000_000
+"""A draft file larger than this is not read (reported instead) and never written."""
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 """A draft id, which is also its file stem."""
 
@@ -266,6 +268,8 @@ def _problem(raw: bytes, exc: ValidationError) -> str:
         return "corrupt: not UTF-8 text"
     except json.JSONDecodeError as err:
         return f"corrupt: not valid JSON (line {err.lineno} column {err.colno})"
+    except RecursionError:
+        return "corrupt: JSON nested too deeply to be a draft"
     if not isinstance(data, dict) or "schema_version" not in data or "id" not in data:
         return "not a drafter draft (foreign JSON without schema_version/id)"
     version = data["schema_version"]
@@ -293,11 +297,14 @@ _M = TypeVar("_M", Draft, DraftHeader)
 
 
 def read_draft(path: Path, raw: bytes, model: type[_M] = Draft) -> _M | str:  # type: ignore[assignment]
-    """The draft in a file's bytes, or why it is not one we can read (a few words)."""
+    """The draft in a file's bytes, or why it is not one we can read (a few words). Never raises."""
     try:
-        draft = model.model_validate_json(raw)
-    except ValidationError as exc:
-        return _problem(raw, exc)
+        try:
+            draft = model.model_validate_json(raw)
+        except ValidationError as exc:
+            return _problem(raw, exc)
+    except (RecursionError, MemoryError, ValueError, TypeError) as exc:  # whatever bytes a file holds
+        return f"corrupt: cannot be read as a draft ({type(exc).__name__})"
     if draft.id != path.stem:
         return f"holds id {draft.id!r}, not {path.stem!r}; rename the file or fix the id"
     return draft
