@@ -17,7 +17,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
+
 _CHUNK = 1 << 20
+MAX_TOML_BYTES = 1_000_000
+"""A settings file (drafter.toml, the user config, a phrase list) larger than this is refused."""
 
 
 class TomlTooDeep(ValueError):
@@ -42,7 +46,7 @@ def read_bounded(path: Path | str, limit: int) -> bytes:
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
         if not stat.S_ISREG(st.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file (a FIFO, device or socket)", str(path))
+            raise OSError(errno.EINVAL, "is a FIFO, device or socket, not a file", str(path))
         if st.st_size > limit:
             raise OSError(errno.EFBIG, f"larger than {_size(limit)}", str(path))
         chunks: list[bytes] = []
@@ -67,3 +71,21 @@ def parse_toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except RecursionError:
         raise TomlTooDeep("nested too deeply (arrays or inline tables inside one another)") from None
+
+
+def read_toml(path: Path | str, *, limit: int = MAX_TOML_BYTES) -> dict[str, Any]:
+    """A settings file's table. ``FileNotFoundError`` when it is missing; anything else that
+    stops it being read (too large, a folder, a FIFO, not UTF-8, bad syntax, nested too deeply)
+    is a one-line :class:`~drafter.errors.ConfigError` naming the file."""
+    try:
+        raw = read_bounded(path, limit)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return parse_toml(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except (tomllib.TOMLDecodeError, TomlTooDeep) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None

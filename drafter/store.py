@@ -292,7 +292,7 @@ class Store:
                 problems.append(f"{item.path}: cannot read: {exc.strerror or exc}")
                 continue
             if not stat.S_ISREG(st.st_mode):
-                kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+                kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO, device or socket"
                 problems.append(f"{item.path}: {kind}, not a draft; move it away")
                 continue
             cached = old.entries.get(item.name)

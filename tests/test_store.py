@@ -355,7 +355,7 @@ def test_entries_that_are_not_regular_files_are_reported_and_skipped(store: Stor
         assert [s.id for s in summaries] == [good.id]
         assert len(problems) == 2
         assert any("folder-0000.json: a folder" in p for p in problems)
-        assert any("fifo-0000.json: not a regular file" in p for p in problems)
+        assert any("fifo-0000.json: a FIFO" in p for p in problems)
         for draft_id in ("2025-01-01-folder-0000", "2025-01-01-fifo-0000"):
             hung, box = _in_thread(lambda: pytest.raises(StoreError, store.load, draft_id))
             assert not hung, f"load({draft_id}) blocked"
