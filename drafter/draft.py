@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import InputError, StoreError
 from .post import Parts, assemble, measure, one_line
+from .urls import display_url, redact_urls
 
 if TYPE_CHECKING:
     from .sources import Source
@@ -94,7 +95,7 @@ class SourceRecord(BaseModel):
     topic: str = ""
     """The topic typed, or the article's title."""
     location: str | None = None
-    """File name or URL."""
+    """File name, or URL as :func:`drafter.urls.display_url` shows it (no user info, no query)."""
     title: str | None = None
     """Title found in the page or file."""
     sha256: str | None = None
@@ -107,10 +108,13 @@ class SourceRecord(BaseModel):
     @classmethod
     def from_source(cls, source: "Source") -> "SourceRecord":
         text = source.text
+        location = source.location
+        if location and source.kind == "url":
+            location = display_url(location)
         return cls(
             kind=source.kind,
             topic=source.topic,
-            location=source.location,
+            location=location,
             title=source.title,
             sha256=source.sha256 if text else None,
             chars=len(text),
@@ -223,9 +227,8 @@ class Draft(BaseModel):
         when = now()
         revisions = []
         if parts is not None or text:
-            revisions.append(
-                Revision(at=when, kind="generate", engine=engine, model=model, parts=parts, text=text, note=note)
-            )
+            revisions.append(Revision(at=when, kind="generate", engine=engine, model=model, parts=parts, text=text,
+                                      note=redact_urls(note)))  # engine notes may name a server URL
         return cls(
             id=validate_id(id) if id is not None else make_id(title),
             title=title, created=when, updated=when, template=template,

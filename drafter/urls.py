@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-_URL_IN_TEXT = re.compile(r"""\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'"<>]+""")
+_URL_IN_TEXT = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://\S+")
+_TRAILING = "'\")]}>,.;:!?"
+"""Punctuation after a URL in prose (kept as text: it cannot hold a secret)."""
 _SCHEMELESS = re.compile(r"^(?:[^/?#@]*@)?([^?#]*)")
 
 
@@ -37,7 +39,12 @@ def display_url(url: str) -> str:
 
 def redact_urls(text: str) -> str:
     """``text`` with every URL in it shown as :func:`display_url` shows it."""
-    return _URL_IN_TEXT.sub(lambda m: display_url(m.group(0)), text)
+    def shown(match: re.Match[str]) -> str:
+        url = match.group(0)
+        core = url.rstrip(_TRAILING)
+        return display_url(core) + url[len(core):]
+
+    return _URL_IN_TEXT.sub(shown, text)
 
 
 def check_base_url(url: str) -> str:
