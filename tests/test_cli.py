@@ -176,3 +176,22 @@ def test_lint_command(capsys, tmp_path, workspace_dir):
     assert "ai-phrase" in out and "hashtag-duplicate" in out and "score:" in out
     code, out, _ = run(capsys, "lint", "--workspace", str(workspace_dir), str(bad), "--json")
     assert json.loads(out)["score"] < 80
+
+
+@pytest.mark.parametrize(
+    "argv, hint",
+    [
+        (["frobnicate"], "see drafter --help"),
+        (["draft", "--topic", "x", "--bogus"], "see drafter --help"),
+        (["drafts", "nope"], "see drafter drafts --help"),
+        (["drafts", "show"], "see drafter drafts show --help"),
+        (["draft", "--temperature", "hot", "--topic", "x"], "see drafter draft --help"),
+        (["templates", "new"], "see drafter templates new --help"),
+        (["lint", "--source"], "see drafter lint --help"),
+    ],
+)
+def test_parser_errors_say_drafter_once_and_name_the_help_to_read(capsys, workspace_dir, argv, hint):
+    code, out, err = run(capsys, "--workspace", str(workspace_dir), *argv)
+    assert code == 2 and out == ""
+    assert_one_line_error(err, hint)
+    assert err.count("drafter:") == 1 and "drafter: drafter" not in err
