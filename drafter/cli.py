@@ -109,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DrafterError as exc:
         if debug:
             raise
-        print(f"drafter: {exc}", file=sys.stderr)
+        from .urls import redact_urls
+
+        print(f"drafter: {redact_urls(str(exc))}", file=sys.stderr)  # a URL's user info or query never shows
         return exc.exit_code
     except KeyboardInterrupt:
         print("drafter: interrupted", file=sys.stderr)

@@ -329,7 +329,8 @@ def export_text(draft: Draft, fmt: Literal["txt", "md", "json"]) -> str:
         return draft.to_json()
     if fmt == "md":
         src = draft.source
-        where = src.location or src.topic or src.title or ""
+        location = display_url(src.location) if src.location and src.kind == "url" else src.location
+        where = location or src.topic or src.title or ""
         lines = [
             "---",
             f"title: {json.dumps(draft.title, ensure_ascii=False)}",

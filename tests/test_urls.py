@@ -122,3 +122,19 @@ def test_the_offline_path_can_import_the_redaction_without_openai() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert res.returncode == 0 and res.stdout.strip() == "False", res.stderr
+
+
+def test_every_cli_error_line_is_redacted(capsys, workspace_dir: Path) -> None:
+    """The one place the CLI prints an error: a URL inside any message loses its user info and query."""
+    url = f"https://u:{SECRET}@127.0.0.1:9/article?token={SECRET}"
+    code = main(["draft", "--workspace", str(workspace_dir), "--engine", "offline", "--article", url])
+    _, err = capsys.readouterr()
+    assert code in (1, 2) and SECRET not in err and "127.0.0.1:9/article" in err
+
+
+def test_markdown_export_of_an_old_draft_redacts_its_source_url() -> None:
+    from drafter.store import SourceRecord, export_text
+
+    record = SourceRecord(kind="url", topic="News", location=f"https://news.example.com/a?token={SECRET}")
+    draft = Draft.new("News", record, "classic", text="Post")
+    assert SECRET not in export_text(draft, "md") and "https://news.example.com/a" in export_text(draft, "md")
