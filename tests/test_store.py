@@ -386,6 +386,26 @@ def test_a_file_without_read_permission_is_reported(store: Store) -> None:
     assert len(problems) == 1 and "Permission denied" in problems[0]
 
 
+def test_a_read_refused_by_the_os_is_reported_even_as_root(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = store.save(make_draft(store))
+    locked = store.save(make_draft(store, title="Locked"))
+    real = store_mod.read_bounded
+
+    def refuse(path: Path, limit: int) -> bytes:
+        if Path(path).stem == locked.id:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, limit)
+
+    monkeypatch.setattr(store_mod, "read_bounded", refuse)
+    summaries, problems = Store(store.folder).list()
+    assert [s.id for s in summaries] == [good.id]
+    assert len(problems) == 1 and locked.id in problems[0] and "cannot read: Permission denied" in problems[0]
+    with pytest.raises(StoreError, match="Permission denied"):
+        store.load(locked.id)
+    with pytest.raises(StoreError, match="refusing to overwrite"):
+        store.save(locked)
+
+
 @pytest.mark.parametrize("garbage", [b"[" * 100_000, b'{"version": 1, "scanned_ns": 1, "entries": ' + b"[" * 5000])
 def test_deeply_nested_index_is_rebuilt(store: Store, garbage: bytes) -> None:
     a = store.save(make_draft(store))
