@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from drafter.cli import main
+from tests.loopback import loopback  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "corpus" / "example-article.md"
@@ -195,3 +196,19 @@ def test_parser_errors_say_drafter_once_and_name_the_help_to_read(capsys, worksp
     assert code == 2 and out == ""
     assert_one_line_error(err, hint)
     assert err.count("drafter:") == 1 and "drafter: drafter" not in err
+
+
+@pytest.mark.parametrize("config, flags, needle", [
+    ('[lint]\nthreshold = "abc"\n', [], "threshold"),
+    ("", ["--base-url", "not a url"], "base_url"),
+    ("", ["--base-url", "ftp://127.0.0.1:9/v1"], "http:// or https://"),
+])
+def test_bad_settings_stop_before_any_request(capsys, workspace_dir, loopback, monkeypatch, config, flags, needle):
+    """Found when the settings are loaded: exit 2, one line, and the (paid) server never asked."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET")
+    monkeypatch.setenv("OPENAI_BASE_URL", loopback.base_url)
+    (workspace_dir / "drafter.toml").write_text(config, encoding="utf-8")
+    code, out, err = run(capsys, "draft", "--workspace", str(workspace_dir), *flags, "--topic", "battery recycling")
+    assert code == 2 and out == ""
+    assert_one_line_error(err, needle)
+    assert loopback.requests == [] and "retrying" not in err
