@@ -54,16 +54,22 @@ MAX_INDEX_BYTES = 256_000_000
 _M = TypeVar("_M", Draft, DraftHeader)
 
 
-def _read_file(path: Path, model: type[_M] = Draft) -> _M | str:  # type: ignore[assignment]
-    """The draft in ``path``, or why it cannot be read (a few words). The one way the store reads
-    a draft file: bounded, never blocking, and never raising except ``FileNotFoundError``."""
+def _read_bytes(path: Path) -> bytes | str:
+    """A draft file's bytes, or why the system would not give them (too large, not a regular
+    file, permissions...). Bounded and never blocking; ``FileNotFoundError`` when it is missing."""
     try:
-        raw = read_bounded(path, MAX_DRAFT_BYTES)
+        return read_bounded(path, MAX_DRAFT_BYTES)
     except FileNotFoundError:
         raise
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
-    return read_draft(path, raw, model)
+
+
+def _read_file(path: Path, model: type[_M] = Draft) -> _M | str:  # type: ignore[assignment]
+    """The draft in ``path``, or why it cannot be read (a few words). The one way the store reads
+    a draft file: never raising except ``FileNotFoundError``."""
+    raw = _read_bytes(path)
+    return raw if isinstance(raw, str) else read_draft(path, raw, model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,8 +307,10 @@ class Store:
                 entries[item.name] = cached
                 continue
             entry = self._summarise(Path(item.path), st.st_mtime_ns, st.st_size)
-            if entry is None:
-                problems.append(f"{item.path}: cannot read: it vanished while listing")
+            if entry is None:  # deleted while listing
+                continue
+            if isinstance(entry, str):  # the system refused the read: reported, not cached (it may be fixed)
+                problems.append(f"{item.path}: {entry}")
                 continue
             entries[item.name] = entry
             changed = True  # new, changed, or racy (with the new read time, so it is trusted later)
@@ -320,16 +328,19 @@ class Store:
             self._write_index(_Index(scan_start, entries))
         return summaries, problems
 
-    def _summarise(self, path: Path, mtime_ns: int, size: int) -> _Entry | None:
-        """The index entry of one file (None if it vanished); a file that cannot be read is an
-        entry with the reason, whatever went wrong."""
+    def _summarise(self, path: Path, mtime_ns: int, size: int) -> _Entry | str | None:
+        """The index entry of one file: its summary, or why its content is not a draft we can
+        read; a str when the system refused the read; None if it vanished."""
         read_ns = self._clock()  # before the read: the content is at least this recent
         if not ID_RE.fullmatch(path.stem):
             return (mtime_ns, size, read_ns, "file name is not a draft id; rename it")
-        try:  # the header only: 25x faster than validating every revision's parts
-            head = _read_file(path, DraftHeader)
+        try:
+            raw = _read_bytes(path)
         except FileNotFoundError:
             return None
+        if isinstance(raw, str):
+            return raw
+        head = read_draft(path, raw, DraftHeader)  # the header only: 25x faster than validating every part
         if isinstance(head, str):
             return (mtime_ns, size, read_ns, head)
         try:
