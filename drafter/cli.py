@@ -17,10 +17,14 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so usage errors follow the one-line rule."""
+    """argparse that raises instead of exiting, so usage errors follow the one-line rule.
+
+    The message is only argparse's own: :func:`main` adds the one "drafter: " prefix every
+    error line has, and the hint names the (sub)command whose help to read.
+    """
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise InputError(f"{self.prog}: {message} (see --help)")
+        raise InputError(f"{message} (see {self.prog} --help)")
 
 
 def _engine_flags(p: argparse.ArgumentParser) -> None:
@@ -105,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DrafterError as exc:
         if debug:
             raise
-        print(f"drafter: {exc}", file=sys.stderr)
+        from .urls import redact_urls
+
+        print(f"drafter: {redact_urls(str(exc))}", file=sys.stderr)  # a URL's user info or query never shows
         return exc.exit_code
     except KeyboardInterrupt:
         print("drafter: interrupted", file=sys.stderr)

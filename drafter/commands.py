@@ -125,6 +125,20 @@ def cmd_draft(args: argparse.Namespace) -> int:
 # ---- drafts ---------------------------------------------------------------------------
 
 
+def _summary_json(summary: Any) -> dict[str, Any]:
+    """A library row as JSON: every field of the summary dataclass, dates in ISO 8601, paths as text."""
+    import dataclasses
+    from datetime import datetime
+    from pathlib import PurePath
+
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(summary):
+        value = getattr(summary, f.name)
+        out[f.name] = (value.isoformat() if isinstance(value, datetime)
+                       else str(value) if isinstance(value, PurePath) else value)  # fmt: skip
+    return out
+
+
 def cmd_drafts(args: argparse.Namespace) -> int:
     from .post import one_line
     from .store import export_text, validate_id
@@ -135,7 +149,7 @@ def cmd_drafts(args: argparse.Namespace) -> int:
         for line in problems:
             _say(f"skipped: {line}")
         if args.json:
-            print(json.dumps([s.model_dump(mode="json") for s in summaries], ensure_ascii=False, indent=2))
+            print(json.dumps([_summary_json(s) for s in summaries], ensure_ascii=False, indent=2))
             return EXIT_OK
         if not summaries:
             _say(f"no drafts in {store.folder}")

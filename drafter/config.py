@@ -12,13 +12,15 @@ printed: it lives in a ``SecretStr``.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
+from . import reading
 from .errors import ConfigError
+from .urls import check_base_url
 from .workspace import Workspace, user_config_file
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -60,6 +62,27 @@ class Settings(BaseModel):
     lint: dict[str, Any] = Field(default_factory=dict)
     """Linter rule settings (see the README)."""
 
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return check_base_url(value)
+        except ValueError as exc:
+            raise PydanticCustomError("base_url", str(exc)) from None
+
+    @field_validator("lint")
+    @classmethod
+    def _lint(cls, value: dict[str, Any]) -> dict[str, Any]:
+        """The [lint] table is checked here, at load, by the linter's own validator (a ConfigError
+        passes through pydantic unchanged), so a mistake never waits for the first request."""
+        if value:
+            from .lint.settings import resolve
+
+            resolve(value)
+        return value
+
     def resolved_engine(self) -> Literal["openai", "offline"]:
         if self.engine != "auto":
             return self.engine
@@ -82,16 +105,11 @@ _ENV = {
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file and line."""
+    """A config file's table, {} when it is missing; any other failure names the file (one line)."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return reading.read_toml(path)
     except FileNotFoundError:
         return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror}") from exc
 
 
 def _file_layer(path: Path) -> dict[str, Any]:
@@ -104,6 +122,15 @@ def _file_layer(path: Path) -> dict[str, Any]:
     unknown = set(data) - set(Settings.model_fields) - {"api_key"}
     if unknown:
         raise ConfigError(f"{path}: unknown setting {sorted(unknown)[0]!r}")
+    if "lint" in data:
+        if not isinstance(data["lint"], dict):
+            raise ConfigError(f"{path}: lint must be a table ([lint])")
+        from .lint.settings import resolve
+
+        try:
+            resolve(data["lint"])
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
     return data
 
 
@@ -143,6 +170,8 @@ def load_settings(
         origin["api_key"] = "OPENAI_API_KEY"
     try:
         settings = Settings.model_validate(merged)
+    except ConfigError as exc:  # from the [lint] validator: the merged table of several layers
+        raise ConfigError(f"invalid lint settings (from {origin.get('lint', 'settings')}): {exc}") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "settings"

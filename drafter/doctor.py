@@ -5,24 +5,30 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from typing import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 from .drafting import Drafter
 from .errors import DrafterError
+from .urls import display_url, redact_urls
 from .workspace import builtin_prompts_dir, user_config_file
 
 
 def probe(base_url: str, timeout: float = 3.0) -> str:
-    """GET <base_url>/models: reachable or not, in a few words. No key is sent."""
-    url = base_url.rstrip("/") + "/models"
+    """GET <base_url>/models: reachable or not, in a few words. No key is sent, and the URL is
+    shown redacted (its user info and query never reach the screen)."""
+    parts = urlsplit(base_url)
+    netloc = parts.netloc.rpartition("@")[2]  # user info is never sent: the probe carries no credentials
+    url = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/") + "/models", parts.query, ""))
+    shown = display_url(url)
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - user-configured URL
-            return f"reachable ({resp.status} from {url})"
+            return f"reachable ({resp.status} from {shown})"
     except urllib.error.HTTPError as exc:
         # 401 still proves a server is there.
-        return f"reachable, answered {exc.code} for {url}"
-    except (urllib.error.URLError, OSError) as exc:
+        return f"reachable, answered {exc.code} for {shown}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:  # ValueError: http.client.InvalidURL
         reason = getattr(exc, "reason", exc)
-        return f"NOT reachable: {reason}"
+        return f"NOT reachable: {redact_urls(str(reason))}"
 
 
 def report(drafter: Drafter) -> Iterator[tuple[str, str]]:
@@ -31,7 +37,12 @@ def report(drafter: Drafter) -> Iterator[tuple[str, str]]:
     why = "" if s.engine != "auto" else (" (auto: key or base URL set)" if engine == "openai" else " (auto: no key, no base URL)")
     yield "engine", engine + why
     yield "API key", "set (from OPENAI_API_KEY)" if s.api_key else "not set"
-    yield "base URL", f"{s.base_url} (from {o.get('base_url')})" if s.base_url else "none (api.openai.com when a key is set)"
+    if s.base_url:
+        shown = display_url(s.base_url)
+        hidden = " (user info and query hidden)" if shown != s.base_url.rstrip("/") else ""
+        yield "base URL", f"{shown} (from {o.get('base_url')}){hidden}"
+    else:
+        yield "base URL", "none (api.openai.com when a key is set)"
     if engine == "openai":
         yield "server", probe(s.base_url or "https://api.openai.com/v1", timeout=min(3.0, s.timeout))
     yield "model", f"{s.model} (from {o.get('model')})"

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import InputError, StoreError
 from .post import Parts, assemble, measure, one_line
+from .urls import display_url, redact_urls
 
 if TYPE_CHECKING:
     from .sources import Source
@@ -27,6 +28,8 @@ SCHEMA_VERSION = 1
 MAX_SOURCE_TEXT = 100_000
 """Article text longer than this many characters is not copied into the draft (sha256 is kept)."""
 TITLE_CHARS = 60
+MAX_DRAFT_BYTES = 16_000_000
+"""A draft file larger than this is not read (reported instead) and never written."""
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 """A draft id, which is also its file stem."""
 
@@ -92,7 +95,7 @@ class SourceRecord(BaseModel):
     topic: str = ""
     """The topic typed, or the article's title."""
     location: str | None = None
-    """File name or URL."""
+    """File name, or URL as :func:`drafter.urls.display_url` shows it (no user info, no query)."""
     title: str | None = None
     """Title found in the page or file."""
     sha256: str | None = None
@@ -105,10 +108,13 @@ class SourceRecord(BaseModel):
     @classmethod
     def from_source(cls, source: "Source") -> "SourceRecord":
         text = source.text
+        location = source.location
+        if location and source.kind == "url":
+            location = display_url(location)
         return cls(
             kind=source.kind,
             topic=source.topic,
-            location=source.location,
+            location=location,
             title=source.title,
             sha256=source.sha256 if text else None,
             chars=len(text),
@@ -221,9 +227,8 @@ class Draft(BaseModel):
         when = now()
         revisions = []
         if parts is not None or text:
-            revisions.append(
-                Revision(at=when, kind="generate", engine=engine, model=model, parts=parts, text=text, note=note)
-            )
+            revisions.append(Revision(at=when, kind="generate", engine=engine, model=model, parts=parts, text=text,
+                                      note=redact_urls(note)))  # engine notes may name a server URL
         return cls(
             id=validate_id(id) if id is not None else make_id(title),
             title=title, created=when, updated=when, template=template,
@@ -266,6 +271,8 @@ def _problem(raw: bytes, exc: ValidationError) -> str:
         return "corrupt: not UTF-8 text"
     except json.JSONDecodeError as err:
         return f"corrupt: not valid JSON (line {err.lineno} column {err.colno})"
+    except RecursionError:
+        return "corrupt: JSON nested too deeply to be a draft"
     if not isinstance(data, dict) or "schema_version" not in data or "id" not in data:
         return "not a drafter draft (foreign JSON without schema_version/id)"
     version = data["schema_version"]
@@ -293,11 +300,14 @@ _M = TypeVar("_M", Draft, DraftHeader)
 
 
 def read_draft(path: Path, raw: bytes, model: type[_M] = Draft) -> _M | str:  # type: ignore[assignment]
-    """The draft in a file's bytes, or why it is not one we can read (a few words)."""
+    """The draft in a file's bytes, or why it is not one we can read (a few words). Never raises."""
     try:
-        draft = model.model_validate_json(raw)
-    except ValidationError as exc:
-        return _problem(raw, exc)
+        try:
+            draft = model.model_validate_json(raw)
+        except ValidationError as exc:
+            return _problem(raw, exc)
+    except (RecursionError, MemoryError, ValueError, TypeError) as exc:  # whatever bytes a file holds
+        return f"corrupt: cannot be read as a draft ({type(exc).__name__})"
     if draft.id != path.stem:
         return f"holds id {draft.id!r}, not {path.stem!r}; rename the file or fix the id"
     return draft
@@ -319,7 +329,8 @@ def export_text(draft: Draft, fmt: Literal["txt", "md", "json"]) -> str:
         return draft.to_json()
     if fmt == "md":
         src = draft.source
-        where = src.location or src.topic or src.title or ""
+        location = display_url(src.location) if src.location and src.kind == "url" else src.location
+        where = location or src.topic or src.title or ""
         lines = [
             "---",
             f"title: {json.dumps(draft.title, ensure_ascii=False)}",

@@ -131,7 +131,9 @@ class Drafter:
         """What the UI shows: "offline (extractive)" or "openai · gpt-4.1-mini @ host"."""
         if self.engine_name == "offline":
             return "offline (extractive, no LLM)"
-        where = self.settings.base_url or "api.openai.com"
+        from .urls import display_url
+
+        where = display_url(self.settings.base_url) if self.settings.base_url else "api.openai.com"
         return f"openai · {self.settings.model} @ {where}"
 
     # ---- preparing work ---------------------------------------------------------------

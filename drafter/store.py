@@ -18,27 +18,29 @@ import contextlib
 import functools
 import json
 import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
 from .draft import (
-    ID_RE, MAX_SOURCE_TEXT, SCHEMA_VERSION, TITLE_CHARS, Draft, DraftHeader, Revision, RevisionKind, SourceRecord,
+    ID_RE, MAX_DRAFT_BYTES, MAX_SOURCE_TEXT, SCHEMA_VERSION, TITLE_CHARS, Draft, DraftHeader, Revision, RevisionKind, SourceRecord,
     Variables, clean_title, default_title, export_text, make_id, now, parse_draft, read_draft, short_title,
     slugify, validate_id,
 )  # fmt: skip
 from .atomic import write_atomic
 from .errors import DraftNotFound, InputError, StoreError
 from .post import measure, one_line
+from .reading import read_bounded
 
 __all__ = [  # the draft names are re-exported: `from drafter.store import Draft` keeps working
-    "AUTOSAVE_DIR", "INDEX_NAME", "MAX_SOURCE_TEXT", "SCHEMA_VERSION", "TITLE_CHARS", "Draft", "DraftSummary",
+    "AUTOSAVE_DIR", "INDEX_NAME", "MAX_DRAFT_BYTES", "MAX_SOURCE_TEXT", "SCHEMA_VERSION", "TITLE_CHARS", "Draft", "DraftSummary",
     "Revision", "RevisionKind", "SourceRecord", "Store", "Variables", "clean_title", "default_title", "export_text",
     "make_id", "now", "parse_draft", "short_title", "slugify", "validate_id",
 ]  # fmt: skip
@@ -47,6 +49,27 @@ INDEX_NAME = ".index.json"
 AUTOSAVE_DIR = ".autosave"
 _RACY_NS = 2_000_000_000
 """A file read less than this long after its mtime is re-read (coarse mtime clocks: FAT 2 s)."""
+MAX_INDEX_BYTES = 256_000_000
+"""A larger .index.json is not read (it is a cache: the listing is rebuilt from the drafts)."""
+_M = TypeVar("_M", Draft, DraftHeader)
+
+
+def _read_bytes(path: Path) -> bytes | str:
+    """A draft file's bytes, or why the system would not give them (too large, not a regular
+    file, permissions...). Bounded and never blocking; ``FileNotFoundError`` when it is missing."""
+    try:
+        return read_bounded(path, MAX_DRAFT_BYTES)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+
+
+def _read_file(path: Path, model: type[_M] = Draft) -> _M | str:  # type: ignore[assignment]
+    """The draft in ``path``, or why it cannot be read (a few words). The one way the store reads
+    a draft file: never raising except ``FileNotFoundError``."""
+    raw = _read_bytes(path)
+    return raw if isinstance(raw, str) else read_draft(path, raw, model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +211,12 @@ class Store:
     def load(self, draft_id: str) -> Draft:
         path = self.path_for(draft_id)
         try:
-            raw = path.read_bytes()
+            result = _read_file(path)
         except FileNotFoundError:
             raise DraftNotFound(f"no draft {draft_id!r} in {self.folder}; see the list of drafts") from None
-        except OSError as exc:
-            raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        return parse_draft(path, raw)
+        if isinstance(result, str):
+            raise StoreError(f"{path}: {result}")
+        return result
 
     def save(self, draft: Draft, *, touch: bool = True) -> Draft:
         """Write atomically; ``touch`` sets ``updated`` to now. Returns the draft as written.
@@ -201,14 +224,13 @@ class Store:
         Refuses to replace a file that is not a draft we can read (corrupt, foreign, newer).
         """
         path = self.path_for(draft.id)
-        if path.exists():
-            try:
-                current = read_draft(path, path.read_bytes())
-            except OSError as exc:
-                raise StoreError(f"refusing to overwrite {path}: cannot read it ({exc.strerror})") from exc
-            if isinstance(current, str):
-                advice = "" if "upgrade" in current else "; move that file away first"
-                raise StoreError(f"refusing to overwrite {path}: {current}{advice}")
+        try:
+            current = _read_file(path) if path.exists() or path.is_symlink() else None
+        except FileNotFoundError:
+            current = None
+        if isinstance(current, str):
+            advice = "" if "upgrade" in current else "; move that file away first"
+            raise StoreError(f"refusing to overwrite {path}: {current}{advice}")
         candidate = draft.model_copy(update={"updated": now()} if touch else {})
         try:  # never write a file we could not read back
             saved = Draft.model_validate_json(candidate.to_json())
@@ -216,7 +238,11 @@ class Store:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"]) or "draft"
             raise StoreError(f"draft {draft.id!r} not saved: {where}: {err['msg']}") from None
-        _write_atomic(path, saved.to_json())
+        text = saved.to_json()
+        if len(text.encode("utf-8")) > MAX_DRAFT_BYTES:  # never write a file the store would refuse to read
+            raise StoreError(f"draft {draft.id!r} not saved: larger than {MAX_DRAFT_BYTES // 1_000_000} MB "
+                             "(its history is too long; duplicate it to start a fresh file)")
+        _write_atomic(path, text)
         return saved
 
     def delete(self, draft_id: str) -> None:
@@ -267,11 +293,13 @@ class Store:
         problems: list[str] = []
         for item in scanned:
             try:
-                if not item.is_file():
-                    continue
                 st = item.stat()
             except OSError as exc:
-                problems.append(f"{item.path}: cannot read ({exc.strerror or exc})")
+                problems.append(f"{item.path}: cannot read: {exc.strerror or exc}")
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO, device or socket"
+                problems.append(f"{item.path}: {kind}, not a draft; move it away")
                 continue
             cached = old.entries.get(item.name)
             if (cached is not None and cached[0] == st.st_mtime_ns and cached[1] == st.st_size
@@ -279,8 +307,10 @@ class Store:
                 entries[item.name] = cached
                 continue
             entry = self._summarise(Path(item.path), st.st_mtime_ns, st.st_size)
-            if entry is None:
-                problems.append(f"{item.path}: cannot read the file")
+            if entry is None:  # deleted while listing
+                continue
+            if isinstance(entry, str):  # the system refused the read: reported, not cached (it may be fixed)
+                problems.append(f"{item.path}: {entry}")
                 continue
             entries[item.name] = entry
             changed = True  # new, changed, or racy (with the new read time, so it is trusted later)
@@ -298,17 +328,26 @@ class Store:
             self._write_index(_Index(scan_start, entries))
         return summaries, problems
 
-    def _summarise(self, path: Path, mtime_ns: int, size: int) -> _Entry | None:
+    def _summarise(self, path: Path, mtime_ns: int, size: int) -> _Entry | str | None:
+        """The index entry of one file: its summary, or why its content is not a draft we can
+        read; a str when the system refused the read; None if it vanished."""
         read_ns = self._clock()  # before the read: the content is at least this recent
         if not ID_RE.fullmatch(path.stem):
             return (mtime_ns, size, read_ns, "file name is not a draft id; rename it")
-        try:  # the header only: 25x faster than validating every revision's parts
-            head = read_draft(path, path.read_bytes(), DraftHeader)
-        except OSError:
+        try:
+            raw = _read_bytes(path)
+        except FileNotFoundError:
             return None
+        if isinstance(raw, str):
+            return raw
+        head = read_draft(path, raw, DraftHeader)  # the header only: 25x faster than validating every part
         if isinstance(head, str):
             return (mtime_ns, size, read_ns, head)
-        info = (head.id, clean_title(head.title), _plain_time(head.updated), head.template, measure(head.text).chars)
+        try:
+            info = (head.id, clean_title(head.title), _plain_time(head.updated), head.template,
+                    measure(head.text).chars)  # fmt: skip
+        except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # e.g. a date out of range
+            return (mtime_ns, size, read_ns, f"corrupt: cannot be summarised ({type(exc).__name__})")
         return (mtime_ns, size, read_ns, info)
 
     def _index_key(self) -> tuple[int, int, int] | None:
@@ -326,8 +365,8 @@ class Store:
         if key is None:
             return _Index()
         try:
-            index = _parse_index((self.folder / INDEX_NAME).read_bytes())
-        except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
+            index = _parse_index(read_bounded(self.folder / INDEX_NAME, MAX_INDEX_BYTES))
+        except (OSError, ValueError, RecursionError, TypeError, OverflowError):  # ValidationError is a ValueError
             return _Index()
         self._memo = (key, index)
         return index
@@ -354,8 +393,8 @@ class Store:
             return None
         for _, path in sorted(files, reverse=True):
             try:
-                auto = read_draft(path, path.read_bytes())
-            except OSError:
+                auto = _read_file(path)
+            except FileNotFoundError:
                 continue
             if isinstance(auto, str):
                 continue

@@ -7,14 +7,14 @@ so a write can never leave a config drafter cannot read.
 
 from __future__ import annotations
 
-from .atomic import write_atomic
-
 import json
 import re
 import tomllib
 from pathlib import Path
 
+from .atomic import write_atomic
 from .errors import ConfigError
+from .reading import MAX_TOML_BYTES, TomlTooDeep, parse_toml, read_bounded
 from .workspace import Workspace
 
 _KEY_LINE = re.compile(r"""^[ \t]*(?:template|"template"|'template')[ \t]*=""")
@@ -57,20 +57,20 @@ def set_default_template(workspace: Workspace | Path, name: str) -> Path:
     if not name or "\n" in name or "\r" in name:
         raise ConfigError(f"invalid template name {name!r} for {path}")
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_TOML_BYTES)
     except FileNotFoundError:
         raw = b""
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:
         old = raw.decode("utf-8")
-        tomllib.loads(old)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        parse_toml(old)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, TomlTooDeep) as exc:
         raise ConfigError(f"{path} is not valid TOML ({exc}); fix it before setting the default template") from None
     new = with_top_level(old, _KEY_LINE, f"template = {toml_string(name)}")
     try:
-        parsed = tomllib.loads(new)
-    except tomllib.TOMLDecodeError as exc:  # e.g. the key sat inside a multi-line string
+        parsed = parse_toml(new)
+    except (tomllib.TOMLDecodeError, TomlTooDeep) as exc:  # e.g. the key sat inside a multi-line string
         raise ConfigError(f"cannot safely edit {path} ({exc}); set template = {toml_string(name)} by hand") from None
     if parsed.get("template") != name:
         raise ConfigError(f"cannot safely edit {path}; set template = {toml_string(name)} by hand")

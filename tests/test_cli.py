@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from drafter.cli import main
+from tests.loopback import loopback  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "corpus" / "example-article.md"
@@ -176,3 +177,38 @@ def test_lint_command(capsys, tmp_path, workspace_dir):
     assert "ai-phrase" in out and "hashtag-duplicate" in out and "score:" in out
     code, out, _ = run(capsys, "lint", "--workspace", str(workspace_dir), str(bad), "--json")
     assert json.loads(out)["score"] < 80
+
+
+@pytest.mark.parametrize(
+    "argv, hint",
+    [
+        (["frobnicate"], "see drafter --help"),
+        (["draft", "--topic", "x", "--bogus"], "see drafter --help"),
+        (["drafts", "nope"], "see drafter drafts --help"),
+        (["drafts", "show"], "see drafter drafts show --help"),
+        (["draft", "--temperature", "hot", "--topic", "x"], "see drafter draft --help"),
+        (["templates", "new"], "see drafter templates new --help"),
+        (["lint", "--source"], "see drafter lint --help"),
+    ],
+)
+def test_parser_errors_say_drafter_once_and_name_the_help_to_read(capsys, workspace_dir, argv, hint):
+    code, out, err = run(capsys, "--workspace", str(workspace_dir), *argv)
+    assert code == 2 and out == ""
+    assert_one_line_error(err, hint)
+    assert err.count("drafter:") == 1 and "drafter: drafter" not in err
+
+
+@pytest.mark.parametrize("config, flags, needle", [
+    ('[lint]\nthreshold = "abc"\n', [], "threshold"),
+    ("", ["--base-url", "not a url"], "base_url"),
+    ("", ["--base-url", "ftp://127.0.0.1:9/v1"], "http:// or https://"),
+])
+def test_bad_settings_stop_before_any_request(capsys, workspace_dir, loopback, monkeypatch, config, flags, needle):
+    """Found when the settings are loaded: exit 2, one line, and the (paid) server never asked."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET")
+    monkeypatch.setenv("OPENAI_BASE_URL", loopback.base_url)
+    (workspace_dir / "drafter.toml").write_text(config, encoding="utf-8")
+    code, out, err = run(capsys, "draft", "--workspace", str(workspace_dir), *flags, "--topic", "battery recycling")
+    assert code == 2 and out == ""
+    assert_one_line_error(err, needle)
+    assert loopback.requests == [] and "retrying" not in err

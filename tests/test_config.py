@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,96 @@ def test_resolving_creates_nothing(tmp_path):
     assert not ws.root.exists()
     ws.ensure()
     assert ws.drafts_dir.is_dir() and ws.prompts_dir.is_dir()
+
+
+# ---- validated when loaded (issue 7) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ('[lint]\nthreshold = "abc"', "[lint]: threshold"),
+        ("[lint]\nthreshold = 120", "[lint]: threshold"),
+        ("[lint]\nfrobnicate = 1", "unknown lint setting 'frobnicate'"),
+        ("[lint.rules.no-such-rule]\nenabled = false", "unknown lint rule 'no-such-rule'"),
+        ("[lint.rules.emoji]\nseverity = 'loud'", "[lint.rules.emoji]"),
+        ("lint = 3", "lint must be a table"),
+        ('base_url = "ftp://example.com/v1"', "http:// or https://"),
+        ("x = " + "[" * 100_000, "nested too deeply"),
+        ("x = " + "{a = " * 100_000, "nested too deeply"),
+    ],
+    ids=["threshold-abc", "threshold-120", "unknown-key", "unknown-rule", "bad-severity", "lint-not-table", "ftp",
+         "arrays-100k", "tables-100k"],
+)
+def test_the_whole_config_is_validated_at_load(workspace_dir, text, needle):
+    path = write(workspace_dir / "drafter.toml", text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(Workspace(workspace_dir, "test"), env={})
+    assert needle in str(info.value) and "\n" not in str(info.value)
+    if "base_url" not in text:
+        assert str(path) in str(info.value)
+
+
+def test_user_config_nested_deep_is_a_config_error_naming_it(isolated_home):
+    path = write(user_config_file(), "x = " + "[" * 100_000)
+    with pytest.raises(ConfigError, match=re.escape(str(path))):
+        load_settings(None)
+
+
+@pytest.mark.parametrize("make", ["folder", "fifo", "huge", "binary"])
+def test_config_file_that_cannot_be_read_is_a_config_error(workspace_dir, make):
+    import os
+    import threading
+
+    from drafter.reading import MAX_TOML_BYTES
+
+    path = workspace_dir / "drafter.toml"
+    path.unlink()
+    if make == "folder":
+        path.mkdir()
+    elif make == "fifo":
+        os.mkfifo(path)
+    elif make == "huge":
+        with path.open("wb") as fh:
+            fh.truncate(MAX_TOML_BYTES + 1)
+    else:
+        path.write_bytes(b"model = '\xff\xfe'")
+    box: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            load_settings(Workspace(workspace_dir, "test"), env={})
+        except ConfigError as exc:
+            box.append(exc)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "blocked reading the config"
+    assert len(box) == 1 and str(path) in str(box[0])
+
+
+@pytest.mark.parametrize("url", ["not a url sk-secret", "ftp://u:sk-secret@example.com/v1", "localhost:8000/v1?k=sk-secret",
+                                 "http://?key=sk-secret", "https:///v1?k=sk-secret", "http://host:notaport/v1?k=sk-secret"])
+def test_a_base_url_that_is_not_http_is_refused_at_load_without_echoing_it(url):
+    for flags, env, where in [({"base_url": url}, {}, "flags"), ({}, {"DRAFTER_BASE_URL": url}, "environment"),
+                              ({}, {"OPENAI_BASE_URL": url}, "environment")]:
+        with pytest.raises(ConfigError) as info:
+            load_settings(None, flags=flags, env=env)
+        message = str(info.value)
+        assert message.startswith("invalid base_url") and f"(from {where})" in message
+        assert "sk-secret" not in message
+
+
+@pytest.mark.parametrize("url", ["http://localhost:11434/v1", "https://api.example.com/v1/", "http://[::1]:8080/v1",
+                                 "HTTP://127.0.0.1:9/v1"])
+def test_http_base_urls_load(url):
+    assert load_settings(None, flags={"base_url": url}, env={})[0].base_url == url
+
+
+def test_lint_settings_are_checked_when_set_in_code_too():
+    from drafter.config import Settings
+
+    with pytest.raises(ConfigError, match="threshold"):
+        Settings(lint={"threshold": "abc"})
+    assert Settings(lint={"threshold": 70}).lint == {"threshold": 70}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -207,7 +208,8 @@ def test_stray_tmp_and_hidden_files_are_not_drafts(store: Store) -> None:
     (store.folder / "x.json.tmp").write_text("{}", encoding="utf-8")
     (store.folder / ".hidden.json").write_text("{}", encoding="utf-8")
     (store.folder / "notes.txt").write_text("hello", encoding="utf-8")
-    (store.folder / "sub.json").mkdir()
+    # (a folder named sub.json used to be skipped silently; issue 7 asks for it to be reported:
+    # see test_entries_that_are_not_regular_files_are_reported_and_skipped)
     summaries, problems = store.list()
     assert [s.id for s in summaries] == [saved.id] and problems == []
 
@@ -261,6 +263,156 @@ def test_unreadable_files_reported_skipped_and_never_overwritten(store: Store, k
         with pytest.raises(StoreError):
             call()
     assert path.read_bytes() == before
+
+
+# Files that broke the store's reading before issue 7: each is reported and skipped by list(),
+# is a one-line StoreError for load(), and is never overwritten by save().
+HOSTILE = {
+    "nested-1100": b"[" * 1100,
+    "nested-100k": b"[" * 100_000,
+    "nested-objects": b'{"id": ' * 5000,
+    "number": b"42",
+    "string": b'"hello"',
+    "null": b"null",
+    "empty": b"",
+    "utf16": '{"schema_version": 1}'.encode("utf-16"),
+    "lone-surrogate": b'{"schema_version": 1, "id": "\\ud800", "title": "\xed\xa0\x80"}',
+    "huge-year": None,  # filled from a real draft below
+    "deep-in-valid-draft": None,
+}
+
+
+def _hostile_bytes(kind: str, victim: Draft) -> bytes:
+    data = json.loads(victim.to_json())
+    if kind == "huge-year":
+        data["updated"] = "9999-12-31T23:59:59-23:59"
+        return json.dumps(data).encode()
+    if kind == "deep-in-valid-draft":
+        return victim.to_json().replace('"variables": {', '"variables": {"x": ' + "[" * 3000 + "]" * 3000 + ", ", 1).encode()
+    return HOSTILE[kind]
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_hostile_files_are_reported_skipped_and_never_overwritten(store: Store, kind: str) -> None:
+    good = store.save(make_draft(store, title="Good one"))
+    victim = make_draft(store, title="Victim")
+    path = store.path_for(victim.id)
+    path.write_bytes(_hostile_bytes(kind, victim))
+    before = path.read_bytes()
+    summaries, problems = store.list()
+    listed = [s.id for s in summaries]
+    assert good.id in listed
+    if victim.id not in listed:  # a far-future date can still be a valid draft: then it lists
+        assert len(problems) == 1 and str(path) in problems[0] and "\n" not in problems[0]
+        with pytest.raises(StoreError) as info:
+            store.load(victim.id)
+        assert str(path) in str(info.value)
+        with pytest.raises(StoreError, match="refusing to overwrite"):
+            store.save(victim)
+    assert path.read_bytes() == before
+    assert Store(store.folder).list() == (summaries, problems)  # the same from the index
+
+
+def test_a_file_larger_than_the_cap_is_reported_without_being_read(store: Store) -> None:
+    good = store.save(make_draft(store))
+    big = store.folder / "2025-01-01-huge-0000.json"
+    with big.open("wb") as fh:  # sparse: no disk used, but a 16 MB+ file as far as stat and read go
+        fh.truncate(store_mod.MAX_DRAFT_BYTES + 1)
+    summaries, problems = store.list()
+    assert [s.id for s in summaries] == [good.id]
+    assert len(problems) == 1 and "huge-0000.json" in problems[0] and "larger than 16 MB" in problems[0]
+    with pytest.raises(StoreError, match="larger than 16 MB"):
+        store.load("2025-01-01-huge-0000")
+
+
+def test_save_refuses_a_draft_larger_than_the_read_cap(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    draft = make_draft(store)
+    monkeypatch.setattr(store_mod, "MAX_DRAFT_BYTES", len(draft.to_json()) // 2)
+    with pytest.raises(StoreError, match="not saved: larger than"):
+        store.save(draft)
+    assert not store.path_for(draft.id).exists()
+
+
+def _in_thread(call):  # a FIFO must never block: run the call where a hang cannot stop the suite
+    import threading
+
+    box: list[object] = []
+    worker = threading.Thread(target=lambda: box.append(call()), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    return worker.is_alive(), box
+
+
+def test_entries_that_are_not_regular_files_are_reported_and_skipped(store: Store) -> None:
+    good = store.save(make_draft(store))
+    (store.folder / "2025-01-01-folder-0000.json").mkdir()
+    fifo = store.folder / "2025-01-01-fifo-0000.json"
+    os.mkfifo(fifo)
+    try:
+        hung, box = _in_thread(store.list)
+        assert not hung, "list() blocked on a FIFO"
+        summaries, problems = box[0]  # type: ignore[misc]
+        assert [s.id for s in summaries] == [good.id]
+        assert len(problems) == 2
+        assert any("folder-0000.json: a folder" in p for p in problems)
+        assert any("fifo-0000.json: a FIFO" in p for p in problems)
+        for draft_id in ("2025-01-01-folder-0000", "2025-01-01-fifo-0000"):
+            hung, box = _in_thread(lambda: pytest.raises(StoreError, store.load, draft_id))
+            assert not hung, f"load({draft_id}) blocked"
+            assert "cannot read" in str(box[0].value)  # type: ignore[attr-defined]
+    finally:
+        with contextlib.suppress(OSError):  # release a reader a broken store left blocked
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def test_a_fifo_autosave_or_index_never_blocks(store: Store) -> None:
+    good = store.save(make_draft(store))
+    (store.folder / AUTOSAVE_DIR).mkdir()
+    os.mkfifo(store.folder / AUTOSAVE_DIR / f"{good.id}.json")
+    os.mkfifo(store.folder / INDEX_NAME)
+    hung, box = _in_thread(lambda: (Store(store.folder).list(), store.pending_autosave()))
+    assert not hung
+    (summaries, problems), pending = box[0]  # type: ignore[misc]
+    assert [s.id for s in summaries] == [good.id] and problems == [] and pending is None
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_a_file_without_read_permission_is_reported(store: Store) -> None:
+    good = store.save(make_draft(store))
+    locked = store.save(make_draft(store, title="Locked"))
+    store.path_for(locked.id).chmod(0)
+    summaries, problems = store.list()
+    assert [s.id for s in summaries] == [good.id]
+    assert len(problems) == 1 and "Permission denied" in problems[0]
+
+
+def test_a_read_refused_by_the_os_is_reported_even_as_root(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = store.save(make_draft(store))
+    locked = store.save(make_draft(store, title="Locked"))
+    real = store_mod.read_bounded
+
+    def refuse(path: Path, limit: int) -> bytes:
+        if Path(path).stem == locked.id:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, limit)
+
+    monkeypatch.setattr(store_mod, "read_bounded", refuse)
+    summaries, problems = Store(store.folder).list()
+    assert [s.id for s in summaries] == [good.id]
+    assert len(problems) == 1 and locked.id in problems[0] and "cannot read: Permission denied" in problems[0]
+    with pytest.raises(StoreError, match="Permission denied"):
+        store.load(locked.id)
+    with pytest.raises(StoreError, match="refusing to overwrite"):
+        store.save(locked)
+    monkeypatch.undo()  # access restored (a chmod does not change mtime or size): listed again at once
+    assert {s.id for s in Store(store.folder).list()[0]} == {good.id, locked.id}
+
+
+@pytest.mark.parametrize("garbage", [b"[" * 100_000, b'{"version": 1, "scanned_ns": 1, "entries": ' + b"[" * 5000])
+def test_deeply_nested_index_is_rebuilt(store: Store, garbage: bytes) -> None:
+    a = store.save(make_draft(store))
+    (store.folder / INDEX_NAME).write_bytes(garbage)
+    assert [s.id for s in Store(store.folder).list()[0]] == [a.id]
 
 
 def test_file_name_that_is_not_an_id_is_reported(store: Store) -> None:

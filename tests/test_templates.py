@@ -556,3 +556,47 @@ def test_template_model_forbids_unknown_fields() -> None:
     assert t.layout().bullet == "-" and "path" not in t.model_dump()
     t = Template(name="x", system="s", user="u", variables={"mood": "calm"})
     assert t.variables["takeaways"] == 3 and t.resolve_variables({"mood": "dry"})["mood"] == "dry"
+
+
+# ---- files that cannot be read (issue 7) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("nest", ["[" * 100_000, "{a = " * 100_000, "[" * 2000], ids=["arrays-100k", "tables-100k", "arrays-2000"])
+def test_deeply_nested_template_is_a_template_error_naming_the_file(nest: str) -> None:
+    message = err(f'name = "mini"\nx = {nest}\n')
+    assert message.startswith("prompts/mini.toml") and "TOML syntax error" in message
+
+
+def test_unreadable_template_files_are_reported_skipped_and_never_block(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import threading
+
+    from drafter.templates.files import MAX_TEMPLATE_BYTES
+
+    monkeypatch.chdir(tmp_path)
+    user_dir = tmp_path / "prompts"
+    write(user_dir, "deep", 'name = "deep"\nx = ' + "[" * 100_000 + "\n")
+    (user_dir / "folder.toml").mkdir()
+    os.mkfifo(user_dir / "fifo.toml")
+    with (user_dir / "huge.toml").open("wb") as fh:
+        fh.truncate(MAX_TEMPLATE_BYTES + 1)  # sparse
+    lib = TemplateLibrary(user_dir)
+    box: list[object] = []
+    worker = threading.Thread(target=lambda: box.append(lib.list()), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    try:
+        assert not worker.is_alive(), "list() blocked on a FIFO"
+        infos, problems = box[0]  # type: ignore[misc]
+        assert [i.name for i in infos] == sorted(BUILTIN_NAMES)
+        assert len(problems) == 4 and all("\n" not in p for p in problems)
+        for name, words in [("deep", "nested too deeply"), ("folder", "folder"), ("fifo", "FIFO"),
+                            ("huge", "larger than 1 MB")]:
+            line = next(p for p in problems if p.startswith(f"prompts/{name}.toml"))
+            assert words in line
+            with pytest.raises(TemplateError, match=re.escape(f"prompts/{name}.toml")):
+                lib.get(name)
+    finally:
+        with __import__("contextlib").suppress(OSError):
+            os.close(os.open(user_dir / "fifo.toml", os.O_WRONLY | os.O_NONBLOCK))

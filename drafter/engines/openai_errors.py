@@ -13,12 +13,12 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any, Mapping
-from urllib.parse import urlsplit
 
 import openai
 
 from ..config import Settings
 from ..errors import EngineError, OutputParseError
+from ..urls import display_url  # noqa: F401 - re-exported: the one URL redaction lives in drafter.urls
 
 MAX_RETRY_WAIT = 60.0
 """Longest wait honoured from a retry-after header, in seconds."""
@@ -57,14 +57,6 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
             return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
         except (TypeError, ValueError):
             return None
-
-
-def display_url(url: str) -> str:
-    """A base URL without user info or query, safe to print and to use as a cache key."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/") if parts.scheme else url.rstrip("/")
 
 
 class Failures:

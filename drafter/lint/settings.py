@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .. import reading
 from ..errors import ConfigError
 from .registry import RuleSettings, all_rules
 from .report import SEVERITIES
@@ -82,17 +82,11 @@ class _Defaults:
 
 
 def read_toml(path: Path | str) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file and the line (one line)."""
-    path = Path(path)
+    """Parse a TOML file that must exist; every failure is one line naming the file."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        return reading.read_toml(path)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: cannot read: no such file") from None
 
 
 def _first_error(exc: ValidationError, table: str) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .. import atomic
-
 from pathlib import Path
 
+from .. import atomic
 from ..errors import TemplateError
+from ..reading import read_bounded
 
 MAX_TEMPLATE_BYTES = 1_000_000
 
@@ -42,15 +42,14 @@ def toml_files(folder: Path) -> list[Path]:
 
 
 def read_file(path: Path) -> str:
-    """A template file's text; TemplateError if too large, not UTF-8 or unreadable."""
+    """A template file's text; TemplateError naming the file if it is too large, not UTF-8, or
+    cannot be read for any reason (missing, a folder, a FIFO: never blocks)."""
     try:
-        if path.stat().st_size > MAX_TEMPLATE_BYTES:
-            raise TemplateError(f"{display_path(path)}: larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB")
-        return path.read_text(encoding="utf-8")
+        return read_bounded(path, MAX_TEMPLATE_BYTES).decode("utf-8")
     except UnicodeDecodeError:
         raise TemplateError(f"{display_path(path)}: not UTF-8 text") from None
     except OSError as exc:
-        raise TemplateError(f"{display_path(path)}: cannot read ({exc.strerror})") from None
+        raise TemplateError(f"{display_path(path)}: cannot read ({exc.strerror or exc})") from None
 
 
 def write_atomic(target: Path, text: str, *, overwrite: bool) -> None:

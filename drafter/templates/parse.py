@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from ..errors import TemplateError
 from ..post import Extra, one_line
+from ..reading import TomlTooDeep, parse_toml
 from .files import display_path
 from .model import (
     COUNT_RANGES,
@@ -168,7 +169,9 @@ def parse_template(text: str, path: Path | str, *, origin: Origin = "user") -> T
     """Parse and validate a template file's text. Errors name the file, line and field."""
     ctx = _Ctx(path, text)
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text)
+    except TomlTooDeep as exc:
+        ctx.fail(f"TOML syntax error: {exc}")
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", msg)

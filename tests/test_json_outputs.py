@@ -1,0 +1,128 @@
+"""Every ``--json`` output of every command is run, parsed with ``json.loads`` and checked.
+
+Commands with ``--json``: ``draft`` (offline and through an OpenAI-compatible server),
+``drafts list``, ``lint`` and ``eval``. A test below keeps this list in step with the parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from drafter.cli import build_parser, main
+from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "tests" / "corpus" / "example-article.md"
+ANSWER = {
+    "hook": "A recycling plant in Harbour City now recovers 95 percent of a battery's lithium.",
+    "takeaways": ["The plant opened in March", "It employs 120 people", "Output doubles next year"],
+    "question": "Would you buy a car battery made from recycled lithium?",
+    "hashtags": ["#Batteries", "#Recycling"],
+}
+
+
+def run_json(capsys, *argv: str) -> tuple[int, object, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "unexpected error" not in err, err
+    return code, json.loads(out), err
+
+
+def commands_with_json() -> set[str]:
+    """"draft", "drafts list", ...: every (sub)command whose parser has a --json flag."""
+    found: set[str] = set()
+
+    def walk(parser: argparse.ArgumentParser, name: str) -> None:
+        for action in parser._actions:  # noqa: SLF001 - argparse keeps no public list
+            if "--json" in action.option_strings:
+                found.add(name)
+            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+                for sub_name, sub in action.choices.items():
+                    walk(sub, f"{name} {sub_name}".strip())
+
+    walk(build_parser(), "")
+    return found
+
+
+def test_every_json_flag_has_a_test_here() -> None:
+    assert commands_with_json() == {"draft", "drafts list", "lint", "eval"}
+
+
+def test_draft_json_offline_article(capsys, workspace_dir: Path) -> None:
+    code, data, _ = run_json(capsys, "draft", "--workspace", str(workspace_dir), "--article", str(EXAMPLE), "--json")
+    assert code == 0 and isinstance(data, dict)
+    assert data["engine"] == "offline" and data["draft_id"] is None and data["template"] == "classic"
+    assert data["stats"]["chars"] == len(data["text"]) and data["parts"]["hook"] in data["text"]
+    assert set(data["usage"]) == {"prompt_tokens", "completion_tokens"} and isinstance(data["notes"], list)
+
+
+def test_draft_json_through_a_server_with_save(capsys, workspace_dir: Path, loopback) -> None:
+    loopback.script(Reply.stream(ANSWER))
+    code, data, _ = run_json(capsys, "draft", "--workspace", str(workspace_dir), "--base-url", loopback.base_url,
+                             "--topic", "battery recycling", "--json", "--save", "--no-repair")
+    assert code == 0 and isinstance(data, dict)
+    assert data["engine"] == "openai" and data["model"] == "gpt-4.1-mini" and data["finish_reason"] == "stop"
+    assert data["parts"]["hook"] == ANSWER["hook"] and data["repair"] is None
+    assert (workspace_dir / "drafts" / f"{data['draft_id']}.json").is_file()
+
+
+def test_drafts_list_json(capsys, workspace_dir: Path) -> None:
+    ws = ["--workspace", str(workspace_dir)]
+    ids = []
+    for topic in ("heat pumps", "four-day week"):
+        code, data, _ = run_json(capsys, "draft", *ws, "--topic", topic, "--json", "--save")
+        ids.append(data["draft_id"])  # type: ignore[index]
+    (workspace_dir / "drafts" / "2025-01-01-deep-0000.json").write_text("[" * 1100, encoding="utf-8")
+    code, rows, err = run_json(capsys, "drafts", *ws, "list", "--json")
+    assert code == 0 and isinstance(rows, list)
+    assert sorted(r["id"] for r in rows) == sorted(ids)
+    for row in rows:
+        assert row["title"] and row["template"] == "classic" and row["chars"] > 0
+        assert datetime.fromisoformat(row["updated"]).tzinfo is not None
+        assert Path(row["path"]) == workspace_dir / "drafts" / f"{row['id']}.json"
+    assert "skipped:" in err and "deep-0000.json" in err  # the unreadable file: on stderr, not in the JSON
+
+
+def test_drafts_list_json_when_empty(capsys, workspace_dir: Path) -> None:
+    code, rows, _ = run_json(capsys, "drafts", "--workspace", str(workspace_dir), "list", "--json")
+    assert code == 0 and rows == []
+
+
+def test_lint_json(capsys, tmp_path: Path, workspace_dir: Path) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text("In today's fast-paced world, we delve into synergy.\n\nThoughts?\n\n#AI #ai", encoding="utf-8")
+    code, report, _ = run_json(capsys, "lint", "--workspace", str(workspace_dir), str(post), "--json")
+    assert code in (0, 1) and isinstance(report, dict)
+    assert 0 <= report["score"] < 80
+    rules = {f["rule"] for f in report["findings"]}
+    assert "ai-phrase" in rules and "hashtag-duplicate" in rules
+    assert all({"rule", "severity", "message"} <= set(f) for f in report["findings"])
+
+
+def test_eval_json(capsys, tmp_path: Path, workspace_dir: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("example-article.md", "opinion-status-meetings.txt"):
+        (folder / name).write_bytes((ROOT / "tests" / "corpus" / name).read_bytes())
+    code, summary, _ = run_json(capsys, "eval", "--workspace", str(workspace_dir), str(folder), "--json")
+    assert code == 0 and isinstance(summary, dict)
+    assert [r["article"] for r in summary["rows"]] == ["example-article.md", "opinion-status-meetings.txt"]
+    assert summary["min_score"] == min(r["score"] for r in summary["rows"])
+    assert summary["template"] == "classic" and summary["engine"].startswith("offline")
+    assert all(r["chars"] > 0 and isinstance(r["rules"], list) for r in summary["rows"])
+
+
+@pytest.mark.parametrize("argv", [["drafts", "list", "--json"], ["lint", "--json"]])
+def test_json_commands_keep_errors_off_stdout(capsys, tmp_path: Path, argv: list[str]) -> None:
+    """A failure under --json is the one stderr line, never half a JSON document on stdout."""
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x", encoding="utf-8")
+    extra = [str(tmp_path / "missing.txt")] if argv[0] == "lint" else []
+    code = main(["--workspace", str(not_a_folder), *argv, *extra])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1

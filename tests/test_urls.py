@@ -1,0 +1,140 @@
+"""URL redaction: a key inside a base URL (user info or query) never reaches the screen or a file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drafter.cli import main
+from drafter.config import Settings
+from drafter.drafting import Drafter
+from drafter.sources import Source
+from drafter.store import Draft
+from drafter.urls import check_base_url, display_url, redact_urls
+from drafter.workspace import Workspace
+from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
+
+SECRET = "sk-proj-SECRET123456"
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        (f"http://u:{SECRET}@host:8080/v1?key={SECRET}#frag", "http://host:8080/v1"),
+        (f"https://{SECRET}@api.example.com/v1/", "https://api.example.com/v1"),
+        (f"http://[::1]:11434/v1?api-key={SECRET}", "http://[::1]:11434/v1"),
+        (f"http://u:{SECRET}@host:notaport/v1", "http://host:notaport/v1"),
+        (f"u:{SECRET}@host/v1?k={SECRET}", "host/v1"),
+        (f"http://u:{SECRET}@[broken/v1", "http://[broken/v1"),
+        ("http://localhost:11434/v1", "http://localhost:11434/v1"),
+        ("https://api.openai.com/v1", "https://api.openai.com/v1"),
+    ],
+)
+def test_display_url_drops_user_info_query_and_fragment(url: str, shown: str) -> None:
+    assert display_url(url) == shown
+
+
+_SAFE = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-._", min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scheme=st.sampled_from(["http", "https", "ftp", ""]), user=_SAFE, host=_SAFE,
+       port=st.one_of(st.none(), st.integers(1, 65535).map(str), _SAFE),
+       path=st.text(alphabet="abc/-_", max_size=10), junk=st.text(max_size=20))
+def test_no_secret_survives_display_or_redaction(scheme: str, user: str, host: str, port: str | None, path: str,
+                                                  junk: str) -> None:
+    netloc = f"{user}:{SECRET}@{host}" + (f":{port}" if port else "")
+    url = (f"{scheme}://" if scheme else "") + f"{netloc}/{path}?key={SECRET}&x={junk}#{SECRET}"
+    assert SECRET not in display_url(url)
+    if scheme and not any(ch.isspace() for ch in junk):  # in prose, a URL ends at white space
+        assert SECRET not in redact_urls(f"cannot connect to {url}: refused")
+
+
+def test_redact_urls_keeps_the_rest_of_the_text() -> None:
+    text = f"fetched https://news.example.com/a?token={SECRET}, and 'http://u:{SECRET}@h/v1' (see http://h/x)."
+    assert redact_urls(text) == "fetched https://news.example.com/a, and 'http://h/v1' (see http://h/x)."
+
+
+def test_check_base_url_never_echoes_the_url() -> None:
+    for bad in (f"ftp://u:{SECRET}@h/v1", f"{SECRET}", f"http://?k={SECRET}", f"http://h:{SECRET}/v1"):
+        with pytest.raises(ValueError) as info:
+            check_base_url(bad)
+        assert SECRET not in str(info.value)
+
+
+def test_doctor_redacts_the_base_url_and_the_probe(capsys, workspace_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    url = f"http://u:{SECRET}@127.0.0.1:9/v1?key={SECRET}"
+    code = main(["doctor", "--workspace", str(workspace_dir), "--base-url", url])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert SECRET not in out + err
+    assert "http://127.0.0.1:9/v1 (from flags) (user info and query hidden)" in out
+    assert "NOT reachable" in out
+
+
+def test_doctor_probe_reaches_the_server_without_user_info_and_shows_it_redacted(capsys, workspace_dir: Path,
+                                                                                  loopback) -> None:
+    url = loopback.base_url.replace("http://", f"http://u:{SECRET}@") + f"?key={SECRET}"
+    code = main(["doctor", "--workspace", str(workspace_dir), "--base-url", url])
+    out, _ = capsys.readouterr()
+    assert code == 0 and SECRET not in out
+    server = next(line for line in out.splitlines() if line.startswith("server"))
+    assert "reachable" in server and "NOT" not in server and f"{loopback.base_url}/models" in server
+    probe = [r for r in loopback.requests if r.path.startswith("/v1/models")][0]
+    assert "authorization" not in {k.lower() for k in probe.headers}
+
+
+def test_engine_label_in_the_app_header_is_redacted(tmp_path: Path) -> None:
+    drafter = Drafter(Settings(base_url=f"http://u:{SECRET}@host:1234/v1?key={SECRET}"), Workspace(tmp_path, "test"))
+    assert drafter.engine_label == "openai · gpt-4.1-mini @ http://host:1234/v1"
+
+
+def test_a_draft_never_saves_a_url_with_its_query_or_user_info() -> None:
+    source = Source(kind="url", topic="News", text="Body text here.", location=f"https://u:{SECRET}@news.example.com/a?t={SECRET}")
+    draft = Draft.new("News", source, "classic", text="Post", note=f"server http://u:{SECRET}@h/v1?k={SECRET} slow")
+    saved = draft.to_json()
+    assert SECRET not in saved
+    assert draft.source.location == "https://news.example.com/a"
+    assert draft.revisions[0].note == "server http://h/v1 slow"
+
+
+def test_engine_errors_through_the_cli_never_show_the_url_secret(capsys, workspace_dir: Path, loopback) -> None:
+    loopback.script(Reply.error(404, "no such model", code="model_not_found"))
+    url = loopback.base_url.replace("http://", f"http://u:{SECRET}@") + f"?key={SECRET}"
+    code = main(["draft", "--workspace", str(workspace_dir), "--base-url", url, "--topic", "x y z", "--save"])
+    out, err = capsys.readouterr()
+    assert code == 1 and SECRET not in out + err
+    assert loopback.base_url in err
+    for path in workspace_dir.rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_the_offline_path_can_import_the_redaction_without_openai() -> None:
+    code = "import sys, drafter.urls, drafter.config; print('openai' in sys.modules)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode == 0 and res.stdout.strip() == "False", res.stderr
+
+
+def test_every_cli_error_line_is_redacted(capsys, workspace_dir: Path) -> None:
+    """The one place the CLI prints an error: a URL inside any message loses its user info and query."""
+    url = f"https://u:{SECRET}@127.0.0.1:9/article?token={SECRET}"
+    code = main(["draft", "--workspace", str(workspace_dir), "--engine", "offline", "--article", url])
+    _, err = capsys.readouterr()
+    assert code in (1, 2) and SECRET not in err and "127.0.0.1:9/article" in err
+
+
+def test_markdown_export_of_an_old_draft_redacts_its_source_url() -> None:
+    from drafter.store import SourceRecord, export_text
+
+    record = SourceRecord(kind="url", topic="News", location=f"https://news.example.com/a?token={SECRET}")
+    draft = Draft.new("News", record, "classic", text="Post")
+    assert SECRET not in export_text(draft, "md") and "https://news.example.com/a" in export_text(draft, "md")
