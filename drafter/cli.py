@@ -109,9 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DrafterError as exc:
         if debug:
             raise
-        from .urls import redact_urls
-
-        print(f"drafter: {redact_urls(str(exc))}", file=sys.stderr)  # a URL's user info or query never shows
+        print(f"drafter: {exc}", file=sys.stderr)  # DrafterError already redacted URLs and controls
         return exc.exit_code
     except KeyboardInterrupt:
         print("drafter: interrupted", file=sys.stderr)

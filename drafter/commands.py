@@ -13,12 +13,14 @@ from typing import Any, Callable
 from .drafting import Drafter
 from .errors import InputError
 from .safe_text import escape_json_controls, strip_controls
+from .urls import redact_urls
 
 EXIT_OK = 0
 
 
 def _say(message: str) -> None:
-    print(f"drafter: {strip_controls(message)}", file=sys.stderr)
+    """A note or progress line on stderr: no control codes, no URL user info or query."""
+    print(f"drafter: {redact_urls(strip_controls(message))}", file=sys.stderr)
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:

@@ -7,6 +7,7 @@ the TUI shows it as a notification. Tracebacks only with ``--debug``.
 from __future__ import annotations
 
 from .safe_text import strip_controls
+from .urls import redact_urls
 
 
 class DrafterError(Exception):
@@ -16,8 +17,10 @@ class DrafterError(Exception):
 
     def __init__(self, message: str) -> None:
         # One line, always: a multi-line message would break the CLI contract. Messages quote
-        # paths, URLs and server replies, so control codes go too (they would reach the terminal).
-        super().__init__(" ".join(strip_controls(str(message)).split()))
+        # paths, URLs and server replies, so control codes go too (they would reach the terminal),
+        # and every URL loses its user info and query (a key there must not show, in the CLI or
+        # the app).
+        super().__init__(" ".join(redact_urls(strip_controls(str(message))).split()))
 
     @property
     def message(self) -> str:

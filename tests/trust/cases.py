@@ -284,7 +284,7 @@ def llm_cases() -> list[Case]:
              exit=(1, 2), group=g),
         Case("doctor-key-in-base-url", ["doctor", "--base-url", f"http://u:{SECRET}@127.0.0.1:9/v1?key={SECRET}"],
              exit=(0, 1, 2), group=g),
-        Case("doctor-ok", ["doctor", "--base-url", "{llm}"], exit=(0,), out="reachable", group=g),
+        Case("doctor-ok", ["doctor", "--base-url", "{llm}"], exit=(0,), out="reachable", llm=llm(), group=g),
         Case("llm-interrupt", d, exit=(130, 1), interrupt=True,
              llm=llm(Reply.stall('{"hook": "Our night bakery', pieces=2)), kept="Our night bakery",
              env={"DRAFTER_TIMEOUT": "20"}, group=g),
