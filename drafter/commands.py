@@ -21,7 +21,7 @@ def _say(message: str) -> None:
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("engine", "model", "base_url", "temperature", "timeout", "max_tokens", "repair")
+    keys = ("engine", "model", "base_url", "temperature", "timeout", "deadline", "max_tokens", "repair")
     return {k: getattr(args, k, None) for k in keys}
 
 
