@@ -71,7 +71,12 @@ def read_source(args: argparse.Namespace):
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
+    """Draft a post and print it. Text that arrived is never dropped: a failed generation, an
+    interrupt or a failed ``--save`` prints it and keeps it (``Drafter.keep_unsaved``), and the
+    one stderr line says where."""
+    from .drafting import Transcript
     from .engines.base import Progress
+    from .errors import EngineError, StoreError
 
     source = read_source(args)
     drafter = _drafter(args)
@@ -79,12 +84,28 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if drafter.settings.engine == "auto" and drafter.engine_name == "offline":
         _say("no OPENAI_API_KEY or base URL set: using the offline extractive engine "
              "(set OPENAI_API_KEY, or --base-url for a local server, to draft with an LLM)")
+    seen = Transcript()
 
     def on_event(event: object) -> None:
+        seen.add(event)  # type: ignore[arg-type]
         if isinstance(event, Progress):
             _say(event.message)
 
-    result, repair = drafter.run(lambda: drafter.generate(job, on_event))
+    try:
+        result, repair = drafter.run(lambda: drafter.generate(job, on_event))
+    except EngineError as exc:
+        if not exc.partial:
+            raise
+        where = _keep(drafter, exc.partial, exc.kind, args.json, error=str(exc))
+        raise EngineError(f"{exc}; the text received is on stdout and {where}",
+                          kind=exc.kind, retryable=exc.retryable, partial=exc.partial) from exc
+    except KeyboardInterrupt:
+        text = drafter.assemble(job, seen.result.parts) if seen.result is not None else seen.text
+        if not text:
+            raise
+        what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"
+        _say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', args.json, error='interrupted')}")
+        return 130
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
         _say(note)
     text = drafter.assemble(job, result.parts)
@@ -93,11 +114,15 @@ def cmd_draft(args: argparse.Namespace) -> int:
     stats = measure(text)
     if stats.over_limit:
         _say(f"the post is {stats.chars:,} characters: {stats.over_limit:,} over LinkedIn's {MAX_CHARS:,} limit (not truncated)")
-    saved_id = None
+    saved_id, failed = None, None
     if args.save:
-        draft = drafter.store.save(drafter.new_draft(job, result))
-        saved_id = draft.id
-        _say(f"saved draft {draft.id}")
+        try:
+            draft = drafter.store.save(drafter.new_draft(job, result))
+            saved_id = draft.id
+            _say(f"saved draft {draft.id}")
+        except StoreError as exc:
+            failed = exc
+    payload = None
     if args.json:
         payload = {
             "text": text,
@@ -113,10 +138,28 @@ def cmd_draft(args: argparse.Namespace) -> int:
             "draft_id": saved_id,
             "repair": None if repair is None else {"before": repair.before, "after": repair.after, "kept": repair.kept},
         }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        print(text)
+    if failed is not None:
+        where = _keep(drafter, text, "post", False, payload=payload)
+        raise StoreError(f"{failed}; the post is on stdout and {where}") from failed
+    _print(text, payload)
     return EXIT_OK
+
+
+def _print(text: str, payload: dict[str, Any] | None) -> None:
+    print(text if payload is None else json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _keep(drafter: Drafter, text: str, what: str, as_json: bool, *, error: str = "",
+          payload: dict[str, Any] | None = None) -> str:
+    """Keep ``text`` on disk and print it (``payload`` as JSON, or with ``--json`` a JSON error
+    object); returns "kept in <path>" (or why it could not be) for the stderr line."""
+    kept = drafter.keep_unsaved(text, what)
+    if as_json:
+        payload = {"error": error, "kind": what, "partial": text, "kept": None if kept.path is None else str(kept.path)}
+    elif payload is not None:
+        payload = {**payload, "kept": None if kept.path is None else str(kept.path)}
+    _print(text, payload)
+    return kept.where()
 
 
 # ---- drafts ---------------------------------------------------------------------------

@@ -208,6 +208,9 @@ class Loopback:
         """Set when a stalled reply saw the client close its connection."""
         self.cut = threading.Event()
         """Set when a disconnect reply has closed its socket."""
+        self.dripped = 0
+        """Chunks sent by drip replies so far (see :meth:`wait_dripped`)."""
+        self._dripping = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
         self.port: int = self._server.server_address[1]
@@ -236,6 +239,16 @@ class Loopback:
         """Replies not used yet."""
         with self._lock:
             return len(self._replies)
+
+    def wait_dripped(self, count: int, timeout: float = 10.0) -> bool:
+        """Block until drip replies have sent ``count`` chunks (False if ``timeout`` passed first)."""
+        with self._dripping:
+            return self._dripping.wait_for(lambda: self.dripped >= count, timeout)
+
+    def _count_drip(self) -> None:
+        with self._dripping:
+            self.dripped += 1
+            self._dripping.notify_all()
 
     @property
     def chat_requests(self) -> list[Received]:
@@ -343,7 +356,7 @@ def _make_handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
                 self._start_sse()
                 self._event(_chunk(model, {"role": "assistant", "content": reply.content}))
                 while self._pause(reply.every) and self._event(_chunk(model, {"content": reply.piece})):
-                    pass
+                    state._count_drip()
                 self.close_connection = True
             elif reply.kind == "drip_chars":
                 self._start_sse()
@@ -351,6 +364,7 @@ def _make_handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
                     if not (self._event(_chunk(model, {"content": char})) and self._pause(reply.every)):
                         self.close_connection = True
                         return
+                    state._count_drip()
                 self._event(_chunk(model, {}, finish_reason="stop"))
                 self._write_chunk(b"data: [DONE]\n\n")
                 self._write_chunk(b"")

@@ -157,18 +157,21 @@ class Failures:
                              "with --model", "empty")
 
     def malformed(self, exc: Exception, received: int) -> EngineError:
-        """A stream event that is not a well-formed chunk (invalid JSON, fields of the wrong type)."""
-        detail = str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) else (
-            f"{type(exc).__name__}: {exc}")
+        """A stream event that is not a well-formed chunk (invalid JSON, parts of the wrong type)."""
+        if isinstance(exc, json.JSONDecodeError):
+            detail = f"not JSON: {exc.msg} at character {exc.pos}"
+        elif type(exc) is ValueError:  # our own description of the part that is wrong
+            detail = str(exc)
+        else:
+            detail = f"{type(exc).__name__}: {exc}"
         after = f" after {received:,} characters" if received else ""
         return self.error(f"{self.host} sent a malformed stream event{after} ({one_line(detail, 100)}): is it an "
                           "OpenAI-compatible server? Check --base-url and the server's log", "server")
 
-    def deadline(self, seconds: float, received: int) -> EngineError:
+    def deadline(self, seconds: float) -> EngineError:
         """The whole generation ran past its deadline (steady drip, slow headers, long retries)."""
-        return self.error(f"no complete answer from {self.host} within the {seconds:g} s deadline ({received:,} "
-                          "characters received): raise --deadline or DRAFTER_DEADLINE, or use a faster model",
-                          "deadline", retryable=True)
+        return self.error(f"no complete answer from {self.host} within the {seconds:g} s deadline: raise --deadline "
+                          "or DRAFTER_DEADLINE, or use a faster model", "deadline", retryable=True)
 
     def oversized(self, cap: int, max_tokens: int) -> EngineError:
         """The answer passed the most drafter reads for ``max_tokens`` (see ``answer_cap``)."""
