@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -211,7 +212,7 @@ class Loopback:
         self.dripped = 0
         """Chunks sent by drip replies so far (see :meth:`wait_dripped`)."""
         self._dripping = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._server = _Server(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
         self.port: int = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
@@ -266,6 +267,13 @@ class Loopback:
                 if _wants_json_schema(body):
                     return _schema_rejection()
                 # Not a json_schema request: this reply does not apply; answer with the next.
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gives up on a fault resets its connection: expected, not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _wants_json_schema(body: dict[str, Any]) -> bool:
