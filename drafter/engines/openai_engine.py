@@ -17,7 +17,6 @@ from typing import Any, AsyncIterator, Callable
 from urllib.parse import urlsplit
 
 import openai
-from pydantic import BaseModel
 
 from ..config import Settings
 from ..errors import EngineError, InputError, OutputParseError
@@ -25,10 +24,11 @@ from ..post import PART_NAMES, Parts
 from . import parsing
 from .base import (
     Chunk, Completed, DraftRequest, DraftResult, Event, HookVariantsRequest, OutputMode,
-    PartUpdate, Progress, Prompt, RegenerateRequest, Usage, VariantsReady,
+    PartUpdate, Progress, Prompt, RegenerateRequest, VariantsReady,
 )
 from .mode_cache import MODES, ModeCache
 from .openai_errors import MAX_RETRY_WAIT, Failures, Retry, display_url, retry_after_seconds
+from .openai_chunks import Attempt
 from .watchdog import Deadline, Watchdog
 
 __all__ = ["MAX_RETRY_WAIT", "MODES", "OPENAI_URL", "OpenAIEngine", "display_url", "retry_after_seconds"]
@@ -42,7 +42,7 @@ tokenizer produces) before reading stops: a server that ignores max_tokens canno
 MIN_ANSWER_CHARS = 16_000
 """The smallest cap on an answer, whatever max_tokens is (a LinkedIn post is under 3,000)."""
 _MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)
-"""What the SDK or :meth:`_Attempt.take` raise for an event that is not a well-formed chunk:
+"""What the SDK or :meth:`Attempt.take` raise for an event that is not a well-formed chunk:
 invalid JSON (``JSONDecodeError``), fields of the wrong type, a payload that is not an object."""
 
 
@@ -71,77 +71,10 @@ class _Job:
 
 
 @dataclass
-class _Attempt:
-    text: str = ""
-    refusal: str = ""
-    finish_reason: str | None = None
-    usage: Usage = field(default_factory=Usage)
-    shown: dict[str, tuple[Any, bool]] = field(default_factory=dict)
-    parsed_at: float = float("-inf")
-    """Loop time of the last partial parse (parses are throttled to PARTIAL_INTERVAL)."""
-    parsed_len: int = 0
-    """How much of ``text`` the last partial parse saw."""
-    chunks: int = 0
-    """Chunks received (0 with an answer that is not an event stream)."""
-    content_type: str = ""
-    """The content-type the server answered with."""
-
-    def reset(self) -> None:
-        self.__dict__.update(_Attempt().__dict__)
-
-    def take(self, chunk: Any) -> str | None:
-        """Record a streamed ``ChatCompletionChunk``; its new answer text, if any.
-
-        The SDK builds chunks without validating them: a part of the wrong type raises a
-        ``ValueError`` that says which (a few ``isinstance`` checks, well under a µs a chunk).
-        """
-        self.chunks += 1
-        if not isinstance(chunk, BaseModel):
-            raise ValueError(f"the event is {_type_name(chunk)}, not a chunk object")
-        usage = getattr(chunk, "usage", None)
-        if usage is not None:
-            self.usage = Usage(prompt_tokens=_count(usage, "prompt_tokens"),
-                               completion_tokens=_count(usage, "completion_tokens"))
-        choices = getattr(chunk, "choices", None)
-        if not choices:  # a usage-only chunk: [] from OpenAI, null or absent from some servers
-            return None
-        if not isinstance(choices, list):
-            raise ValueError(f"choices is {_type_name(choices)}, not a list")
-        choice = choices[0]
-        delta = getattr(choice, "delta", None)
-        if not isinstance(choice, BaseModel) or not isinstance(delta, BaseModel):
-            bad, name = (choice, "choices[0]") if not isinstance(choice, BaseModel) else (delta, "delta")
-            raise ValueError(f"{name} is {_type_name(bad)}, not an object")
-        refusal, content, finish = getattr(delta, "refusal", None), delta.content, choice.finish_reason
-        for name, value in (("refusal", refusal), ("content", content), ("finish_reason", finish)):
-            if value is not None and not isinstance(value, str):
-                raise ValueError(f"{name} is {_type_name(value)}, not a string")
-        if refusal:
-            self.refusal += refusal
-        if finish:
-            self.finish_reason = finish
-        if content:
-            self.text += content
-        return content
-
-    def updates(self, values: dict[str, parsing.PartValue], now: float) -> list[PartUpdate]:
-        """PartUpdates for parts that appeared or grew; every part but the last so far is complete."""
-        self.parsed_at, self.parsed_len = now, len(self.text)
-        out: list[PartUpdate] = []
-        names = list(values)
-        for i, name in enumerate(names):
-            state = (values[name], i < len(names) - 1)
-            if self.shown.get(name) != state and values[name]:
-                self.shown[name] = state
-                out.append(PartUpdate(name, values[name], complete=state[1]))
-        return out
-
-
-@dataclass
 class _Outcome:
     value: Any = None
     mode: OutputMode = "json_schema"
-    attempt: _Attempt = field(default_factory=_Attempt)
+    attempt: Attempt = field(default_factory=Attempt)
     notes: list[str] = field(default_factory=list)
 
 
@@ -284,7 +217,7 @@ class OpenAIEngine:
         the job's deadline.
         """
         job = make_job()
-        attempt = _Attempt()
+        attempt = Attempt()
         earlier = ""  # the answer of an earlier output mode, for ``partial`` if a later one gets nothing
         try:
             out = _Outcome()
@@ -366,7 +299,7 @@ class OpenAIEngine:
                     ask = mode
                     out.notes.append(f"the server does not accept {rejected} output; used {mode} instead")
                     yield Progress(f"{rejected} output not supported by the server; retrying with {mode}")
-                    earlier, attempt = attempt.text or earlier, _Attempt()
+                    earlier, attempt = attempt.text or earlier, Attempt()
                     continue
                 self._failures.check_answer(attempt.text, attempt.refusal, attempt.finish_reason, job.max_tokens,
                                             chunks=attempt.chunks, content_type=attempt.content_type)
@@ -377,7 +310,7 @@ class OpenAIEngine:
                         ask = "text"
                         out.notes.append(f"the model's JSON could not be read ({exc}); asked again for labelled text")
                         yield Progress("the JSON answer did not fit; asking again for labelled text")
-                        earlier, attempt = attempt.text or earlier, _Attempt()
+                        earlier, attempt = attempt.text or earlier, Attempt()
                         continue
                     raise OutputParseError(f"the model's answer could not be read ({exc})", raw=attempt.text) from None
                 out.mode, out.attempt = ask, attempt
@@ -410,23 +343,3 @@ class OpenAIEngine:
         elif mode == "json_object":
             params["response_format"] = {"type": "json_object"}
         return params
-
-
-def _count(usage: Any, name: str) -> int:
-    """A token count from a chunk's ``usage`` (0 when absent); ValueError if it is not a number."""
-    if not isinstance(usage, BaseModel):
-        raise ValueError(f"usage is {_type_name(usage)}, not an object")
-    value = getattr(usage, name, None)
-    if value is None:
-        return 0
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError(f"usage.{name} is {_type_name(value)}, not a number")
-    return value
-
-
-def _type_name(value: Any) -> str:
-    """The JSON name of a value's type, as a server author would say it: "a number", "an object"."""
-    if value is None:
-        return "null"
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", dict: "an object", list: "a list"}
-    return names.get(type(value), f"a {type(value).__name__}")
