@@ -111,6 +111,7 @@ class Chunk:
 
     text: str
     received_chars: int
+    """The answer's length so far in this attempt (``len(text)`` on an attempt's first chunk)."""
 
 
 @dataclass(frozen=True)

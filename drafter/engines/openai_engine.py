@@ -288,10 +288,10 @@ class OpenAIEngine:
                     if retry is None or retry.next_mode:
                         break
                     failures = retry.failures
+                    if retry.wait is not None and retry.wait >= deadline.remaining():
+                        raise self._failures.deadline(job.deadline, f"the next retry was {retry.wait:.0f} s away")
                     yield Progress(retry.message)
                     if retry.wait is not None:
-                        if retry.wait >= deadline.remaining():
-                            raise self._failures.deadline(job.deadline)
                         await asyncio.sleep(retry.wait)
                     attempt.reset()
                 if retry is not None and retry.next_mode:  # the server does not accept this output mode

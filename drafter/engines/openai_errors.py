@@ -168,10 +168,11 @@ class Failures:
         return self.error(f"{self.host} sent a malformed stream event{after} ({one_line(detail, 100)}): is it an "
                           "OpenAI-compatible server? Check --base-url and the server's log", "server")
 
-    def deadline(self, seconds: float) -> EngineError:
+    def deadline(self, seconds: float, why: str = "") -> EngineError:
         """The whole generation ran past its deadline (steady drip, slow headers, long retries)."""
-        return self.error(f"no complete answer from {self.host} within the {seconds:g} s deadline: raise --deadline "
-                          "or DRAFTER_DEADLINE, or use a faster model", "deadline", retryable=True)
+        because = f" ({why})" if why else ""
+        return self.error(f"no complete answer from {self.host} within the {seconds:g} s deadline{because}: raise "
+                          "--deadline or DRAFTER_DEADLINE, or use a faster model", "deadline", retryable=True)
 
     def oversized(self, cap: int, max_tokens: int) -> EngineError:
         """The answer passed the most drafter reads for ``max_tokens`` (see ``answer_cap``)."""
