@@ -75,7 +75,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     interrupt or a failed ``--save`` prints it and keeps it (``Drafter.keep_unsaved``), and the
     one stderr line says where."""
     from .drafting import Transcript
-    from .engines.base import Progress
+    from .engines.base import Event, Progress
     from .errors import EngineError, StoreError
 
     source = read_source(args)
@@ -86,8 +86,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
              "(set OPENAI_API_KEY, or --base-url for a local server, to draft with an LLM)")
     seen = Transcript()
 
-    def on_event(event: object) -> None:
-        seen.add(event)  # type: ignore[arg-type]
+    def on_event(event: Event) -> None:
+        seen.add(event)
         if isinstance(event, Progress):
             _say(event.message)
 
@@ -96,7 +96,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
     except EngineError as exc:
         if not exc.partial:
             raise
-        where = _keep(drafter, exc.partial, exc.kind, args.json, error=str(exc))
+        failure = {"error": str(exc), "kind": exc.kind, "partial": exc.partial} if args.json else None
+        where = _keep(drafter, exc.partial, exc.kind, failure)
         raise EngineError(f"{exc}; the text received is on stdout and {where}",
                           kind=exc.kind, retryable=exc.retryable, partial=exc.partial) from exc
     except KeyboardInterrupt:
@@ -104,7 +105,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
         if not text:
             raise
         what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"
-        _say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', args.json, error='interrupted')}")
+        failure = {"error": "interrupted", "kind": "interrupted", "partial": text} if args.json else None
+        _say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', failure)}")
         return 130
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
         _say(note)
@@ -139,7 +141,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
             "repair": None if repair is None else {"before": repair.before, "after": repair.after, "kept": repair.kept},
         }
     if failed is not None:
-        where = _keep(drafter, text, "post", False, payload=payload)
+        where = _keep(drafter, text, "post", payload)
         raise StoreError(f"{failed}; the post is on stdout and {where}") from failed
     _print(text, payload)
     return EXIT_OK
@@ -149,14 +151,11 @@ def _print(text: str, payload: dict[str, Any] | None) -> None:
     print(text if payload is None else json.dumps(payload, ensure_ascii=False, indent=2))
 
 
-def _keep(drafter: Drafter, text: str, what: str, as_json: bool, *, error: str = "",
-          payload: dict[str, Any] | None = None) -> str:
-    """Keep ``text`` on disk and print it (``payload`` as JSON, or with ``--json`` a JSON error
-    object); returns "kept in <path>" (or why it could not be) for the stderr line."""
+def _keep(drafter: Drafter, text: str, what: str, payload: dict[str, Any] | None) -> str:
+    """Keep ``text`` on disk, then print it (or ``payload`` as JSON, with ``"kept"``: the file);
+    returns "kept in <path>" (or why no place took it) for the one stderr line."""
     kept = drafter.keep_unsaved(text, what)
-    if as_json:
-        payload = {"error": error, "kind": what, "partial": text, "kept": None if kept.path is None else str(kept.path)}
-    elif payload is not None:
+    if payload is not None:
         payload = {**payload, "kept": None if kept.path is None else str(kept.path)}
     _print(text, payload)
     return kept.where()
