@@ -147,3 +147,19 @@ def test_keep_never_overwrites_and_falls_back_in_order(tmp_path):
     (tmp_path / "c").write_text("file", encoding="utf-8")
     c = keep("three", "post", [tmp_path / "c" / "unsaved", second])
     assert c.path is not None and c.path.parent == second and c.path.name.endswith("-post.txt")
+
+
+def test_a_full_disk_on_save_keeps_the_post_in_the_workspace(capsys, workspace_dir, loopback, monkeypatch):
+    from drafter.errors import StoreError
+    from drafter.store import Store
+
+    def full(self, draft, **_):
+        raise StoreError(f"cannot write {self.path_for(draft.id)}: No space left on device")
+
+    monkeypatch.setattr(Store, "save", full)
+    loopback.script(Reply.stream(GOOD))
+    code, out, err = run(capsys, draft_argv(workspace_dir, loopback, "--save"))
+    line = the_line(err)
+    assert code == 1 and "No space left on device" in line and "the post is on stdout" in line
+    kept = kept_file(line)
+    assert kept.parent == workspace_dir / "drafts" / UNSAVED_DIR and kept.read_text(encoding="utf-8") + "\n" == out
