@@ -210,7 +210,7 @@ async def test_no_time_left_means_no_repair_round_and_the_first_draft(tmp_path):
 
 async def test_a_repair_round_cut_by_the_deadline_keeps_the_first_draft(tmp_path, loopback):
     loopback.script(Reply.stream(SLOPPY), Reply.drip_forever(every=0.05))
-    drafter = make_drafter(tmp_path, loopback.base_url, deadline=1)
+    drafter = make_drafter(tmp_path, loopback.base_url, deadline=3)
     job = drafter.prepare(from_text(ARTICLE), "classic")
     result, repair = await drafter.generate(job)
     await drafter.aclose()

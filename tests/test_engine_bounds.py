@@ -91,17 +91,17 @@ async def test_an_error_before_any_text_carries_none(loopback, tmp_path):
 async def test_the_deadline_ends_a_generation_after_an_output_mode_fallback(loopback, tmp_path):
     # json_schema refused, then json_object drips: one deadline for the whole generation.
     loopback.script(Reply.reject_json_schema(), Reply.drip_forever('{"hook": "', "z", every=0.05))
-    eng = engine(loopback, tmp_path, deadline=0.6)
+    eng = engine(loopback, tmp_path, deadline=2)
     err = await failure(eng.draft(request()))
     await eng.aclose()
-    assert err.kind == "deadline" and "0.6 s deadline" in str(err) and err.partial.startswith('{"hook": "z')
+    assert err.kind == "deadline" and "2 s deadline" in str(err) and err.partial.startswith('{"hook": "z')
     assert [r.body.get("response_format", {}).get("type") for r in loopback.chat_requests] == \
         ["json_schema", "json_object"]
 
 
 async def test_the_deadline_ends_a_generation_after_a_retry(loopback, tmp_path):
     loopback.script(Reply.error(503, "busy"), Reply.drip_forever(every=0.05))
-    eng = engine(loopback, tmp_path, deadline=0.5)
+    eng = engine(loopback, tmp_path, deadline=2)
     err = await failure(eng.draft(request()))
     await eng.aclose()
     assert err.kind == "deadline" and len(loopback.chat_requests) == 2

@@ -65,7 +65,7 @@ def test_a_broken_stream_keeps_what_arrived(capsys, workspace_dir, loopback):
 
 def test_a_deadline_keeps_what_arrived_as_json_too(capsys, workspace_dir, loopback):
     loopback.script(Reply.drip_forever('{"hook": "Slow', " and slow", every=0.05))
-    code, out, err = run(capsys, draft_argv(workspace_dir, loopback, "--deadline", "0.5", "--json"))
+    code, out, err = run(capsys, draft_argv(workspace_dir, loopback, "--deadline", "2", "--json"))
     line = the_line(err)
     assert code == 1 and "deadline" in line
     data = json.loads(out)
