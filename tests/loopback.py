@@ -143,9 +143,9 @@ class Reply:
         return cls("drip_chars", content=text, every=every)
 
     @classmethod
-    def slow_headers(cls, *, every: float = 1.0) -> "Reply":
+    def slow_headers(cls, *, every: float = 1.0, path: str = "chat/completions") -> "Reply":
         """Send the status line, then one header line every ``every`` seconds, never ending the headers."""
-        return cls("slow_headers", every=every)
+        return cls("slow_headers", every=every, path=path)
 
     @classmethod
     def sse(cls, *events: dict[str, Any] | str) -> "Reply":

@@ -137,11 +137,12 @@ class OpenAIEngine:
     async def list_models(self) -> list[str]:
         """Model ids the server offers (for ``drafter doctor``); errors as :class:`EngineError`."""
         try:
-            page = await self._api().models.list()
+            async with asyncio.timeout(self.settings.timeout):  # as a whole: slow headers too
+                page = await self._api().models.list()
             return sorted(m.id for m in page.data)
         except openai.APIStatusError as exc:
             raise self._failures.status(exc) from None
-        except openai.APITimeoutError as exc:
+        except (openai.APITimeoutError, TimeoutError) as exc:
             raise self._failures.timeout() from exc
         except openai.APIConnectionError as exc:
             raise self._failures.connection() from exc
