@@ -94,7 +94,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     try:
         result, repair = drafter.run(lambda: drafter.generate(job, on_event))
     except EngineError as exc:
-        if not exc.partial:
+        if not exc.partial.strip():  # nothing worth keeping arrived
             raise
         failure = {"error": str(exc), "kind": exc.kind, "partial": exc.partial} if args.json else None
         where = _keep(drafter, exc.partial, exc.kind, failure)
@@ -102,7 +102,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
                           kind=exc.kind, retryable=exc.retryable, partial=exc.partial) from exc
     except KeyboardInterrupt:
         text = drafter.assemble(job, seen.result.parts) if seen.result is not None else seen.text
-        if not text:
+        if not text.strip():
             raise
         what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"
         failure = {"error": "interrupted", "kind": "interrupted", "partial": text} if args.json else None
