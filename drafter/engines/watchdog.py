@@ -23,7 +23,9 @@ class Deadline:
         return self.at - time.monotonic()
 
     def passed(self) -> bool:
-        return time.monotonic() >= self.at
+        """True once the deadline has come (or is under a millisecond away: event-loop timers
+        may fire up to the clock's resolution early, and a timer set for it must count)."""
+        return time.monotonic() >= self.at - 0.001
 
     def bound(self, seconds: float) -> float:
         """``seconds``, or less if the deadline comes first (never below zero)."""
