@@ -157,7 +157,8 @@ class OpenAIEngine:
             return text_instructions if mode == "text" else parsing.json_instructions(schema, in_prompt=mode == "json_object")
 
         return _Job(request.prompt, schema, instructions, parse, partial, finish, request.temperature,
-                    request.max_tokens or self.settings.max_tokens, request.deadline or self.settings.deadline)
+                    request.max_tokens or self.settings.max_tokens,
+                    request.deadline or self.settings.deadline)
 
     def _draft_job(self, request: DraftRequest) -> _Job:
         spec = request.spec
