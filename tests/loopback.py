@@ -5,6 +5,12 @@ Stdlib only: a ``ThreadingHTTPServer`` in a daemon thread. Each test queues repl
 real ``openai`` SDK talks to it over real HTTP, so streaming, status codes, headers,
 timeouts and dropped connections behave as they do against a real server.
 
+Faults for the trust tests: ``Reply.drip_forever`` (a valid chunk every so often, never
+done), ``drip_chars`` (one character per chunk), ``slow_headers``, ``sse`` (exactly the events
+given: malformed JSON, wrongly typed chunks built from :func:`chunk`), ``oversized`` and
+``body`` (a 200 that is an HTML page or any other non-SSE body). Forever-faults stop when
+the client leaves, at teardown, or after ``MAX_DRIP_SECONDS``.
+
 Use it as a fixture::
 
     from tests.loopback import Reply, loopback  # noqa: F401  (the fixture)
