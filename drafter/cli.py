@@ -33,7 +33,9 @@ def _engine_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--model", help="model name (default gpt-4.1-mini)")
     g.add_argument("--base-url", dest="base_url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1")
     g.add_argument("--temperature", type=float)
-    g.add_argument("--timeout", type=float, help="seconds to wait for the server")
+    g.add_argument("--timeout", type=float, help="seconds to wait for the server (per request, and between chunks)")
+    g.add_argument("--deadline", type=float, metavar="SECONDS",
+                   help="seconds one whole LLM generation may take, retries and repair included (default 300)")
     g.add_argument("--max-tokens", dest="max_tokens", type=int)
 
 

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .drafting import Drafter
 from .errors import InputError
-from .safe_text import escape_json_controls, strip_controls
+from .safe_text import escape_json_controls, safe_json, strip_controls
 from .urls import redact_urls
 
 EXIT_OK = 0
@@ -24,7 +24,7 @@ def _say(message: str) -> None:
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("engine", "model", "base_url", "temperature", "timeout", "max_tokens", "repair")
+    keys = ("engine", "model", "base_url", "temperature", "timeout", "deadline", "max_tokens", "repair")
     return {k: getattr(args, k, None) for k in keys}
 
 
@@ -76,7 +76,12 @@ def read_source(args: argparse.Namespace):
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    from .engines.base import Progress
+    """Draft a post and print it. Text that arrived is never dropped: a failed generation, an
+    interrupt or a failed ``--save`` prints it and keeps it (``Drafter.keep_unsaved``), and the
+    one stderr line says where."""
+    from .drafting import Transcript
+    from .engines.base import Event, Progress
+    from .errors import EngineError, StoreError
 
     source = read_source(args)
     drafter = _drafter(args)
@@ -84,12 +89,30 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if drafter.settings.engine == "auto" and drafter.engine_name == "offline":
         _say("no OPENAI_API_KEY or base URL set: using the offline extractive engine "
              "(set OPENAI_API_KEY, or --base-url for a local server, to draft with an LLM)")
+    seen = Transcript()
 
-    def on_event(event: object) -> None:
+    def on_event(event: Event) -> None:
+        seen.add(event)
         if isinstance(event, Progress):
             _say(event.message)
 
-    result, repair = drafter.run(lambda: drafter.generate(job, on_event))
+    try:
+        result, repair = drafter.run(lambda: drafter.generate(job, on_event))
+    except EngineError as exc:
+        if not exc.partial.strip():  # nothing worth keeping arrived
+            raise
+        failure = {"error": str(exc), "kind": exc.kind, "partial": exc.partial} if args.json else None
+        where = _keep(drafter, exc.partial, exc.kind, failure)
+        raise EngineError(f"{exc}; the text received is on stdout and {where}",
+                          kind=exc.kind, retryable=exc.retryable, partial=exc.partial) from exc
+    except KeyboardInterrupt:
+        text = drafter.assemble(job, seen.result.parts) if seen.result is not None else seen.text
+        if not text.strip():
+            raise
+        what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"
+        failure = {"error": "interrupted", "kind": "interrupted", "partial": text} if args.json else None
+        _say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', failure)}")
+        return 130
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
         _say(note)
     text = drafter.assemble(job, result.parts)
@@ -98,11 +121,15 @@ def cmd_draft(args: argparse.Namespace) -> int:
     stats = measure(text)
     if stats.over_limit:
         _say(f"the post is {stats.chars:,} characters: {stats.over_limit:,} over LinkedIn's {MAX_CHARS:,} limit (not truncated)")
-    saved_id = None
+    saved_id, failed = None, None
     if args.save:
-        draft = drafter.store.save(drafter.new_draft(job, result))
-        saved_id = draft.id
-        _say(f"saved draft {draft.id}")
+        try:
+            draft = drafter.store.save(drafter.new_draft(job, result))
+            saved_id = draft.id
+            _say(f"saved draft {draft.id}")
+        except StoreError as exc:
+            failed = exc
+    payload = None
     if args.json:
         payload = {
             "text": text,
@@ -118,10 +145,26 @@ def cmd_draft(args: argparse.Namespace) -> int:
             "draft_id": saved_id,
             "repair": None if repair is None else {"before": repair.before, "after": repair.after, "kept": repair.kept},
         }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        print(strip_controls(text))
+    if failed is not None:
+        where = _keep(drafter, text, "post", payload)
+        raise StoreError(f"{failed}; the post is on stdout and {where}") from failed
+    _print(text, payload)
     return EXIT_OK
+
+
+def _print(text: str, payload: dict[str, Any] | None) -> None:
+    """The post (or its JSON payload) on stdout, never with a raw control character."""
+    print(strip_controls(text) if payload is None else safe_json(payload, ensure_ascii=False, indent=2))
+
+
+def _keep(drafter: Drafter, text: str, what: str, payload: dict[str, Any] | None) -> str:
+    """Keep ``text`` on disk, then print it (or ``payload`` as JSON, with ``"kept"``: the file);
+    returns "kept in <path>" (or why no place took it) for the one stderr line."""
+    kept = drafter.keep_unsaved(text, what)
+    if payload is not None:
+        payload = {**payload, "kept": None if kept.path is None else str(kept.path)}
+    _print(text, payload)
+    return kept.where()
 
 
 # ---- drafts ---------------------------------------------------------------------------
@@ -151,7 +194,7 @@ def cmd_drafts(args: argparse.Namespace) -> int:
         for line in problems:
             _say(f"skipped: {line}")
         if args.json:
-            print(json.dumps([_summary_json(s) for s in summaries], ensure_ascii=False, indent=2))
+            print(safe_json([_summary_json(s) for s in summaries], ensure_ascii=False, indent=2))
             return EXIT_OK
         if not summaries:
             _say(f"no drafts in {store.folder}")

@@ -1,7 +1,7 @@
 """Settings, resolved once: flags > environment > workspace drafter.toml > user config > defaults.
 
 Environment: ``DRAFTER_ENGINE``, ``DRAFTER_MODEL``, ``DRAFTER_BASE_URL``,
-``DRAFTER_TEMPERATURE``, ``DRAFTER_TIMEOUT``, ``DRAFTER_MAX_TOKENS``, ``DRAFTER_TEMPLATE``,
+``DRAFTER_TEMPERATURE``, ``DRAFTER_TIMEOUT``, ``DRAFTER_DEADLINE``, ``DRAFTER_MAX_TOKENS``, ``DRAFTER_TEMPLATE``,
 ``DRAFTER_RETRIES``, ``DRAFTER_REPAIR``, and the SDK's own ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``
 (``DRAFTER_BASE_URL`` wins over ``OPENAI_BASE_URL``).
 
@@ -47,6 +47,9 @@ class Settings(BaseModel):
     """Sampling temperature; a template may set its own."""
     timeout: float = Field(default=60.0, gt=0, le=3600)
     """Seconds to wait for the server (per request, and between streamed chunks)."""
+    deadline: float = Field(default=300.0, gt=0, le=86_400)
+    """Seconds one whole LLM generation may take: retries, output-mode fallbacks and the repair
+    round included. What arrived when it ends is kept."""
     max_tokens: int = Field(default=1200, ge=16, le=100_000)
     """Upper bound on the completion."""
     retries: int = Field(default=2, ge=0, le=10)
@@ -95,6 +98,7 @@ _ENV = {
     "DRAFTER_BASE_URL": "base_url",
     "DRAFTER_TEMPERATURE": "temperature",
     "DRAFTER_TIMEOUT": "timeout",
+    "DRAFTER_DEADLINE": "deadline",
     "DRAFTER_MAX_TOKENS": "max_tokens",
     "DRAFTER_RETRIES": "retries",
     "DRAFTER_REPAIR": "repair",

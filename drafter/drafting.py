@@ -9,6 +9,7 @@ Nothing here prints or touches a widget: callers render the events.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping
 
 from .config import Settings, load_settings
 from .engines.base import (
+    Chunk,
     Completed,
     DraftRequest,
     DraftResult,
@@ -33,6 +35,7 @@ from .workspace import Workspace, resolve_workspace, user_cache_dir
 
 if TYPE_CHECKING:
     from .engines.base import Engine
+    from .unsaved import Kept
     from .lint import LintReport
     from .store import Draft, Store
     from .templates import Template, TemplateLibrary
@@ -52,6 +55,26 @@ class RepairOutcome:
     after: int | None
     kept: str
     note: str
+
+
+@dataclass
+class Transcript:
+    """What a generation has produced so far, read from its events (feed it every event).
+
+    For keeping work that is cut short where no error carries it, such as a cancelled task:
+    ``text`` is the answer text of the stream in progress, ``result`` the last finished one
+    (the first draft, while a repair round streams).
+    """
+
+    text: str = ""
+    result: DraftResult | None = None
+
+    def add(self, event: Event) -> None:
+        if isinstance(event, Chunk):
+            # received_chars counts the whole answer so far: equal to this chunk's length, a new stream began.
+            self.text = event.text if event.received_chars == len(event.text) else self.text + event.text
+        elif isinstance(event, Completed):
+            self.result = event.result
 
 
 @dataclass
@@ -236,11 +259,17 @@ class Drafter:
     async def generate(self, job: Job, on_event: Callable[[Event], None] | None = None,
                        *, repair: bool | None = None) -> tuple[DraftResult, "RepairOutcome | None"]:
         """Run the engine to completion (events go to ``on_event``), then the repair pass
-        (``repair`` None: the ``repair`` setting)."""
+        (``repair`` None: the ``repair`` setting).
+
+        The ``deadline`` setting bounds both together: the repair round gets what the draft left
+        of it, and if it runs out the first draft is kept (see :meth:`_repair`).
+        """
+        started = time.monotonic()
         result = await self.complete(self.draft_events(job), on_event)
         outcome = None
         if (self.settings.repair if repair is None else repair) and self.engine_name != "offline":
-            result, outcome = await self._repair(job, result, on_event)
+            left = self.settings.deadline - (time.monotonic() - started)
+            result, outcome = await self._repair(job, result, on_event, deadline=left)
         return result, outcome
 
     @staticmethod
@@ -274,12 +303,18 @@ class Drafter:
     def repair_threshold(self) -> int:
         return int(self.settings.lint.get("threshold", 80))
 
-    async def _repair(self, job: Job, result: DraftResult, on_event: Callable[[Event], None] | None
-                      ) -> tuple[DraftResult, "RepairOutcome | None"]:
-        """One repair round when the score is low or an error-level rule fires; keep the better."""
+    async def _repair(self, job: Job, result: DraftResult, on_event: Callable[[Event], None] | None,
+                      *, deadline: float | None = None) -> tuple[DraftResult, "RepairOutcome | None"]:
+        """One repair round when the score is low or an error-level rule fires; keep the better.
+
+        ``deadline``: seconds the round may take (None: the setting); none left, no round.
+        """
         before = self.lint(job, result.parts)
         if before.score >= self.repair_threshold and not before.errors:
             return result, None
+        if deadline is not None and deadline <= 0:
+            return result, RepairOutcome(before.score, None, kept="original",
+                                         note=f"repair skipped: the {self.settings.deadline:g} s deadline was used up")
         from .templates.render import fence
 
         findings = "\n".join(f"- {f.rule}: {f.message}" for f in before.findings)
@@ -292,7 +327,7 @@ class Drafter:
         )
         if on_event is not None:
             on_event(Progress(f"score {before.score}/100: one repair round"))
-        request = job.request(self.settings).model_copy(update={"prompt": prompt})
+        request = job.request(self.settings).model_copy(update={"prompt": prompt, "deadline": deadline})
         try:
             repaired = await self.complete(self.engine.draft(request), on_event)
         except EngineError as exc:
@@ -311,6 +346,13 @@ class Drafter:
 
     def assemble(self, job: Job, parts: Parts) -> str:
         return assemble(parts, job.layout)
+
+    def keep_unsaved(self, text: str, what: str) -> "Kept":
+        """Write generated text that is not (or could not be) a saved draft where it can be found
+        again: ``drafts/.unsaved/``, else the user cache (see :mod:`drafter.unsaved`)."""
+        from .unsaved import keep, places
+
+        return keep(text, what, places(self.workspace.drafts_dir, self.cache_dir))
 
     def new_draft(self, job: Job, result: DraftResult) -> "Draft":
         """A draft record for a finished generation (not yet saved)."""

@@ -58,27 +58,38 @@ class TokenizerError(DrafterError):
 
 
 class EngineError(DrafterError):
-    """An engine failed. ``kind`` is a stable machine-readable tag."""
+    """An engine failed. ``kind`` is a stable machine-readable tag.
+
+    ``partial`` is the model's text that had arrived when the failure happened (an answer cut
+    off, unreadable, too slow for the deadline, too long, or a stream that broke), "" if none.
+    An engine never drops it: whoever shows the error must also show or keep that text
+    (the CLI prints it and writes it under ``drafts/.unsaved/``, see :mod:`drafter.unsaved`).
+    """
 
     kind = "engine"
     retryable = False
 
-    def __init__(self, message: str, *, kind: str | None = None, retryable: bool | None = None) -> None:
+    def __init__(self, message: str, *, kind: str | None = None, retryable: bool | None = None,
+                 partial: str = "") -> None:
         super().__init__(message)
         if kind is not None:
             self.kind = kind
         if retryable is not None:
             self.retryable = retryable
+        self.partial = partial
 
 
 class OutputParseError(EngineError):
-    """The model answered, but no parser accepted the answer.
+    """The model answered, but no parser accepted the answer (or it was cut off).
 
-    ``raw`` keeps the model's text so the user can still edit it.
+    ``raw`` (the same as ``partial``) holds the model's text so the user can still edit it.
     """
 
     kind = "unparseable"
 
-    def __init__(self, message: str, *, raw: str) -> None:
-        super().__init__(message)
-        self.raw = raw
+    def __init__(self, message: str, *, raw: str, kind: str | None = None) -> None:
+        super().__init__(message, kind=kind, partial=raw)
+
+    @property
+    def raw(self) -> str:
+        return self.partial

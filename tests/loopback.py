@@ -5,6 +5,12 @@ Stdlib only: a ``ThreadingHTTPServer`` in a daemon thread. Each test queues repl
 real ``openai`` SDK talks to it over real HTTP, so streaming, status codes, headers,
 timeouts and dropped connections behave as they do against a real server.
 
+Faults for the trust tests: ``Reply.drip_forever`` (a valid chunk every so often, never
+done), ``drip_chars`` (one character per chunk), ``slow_headers``, ``sse`` (exactly the events
+given: malformed JSON, wrongly typed chunks built from :func:`chunk`), ``oversized`` and
+``body`` (a 200 that is an HTML page or any other non-SSE body). Forever-faults stop when
+the client leaves, at teardown, or after ``MAX_DRIP_SECONDS``.
+
 Use it as a fixture::
 
     from tests.loopback import Reply, loopback  # noqa: F401  (the fixture)
@@ -20,6 +26,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -31,6 +38,8 @@ import pytest
 
 MAX_HOLD_SECONDS = 5.0
 """The longest a stalled reply keeps its connection open (released early at teardown)."""
+MAX_DRIP_SECONDS = 60.0
+"""The longest a "forever" fault (drip, slow headers) goes on if the client never leaves."""
 
 
 @dataclass
@@ -52,6 +61,16 @@ class Reply:
     models: list[str] = field(default_factory=list)
     ping: float | None = None
     """For stalls: send an SSE comment this often, so bytes flow but no chunk arrives."""
+    every: float = 1.0
+    """For drips and slow headers: seconds between two sends."""
+    piece: str = ""
+    """For drip_forever: the content of each chunk after ``content``."""
+    events: list[dict[str, Any] | str] = field(default_factory=list)
+    """For sse: each event, a JSON payload or a raw data string sent as is."""
+    size: int = 0
+    """For oversized: how many characters of content to stream."""
+    content_type: str = "application/json"
+    """For body: the content-type header of a raw body."""
 
     @classmethod
     def stream(
@@ -112,6 +131,47 @@ class Reply:
         """A streamed refusal (``delta.refusal``) and no content."""
         return cls("stream", content="", refusal=refusal)
 
+    # ---- faults: servers that misbehave ---------------------------------------------------
+
+    @classmethod
+    def drip_forever(cls, first: str = '{"hook": "', piece: str = "a", *, every: float = 1.0) -> "Reply":
+        """Send ``first``, then one valid chunk of ``piece`` every ``every`` seconds, never finishing.
+
+        Each gap is far under any idle timeout, so only a whole-request deadline can end it
+        (the server gives up after MAX_DRIP_SECONDS, when the client leaves, or at teardown).
+        """
+        return cls("drip_forever", content=first, piece=piece, every=every)
+
+    @classmethod
+    def drip_chars(cls, content: str | dict[str, Any], *, every: float = 1.0) -> "Reply":
+        """A whole, valid answer, one character per chunk, ``every`` seconds apart."""
+        text = content if isinstance(content, str) else json.dumps(content)
+        return cls("drip_chars", content=text, every=every)
+
+    @classmethod
+    def slow_headers(cls, *, every: float = 1.0, path: str = "chat/completions") -> "Reply":
+        """Send the status line, then one header line every ``every`` seconds, never ending the headers."""
+        return cls("slow_headers", every=every, path=path)
+
+    @classmethod
+    def sse(cls, *events: dict[str, Any] | str) -> "Reply":
+        """A 200 event stream of exactly these events, then ``[DONE]``.
+
+        A dict is sent as JSON; a str is sent verbatim after ``data: `` (malformed JSON, say).
+        Build well-formed chunks with :func:`chunk` and break them as the test needs.
+        """
+        return cls("sse", events=list(events))
+
+    @classmethod
+    def oversized(cls, size: int, *, pieces: int = 64) -> "Reply":
+        """A streamed answer of ``size`` characters of content (in about ``pieces`` chunks), then stop."""
+        return cls("oversized", size=size, pieces=pieces)
+
+    @classmethod
+    def body(cls, text: str, *, content_type: str = "text/html; charset=utf-8", status: int = 200) -> "Reply":
+        """A raw body with this content type: an HTML page, plain text, a JSON document."""
+        return cls("body", content=text, content_type=content_type, status=status)
+
     @classmethod
     def model_list(cls, *models: str) -> "Reply":
         """A GET /v1/models answer with these ids."""
@@ -155,7 +215,10 @@ class Loopback:
         """Set when a stalled reply saw the client close its connection."""
         self.cut = threading.Event()
         """Set when a disconnect reply has closed its socket."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self.dripped = 0
+        """Chunks sent by drip replies so far (see :meth:`wait_dripped`)."""
+        self._dripping = threading.Condition()
+        self._server = _Server(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
         self.port: int = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
@@ -184,6 +247,16 @@ class Loopback:
         with self._lock:
             return len(self._replies)
 
+    def wait_dripped(self, count: int, timeout: float = 10.0) -> bool:
+        """Block until drip replies have sent ``count`` chunks (False if ``timeout`` passed first)."""
+        with self._dripping:
+            return self._dripping.wait_for(lambda: self.dripped >= count, timeout)
+
+    def _count_drip(self) -> None:
+        with self._dripping:
+            self.dripped += 1
+            self._dripping.notify_all()
+
     @property
     def chat_requests(self) -> list[Received]:
         return [r for r in self.requests if r.path.endswith("/chat/completions")]
@@ -200,6 +273,13 @@ class Loopback:
                 if _wants_json_schema(body):
                     return _schema_rejection()
                 # Not a json_schema request: this reply does not apply; answer with the next.
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gives up on a fault resets its connection: expected, not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _wants_json_schema(body: dict[str, Any]) -> bool:
@@ -286,8 +366,68 @@ def _make_handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
                 except OSError:
                     pass
                 state.cut.set()
+            elif reply.kind == "drip_forever":
+                self._start_sse()
+                self._event(_chunk(model, {"role": "assistant", "content": reply.content}))
+                while self._pause(reply.every) and self._event(_chunk(model, {"content": reply.piece})):
+                    state._count_drip()
+                self.close_connection = True
+            elif reply.kind == "drip_chars":
+                self._start_sse()
+                for char in reply.content:
+                    if not (self._event(_chunk(model, {"content": char})) and self._pause(reply.every)):
+                        self.close_connection = True
+                        return
+                    state._count_drip()
+                self._event(_chunk(model, {}, finish_reason="stop"))
+                self._write_chunk(b"data: [DONE]\n\n")
+                self._write_chunk(b"")
+            elif reply.kind == "slow_headers":
+                self.send_response_only(200)
+                self.wfile.flush()
+                count = 0
+                while self._pause(reply.every) and self._write(b"x-slow-%d: 1\r\n" % count):
+                    count += 1
+                self.close_connection = True
+            elif reply.kind == "sse":
+                self._start_sse()
+                for event in reply.events:
+                    data = event.encode() if isinstance(event, str) else json.dumps(event).encode()
+                    self._write_chunk(b"data: " + data + b"\n\n")
+                self._write_chunk(b"data: [DONE]\n\n")
+                self._write_chunk(b"")
+            elif reply.kind == "oversized":
+                self._start_sse()
+                self._event(_chunk(model, {"role": "assistant", "content": '{"hook": "'}))
+                size = -(-reply.size // max(1, reply.pieces))
+                sent = 0
+                while sent < reply.size and not state.release.is_set():
+                    piece = "x" * min(size, reply.size - sent)
+                    if not self._event(_chunk(model, {"content": piece})):
+                        self.close_connection = True
+                        return
+                    sent += len(piece)
+                self._event(_chunk(model, {}, finish_reason="stop"))
+                self._write_chunk(b"data: [DONE]\n\n")
+                self._write_chunk(b"")
+            elif reply.kind == "body":
+                data = reply.content.encode()
+                self.send_response(reply.status)
+                self.send_header("content-type", reply.content_type)
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self._write(data)
             else:  # pragma: no cover - a typo in a test
                 raise ValueError(f"unknown reply kind {reply.kind!r}")
+
+        def _pause(self, seconds: float) -> bool:
+            """Wait ``seconds``; False once the fault should stop (teardown, or MAX_DRIP_SECONDS)."""
+            started = getattr(self, "_fault_started", None)
+            if started is None:
+                started = self._fault_started = time.monotonic()
+            if state.release.wait(seconds):
+                return False
+            return time.monotonic() - started < MAX_DRIP_SECONDS
 
         def _stream(self, model: str, reply: Reply, body: dict[str, Any]) -> None:
             self._start_sse()
@@ -345,22 +485,33 @@ def _make_handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.flush()
 
-        def _event(self, payload: dict[str, Any]) -> None:
-            self._write_chunk(b"data: " + json.dumps(payload).encode() + b"\n\n")
+        def _event(self, payload: dict[str, Any]) -> bool:
+            return self._write_chunk(b"data: " + json.dumps(payload).encode() + b"\n\n")
 
-        def _write_chunk(self, data: bytes) -> None:
+        def _write_chunk(self, data: bytes) -> bool:
+            """One HTTP/1.1 chunk; False (and the client marked gone) if the client left."""
+            return self._write(b"%x\r\n%s\r\n" % (len(data), data))
+
+        def _write(self, data: bytes) -> bool:
             try:
-                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                self.wfile.write(data)
                 self.wfile.flush()
+                return True
             except OSError:
                 state.client_gone.set()
                 self.close_connection = True
+                return False
 
     return Handler
 
 
 def _base(model: str, obj: str) -> dict[str, Any]:
     return {"id": "chatcmpl-loopback", "object": obj, "created": 0, "model": model}
+
+
+def chunk(delta: dict[str, Any], finish_reason: str | None = None, *, model: str = "loopback-model") -> dict[str, Any]:
+    """A well-formed ``chat.completion.chunk`` payload (for :meth:`Reply.sse`)."""
+    return _chunk(model, delta, finish_reason)
 
 
 def _chunk(model: str, delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:

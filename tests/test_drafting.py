@@ -166,3 +166,55 @@ def test_repair_is_on_by_default_in_the_cli(capsys, tmp_path, loopback):
                  "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["repair"]["kept"] == "repaired" and data["repair"]["after"] > data["repair"]["before"]
+
+
+# ---- the deadline and the repair round share one budget (issue 7) -------------------------------
+
+
+class _RecordingEngine:
+    """A fake engine that answers every draft with ``parts`` and records each request."""
+
+    name, model = "openai", "fake"
+
+    def __init__(self, parts: dict) -> None:
+        self.parts = parts
+        self.requests: list = []
+
+    async def draft(self, request):
+        from drafter.engines.base import Completed, DraftResult
+        from drafter.post import Parts
+
+        self.requests.append(request)
+        yield Completed(DraftResult(parts=Parts(**self.parts), engine="openai", model="fake", mode="json_schema"))
+
+
+async def test_the_repair_round_gets_what_the_draft_left_of_the_deadline(tmp_path):
+    drafter = make_drafter(tmp_path, "http://127.0.0.1:9/v1", deadline=120)
+    fake = _RecordingEngine(SLOPPY)
+    drafter.__dict__["engine"] = fake
+    job = drafter.prepare(from_text(ARTICLE), "classic")
+    await drafter.generate(job)
+    first, second = fake.requests
+    assert first.deadline is None  # the engine applies the setting to the draft itself
+    assert second.deadline is not None and 0 < second.deadline <= 120
+
+
+async def test_no_time_left_means_no_repair_round_and_the_first_draft(tmp_path):
+    drafter = make_drafter(tmp_path, "http://127.0.0.1:9/v1", deadline=120)
+    fake = _RecordingEngine(SLOPPY)
+    drafter.__dict__["engine"] = fake
+    job = drafter.prepare(from_text(ARTICLE), "classic")
+    sloppy = await drafter.complete(drafter.draft_events(job), None)
+    result, outcome = await drafter._repair(job, sloppy, None, deadline=0)
+    assert result is sloppy and outcome.kept == "original" and "repair skipped" in outcome.note
+    assert len(fake.requests) == 1
+
+
+async def test_a_repair_round_cut_by_the_deadline_keeps_the_first_draft(tmp_path, loopback):
+    loopback.script(Reply.stream(SLOPPY), Reply.drip_forever(every=0.05))
+    drafter = make_drafter(tmp_path, loopback.base_url, deadline=3)
+    job = drafter.prepare(from_text(ARTICLE), "classic")
+    result, repair = await drafter.generate(job)
+    await drafter.aclose()
+    assert result.parts.hook == SLOPPY["hook"] and repair.kept == "original"
+    assert repair.note.startswith("repair failed: ") and "deadline" in repair.note

@@ -43,6 +43,8 @@ class DraftRequest(BaseModel):
     temperature: float | None = None
     """None: the engine's or server's default."""
     max_tokens: int | None = None
+    deadline: float | None = Field(default=None, gt=0)
+    """Seconds this whole generation may take (retries and fallbacks included); None: the setting."""
 
 
 class RegenerateRequest(BaseModel):
@@ -59,6 +61,8 @@ class RegenerateRequest(BaseModel):
     instruction: str = ""
     temperature: float | None = None
     max_tokens: int | None = None
+    deadline: float | None = Field(default=None, gt=0)
+    """Seconds this whole generation may take; None: the ``deadline`` setting."""
 
 
 class HookVariantsRequest(BaseModel):
@@ -71,6 +75,8 @@ class HookVariantsRequest(BaseModel):
     prompt: Prompt
     temperature: float | None = None
     max_tokens: int | None = None
+    deadline: float | None = Field(default=None, gt=0)
+    """Seconds this whole generation may take; None: the ``deadline`` setting."""
 
 
 class DraftResult(BaseModel):
@@ -105,6 +111,7 @@ class Chunk:
 
     text: str
     received_chars: int
+    """The answer's length so far in this attempt (``len(text)`` on an attempt's first chunk)."""
 
 
 @dataclass(frozen=True)

@@ -24,16 +24,31 @@ from ..post import PART_NAMES, Parts
 from . import parsing
 from .base import (
     Chunk, Completed, DraftRequest, DraftResult, Event, HookVariantsRequest, OutputMode,
-    PartUpdate, Progress, Prompt, RegenerateRequest, Usage, VariantsReady,
+    PartUpdate, Progress, Prompt, RegenerateRequest, VariantsReady,
 )
 from .mode_cache import MODES, ModeCache
 from .openai_errors import MAX_RETRY_WAIT, Failures, Retry, display_url, retry_after_seconds
+from .openai_chunks import Attempt
+from .watchdog import Deadline, Watchdog
 
 __all__ = ["MAX_RETRY_WAIT", "MODES", "OPENAI_URL", "OpenAIEngine", "display_url", "retry_after_seconds"]
 
 OPENAI_URL = "https://api.openai.com/v1"
 PARTIAL_INTERVAL = 1 / 30
 """Seconds between partial parses of a streaming answer (30 updates a second at most)."""
+ANSWER_CHARS_PER_TOKEN = 16
+"""An answer may hold this many characters per token asked for (about four times what any
+tokenizer produces) before reading stops: a server that ignores max_tokens cannot fill memory."""
+MIN_ANSWER_CHARS = 16_000
+"""The smallest cap on an answer, whatever max_tokens is (a LinkedIn post is under 3,000)."""
+_MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)
+"""What the SDK or :meth:`Attempt.take` raise for an event that is not a well-formed chunk:
+invalid JSON (``JSONDecodeError``), fields of the wrong type, a payload that is not an object."""
+
+
+def answer_cap(max_tokens: int) -> int:
+    """The most characters of answer drafter reads for a request of ``max_tokens``."""
+    return max(MIN_ANSWER_CHARS, ANSWER_CHARS_PER_TOKEN * max_tokens)
 
 
 @dataclass
@@ -51,58 +66,15 @@ class _Job:
     """The last events, from the accepted answer."""
     temperature: float | None
     max_tokens: int
-
-
-@dataclass
-class _Attempt:
-    text: str = ""
-    refusal: str = ""
-    finish_reason: str | None = None
-    usage: Usage = field(default_factory=Usage)
-    shown: dict[str, tuple[Any, bool]] = field(default_factory=dict)
-    parsed_at: float = float("-inf")
-    """Loop time of the last partial parse (parses are throttled to PARTIAL_INTERVAL)."""
-    parsed_len: int = 0
-    """How much of ``text`` the last partial parse saw."""
-
-    def reset(self) -> None:
-        self.__dict__.update(_Attempt().__dict__)
-
-    def take(self, chunk: Any) -> str | None:
-        """Record a streamed ``ChatCompletionChunk``; its new answer text, if any."""
-        if chunk.usage is not None:
-            self.usage = Usage(prompt_tokens=chunk.usage.prompt_tokens or 0,
-                               completion_tokens=chunk.usage.completion_tokens or 0)
-        if not chunk.choices:
-            return None
-        choice = chunk.choices[0]
-        delta = choice.delta
-        if getattr(delta, "refusal", None):
-            self.refusal += delta.refusal
-        if choice.finish_reason:
-            self.finish_reason = choice.finish_reason
-        if delta.content:
-            self.text += delta.content
-        return delta.content
-
-    def updates(self, values: dict[str, parsing.PartValue], now: float) -> list[PartUpdate]:
-        """PartUpdates for parts that appeared or grew; every part but the last so far is complete."""
-        self.parsed_at, self.parsed_len = now, len(self.text)
-        out: list[PartUpdate] = []
-        names = list(values)
-        for i, name in enumerate(names):
-            state = (values[name], i < len(names) - 1)
-            if self.shown.get(name) != state and values[name]:
-                self.shown[name] = state
-                out.append(PartUpdate(name, values[name], complete=state[1]))
-        return out
+    deadline: float
+    """Seconds the whole generation may take."""
 
 
 @dataclass
 class _Outcome:
     value: Any = None
     mode: OutputMode = "json_schema"
-    attempt: _Attempt = field(default_factory=_Attempt)
+    attempt: Attempt = field(default_factory=Attempt)
     notes: list[str] = field(default_factory=list)
 
 
@@ -165,11 +137,12 @@ class OpenAIEngine:
     async def list_models(self) -> list[str]:
         """Model ids the server offers (for ``drafter doctor``); errors as :class:`EngineError`."""
         try:
-            page = await self._api().models.list()
+            async with asyncio.timeout(self.settings.timeout):  # as a whole: slow headers too
+                page = await self._api().models.list()
             return sorted(m.id for m in page.data)
         except openai.APIStatusError as exc:
             raise self._failures.status(exc) from None
-        except openai.APITimeoutError as exc:
+        except (openai.APITimeoutError, TimeoutError) as exc:
             raise self._failures.timeout() from exc
         except openai.APIConnectionError as exc:
             raise self._failures.connection() from exc
@@ -184,7 +157,8 @@ class OpenAIEngine:
             return text_instructions if mode == "text" else parsing.json_instructions(schema, in_prompt=mode == "json_object")
 
         return _Job(request.prompt, schema, instructions, parse, partial, finish, request.temperature,
-                    request.max_tokens or self.settings.max_tokens)
+                    request.max_tokens or self.settings.max_tokens,
+                    request.deadline or self.settings.deadline)
 
     def _draft_job(self, request: DraftRequest) -> _Job:
         spec = request.spec
@@ -240,88 +214,116 @@ class OpenAIEngine:
         One generator from the first request to the last event, so each streamed chunk goes
         straight to the consumer (nested generators cost a hop per chunk per layer). The
         outer loop moves to another output mode; the inner one asks again only after a
-        failure; the innermost reads the stream.
+        failure; the innermost reads the stream. Every :class:`EngineError` leaves carrying
+        the latest answer text that had arrived (``partial``); the whole generation ends by
+        the job's deadline.
         """
         job = make_job()
-        out = _Outcome()
-        mode = ask = self._modes.start()
-        partial = job.partial
-        yield Progress(f"connecting to {self.host} ({self.model})")
-        while True:
-            attempt = _Attempt()
-            params = self._params(job, ask)
-            failures = 0
+        attempt = Attempt()
+        earlier = ""  # the answer of an earlier output mode, for ``partial`` if a later one gets nothing
+        try:
+            out = _Outcome()
+            mode = ask = self._modes.start()
+            partial = job.partial
+            deadline = Deadline(job.deadline)
+            cap = answer_cap(job.max_tokens)
+            yield Progress(f"connecting to {self.host} ({self.model})")
             while True:
-                stream: Any = None
-                watchdog: _IdleWatchdog | None = None
-                retry: Retry | None = None
-                try:
-                    stream = await self._api().chat.completions.create(**params)
-                    # Idle timeout between chunks: a stalled stream ends even if no socket read times out.
-                    watchdog = _IdleWatchdog(self.settings.timeout)
-                    clock, next_chunk = time.monotonic, stream.__anext__
-                    while True:
-                        watchdog.waiting_since = clock()
-                        try:
-                            chunk = await next_chunk()
-                        except StopAsyncIteration:
-                            break
-                        except asyncio.CancelledError:
-                            watchdog.reraise_as_timeout()
-                            raise
-                        finally:
-                            watchdog.waiting_since = None
-                        content = attempt.take(chunk)
-                        if content:
-                            yield Chunk(content, len(attempt.text))
-                            # Re-parsing the growing JSON on every chunk costs ~20 µs a chunk; a UI
-                            # needs no more than PARTIAL_INTERVAL updates, and the end parses anyway.
-                            if partial is not None and clock() - attempt.parsed_at >= PARTIAL_INTERVAL:
-                                for update in attempt.updates(partial(attempt.text, ask), clock()):
-                                    yield update
-                    if partial is not None and attempt.parsed_len != len(attempt.text):
-                        # The throttle may have skipped the tail: show the whole answer once more.
-                        for update in attempt.updates(partial(attempt.text, ask), clock()):
-                            yield update
-                except (openai.APIError, TimeoutError) as exc:
-                    retry = self._failures.after(
-                        exc, mode=ask, params=params, received=len(attempt.text),
-                        started=bool(attempt.text or attempt.refusal), failures=failures, backoff=self.backoff_base)
-                finally:
-                    if watchdog is not None:
-                        watchdog.close()
-                    if stream is not None:
-                        await stream.close()
-                if retry is None or retry.next_mode:
-                    break
-                failures = retry.failures
-                yield Progress(retry.message)
-                if retry.wait is not None:
-                    await asyncio.sleep(retry.wait)
-                attempt.reset()
-            if retry is not None and retry.next_mode:  # the server does not accept this output mode
-                rejected, mode = ask, MODES[MODES.index(ask) + 1]
-                ask = mode
-                out.notes.append(f"the server does not accept {rejected} output; used {mode} instead")
-                yield Progress(f"{rejected} output not supported by the server; retrying with {mode}")
-                continue
-            self._failures.check_answer(attempt.text, attempt.refusal, attempt.finish_reason, job.max_tokens)
-            try:
-                out.value = job.parse(attempt.text, ask, out.notes)
-            except ValueError as exc:
-                if ask != "text":
-                    ask = "text"
-                    out.notes.append(f"the model's JSON could not be read ({exc}); asked again for labelled text")
-                    yield Progress("the JSON answer did not fit; asking again for labelled text")
+                params = self._params(job, ask)
+                failures = 0
+                while True:
+                    stream: Any = None
+                    watchdog: Watchdog | None = None
+                    retry: Retry | None = None
+                    try:
+                        if deadline.passed():
+                            raise TimeoutError
+                        # Headers within the timeout: a server sending one header line a second never
+                        # trips the SDK's per-read timeout.
+                        async with asyncio.timeout(deadline.bound(self.settings.timeout)):
+                            stream = await self._api().chat.completions.create(**params)
+                        attempt.content_type = stream.response.headers.get("content-type", "")
+                        # Idle timeout between chunks: a stalled stream ends even if no socket read times out.
+                        watchdog = Watchdog(self.settings.timeout, deadline)
+                        clock, next_chunk, take = time.monotonic, stream.__anext__, attempt.take
+                        while True:
+                            now = clock()
+                            if now >= deadline.at:  # a steady stream never waits long enough for the watchdog
+                                raise TimeoutError
+                            watchdog.waiting_since = now
+                            try:
+                                content = take(await next_chunk())
+                            except StopAsyncIteration:
+                                break
+                            except asyncio.CancelledError:
+                                watchdog.reraise_as_timeout()
+                                raise
+                            except _MALFORMED as exc:
+                                raise self._failures.malformed(exc, len(attempt.text)) from exc
+                            finally:
+                                watchdog.waiting_since = None
+                            if content:
+                                if len(attempt.text) > cap:
+                                    attempt.text = attempt.text[:cap]
+                                    raise self._failures.oversized(cap, job.max_tokens)
+                                yield Chunk(content, len(attempt.text))
+                                # Re-parsing the growing JSON on every chunk costs ~20 µs a chunk; a UI
+                                # needs no more than PARTIAL_INTERVAL updates, and the end parses anyway.
+                                if partial is not None and clock() - attempt.parsed_at >= PARTIAL_INTERVAL:
+                                    for update in attempt.updates(partial(attempt.text, ask), clock()):
+                                        yield update
+                        if partial is not None and attempt.parsed_len != len(attempt.text):
+                            # The throttle may have skipped the tail: show the whole answer once more.
+                            for update in attempt.updates(partial(attempt.text, ask), clock()):
+                                yield update
+                    except (openai.APIError, TimeoutError) as exc:
+                        if deadline.passed():
+                            raise self._failures.deadline(job.deadline) from None
+                        retry = self._failures.after(
+                            exc, mode=ask, params=params, received=len(attempt.text),
+                            started=bool(attempt.text or attempt.refusal), failures=failures, backoff=self.backoff_base)
+                    finally:
+                        if watchdog is not None:
+                            watchdog.close()
+                        if stream is not None:
+                            await stream.close()
+                    if retry is None or retry.next_mode:
+                        break
+                    failures = retry.failures
+                    if retry.wait is not None and retry.wait >= deadline.remaining():
+                        raise self._failures.deadline(job.deadline, f"the next retry was {retry.wait:.0f} s away")
+                    yield Progress(retry.message)
+                    if retry.wait is not None:
+                        await asyncio.sleep(retry.wait)
+                    attempt.reset()
+                if retry is not None and retry.next_mode:  # the server does not accept this output mode
+                    rejected, mode = ask, MODES[MODES.index(ask) + 1]
+                    ask = mode
+                    out.notes.append(f"the server does not accept {rejected} output; used {mode} instead")
+                    yield Progress(f"{rejected} output not supported by the server; retrying with {mode}")
+                    earlier, attempt = attempt.text or earlier, Attempt()
                     continue
-                raise OutputParseError(
-                    f"the model's answer could not be read ({exc}); the raw answer is kept", raw=attempt.text
-                ) from None
-            out.mode, out.attempt = ask, attempt
-            self._modes.remember(mode)
-            for event in job.finish(out):
-                yield event
-            return
+                self._failures.check_answer(attempt.text, attempt.refusal, attempt.finish_reason, job.max_tokens,
+                                            chunks=attempt.chunks, content_type=attempt.content_type)
+                try:
+                    out.value = job.parse(attempt.text, ask, out.notes)
+                except ValueError as exc:
+                    if ask != "text":
+                        ask = "text"
+                        out.notes.append(f"the model's JSON could not be read ({exc}); asked again for labelled text")
+                        yield Progress("the JSON answer did not fit; asking again for labelled text")
+                        earlier, attempt = attempt.text or earlier, Attempt()
+                        continue
+                    raise OutputParseError(f"the model's answer could not be read ({exc})", raw=attempt.text) from None
+                out.mode, out.attempt = ask, attempt
+                self._modes.remember(mode)
+                for event in job.finish(out):
+                    yield event
+                return
+        except EngineError as exc:
+            if not exc.partial:
+                exc.partial = attempt.text or earlier
+            raise
 
     def _params(self, job: _Job, mode: str) -> dict[str, Any]:
         system = f"{job.prompt.system.rstrip()}\n\n{job.instructions(mode)}".strip()
@@ -343,40 +345,3 @@ class OpenAIEngine:
         elif mode == "json_object":
             params["response_format"] = {"type": "json_object"}
         return params
-
-
-class _IdleWatchdog:
-    """Ends a read that waits longer than ``timeout`` for the next chunk.
-
-    One timer per timeout period instead of an ``asyncio.timeout`` per chunk (which cost
-    about 5 µs a chunk, a few percent of a fast local stream). The task is cancelled only
-    while it waits inside the stream's ``__anext__``, never while the consumer has control.
-    The reader sets ``waiting_since`` (``time.monotonic()``) before each wait, None after.
-    """
-
-    def __init__(self, timeout: float) -> None:
-        self.loop = asyncio.get_running_loop()
-        self.timeout = timeout
-        self.waiting_since: float | None = None
-        self.fired = False
-        self._task = asyncio.current_task()
-        self._handle = self.loop.call_later(timeout, self._check)
-
-    def _check(self) -> None:
-        since, now = self.waiting_since, time.monotonic()
-        if since is not None and now - since >= self.timeout and self._task is not None:
-            self.fired = True
-            self._task.cancel()
-            return
-        start = since if since is not None else now
-        self._handle = self.loop.call_later(max(0.0, start + self.timeout - now), self._check)
-
-    def reraise_as_timeout(self) -> None:
-        """Inside ``except CancelledError``: turn our own cancellation into a TimeoutError."""
-        if self.fired and self._task is not None:
-            self.fired = False
-            self._task.uncancel()
-            raise TimeoutError
-
-    def close(self) -> None:
-        self._handle.cancel()

@@ -9,6 +9,7 @@ screen. Imported only by the OpenAI engine.
 from __future__ import annotations
 
 import email.utils
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -123,22 +124,52 @@ class Failures:
         wait = min(wait, MAX_RETRY_WAIT)
         return Retry(f"{reason}; retrying in {wait:.0f} s ({failures}/{retries})", wait, failures)
 
-    def check_answer(self, text: str, refusal: str, finish_reason: str | None, max_tokens: int) -> None:
-        """Raise if a finished stream holds no usable answer: cut off, refused, filtered or empty."""
+    def check_answer(self, text: str, refusal: str, finish_reason: str | None, max_tokens: int, *,
+                     chunks: int = 1, content_type: str = "") -> None:
+        """Raise if a finished stream holds no usable answer: cut off, refused, filtered or empty.
+
+        ``chunks``: how many stream events arrived; with none, the body was not an event stream
+        (an HTML page, a JSON document) and ``content_type`` says what it was.
+        """
         if finish_reason == "length":
-            err = OutputParseError(
+            raise OutputParseError(
                 f"the answer was cut off at max_tokens={max_tokens} (finish_reason=length): raise "
-                "--max-tokens or DRAFTER_MAX_TOKENS; the partial answer is kept", raw=text)
-            err.kind = "truncated"
-            raise err
+                "--max-tokens or DRAFTER_MAX_TOKENS", raw=text, kind="truncated")
         if refusal:
             raise self.error(f"the model refused: {one_line(refusal, 160)}", "refusal")
         if finish_reason == "content_filter":
             raise self.error("the server's content filter blocked the answer (finish_reason=content_filter): "
                              "rephrase the topic or use another source", "refusal")
+        if not chunks and "event-stream" not in content_type:
+            what = one_line(content_type.split(";")[0], 60) or "no content-type"
+            raise self.error(f"{self.host} answered 200 with {what}, not an event stream: is the base URL right "
+                             f"(it usually ends in /v1; now {self.url})?", "server")
         if not text.strip():
             raise self.error(f"the model {self.model!r} returned an empty answer: try again, or another model "
                              "with --model", "empty")
+
+    def malformed(self, exc: Exception, received: int) -> EngineError:
+        """A stream event that is not a well-formed chunk (invalid JSON, parts of the wrong type)."""
+        if isinstance(exc, json.JSONDecodeError):
+            detail = f"not JSON: {exc.msg} at character {exc.pos}"
+        elif type(exc) is ValueError:  # our own description of the part that is wrong
+            detail = str(exc)
+        else:
+            detail = f"{type(exc).__name__}: {exc}"
+        after = f" after {received:,} characters" if received else ""
+        return self.error(f"{self.host} sent a malformed stream event{after} ({one_line(detail, 100)}): is it an "
+                          "OpenAI-compatible server? Check --base-url and the server's log", "server")
+
+    def deadline(self, seconds: float, why: str = "") -> EngineError:
+        """The whole generation ran past its deadline (steady drip, slow headers, long retries)."""
+        because = f" ({why})" if why else ""
+        return self.error(f"no complete answer from {self.host} within the {seconds:g} s deadline{because}: raise "
+                          "--deadline or DRAFTER_DEADLINE, or use a faster model", "deadline", retryable=True)
+
+    def oversized(self, cap: int, max_tokens: int) -> EngineError:
+        """The answer passed the most drafter reads for ``max_tokens`` (see ``answer_cap``)."""
+        return self.error(f"the answer passed {cap:,} characters, far more than max_tokens={max_tokens} allows: "
+                          f"stopped reading; the server at {self.url} may be ignoring max_tokens", "oversized")
 
     # ---- messages ---------------------------------------------------------------------------
 
