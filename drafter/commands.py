@@ -6,7 +6,6 @@ Results go to stdout; progress, notes and messages to stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any, Callable
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from tests.loopback import Reply
+from tests.loopback import Reply, chunk
 from tests.pages import Route
 
 from .contract import SECRET, Case
@@ -288,6 +288,31 @@ def llm_cases() -> list[Case]:
         Case("llm-interrupt", d, exit=(130, 1), interrupt=True,
              llm=llm(Reply.stall('{"hook": "Our night bakery', pieces=2)), kept="Our night bakery",
              env={"DRAFTER_TIMEOUT": "20"}, group=g),
+        Case("llm-drip-forever", d, exit=(1,), env={"DRAFTER_DEADLINE": "3"}, says="deadline",
+             llm=llm(Reply.drip_forever('{"hook": "Our night', piece=" bake", every=0.5)), kept="Our night bake",
+             group=g),
+        Case("llm-drip-forever-flag", [*d, "--deadline", "3"], exit=(1,), says="deadline",
+             llm=llm(Reply.drip_forever('{"hook": "Ovens', piece="!", every=0.5)), kept="Ovens", group=g),
+        Case("llm-drip-forever-toml", d, exit=(1,), says="deadline", files={"ws/drafter.toml": "deadline = 3\n"},
+             llm=llm(Reply.drip_forever('{"hook": "Ovens', piece="!", every=0.5)), kept="Ovens", group=g),
+        Case("llm-drip-chars", [*d, "--deadline", "3"], exit=(1,), says="deadline",
+             llm=llm(Reply.drip_chars(GOOD_JSON, every=0.3)), kept='{"hook"', group=g),
+        Case("llm-slow-headers", d, exit=(1,), env=fast, llm=llm(*[Reply.slow_headers(every=0.5)] * 3), group=g),
+        Case("llm-sse-not-json", d, exit=(1,), says="malformed", llm=llm(*[Reply.sse("{not json")] * 3), group=g),
+        Case("llm-sse-content-number", d, exit=(1,), says="malformed",
+             llm=llm(*[Reply.sse(chunk({"content": 42}))] * 3), group=g),
+        Case("llm-sse-choices-string", d, exit=(1,), says="malformed",
+             llm=llm(*[Reply.sse({**chunk({"content": "x"}), "choices": "nope"})] * 3), group=g),
+        Case("llm-sse-after-text", d, exit=(1,), kept="Our night bakery",
+             llm=llm(*[Reply.sse(chunk({"content": '{"hook": "Our night bakery'}), "{broken")] * 3), group=g),
+        Case("llm-oversized", d, exit=(1,), says="", llm=llm(Reply.oversized(10_000_000)), group=g),
+        Case("llm-oversized-save", [*d, "--save"], exit=(1,), llm=llm(Reply.oversized(10_000_000)), group=g),
+        Case("llm-html-200", d, exit=(1,), says="text/html",
+             llm=llm(*[Reply.body("<html><body>Welcome to my router</body></html>")] * 3), group=g),
+        Case("llm-json-200-not-stream", d, exit=(0, 1),
+             llm=llm(*[Reply.body('{"ok": true}', content_type="application/json")] * 3), group=g),
+        Case("llm-unparseable-json", [*d, "--json"], exit=(1,), out='"partial"', kept="The ovens hum",
+             llm=llm(*[Reply.stream("The ovens hum at midnight and nobody reads labels.")] * 3), group=g),
         Case("llm-eval-refused", ["eval", "{tmp}/c", "--base-url", "http://127.0.0.1:9/v1"], exit=(1,),
              files={"c/a.md": ARTICLE}, group=g),
     ]
