@@ -15,6 +15,7 @@ from drafter.fetch import MAX_REDIRECTS
 from drafter.sources import from_url
 from tests.pages import Pages, pages  # noqa: F401  (pages is a fixture)
 from tests.test_sources import PARAGRAPHS, article_html
+from tests.cli_contract import one_line
 
 BOUND = "0.5"
 
@@ -29,13 +30,6 @@ def draft(capsys: pytest.CaptureFixture[str], workspace: Path, url: str) -> tupl
     code = main(["--workspace", str(workspace), "draft", "--article", url])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def one_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("drafter: ") and "Traceback" not in err and "unexpected error" not in err
-    return lines[0]
 
 
 # ---- faults that must end at the deadline ---------------------------------------------------

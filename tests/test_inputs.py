@@ -17,6 +17,7 @@ import pytest
 from drafter import evaluation, sources
 from drafter.cli import main
 from drafter.sources import MAX_BYTES
+from tests.cli_contract import one_line
 
 ROOT = Path(__file__).resolve().parent.parent
 POST = "A short post about decision logs.\n\nWhich decision would you write down first?\n\n#DecisionLogs"
@@ -26,13 +27,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def one_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("drafter: ") and "Traceback" not in err and "unexpected error" not in err
-    return lines[0]
 
 
 def cli(workspace: Path, *argv: str, stdin: object = subprocess.DEVNULL, timeout: float = 60) -> subprocess.CompletedProcess:
