@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from .sources import Source
 
 SCHEMA_VERSION = 1
-"""Bumped when a draft file changes incompatibly; newer files are refused, never overwritten."""
+"""Bumped when a draft file changes incompatibly; newer files are refused, never overwritten.
+Fields added since have defaults (``title_set``: a file without it is worked out from its title)."""
 MAX_SOURCE_TEXT = 100_000
 """Article text longer than this many characters is not copied into the draft (sha256 is kept)."""
 TITLE_CHARS = 60
@@ -56,6 +57,63 @@ def short_title(text: str, limit: int = TITLE_CHARS) -> str:
     head = text[: limit + 1]
     cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
     return cut.rstrip(" ,;:.-–—") + "…"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+_MIN_SENTENCE = 20
+"""A first sentence shorter than this ("Hi.") is not a title on its own."""
+
+
+def auto_title(text: str, hook: str = "", source: "Source | SourceRecord | _SourceHeader | None" = None,
+               limit: int = TITLE_CHARS) -> str:
+    """The title of a draft the user has not named: its hook, as the post shows it.
+
+    The hook is the post's first paragraph (else ``hook``, else the source's title or topic). Its
+    first sentence when that fits in ``limit`` characters (a final "." dropped), else its first
+    whole words with "…". Never cut inside a word, never empty.
+    """
+    first = next((block for block in text.split("\n\n") if block.strip()), "")
+    candidates = [first, hook]
+    if source is not None:
+        candidates += [source.title or "", source.topic]
+    line = next((one_line(c) for c in candidates if c and c.strip()), "")
+    if not line:
+        return "Untitled draft"
+    sentence = _SENTENCE_END.split(line, maxsplit=1)[0]
+    if _MIN_SENTENCE <= len(sentence) <= limit:
+        return sentence[:-1] if sentence.endswith(".") else sentence
+    return short_title(line, limit)
+
+
+def _legacy_auto_titles(hook: str, source: "SourceRecord | _SourceHeader") -> set[str]:
+    """The titles drafter gave by itself before ``title_set`` (the topic, or the hook, title or topic cut)."""
+    found = {clean_title(source.topic)} if source.topic.strip() else set()
+    found |= {short_title(c) for c in (hook, source.title or "", source.topic) if c and c.strip()}
+    return found
+
+
+def resolve_title(title: str, title_set: bool | None, text: str, hook: str,
+                  source: "SourceRecord | _SourceHeader") -> tuple[str, bool]:
+    """(title to show, whether the user set it). ``title_set`` None is a file from before the field:
+    a title drafter would have given by itself is taken as not set, so it follows the hook from now on."""
+    if title_set is None:
+        title_set = clean_title(title) not in _legacy_auto_titles(hook, source)
+    return (clean_title(title) if title_set else auto_title(text, hook, source)), title_set
+
+
+def copy_title(title: str, limit: int = TITLE_CHARS) -> str:
+    """The title of a duplicate: "<title> (copy)", then "(copy 2)", "(copy 3)"… for a copy of a
+    copy; a long title is cut at a whole word first, and never ends in "…" before the suffix."""
+    base, number = title, 0
+    found = re.fullmatch(r"(.*?)\s*\(copy(?: (\d+))?\)", title)
+    if found:
+        base, number = found[1], int(found[2] or 1)
+    suffix = " (copy)" if number == 0 else f" (copy {number + 1})"
+    base = one_line(base).rstrip("…").rstrip(" ,;:.-–—")
+    if len(base) + len(suffix) > limit:
+        head = base[: limit - len(suffix) + 1]
+        base = (head.rsplit(" ", 1)[0] if " " in head else head[:-1]).rstrip(" ,;:.-–—")
+    return (base or "Untitled draft") + suffix
 
 
 def slugify(text: str, limit: int = TITLE_CHARS) -> str:
@@ -152,7 +210,7 @@ class Draft(BaseModel):
     id: str
     """File stem: lowercase letters, digits and '-'."""
     title: str
-    """Shown in the library; defaults to the hook or the topic."""
+    """Shown in the library: the user's name for it, else follows the hook (see ``title_set``)."""
     created: datetime
     """When the draft was first made."""
     updated: datetime
@@ -161,6 +219,9 @@ class Draft(BaseModel):
     """Template name used to generate it."""
     chars: int = 0
     """Characters in ``text`` as LinkedIn counts them (derived from text on every read/save)."""
+    title_set: bool = False
+    """True once the user named the draft; until then ``title`` follows the hook (derived on every
+    read/save). Absent in older files: see :func:`resolve_title`."""
     engine: str | None = None
     """Engine of the last generation."""
     model: str | None = None
@@ -191,8 +252,11 @@ class Draft(BaseModel):
         return _aware(value)
 
     @model_validator(mode="after")
-    def _chars(self) -> "Draft":
+    def _derived(self) -> "Draft":
         self.chars = measure(self.text).chars  # derived: a hand edit of text is counted right
+        given = self.title_set if "title_set" in self.model_fields_set else None  # None: an older file
+        hook = self.parts.hook if self.parts is not None else ""
+        self.title, self.title_set = resolve_title(self.title, given, self.text, hook, self.source)
         return self
 
     @classmethod
@@ -212,10 +276,12 @@ class Draft(BaseModel):
     ) -> "Draft":
         """A fresh draft; with parts or text it gets a first "generate" revision.
 
-        Pass ``id=store.new_id(title)`` for an id guaranteed unique in a folder.
+        ``title`` None: the title follows the hook until the user renames the draft; a title
+        given is the user's. Pass ``id=store.new_id(...)`` for an id guaranteed unique in a folder.
         """
         record = source if isinstance(source, SourceRecord) else SourceRecord.from_source(source)
-        title = title or default_title(record, parts)
+        title_set = bool(title and one_line(title))
+        title = title if title_set else default_title(record, parts)
         if text is None:
             text = assemble(parts) if parts is not None else ""
         when = now()
@@ -226,7 +292,7 @@ class Draft(BaseModel):
             )
         return cls(
             id=validate_id(id) if id is not None else make_id(title),
-            title=title, created=when, updated=when, template=template,
+            title=title, title_set=title_set, created=when, updated=when, template=template,
             engine=engine, model=model, text=text, parts=parts, variables=dict(variables or {}),
             source=record, revisions=revisions,
         )  # fmt: skip
@@ -241,6 +307,8 @@ class Draft(BaseModel):
         rev = Revision(at=now(), kind=kind, engine=engine, model=model, parts=parts, text=text, note=note)
         update: dict[str, object] = {"parts": parts, "text": text, "chars": measure(text).chars,
                                      "revisions": [*self.revisions, rev]}  # fmt: skip
+        if not self.title_set:  # model_copy runs no validator: follow the new hook here
+            update["title"] = auto_title(text, parts.hook if parts is not None else "", self.source)
         if engine is not None:
             update.update(engine=engine, model=model)
         return self.model_copy(update=update)
@@ -276,6 +344,22 @@ def _problem(raw: bytes, exc: ValidationError) -> str:
     return f"corrupt draft: {where}: {err['msg']}"
 
 
+class _SourceHeader(BaseModel):
+    """The source fields the library shows and searches."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    topic: str = ""
+    title: str | None = None
+    location: str | None = None
+
+
+class _PartsHeader(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    hook: str = ""
+
+
 class DraftHeader(BaseModel):
     """What list() validates of a draft file (whole-file JSON syntax included); load() checks all."""
 
@@ -284,9 +368,29 @@ class DraftHeader(BaseModel):
     schema_version: int = Field(ge=1, le=SCHEMA_VERSION)
     id: str
     title: str
+    title_set: bool | None = None
+    """None in a file from before the field (see :func:`resolve_title`)."""
     updated: datetime
     template: str
     text: str
+    source: _SourceHeader = Field(default_factory=_SourceHeader)
+    parts: _PartsHeader | None = None
+
+    @property
+    def shown_title(self) -> str:
+        """The title as :class:`Draft` resolves it (the same rule, so list and load agree)."""
+        return resolve_title(self.title, self.title_set, self.text, self.parts.hook if self.parts else "",
+                             self.source)[0]  # fmt: skip
+
+    @property
+    def source_label(self) -> str:
+        """The source's title, topic and location on one line (what the library searches)."""
+        src = self.source
+        seen: list[str] = []
+        for item in (src.title, src.topic, src.location):
+            if item and one_line(item) and one_line(item) not in seen:
+                seen.append(one_line(item))
+        return " · ".join(seen)
 
 
 _M = TypeVar("_M", Draft, DraftHeader)

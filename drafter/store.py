@@ -3,7 +3,8 @@
 Layout of a drafts folder::
 
     <id>.json           one draft (human-readable; summary fields first)
-    .index.json         cache for list(): file name -> (mtime_ns, size, read time, summary); safe to delete
+    .index.json         cache for list(): file name -> (mtime_ns, size, read time, summary with the
+                        post text); safe to delete
     .autosave/<id>.json crash-recovery copies written by the TUI
     .<id>.json.<hex>.tmp  a write in progress (never listed; left only by a crash)
 
@@ -30,8 +31,8 @@ from typing_extensions import NotRequired, TypedDict
 
 from .draft import (
     ID_RE, MAX_SOURCE_TEXT, SCHEMA_VERSION, TITLE_CHARS, Draft, DraftHeader, Revision, RevisionKind, SourceRecord,
-    Variables, clean_title, default_title, export_text, make_id, now, parse_draft, read_draft, short_title,
-    slugify, validate_id,
+    Variables, auto_title, clean_title, copy_title, default_title, export_text, make_id, now, parse_draft,
+    read_draft, short_title, slugify, validate_id,
 )  # fmt: skip
 from .atomic import write_atomic
 from .errors import DraftNotFound, InputError, StoreError
@@ -39,7 +40,8 @@ from .post import measure, one_line
 
 __all__ = [  # the draft names are re-exported: `from drafter.store import Draft` keeps working
     "AUTOSAVE_DIR", "INDEX_NAME", "MAX_SOURCE_TEXT", "SCHEMA_VERSION", "TITLE_CHARS", "Draft", "DraftSummary",
-    "Revision", "RevisionKind", "SourceRecord", "Store", "Variables", "clean_title", "default_title", "export_text",
+    "Revision", "RevisionKind", "SourceRecord", "Store", "Variables", "auto_title", "clean_title", "copy_title",
+    "default_title", "export_text",
     "make_id", "now", "parse_draft", "short_title", "slugify", "validate_id",
 ]  # fmt: skip
 
@@ -65,6 +67,10 @@ class DraftSummary:
     """Post length as LinkedIn counts it."""
     path: Path
     """The draft's file."""
+    text: str = ""
+    """The post text (the library searches it and shows it in its preview)."""
+    source: str = ""
+    """The source's title, topic and location on one line (searched too)."""
 
 
 # -- the listing index ------------------------------------------------------------------------
@@ -72,8 +78,8 @@ class DraftSummary:
 # collector stops tracking such tuples (and the dict of them), so a 10,000-draft index adds next
 # to nothing to a full GC pass (pydantic models per entry kept ~60,000 objects tracked). The file
 # is validated as a whole with pydantic.
-_Info = tuple[str, str, datetime, str, int] | str
-"""(id, title, updated, template, chars) of a draft, or why the file is not one we can read."""
+_Info = tuple[str, str, datetime, str, int, str, str] | str
+"""(id, title, updated, template, chars, text, source) of a draft, or why the file is not one we can read."""
 _Entry = tuple[int, int, int, _Info]
 """(mtime_ns, size, read_ns, info): the file's stat, and when its content was read (clock ns)."""
 
@@ -92,6 +98,8 @@ class _SummaryJSON(TypedDict):
     updated: str
     template: str
     chars: int
+    text: str
+    source: str
 
 
 class _EntryJSON(TypedDict):
@@ -103,7 +111,7 @@ class _EntryJSON(TypedDict):
 
 
 class _IndexJSON(TypedDict):
-    version: Literal[1]
+    version: Literal[2]  # 2: summaries carry the post text and the source (an older index is rebuilt)
     scanned_ns: int
     entries: dict[str, _EntryJSON]
 
@@ -129,7 +137,7 @@ def _parse_index(raw: bytes) -> _Index:
         summary, info = item.get("summary"), item.get("problem")
         if summary is not None:
             info = (summary["id"], summary["title"], _plain_time(datetime.fromisoformat(summary["updated"])),
-                    summary["template"], summary["chars"])  # fmt: skip
+                    summary["template"], summary["chars"], summary["text"], summary["source"])  # fmt: skip
         if info is None:
             raise ValueError(f"index entry {name!r} has neither summary nor problem")
         entries[name] = (item["mtime_ns"], item["size"], item.get("read_ns", scanned_ns), info)
@@ -142,13 +150,13 @@ def _index_json(index: _Index) -> str:
         if isinstance(info, str):
             summary, problem = None, info
         else:
-            draft_id, title, updated, template, chars = info
+            draft_id, title, updated, template, chars, text, source = info
             summary = {"id": draft_id, "title": title, "updated": updated.isoformat(), "template": template,
-                       "chars": chars}  # fmt: skip
+                       "chars": chars, "text": text, "source": source}  # fmt: skip
             problem = None
         entries[name] = {"mtime_ns": mtime_ns, "size": size, "read_ns": read_ns, "summary": summary,
                          "problem": problem}  # fmt: skip
-    data = {"version": 1, "scanned_ns": index.scanned_ns, "entries": entries}
+    data = {"version": 2, "scanned_ns": index.scanned_ns, "entries": entries}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -231,19 +239,20 @@ class Store:
         self.clear_autosave(draft_id)
 
     def duplicate(self, draft_id: str) -> Draft:
-        """A copy under a new id, titled "<title> (copy)", history kept."""
+        """A copy under a new id, named "<title> (copy)" ("(copy 2)" for a copy of a copy), history kept."""
         draft = self.load(draft_id)
-        title = f"{draft.title} (copy)"
+        title = copy_title(draft.title)
         when = now()
-        copy = draft.model_copy(update={"id": self.new_id(title), "title": title, "created": when})
+        copy = draft.model_copy(update={"id": self.new_id(title), "title": title, "title_set": True, "created": when})
         return self.save(copy)
 
-    def rename(self, draft_id: str, title: str) -> Draft:
-        """Change the title (the id, hence the file name, stays)."""
-        if not one_line(title):
+    def rename(self, draft_id: str, title: str | None) -> Draft:
+        """Name the draft (the id, hence the file name, stays); None: the title follows the hook again."""
+        if title is not None and not one_line(title):
             raise InputError("a draft title cannot be empty")
         draft = self.load(draft_id)
-        return self.save(draft.model_copy(update={"title": clean_title(title)}))
+        named = {"title": clean_title(title), "title_set": True} if title is not None else {"title_set": False}
+        return self.save(draft.model_copy(update=named))
 
     # -- listing -------------------------------------------------------------------------
     def list(self) -> tuple[list[DraftSummary], list[str]]:
@@ -285,14 +294,14 @@ class Store:
             entries[item.name] = entry
             changed = True  # new, changed, or racy (with the new read time, so it is trusted later)
         changed = changed or entries.keys() != old.entries.keys()
-        rows: list[tuple[tuple[str, str, datetime, str, int], str]] = []
+        rows: list[tuple[tuple[str, str, datetime, str, int, str, str], str]] = []
         for name, (_, _, _, info) in entries.items():
             if isinstance(info, str):
                 problems.append(f"{self.folder / name}: {info}")
             else:
                 rows.append((info, name))
         rows.sort(key=lambda row: (row[0][2], row[0][0]), reverse=True)  # updated (aware: by instant), id
-        summaries = [DraftSummary(*info, self.folder / name) for info, name in rows]
+        summaries = [DraftSummary(*info[:5], self.folder / name, *info[5:]) for info, name in rows]
         problems.sort()
         if changed:
             self._write_index(_Index(scan_start, entries))
@@ -308,7 +317,8 @@ class Store:
             return None
         if isinstance(head, str):
             return (mtime_ns, size, read_ns, head)
-        info = (head.id, clean_title(head.title), _plain_time(head.updated), head.template, measure(head.text).chars)
+        info = (head.id, head.shown_title, _plain_time(head.updated), head.template, measure(head.text).chars,
+                head.text, head.source_label)  # fmt: skip
         return (mtime_ns, size, read_ns, info)
 
     def _index_key(self) -> tuple[int, int, int] | None:

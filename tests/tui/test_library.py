@@ -93,6 +93,36 @@ def test_filter_rows_is_case_insensitive_over_title_template_and_id(seeded: Draf
     assert filter_rows(rows, "nothing like this") == []
 
 
+def bakery_drafts(store: Store) -> None:
+    """Three drafts about a bakery whose titles and templates never say "bakery" (and one that is not)."""
+    for minutes, hook, body in [
+        (1, "We opened at 5 a.m. for a year", "The Bakery on Mill Street taught me pricing."),
+        (2, "Flour prices doubled", "Our bakery kept its prices: here is how."),
+        (3, "A queue around the block", "Every bakery wins on one thing."),
+        (4, "Quarterly planning, again", "Nothing about bread here."),
+    ]:
+        parts = Parts(hook=hook, takeaways=[body], question="Would you?", hashtags=["#SmallBusiness"])
+        draft = Draft.new(None, Source(kind="topic", topic=hook), "classic", parts=parts,
+                          id=f"2025-03-14-{minutes:04d}")
+        when = BASE + timedelta(minutes=minutes)
+        store.save(draft.model_copy(update={"created": when, "updated": when}), touch=False)
+
+
+def test_filter_searches_the_post_text_and_the_source(drafter: Drafter) -> None:
+    bakery_drafts(drafter.store)
+    store = drafter.store
+    sourced = Draft.new(None, Source(kind="file", topic="Notes", location="notes/croissant-costs.md",
+                                     title="Croissant costs", text="Butter."), "classic",
+                        parts=Parts(hook="What butter costs", takeaways=["A lot."], question="Why?", hashtags=["#Baking"]),
+                        id="2025-03-14-0009")  # fmt: skip
+    store.save(sourced)
+    rows = build_rows(store.list()[0])
+    assert sorted(r.id for r in filter_rows(rows, "BAKERY")) == [f"2025-03-14-{m:04d}" for m in (1, 2, 3)]
+    assert [r.id for r in filter_rows(rows, "croissant-costs.md")] == ["2025-03-14-0009"]
+    assert [r.id for r in filter_rows(rows, "croissant COSTS")] == ["2025-03-14-0009"]
+    assert filter_rows(rows, "sourdough") == []
+
+
 def test_short_problem_drops_the_folder(tmp_path: Path) -> None:
     assert short_problem(f"{tmp_path}/x.json: corrupt", tmp_path) == "x.json: corrupt"
     assert short_problem("elsewhere: bad", tmp_path) == "elsewhere: bad"
@@ -165,6 +195,36 @@ async def test_empty_folder_says_so_and_enter_does_nothing(drafter: Drafter) -> 
         await pilot.press("enter")
         await pilot.pause()
         assert result.value is UNSET
+
+
+async def test_typing_bakery_finds_the_three_bakery_drafts_and_previews_them(drafter: Drafter) -> None:
+    bakery_drafts(drafter.store)
+    app, result = start(drafter), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        preview = lambda: str(screen.query_one("#library-preview").render())  # noqa: E731
+        assert "Quarterly planning, again" in preview() and "Nothing about bread here." in preview()
+        await pilot.press("slash", *"bakery")
+        assert screen.shown_ids == ["2025-03-14-0003", "2025-03-14-0002", "2025-03-14-0001"]
+        assert "3 of 4 match 'bakery'" in str(screen.query_one("#library-status").render())
+        assert "Every bakery wins on one thing." in preview()
+        assert "classic · updated 2025-03-14 09:33 ·" in preview()
+        await pilot.press("escape", "down")  # the list, then the next draft: the preview follows
+        assert "Our bakery kept its prices" in preview() and "Every bakery" not in preview()
+        await pilot.press("slash", "z", "z")
+        assert screen.shown_ids == [] and "No draft matches" in preview()
+
+
+async def test_preview_fits_at_both_sizes(drafter: Drafter) -> None:
+    bakery_drafts(drafter.store)
+    for size in ((80, 24), (120, 40)):
+        app, result = start(drafter), Result()
+        async with app.run_test(size=size) as pilot:
+            screen = await opened(pilot, result)
+            table, preview = screen.query_one("#library-table"), screen.query_one("#library-preview")
+            assert preview.region.height >= 6 and table.region.height >= 6
+            assert preview.region.bottom <= size[1] - 1  # above the footer
+            assert table.region.bottom <= preview.region.y
 
 
 # ---- row actions ------------------------------------------------------------------------

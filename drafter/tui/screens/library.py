@@ -1,7 +1,8 @@
 """The drafts library: a filterable table of saved drafts; open, duplicate, rename, delete, export.
 
 The list loads in a worker (``Store.list()`` reads a cached index), so the screen shows at
-once; the table (:mod:`..widgets.library_table`) filters and pages over the rows.
+once; the table (:mod:`..widgets.library_table`) filters (title, template, id, source and post
+text) and pages over the rows; the preview under it shows the highlighted draft's post.
 Files the store cannot read are reported as a warning line and a notification, never a crash.
 """
 
@@ -21,6 +22,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from ...errors import DrafterError, StoreError
 from ..widgets.library_modals import ConfirmModal, ExportFormat, ExportModal, TextPrompt
+from ..widgets.library_preview import LibraryPreview
 from ..widgets.library_table import LibraryRow, LibraryTable, build_rows, filter_rows
 
 if TYPE_CHECKING:
@@ -120,19 +122,25 @@ class DraftsScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Drafts", id="library-title")
-        yield Input(placeholder="/ filter by title, template or id", id="library-filter", compact=True)
+        yield Input(placeholder="/ search titles, post text, sources, templates", id="library-filter", compact=True)
         yield Static("Loading drafts…", id="library-status")
         yield Static("", id="library-problems")
         yield LibraryTable(id="library-table")
+        yield LibraryPreview(id="library-preview")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._table.fit_width(self.size.width)
+        self._fit(self.size.width, self.size.height)
         self.load()
 
     def on_resize(self) -> None:
         if self.is_mounted:
-            self._table.fit_width(self.size.width)
+            self._fit(self.size.width, self.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        """Columns for the width; the preview takes about a third of the height (6 to 14 rows)."""
+        self._table.fit_width(width)
+        self.query_one(LibraryPreview).styles.height = max(6, min(14, height // 3))
 
     @property
     def _table(self) -> LibraryTable:
@@ -200,6 +208,15 @@ class DraftsScreen(Screen[str | None]):
             self._had_rows = bool(matches)
             self.refresh_bindings()
         self._update_status(query, len(matches))
+        self._show_preview()
+
+    @on(DataTable.RowHighlighted, "#library-table")
+    def _row_highlighted(self) -> None:
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        empty = "No draft matches the filter." if self._rows else ""
+        self.query_one(LibraryPreview).show(self._selected_row(), self._filter.value, empty=empty)
 
     def _update_status(self, query: str, matched: int) -> None:
         total = len(self._rows)

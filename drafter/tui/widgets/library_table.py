@@ -1,7 +1,7 @@
 """The drafts table of the library: rows, filtering, and paging over many drafts.
 
-Filtering is a substring test over one lowercase haystack per draft, computed once per
-listing. The table gets the matches a page (:data:`PAGE_ROWS`) at a time and the next page
+Filtering is a substring test over one lowercase haystack per draft (title, template, id,
+source and the post text), computed once per listing. The table gets the matches a page (:data:`PAGE_ROWS`) at a time and the next page
 when the cursor nears the last row, so a keystroke costs about the same for 100 or 10,000
 drafts (DataTable measures every cell it is given).
 """
@@ -32,24 +32,30 @@ _SCROLLBAR = 2
 
 @dataclass(frozen=True, slots=True)
 class LibraryRow:
-    """One draft as the table shows it, with the lowercase text the filter searches."""
+    """One draft as the table and the preview show it, with the lowercase text the filter searches."""
 
     id: str
     title: str
     updated: datetime
     template: str
     chars: int
+    text: str
+    """The post text (the preview shows it)."""
+    source: str
+    """The source's title, topic and location on one line."""
     haystack: str
 
 
 def build_rows(summaries: Iterable["DraftSummary"]) -> list[LibraryRow]:
     """Rows in the store's order (newest first), each with its filter haystack."""
-    return [LibraryRow(s.id, s.title, s.updated, s.template, s.chars, f"{s.title}\n{s.template}\n{s.id}".lower())
+    return [LibraryRow(s.id, s.title, s.updated, s.template, s.chars, s.text, s.source,
+                       f"{s.title}\n{s.template}\n{s.id}\n{s.source}\n{s.text}".lower())
             for s in summaries]  # fmt: skip
 
 
 def filter_rows(rows: Sequence[LibraryRow], query: str) -> list[LibraryRow]:
-    """Rows whose title, template or id contains ``query`` (case-insensitive; blank = all)."""
+    """Rows whose title, template, id, source or post text contains ``query`` (case-insensitive;
+    blank = all)."""
     needle = query.strip().lower()
     if not needle:
         return list(rows)
