@@ -19,7 +19,7 @@ from drafter.store import Draft, Store
 from drafter.tui.app import make_app
 from drafter.tui.screens.library import DraftsScreen, short_problem
 from drafter.tui.widgets.library_table import build_rows, filter_rows
-from drafter.tui.widgets.library_modals import ConfirmModal, ExportModal, TextPrompt
+from drafter.tui.screens.modals import ConfirmModal, ExportModal, TextPrompt
 from drafter.workspace import Workspace
 from tests.tui.conftest import wait_for
 
@@ -302,7 +302,7 @@ async def test_export_writes_a_file_beside_the_drafts(seeded: Drafter, fmt: str)
         if fmt != "txt":
             app.screen.query_one(f"#fmt-{fmt}").value = True
         await pilot.pause()
-        path_input = app.screen.query_one("#export-path", Input)
+        path_input = app.screen.query_one("#path", Input)
         target = seeded.workspace.root / "exports" / f"2025-03-14-0030.{fmt}"
         assert Path(path_input.value) == target
         path_input.focus()
@@ -326,7 +326,7 @@ async def test_export_to_an_existing_file_needs_a_second_press(seeded: Drafter) 
         await opened(pilot, result)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportModal), what="the export dialog")
-        path_input = app.screen.query_one("#export-path", Input)
+        path_input = app.screen.query_one("#path", Input)
         path_input.value = "out.txt"  # relative: resolved against the workspace
         await pilot.pause()
         await pilot.press("enter")

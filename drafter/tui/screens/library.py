@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ...errors import DrafterError, StoreError
-from ..widgets.library_modals import ConfirmModal, ExportFormat, ExportModal, TextPrompt
+from .modals import EXPORT_FORMATS, ConfirmModal, ExportFormat, ExportModal, TextPrompt
 from ..widgets.library_preview import LibraryPreview
 from ..widgets.library_table import LibraryRow, LibraryTable, build_rows, filter_rows
 
@@ -286,12 +286,18 @@ class DraftsScreen(Screen[str | None]):
             return
         self.dismiss(draft_id)
 
+    # Every store call below runs in a thread (asyncio.to_thread) inside a worker: the screen
+    # keeps painting and taking keys while a slow disk answers. Errors become notifications.
+
     def action_duplicate(self) -> None:
         row = self._selected_row()
-        if row is None:
-            return
+        if row is not None:
+            self.duplicate(row.id)
+
+    @work(exclusive=True, group="drafts-write", exit_on_error=False)
+    async def duplicate(self, draft_id: str) -> None:
         try:
-            copy = self.drafter.store.duplicate(row.id)
+            copy = await asyncio.to_thread(self.drafter.store.duplicate, draft_id)
         except DrafterError as exc:
             self._say(str(exc), title="Duplicate failed", severity="error")
             return
@@ -304,17 +310,23 @@ class DraftsScreen(Screen[str | None]):
             return
 
         def done(title: str | None) -> None:
-            if title is None or title == row.title:
-                return
-            try:
-                self.drafter.store.rename(row.id, title)
-            except DrafterError as exc:
-                self._say(str(exc), title="Rename failed", severity="error")
-                return
-            self._say(f"Renamed to {title!r}")
-            self.load(select=row.id)
+            if title is not None and title != row.title:
+                self.rename(row.id, title or None)
 
-        self.app.push_screen(TextPrompt("Rename draft", row.title, placeholder="New title", action="Rename"), done)
+        self.app.push_screen(TextPrompt("Rename draft", row.title, placeholder="New title (empty: follow the hook)",
+                                        action="Rename", allow_empty=True,
+                                        hint="Leave it empty to title the draft by its hook again."), done)  # fmt: skip
+
+    @work(exclusive=True, group="drafts-write", exit_on_error=False)
+    async def rename(self, draft_id: str, title: str | None) -> None:
+        """Name the draft ``title``; None: its title follows the hook again."""
+        try:
+            saved = await asyncio.to_thread(self.drafter.store.rename, draft_id, title)
+        except DrafterError as exc:
+            self._say(str(exc), title="Rename failed", severity="error")
+            return
+        self._say(f"Renamed to {saved.title!r}" if title is not None else f"Titled by its hook: {saved.title!r}")
+        self.load(select=draft_id)
 
     def action_delete(self) -> None:
         row = self._selected_row()
@@ -322,43 +334,49 @@ class DraftsScreen(Screen[str | None]):
             return
 
         def done(yes: bool | None) -> None:
-            if not yes:
-                return
-            index = self._table.cursor_row
-            try:
-                self.drafter.store.delete(row.id)
-            except DrafterError as exc:
-                self._say(str(exc), title="Delete failed", severity="error")
-                return
-            self._say(f"Deleted {row.title!r}")
-            neighbours = [r.id for r in self._table.shown if r.id != row.id]
-            self.load(select=neighbours[min(index, len(neighbours) - 1)] if neighbours else None)
+            if yes:
+                index = self._table.cursor_row
+                neighbours = [r.id for r in self._table.shown if r.id != row.id]
+                after = neighbours[min(index, len(neighbours) - 1)] if neighbours else None
+                self.delete(row.id, row.title, select=after)
 
         message = f"{row.title}\n{row.id}.json will be removed from the drafts folder."
-        self.app.push_screen(ConfirmModal("Delete this draft?", message, yes_label="Delete", danger=True), done)
+        self.app.push_screen(ConfirmModal(message, "Delete", "Cancel", title="Delete this draft?", danger=True), done)
+
+    @work(exclusive=True, group="drafts-write", exit_on_error=False)
+    async def delete(self, draft_id: str, title: str, *, select: str | None = None) -> None:
+        try:
+            await asyncio.to_thread(self.drafter.store.delete, draft_id)
+        except DrafterError as exc:
+            self._say(str(exc), title="Delete failed", severity="error")
+            return
+        self._say(f"Deleted {title!r}")
+        self.load(select=select)
 
     def action_export(self) -> None:
         row = self._selected_row()
         if row is None:
             return
         root = self.drafter.workspace.root
-        modal = ExportModal(f"Export {row.title!r}", root / EXPORTS_DIR / row.id, base=root)
+        modal = ExportModal(root / EXPORTS_DIR / f"{row.id}.txt", title=f"Export {row.title!r}",
+                            formats=EXPORT_FORMATS, base=root)
 
-        def done(choice: tuple[ExportFormat, str] | None) -> None:
-            if choice is None:
-                return
-            fmt, text = choice
-            self.export(row.id, fmt, modal.resolve(text))
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.export(row.id, modal.fmt, path)
 
         self.app.push_screen(modal, done)
 
-    def export(self, draft_id: str, fmt: ExportFormat, path: Path) -> Path | None:
+    @work(exclusive=True, group="drafts-export", exit_on_error=False)
+    async def export(self, draft_id: str, fmt: ExportFormat, path: Path) -> Path | None:
         """Write one draft as txt/md/json to ``path``; errors become a notification."""
         from ...store import export_text
 
+        def write() -> None:
+            write_export(path, export_text(self.drafter.store.load(draft_id), fmt))
+
         try:
-            draft = self.drafter.store.load(draft_id)
-            write_export(path, export_text(draft, fmt))
+            await asyncio.to_thread(write)
         except DrafterError as exc:
             self._say(str(exc), title="Export failed", severity="error")
             return None
