@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -337,6 +338,53 @@ async def test_export_to_an_existing_file_needs_a_second_press(seeded: Drafter) 
         await pilot.press("enter")
         await wait_for(pilot, lambda: target.read_text(encoding="utf-8") != "keep me", what="the overwrite")
     assert target.read_text(encoding="utf-8") == seeded.store.load("2025-03-14-0030").text
+
+
+async def test_every_store_call_runs_off_the_event_loop(seeded: Drafter, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = seeded.store
+    on_loop: dict[str, set[bool]] = {}
+    for name in ("list", "duplicate", "rename", "delete", "load"):
+        original = getattr(store, name)
+
+        def recorded(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
+            on_loop.setdefault(_name, set()).add(threading.current_thread() is threading.main_thread())
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, recorded)
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: len(screen.shown_ids) == 4, what="the copy")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="the rename prompt")
+        app.screen.query_one(Input).value = "Renamed off the loop"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(r.title == "Renamed off the loop" for r in screen._rows), what="the rename")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportModal), what="the export dialog")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "load" in on_loop, what="the export")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirmation")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(screen.shown_ids) == 3, what="the delete")
+    assert on_loop == {name: {False} for name in ("list", "duplicate", "rename", "delete", "load")}
+
+
+async def test_rename_to_empty_titles_the_draft_by_its_hook_again(seeded: Drafter) -> None:
+    draft_id = "2025-03-14-0030"
+    seeded.store.rename(draft_id, "A name of my own")
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="the rename prompt")
+        app.screen.query_one(Input).value = ""
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen._by_id[draft_id].title == "Battery recycling comes to town",
+                       what="the hook as title")
+    assert not seeded.store.load(draft_id).title_set
 
 
 # ---- corrupt files ----------------------------------------------------------------------
