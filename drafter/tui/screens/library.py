@@ -83,6 +83,7 @@ class DraftsScreen(Screen[str | None]):
         display: block;
     }
     DraftsScreen LibraryTable {
+        width: 100%;  /* the columns are fitted to the screen's width (a scrollbar included) */
         height: 1fr;
     }
     """
@@ -91,12 +92,12 @@ class DraftsScreen(Screen[str | None]):
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
         Binding("escape,down", "to_table", "List"),
-        Binding("slash", "focus_filter", "Filter"),
+        Binding("slash", "focus_filter", "Search"),
         Binding("d", "duplicate", "Duplicate"),
         Binding("r", "rename", "Rename"),
         Binding("x,delete", "delete", "Delete"),
         Binding("e", "export", "Export"),
-        Binding("escape", "close", "Close"),
+        Binding("escape", "close", "Close", show=False),  # as on every screen; F1 lists it (80 columns: room for f1)
     ]
     _ROW_ACTIONS = frozenset({"duplicate", "rename", "delete", "export"})
 

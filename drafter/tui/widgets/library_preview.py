@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...post import MAX_CHARS
-from .library_table import TIME_FORMAT
+from .library_table import OVER_STYLE, TIME_FORMAT
 
 if TYPE_CHECKING:
     from .library_table import LibraryRow
@@ -26,7 +26,7 @@ def preview_text(row: "LibraryRow | None", query: str = "", *, empty: str = "") 
     text.append(row.title, style="bold")
     over = row.chars > MAX_CHARS
     facts = f"\n{row.template} · updated {row.updated.strftime(TIME_FORMAT)} · {row.chars:,} chars"
-    text.append(facts + (f" (over {MAX_CHARS:,})" if over else ""), style="bold red" if over else "dim")
+    text.append(facts + (f" (over {MAX_CHARS:,})" if over else ""), style=OVER_STYLE if over else "dim")
     if row.source and row.source != row.title:
         text.append(f"\nfrom: {row.source}", style="dim")
     body = row.text.strip("\n") or "(no post text yet)"

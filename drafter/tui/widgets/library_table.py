@@ -25,6 +25,8 @@ PAGE_ROWS = 100
 """Matches put in the table at once; more are added as the cursor nears the last row."""
 PAGE_MARGIN = 10
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+OVER_STYLE = "bold #e0474c"
+"""Lengths over LinkedIn's limit: a true colour (the ANSI "red" renders near-invisible in the dark theme)."""
 _FIXED = {"updated": 16, "template": 16, "chars": 7}
 _CELL_PADDING = 2  # DataTable pads each cell by one column on both sides
 _SCROLLBAR = 2
@@ -120,7 +122,7 @@ class LibraryTable(DataTable[Text]):
         width = self._title_width(self._columns_for)
         for r in rows:  # Text cells: no markup parsing (a "[" in a title stays a "[")
             over = r.chars > MAX_CHARS  # "!" too, so it shows without colour
-            chars = Text(f"{r.chars:,}{'!' if over else ''}", justify="right", style="bold red" if over else "")
+            chars = Text(f"{r.chars:,}{'!' if over else ''}", justify="right", style=OVER_STYLE if over else "")
             title = Text(r.title, no_wrap=True, overflow="ellipsis")
             title.truncate(width, overflow="ellipsis")
             updated = Text(r.updated.strftime(TIME_FORMAT))  # as saved, with the offset it was saved in
