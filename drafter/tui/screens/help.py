@@ -9,8 +9,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+
+from .dialog import Dialog
 
 INTRO = (
     "1. Compose: type a topic or paste an article (ctrl+o opens a file or URL), pick a template.\n"
@@ -34,9 +35,10 @@ def keys_table() -> Table:
     return table
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(Dialog[None]):
+    """Every key (read from the bindings), and how the app works."""
+
     BINDINGS = [Binding("escape,f1,q,question_mark", "dismiss_help", "Close")]
-    DEFAULT_CLASSES = "modal"
 
     def compose(self):
         with VerticalScroll(classes="dialog wide tall", id="help"):
