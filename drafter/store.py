@@ -10,7 +10,7 @@ Layout of a drafts folder::
 
 A file we cannot read (corrupt, foreign, written by a newer drafter) is reported and never
 overwritten. Nothing here knows about the API key, so it can never be written. The draft model,
-ids and titles live in :mod:`drafter.draft` (re-exported here).
+ids live in :mod:`drafter.draft`, titles in :mod:`drafter.titles` (both re-exported here).
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
 from .draft import (
-    ID_RE, MAX_SOURCE_TEXT, SCHEMA_VERSION, TITLE_CHARS, Draft, DraftHeader, Revision, RevisionKind, SourceRecord,
-    Variables, auto_title, clean_title, copy_title, default_title, export_text, make_id, now, parse_draft,
-    read_draft, short_title, slugify, validate_id,
+    ID_RE, MAX_SOURCE_TEXT, SCHEMA_VERSION, Draft, DraftHeader, Revision, RevisionKind, SourceRecord, Variables,
+    export_text, make_id, now, parse_draft, read_draft, slugify, validate_id,
 )  # fmt: skip
+from .titles import TITLE_CHARS, auto_title, clean_title, copy_title, default_title, short_title
 from .atomic import write_atomic
 from .errors import DraftNotFound, InputError, StoreError
 from .post import measure, one_line
