@@ -434,6 +434,23 @@ async def test_ctrl_l_from_the_main_screen_opens_the_chosen_draft(seeded: Drafte
                     and getattr(main.session.draft, "id", None) == "2025-03-14-0020", what="the draft to open in main")
 
 
+async def test_the_library_title_follows_the_hook_the_user_edits(drafter: Drafter) -> None:
+    from tests.tui.test_app import generate
+
+    app = start(drafter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await generate(pilot, app, "Why our team stopped holding daily status meetings")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not main.session.dirty, what="the first save")
+        main.query_one("#part-hook", Input).value = "Daily status meetings ate our mornings. Here is what replaced them."
+        await wait_for(pilot, lambda: main.session.dirty, what="the hook edit")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not main.session.dirty, what="the second save")
+        screen = await opened(pilot)
+        assert [r.title for r in screen._rows] == ["Daily status meetings ate our mornings"]
+        assert not drafter.store.load(screen.shown_ids[0]).title_set
+
+
 async def test_long_lists_come_a_page_at_a_time(drafter: Drafter, monkeypatch: pytest.MonkeyPatch) -> None:
     import drafter.tui.widgets.library_table as library
 
