@@ -124,6 +124,17 @@ def test_filter_searches_the_post_text_and_the_source(drafter: Drafter) -> None:
     assert filter_rows(rows, "sourdough") == []
 
 
+def test_filter_is_exact_beyond_ascii(drafter: Drafter) -> None:
+    parts = Parts(hook="Le CAFÉ de la gare • ouvert", takeaways=["Crème brûlée • 3 €."], question="Et vous ?",
+                  hashtags=["#Café"])
+    drafter.store.save(Draft.new(None, Source(kind="topic", topic="Café"), "classic", parts=parts,
+                                 id="2025-03-14-0001"))  # fmt: skip
+    rows = build_rows(drafter.store.list()[0])
+    assert [r.id for r in filter_rows(rows, "café de")] == ["2025-03-14-0001"]
+    assert [r.id for r in filter_rows(rows, "BRÛLÉE • 3 €")] == ["2025-03-14-0001"]
+    assert filter_rows(rows, "cafe") == [] and filter_rows(rows, "\u0301") == []
+
+
 def test_short_problem_drops_the_folder(tmp_path: Path) -> None:
     assert short_problem(f"{tmp_path}/x.json: corrupt", tmp_path) == "x.json: corrupt"
     assert short_problem("elsewhere: bad", tmp_path) == "elsewhere: bad"
