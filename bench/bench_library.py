@@ -133,7 +133,7 @@ async def filter_keys(root: Path) -> tuple[list[float], list[float], int]:
         await pilot.pause()
         screen = DraftsScreen()
         app.push_screen(screen)
-        await _wait(pilot, lambda: screen.loaded)
+        await _wait(pilot, lambda: screen.loaded and screen.searchable)
         total = len(screen._rows)
         original = screen._apply_filter
 
@@ -167,7 +167,7 @@ def child_rss(root: Path) -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             screen = DraftsScreen()
             app.push_screen(screen)
-            await _wait(pilot, lambda: screen.loaded)
+            await _wait(pilot, lambda: screen.loaded and screen.searchable)
             await pilot.press("slash", "e")
             await pilot.pause()
             return {"rss_kb": _vmrss_kb(), "rows": len(screen._rows), "baseline_kb": baseline}

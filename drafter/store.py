@@ -3,8 +3,8 @@
 Layout of a drafts folder::
 
     <id>.json           one draft (human-readable; summary fields first)
-    .index.json         cache for list(): file name -> (mtime_ns, size, read time, summary with the
-                        post text); safe to delete
+    .index.json         cache for list(): file name -> (mtime_ns, size, read time, summary); safe to delete
+    .texts.json         cache for texts(): file name -> (mtime_ns, size, read time, post text); safe to delete
     .autosave/<id>.json crash-recovery copies written by the TUI
     .<id>.json.<hex>.tmp  a write in progress (never listed; left only by a crash)
 
@@ -20,7 +20,7 @@ import functools
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +35,7 @@ from .draft import (
 )  # fmt: skip
 from .titles import TITLE_CHARS, auto_title, clean_title, copy_title, default_title, short_title
 from .atomic import write_atomic
+from .post_texts import TextEntry, fresh, post_texts  # fresh(): the racy-file rule, shared
 from .errors import DraftNotFound, InputError, StoreError
 from .post import measure, one_line
 
@@ -47,8 +48,6 @@ __all__ = [  # the draft names are re-exported: `from drafter.store import Draft
 
 INDEX_NAME = ".index.json"
 AUTOSAVE_DIR = ".autosave"
-_RACY_NS = 2_000_000_000
-"""A file read less than this long after its mtime is re-read (coarse mtime clocks: FAT 2 s)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +66,6 @@ class DraftSummary:
     """Post length as LinkedIn counts it."""
     path: Path
     """The draft's file."""
-    text: str = ""
-    """The post text (the library searches it and shows it in its preview)."""
     source: str = ""
     """The source's title, topic and location on one line (searched too)."""
 
@@ -78,8 +75,8 @@ class DraftSummary:
 # collector stops tracking such tuples (and the dict of them), so a 10,000-draft index adds next
 # to nothing to a full GC pass (pydantic models per entry kept ~60,000 objects tracked). The file
 # is validated as a whole with pydantic.
-_Info = tuple[str, str, datetime, str, int, str, str] | str
-"""(id, title, updated, template, chars, text, source) of a draft, or why the file is not one we can read."""
+_Info = tuple[str, str, datetime, str, int, str] | str
+"""(id, title, updated, template, chars, source) of a draft, or why the file is not one we can read."""
 _Entry = tuple[int, int, int, _Info]
 """(mtime_ns, size, read_ns, info): the file's stat, and when its content was read (clock ns)."""
 
@@ -98,7 +95,6 @@ class _SummaryJSON(TypedDict):
     updated: str
     template: str
     chars: int
-    text: str
     source: str
 
 
@@ -111,7 +107,7 @@ class _EntryJSON(TypedDict):
 
 
 class _IndexJSON(TypedDict):
-    version: Literal[2]  # 2: summaries carry the post text and the source (an older index is rebuilt)
+    version: Literal[2]  # 2: summaries carry the source (an older index is rebuilt)
     scanned_ns: int
     entries: dict[str, _EntryJSON]
 
@@ -137,7 +133,7 @@ def _parse_index(raw: bytes) -> _Index:
         summary, info = item.get("summary"), item.get("problem")
         if summary is not None:
             info = (summary["id"], summary["title"], _plain_time(datetime.fromisoformat(summary["updated"])),
-                    summary["template"], summary["chars"], summary["text"], summary["source"])  # fmt: skip
+                    summary["template"], summary["chars"], summary["source"])  # fmt: skip
         if info is None:
             raise ValueError(f"index entry {name!r} has neither summary nor problem")
         entries[name] = (item["mtime_ns"], item["size"], item.get("read_ns", scanned_ns), info)
@@ -150,9 +146,9 @@ def _index_json(index: _Index) -> str:
         if isinstance(info, str):
             summary, problem = None, info
         else:
-            draft_id, title, updated, template, chars, text, source = info
+            draft_id, title, updated, template, chars, source = info
             summary = {"id": draft_id, "title": title, "updated": updated.isoformat(), "template": template,
-                       "chars": chars, "text": text, "source": source}  # fmt: skip
+                       "chars": chars, "source": source}  # fmt: skip
             problem = None
         entries[name] = {"mtime_ns": mtime_ns, "size": size, "read_ns": read_ns, "summary": summary,
                          "problem": problem}  # fmt: skip
@@ -177,6 +173,8 @@ class Store:
         self._clock = clock
         self._memo: tuple[tuple[int, int, int] | None, _Index] | None = None
         """(stat key of .index.json, index): the index as last read or written by this Store."""
+        self._texts_read: dict[str, TextEntry] = {}
+        """Post texts list() read from files, until texts() takes them."""
 
     def path_for(self, draft_id: str) -> Path:
         return self.folder / f"{validate_id(draft_id)}.json"
@@ -283,8 +281,7 @@ class Store:
                 problems.append(f"{item.path}: cannot read ({exc.strerror or exc})")
                 continue
             cached = old.entries.get(item.name)
-            if (cached is not None and cached[0] == st.st_mtime_ns and cached[1] == st.st_size
-                    and st.st_mtime_ns < cached[2] - _RACY_NS):  # fmt: skip
+            if cached is not None and fresh(cached, st):
                 entries[item.name] = cached
                 continue
             entry = self._summarise(Path(item.path), st.st_mtime_ns, st.st_size)
@@ -294,14 +291,14 @@ class Store:
             entries[item.name] = entry
             changed = True  # new, changed, or racy (with the new read time, so it is trusted later)
         changed = changed or entries.keys() != old.entries.keys()
-        rows: list[tuple[tuple[str, str, datetime, str, int, str, str], str]] = []
+        rows: list[tuple[tuple[str, str, datetime, str, int, str], str]] = []
         for name, (_, _, _, info) in entries.items():
             if isinstance(info, str):
                 problems.append(f"{self.folder / name}: {info}")
             else:
                 rows.append((info, name))
         rows.sort(key=lambda row: (row[0][2], row[0][0]), reverse=True)  # updated (aware: by instant), id
-        summaries = [DraftSummary(*info[:5], self.folder / name, *info[5:]) for info, name in rows]
+        summaries = [DraftSummary(*info[:5], self.folder / name, info[5]) for info, name in rows]
         problems.sort()
         if changed:
             self._write_index(_Index(scan_start, entries))
@@ -318,7 +315,8 @@ class Store:
         if isinstance(head, str):
             return (mtime_ns, size, read_ns, head)
         info = (head.id, head.shown_title, _plain_time(head.updated), head.template, measure(head.text).chars,
-                head.text, head.source_label)  # fmt: skip
+                head.source_label)  # fmt: skip
+        self._texts_read[path.name] = (mtime_ns, size, read_ns, head.text)  # for texts(), without a second read
         return (mtime_ns, size, read_ns, info)
 
     def _index_key(self) -> tuple[int, int, int] | None:
@@ -348,6 +346,16 @@ class Store:
         # Kept even if the write failed (keyed by the file left on disk, or None): a read-only
         # folder is then read once per Store, not on every list.
         self._memo = (self._index_key(), index)
+
+    def texts(self, summaries: "Iterable[DraftSummary]") -> dict[str, str]:
+        """The post text of each listed draft, by id (the library searches and previews them).
+
+        Kept apart from the index (``.texts.json``) so list() stays as fast as the summaries
+        alone; unchanged files come from that cache, others are read. Never raises: a file that
+        cannot be read has no entry.
+        """
+        taken, self._texts_read = self._texts_read, {}
+        return post_texts(self.folder, summaries, self._clock, taken)
 
     # -- autosave ------------------------------------------------------------------------
     def write_autosave(self, draft: Draft) -> None:

@@ -77,7 +77,7 @@ async def opened(pilot, result: Result | None = None) -> DraftsScreen:
     result = result if result is not None else Result()
     await pilot.pause()
     pilot.app.push_screen(DraftsScreen(), callback=lambda value: setattr(result, "value", value))
-    await wait_for(pilot, lambda: any(isinstance(s, DraftsScreen) and s.loaded for s in pilot.app.screen_stack),
+    await wait_for(pilot, lambda: any(isinstance(s, DraftsScreen) and s.searchable for s in pilot.app.screen_stack),
                 what="the library to load")
     return screen_of(pilot.app)
 
@@ -92,6 +92,12 @@ def test_filter_rows_is_case_insensitive_over_title_template_and_id(seeded: Draf
     assert [r.id for r in filter_rows(rows, "0010")] == ["2025-03-14-0010"]
     assert len(filter_rows(rows, "   ")) == 3
     assert filter_rows(rows, "nothing like this") == []
+
+
+def listed_rows(store: Store) -> list:
+    """The library's rows with their post texts, as the screen builds them."""
+    summaries = store.list()[0]
+    return build_rows(summaries, store.texts(summaries))
 
 
 def bakery_drafts(store: Store) -> None:
@@ -117,7 +123,8 @@ def test_filter_searches_the_post_text_and_the_source(drafter: Drafter) -> None:
                         parts=Parts(hook="What butter costs", takeaways=["A lot."], question="Why?", hashtags=["#Baking"]),
                         id="2025-03-14-0009")  # fmt: skip
     store.save(sourced)
-    rows = build_rows(store.list()[0])
+    rows = listed_rows(store)
+    assert all(r.text for r in rows)
     assert sorted(r.id for r in filter_rows(rows, "BAKERY")) == [f"2025-03-14-{m:04d}" for m in (1, 2, 3)]
     assert [r.id for r in filter_rows(rows, "croissant-costs.md")] == ["2025-03-14-0009"]
     assert [r.id for r in filter_rows(rows, "croissant COSTS")] == ["2025-03-14-0009"]
@@ -129,7 +136,7 @@ def test_filter_is_exact_beyond_ascii(drafter: Drafter) -> None:
                   hashtags=["#Café"])
     drafter.store.save(Draft.new(None, Source(kind="topic", topic="Café"), "classic", parts=parts,
                                  id="2025-03-14-0001"))  # fmt: skip
-    rows = build_rows(drafter.store.list()[0])
+    rows = listed_rows(drafter.store)
     assert [r.id for r in filter_rows(rows, "café de")] == ["2025-03-14-0001"]
     assert [r.id for r in filter_rows(rows, "BRÛLÉE • 3 €")] == ["2025-03-14-0001"]
     assert filter_rows(rows, "cafe") == [] and filter_rows(rows, "\u0301") == []
@@ -225,6 +232,31 @@ async def test_typing_bakery_finds_the_three_bakery_drafts_and_previews_them(dra
         assert "Our bakery kept its prices" in preview() and "Every bakery" not in preview()
         await pilot.press("slash", "z", "z")
         assert screen.shown_ids == [] and "No draft matches" in preview()
+
+
+async def test_the_table_shows_before_the_post_texts_arrive(drafter: Drafter, monkeypatch: pytest.MonkeyPatch) -> None:
+    bakery_drafts(drafter.store)
+    release = threading.Event()
+    original = drafter.store.texts
+
+    def slow_texts(summaries: Any) -> dict[str, str]:
+        release.wait(timeout=10)  # bounded: the test sets it
+        return original(summaries)
+
+    monkeypatch.setattr(drafter.store, "texts", slow_texts)
+    app = start(drafter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = DraftsScreen()
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: screen.loaded, what="the table")
+        assert len(screen.shown_ids) == 4 and not screen.searchable
+        assert "(loading the post…)" in str(screen.query_one("#library-preview").render())
+        await pilot.press("slash", *"bakery")
+        assert "titles only" in str(screen.query_one("#library-status").render())
+        release.set()
+        await wait_for(pilot, lambda: screen.searchable, what="the texts")
+        assert len(screen.shown_ids) == 3 and "titles only" not in str(screen.query_one("#library-status").render())
 
 
 async def test_preview_fits_at_both_sizes(drafter: Drafter) -> None:

@@ -89,7 +89,7 @@ async def show(pilot: Pilot, screen: DraftsScreen | TemplatesScreen) -> DraftsSc
     await _wait(pilot, lambda: pilot.app.screen.is_mounted)
     pilot.app.push_screen(screen)
     if isinstance(screen, DraftsScreen):
-        await _wait(pilot, lambda: screen.loaded)
+        await _wait(pilot, lambda: screen.loaded and screen.searchable)
     else:
         await _wait(pilot, lambda: screen.is_mounted and screen._shown is not None)
     await pilot.pause()

@@ -27,6 +27,7 @@ from ..widgets.library_table import LibraryRow, LibraryTable, build_rows, filter
 
 if TYPE_CHECKING:
     from ...drafting import Drafter
+    from ...store import DraftSummary
 
 EXPORTS_DIR = "exports"
 """Default export folder, beside drafts/ in the workspace."""
@@ -108,8 +109,12 @@ class DraftsScreen(Screen[str | None]):
         self._by_id: dict[str, LibraryRow] = {}
         self._problems: list[str] = []
         self._had_rows = False
+        self._texts: dict[str, str] | None = None
+        """Draft id -> post text, from the last listing."""
         self.loaded = False
         """True once the first listing is in the table (tests and the bench wait on it)."""
+        self.searchable = False
+        """True once the rows carry their post texts (the search covers them, the preview shows them)."""
 
     @property
     def drafter(self) -> "Drafter":
@@ -155,25 +160,43 @@ class DraftsScreen(Screen[str | None]):
 
     @work(exclusive=True, group="drafts-load", exit_on_error=False)
     async def load(self, select: str | None = None) -> None:
-        """List the drafts folder off the event loop, then fill the table."""
+        """List the drafts folder off the event loop, fill the table, then fetch the post texts
+        (the search and the preview need them; the table does not wait for them)."""
+        store, known = self.drafter.store, self._texts
         try:
-            store = self.drafter.store
-
-            def read() -> tuple[list[LibraryRow], list[str]]:
+            def read() -> tuple[list["DraftSummary"], list[LibraryRow], list[str]]:
                 summaries, problems = store.list()
-                return build_rows(summaries), problems
+                return summaries, build_rows(summaries, known), problems  # texts we had: no flicker
 
-            rows, problems = await asyncio.to_thread(read)
+            summaries, rows, problems = await asyncio.to_thread(read)
         except Exception as exc:  # noqa: BLE001 - the screen stays usable (escape closes it)
             self.query_one("#library-status", Static).update(Text(f"Cannot list the drafts: {exc}"))
             self._say(str(exc), title="Drafts library", severity="error")
-            self.loaded = True
+            self.loaded = self.searchable = True
             return
-        self._rows = rows
-        self._by_id = {r.id: r for r in rows}
+        self._set_rows(rows)
+        self.searchable = False
         self._show_problems(problems)
         self._apply_filter(self._filter.value, select=select)
         self.loaded = True
+        painted = asyncio.Event()  # the table shows before the texts are fetched (they hold the GIL a while)
+        self.call_after_refresh(painted.set)
+        await painted.wait()
+        try:
+            texts = await asyncio.to_thread(store.texts, summaries)
+            rows = await asyncio.to_thread(build_rows, summaries, texts)
+        except Exception as exc:  # noqa: BLE001 - titles still list and filter
+            self._say(f"The post texts could not be read: {exc}", title="Drafts library", severity="warning")
+            self.searchable = True
+            return
+        self._texts = texts
+        self._set_rows(rows)
+        self.searchable = True
+        self._apply_filter(self._filter.value)
+
+    def _set_rows(self, rows: list[LibraryRow]) -> None:
+        self._rows = rows
+        self._by_id = {r.id: r for r in rows}
 
     def _show_problems(self, problems: list[str]) -> None:
         folder = self.drafter.store.folder
@@ -227,6 +250,8 @@ class DraftsScreen(Screen[str | None]):
             text = f"{total:,} draft{'s' if total != 1 else ''}, newest first"
         else:
             text = f"{matched:,} of {total:,} match {query.strip()!r}"
+            if not self.searchable:
+                text += " (titles only: the post texts are loading)"
         self.query_one("#library-status", Static).update(Text(text), layout=False)  # fixed height: repaint only
 
     # ---- selection -------------------------------------------------------------------

@@ -29,7 +29,7 @@ def preview_text(row: "LibraryRow | None", query: str = "", *, empty: str = "") 
     text.append(facts + (f" (over {MAX_CHARS:,})" if over else ""), style=OVER_STYLE if over else "dim")
     if row.source and row.source != row.title:
         text.append(f"\nfrom: {row.source}", style="dim")
-    body = row.text.strip("\n") or "(no post text yet)"
+    body = "(loading the post…)" if row.text is None else (row.text.strip("\n") or "(no post text yet)")
     start = len(text) + 2
     text.append("\n\n" + body)
     needle = query.strip()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -44,19 +44,23 @@ class LibraryRow:
     updated: datetime
     template: str
     chars: int
-    text: str
-    """The post text (the preview shows it)."""
+    text: str | None
+    """The post text (the preview shows it); None until the texts are loaded."""
     source: str
     """The source's title, topic and location on one line."""
     haystack: bytes
     """Lowercase title, template, id, source and text, UTF-8 encoded."""
 
 
-def build_rows(summaries: Iterable["DraftSummary"]) -> list[LibraryRow]:
-    """Rows in the store's order (newest first), each with its filter haystack."""
-    return [LibraryRow(s.id, s.title, s.updated, s.template, s.chars, s.text, s.source,
-                       f"{s.title}\n{s.template}\n{s.id}\n{s.source}\n{s.text}".lower().encode())
-            for s in summaries]  # fmt: skip
+def build_rows(summaries: Iterable["DraftSummary"], texts: Mapping[str, str] | None = None) -> list[LibraryRow]:
+    """Rows in the store's order (newest first), each with its filter haystack; ``texts`` (id ->
+    post text, from :meth:`Store.texts`) None: not loaded yet, the haystack has no post text."""
+    rows = []
+    for s in summaries:
+        text = texts.get(s.id, "") if texts is not None else None
+        haystack = f"{s.title}\n{s.template}\n{s.id}\n{s.source}\n{text or ''}".lower().encode()
+        rows.append(LibraryRow(s.id, s.title, s.updated, s.template, s.chars, text, s.source, haystack))
+    return rows
 
 
 def filter_rows(rows: Sequence[LibraryRow], query: str) -> list[LibraryRow]:
