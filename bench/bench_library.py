@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_library.py [--drafts 10000] [--repeat 5] [--folder DIR]
 
-Creates the drafts through the Store API (3 revisions each, posts of ~1,200 chars: the index
-and the search carry the post text) in a temporary workspace, then
+Creates the drafts through the Store API (3 revisions each, posts of ~1,200 chars: the search
+and the preview carry the post text, from .texts.json) in a temporary workspace, then
 prints medians and their ratios to the targets:
 
 open     push DraftsScreen in a headless app (run_test) until the screen has repainted with
