@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/bench_library.py [--drafts 10000] [--repeat 5] [--folder DIR]
 
-Creates the drafts through the Store API (3 revisions each) in a temporary workspace, then
+Creates the drafts through the Store API (3 revisions each, posts of ~1,200 chars: the search
+and the preview carry the post text, from .texts.json) in a temporary workspace, then
 prints medians and their ratios to the targets:
 
 open     push DraftsScreen in a headless app (run_test) until the screen has repainted with
@@ -52,16 +53,18 @@ WORDS = ("battery", "recycling", "remote", "work", "survey", "launch", "database
 QUERIES = ("recycling", "story", "e", "ba", "zzz-no-match")
 
 
-def make_library(root: Path, n: int, seed: int = 7) -> float:
-    """n drafts with 3 revisions each, written with Store.save (atomic, fsync). Returns seconds."""
+def make_library(root: Path, n: int, seed: int = 7, post_chars: int = 1200) -> float:
+    """n drafts with 3 revisions each, written with Store.save (atomic, fsync), posts of about
+    ``post_chars`` characters (what the index, the search and the preview carry). Returns seconds."""
     rng = random.Random(seed)
     store = Store(root / "drafts")
     base = now()
     started = time.perf_counter()
     for i in range(n):
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 8))).capitalize()
-        parts = Parts(hook=f"{title}: what we learned", takeaways=["One thing.", "Another thing.", "A third."],
-                      question="What would you do?", hashtags=["#Work", "#Lessons"])
+        body = " ".join(rng.choice(WORDS) for _ in range(post_chars // 7))  # ~7 chars a word
+        parts = Parts(hook=f"{title}: what we learned", takeaways=[f"{body[: len(body) // 3]}.", "Another thing.",
+                      f"{body[len(body) // 3:]}."], question="What would you do?", hashtags=["#Work", "#Lessons"])
         article = f"{title}. " * rng.randint(20, 120)
         draft = Draft.new(title, SourceRecord(kind="text", topic=title, text=article, chars=len(article)),
                           rng.choice(TEMPLATES), {"tone": "plain"}, parts=parts, engine="offline",
@@ -130,7 +133,7 @@ async def filter_keys(root: Path) -> tuple[list[float], list[float], int]:
         await pilot.pause()
         screen = DraftsScreen()
         app.push_screen(screen)
-        await _wait(pilot, lambda: screen.loaded)
+        await _wait(pilot, lambda: screen.loaded and screen.searchable)
         total = len(screen._rows)
         original = screen._apply_filter
 
@@ -164,7 +167,7 @@ def child_rss(root: Path) -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             screen = DraftsScreen()
             app.push_screen(screen)
-            await _wait(pilot, lambda: screen.loaded)
+            await _wait(pilot, lambda: screen.loaded and screen.searchable)
             await pilot.press("slash", "e")
             await pilot.pause()
             return {"rss_kb": _vmrss_kb(), "rows": len(screen._rows), "baseline_kb": baseline}
@@ -194,6 +197,7 @@ def main() -> None:
     parser.add_argument("--drafts", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--folder", type=Path, help="reuse/keep this workspace (created if missing)")
+    parser.add_argument("--post-chars", type=int, default=1200, help="length of each post (LinkedIn: up to 3,000)")
     parser.add_argument("--child-rss", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_rss:
@@ -210,7 +214,7 @@ def main() -> None:
         existing = len(list((root / "drafts").glob("*.json"))) if (root / "drafts").is_dir() else 0
         if existing < args.drafts:
             print(f"creating {args.drafts:,} drafts (3 revisions each) with Store.save ...", flush=True)
-            secs = make_library(root, args.drafts)
+            secs = make_library(root, args.drafts, post_chars=args.post_chars)
             print(f"  done in {secs:.1f} s ({secs / args.drafts * 1000:.2f} ms per draft, fsync included)")
         (root / "drafts" / ".index.json").unlink(missing_ok=True)
         # Store.list() re-reads files modified within 2 s of its index's scan (coarse mtime
@@ -234,7 +238,7 @@ def main() -> None:
             cpu += c
         rss = rss_in_subprocess(root)
 
-        print(f"\ndrafts library, {total:,} drafts (medians of {args.repeat} runs; ratios < 1 meet the target)")
+        print(f"\ndrafts library, {total:,} drafts of ~{args.post_chars:,}-char posts (medians of {args.repeat} runs; ratios < 1 meet the target)")
         print(f"  {'open, cold (no index: every file parsed; info)':<46} {cold:9.2f} s")
         print(line("open until the table is painted (warm index)", statistics.median(opens), "s", TARGET_OPEN_S))
         print(f"  {'  of which Store.list() (fresh Store, warm)':<46} {statistics.median(lists):9.2f} s")

@@ -1,4 +1,5 @@
-"""A draft and its parts of record: the models stored in ``<id>.json``, ids, titles, export.
+"""A draft and its parts of record: the models stored in ``<id>.json``, ids, export (titles:
+:mod:`drafter.titles`).
 
 Everything here works on values and bytes; :mod:`drafter.store` does the disk I/O, the listing
 index and autosave. ``drafter.store`` re-exports these names, so older imports keep working.
@@ -18,16 +19,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import InputError, StoreError
 from .post import Parts, assemble, measure, one_line
+from .titles import (  # noqa: F401 - the title names are re-exported (older imports from here keep working)
+    TITLE_CHARS, auto_title, clean_title, copy_title, default_title, resolve_title, short_title,
+)
 from .urls import display_url, redact_urls
 
 if TYPE_CHECKING:
     from .sources import Source
 
 SCHEMA_VERSION = 1
-"""Bumped when a draft file changes incompatibly; newer files are refused, never overwritten."""
+"""Bumped when a draft file changes incompatibly; newer files are refused, never overwritten.
+Fields added since have defaults (``title_set``: a file without it is worked out from its title)."""
 MAX_SOURCE_TEXT = 100_000
 """Article text longer than this many characters is not copied into the draft (sha256 is kept)."""
-TITLE_CHARS = 60
 MAX_DRAFT_BYTES = 16_000_000
 """A draft file larger than this is not read (reported instead) and never written."""
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
@@ -44,21 +48,6 @@ def now() -> datetime:
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.astimezone()
-
-
-def clean_title(title: str) -> str:
-    """One line, at most 200 characters, never empty."""
-    return one_line(title)[:200] or "Untitled draft"
-
-
-def short_title(text: str, limit: int = TITLE_CHARS) -> str:
-    """The first ``limit`` characters of ``text`` on one line, cut at a word boundary."""
-    text = one_line(text)
-    if len(text) <= limit:
-        return text
-    head = text[: limit + 1]
-    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
-    return cut.rstrip(" ,;:.-–—") + "…"
 
 
 def slugify(text: str, limit: int = TITLE_CHARS) -> str:
@@ -158,7 +147,7 @@ class Draft(BaseModel):
     id: str
     """File stem: lowercase letters, digits and '-'."""
     title: str
-    """Shown in the library; defaults to the hook or the topic."""
+    """Shown in the library: the user's name for it, else follows the hook (see ``title_set``)."""
     created: datetime
     """When the draft was first made."""
     updated: datetime
@@ -167,6 +156,9 @@ class Draft(BaseModel):
     """Template name used to generate it."""
     chars: int = 0
     """Characters in ``text`` as LinkedIn counts them (derived from text on every read/save)."""
+    title_set: bool = False
+    """True once the user named the draft; until then ``title`` follows the hook (derived on every
+    read/save). Absent in older files: see :func:`resolve_title`."""
     engine: str | None = None
     """Engine of the last generation."""
     model: str | None = None
@@ -197,8 +189,11 @@ class Draft(BaseModel):
         return _aware(value)
 
     @model_validator(mode="after")
-    def _chars(self) -> "Draft":
+    def _derived(self) -> "Draft":
         self.chars = measure(self.text).chars  # derived: a hand edit of text is counted right
+        given = self.title_set if "title_set" in self.model_fields_set else None  # None: an older file
+        hook = self.parts.hook if self.parts is not None else ""
+        self.title, self.title_set = resolve_title(self.title, given, self.text, hook, self.source)
         return self
 
     @classmethod
@@ -218,10 +213,12 @@ class Draft(BaseModel):
     ) -> "Draft":
         """A fresh draft; with parts or text it gets a first "generate" revision.
 
-        Pass ``id=store.new_id(title)`` for an id guaranteed unique in a folder.
+        ``title`` None: the title follows the hook until the user renames the draft; a title
+        given is the user's. Pass ``id=store.new_id(...)`` for an id guaranteed unique in a folder.
         """
         record = source if isinstance(source, SourceRecord) else SourceRecord.from_source(source)
-        title = title or default_title(record, parts)
+        title_set = bool(title and one_line(title))
+        title = title if title_set else default_title(record, parts)
         if text is None:
             text = assemble(parts) if parts is not None else ""
         when = now()
@@ -231,7 +228,7 @@ class Draft(BaseModel):
                                       note=redact_urls(note)))  # engine notes may name a server URL
         return cls(
             id=validate_id(id) if id is not None else make_id(title),
-            title=title, created=when, updated=when, template=template,
+            title=title, title_set=title_set, created=when, updated=when, template=template,
             engine=engine, model=model, text=text, parts=parts, variables=dict(variables or {}),
             source=record, revisions=revisions,
         )  # fmt: skip
@@ -246,21 +243,14 @@ class Draft(BaseModel):
         rev = Revision(at=now(), kind=kind, engine=engine, model=model, parts=parts, text=text, note=note)
         update: dict[str, object] = {"parts": parts, "text": text, "chars": measure(text).chars,
                                      "revisions": [*self.revisions, rev]}  # fmt: skip
+        if not self.title_set:  # model_copy runs no validator: follow the new hook here
+            update["title"] = auto_title(text, parts.hook if parts is not None else "", self.source)
         if engine is not None:
             update.update(engine=engine, model=model)
         return self.model_copy(update=update)
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"
-
-
-def default_title(source: "Source | SourceRecord | None", parts: Parts | None = None) -> str:
-    """From the hook, else the source's title or topic, else its first line; ~60 chars."""
-    candidates = [parts.hook if parts else ""]
-    if source is not None:
-        first_line = next((ln for ln in (source.text or "").splitlines() if ln.strip()), "")
-        candidates += [source.title or "", source.topic, first_line]
-    return next((short_title(c) for c in candidates if c and c.strip()), "Untitled draft")
 
 
 def _problem(raw: bytes, exc: ValidationError) -> str:
@@ -283,6 +273,22 @@ def _problem(raw: bytes, exc: ValidationError) -> str:
     return f"corrupt draft: {where}: {err['msg']}"
 
 
+class _SourceHeader(BaseModel):
+    """The source fields the library shows and searches."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    topic: str = ""
+    title: str | None = None
+    location: str | None = None
+
+
+class _PartsHeader(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    hook: str = ""
+
+
 class DraftHeader(BaseModel):
     """What list() validates of a draft file (whole-file JSON syntax included); load() checks all."""
 
@@ -291,9 +297,29 @@ class DraftHeader(BaseModel):
     schema_version: int = Field(ge=1, le=SCHEMA_VERSION)
     id: str
     title: str
+    title_set: bool | None = None
+    """None in a file from before the field (see :func:`resolve_title`)."""
     updated: datetime
     template: str
     text: str
+    source: _SourceHeader = Field(default_factory=_SourceHeader)
+    parts: _PartsHeader | None = None
+
+    @property
+    def shown_title(self) -> str:
+        """The title as :class:`Draft` resolves it (the same rule, so list and load agree)."""
+        return resolve_title(self.title, self.title_set, self.text, self.parts.hook if self.parts else "",
+                             self.source)[0]  # fmt: skip
+
+    @property
+    def source_label(self) -> str:
+        """The source's title, topic and location on one line (what the library searches)."""
+        src = self.source
+        seen: list[str] = []
+        for item in (src.title, src.topic, src.location):
+            if item and one_line(item) and one_line(item) not in seen:
+                seen.append(one_line(item))
+        return " · ".join(seen)
 
 
 _M = TypeVar("_M", Draft, DraftHeader)

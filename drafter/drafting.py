@@ -360,8 +360,8 @@ class Drafter:
 
         text = assemble(result.parts, job.layout)
         title = job.source.topic or default_title(job.source, result.parts)
-        return Draft.new(
-            title, job.source, job.template.name, job.variables,
+        return Draft.new(  # no title: it follows the hook until the user renames the draft
+            None, job.source, job.template.name, job.variables,
             parts=result.parts, text=text, engine=result.engine, model=result.model,
             id=self.store.new_id(title), note="; ".join(result.notes),
         )

@@ -22,6 +22,8 @@ from .errors import ConfigError
 _CHUNK = 1 << 20
 MAX_TOML_BYTES = 1_000_000
 """A settings file (drafter.toml, the user config, a phrase list) larger than this is refused."""
+MAX_CACHE_BYTES = 256_000_000
+"""A cache file in drafts/ (.index.json, .texts.json) larger than this is not read: it is rebuilt."""
 
 
 class TomlTooDeep(ValueError):

@@ -4,12 +4,13 @@ Layout of a drafts folder::
 
     <id>.json           one draft (human-readable; summary fields first)
     .index.json         cache for list(): file name -> (mtime_ns, size, read time, summary); safe to delete
+    .texts.json         cache for texts(): file name -> (mtime_ns, size, read time, post text); safe to delete
     .autosave/<id>.json crash-recovery copies written by the TUI
     .<id>.json.<hex>.tmp  a write in progress (never listed; left only by a crash)
 
 A file we cannot read (corrupt, foreign, written by a newer drafter) is reported and never
 overwritten. Nothing here knows about the API key, so it can never be written. The draft model,
-ids and titles live in :mod:`drafter.draft` (re-exported here).
+ids live in :mod:`drafter.draft`, titles in :mod:`drafter.titles` (both re-exported here).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,26 +31,26 @@ from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
 from .draft import (
-    ID_RE, MAX_DRAFT_BYTES, MAX_SOURCE_TEXT, SCHEMA_VERSION, TITLE_CHARS, Draft, DraftHeader, Revision, RevisionKind, SourceRecord,
-    Variables, clean_title, default_title, export_text, make_id, now, parse_draft, read_draft, short_title,
-    slugify, validate_id,
+    ID_RE, MAX_DRAFT_BYTES, MAX_SOURCE_TEXT, SCHEMA_VERSION, Draft, DraftHeader, Revision, RevisionKind,
+    SourceRecord, Variables, export_text, make_id, now, parse_draft, read_draft, slugify, validate_id,
 )  # fmt: skip
+from .titles import TITLE_CHARS, auto_title, clean_title, copy_title, default_title, short_title
 from .atomic import write_atomic
+from .post_texts import TextEntry, fresh, post_texts  # fresh(): the racy-file rule, shared
 from .errors import DraftNotFound, InputError, StoreError
 from .post import measure, one_line
-from .reading import read_bounded
+from .reading import MAX_CACHE_BYTES, read_bounded
 
 __all__ = [  # the draft names are re-exported: `from drafter.store import Draft` keeps working
-    "AUTOSAVE_DIR", "INDEX_NAME", "MAX_DRAFT_BYTES", "MAX_SOURCE_TEXT", "SCHEMA_VERSION", "TITLE_CHARS", "Draft", "DraftSummary",
-    "Revision", "RevisionKind", "SourceRecord", "Store", "Variables", "clean_title", "default_title", "export_text",
+    "AUTOSAVE_DIR", "INDEX_NAME", "MAX_DRAFT_BYTES", "MAX_SOURCE_TEXT", "SCHEMA_VERSION", "TITLE_CHARS", "Draft",
+    "DraftSummary", "Revision", "RevisionKind", "SourceRecord", "Store", "Variables", "auto_title", "clean_title",
+    "copy_title", "default_title", "export_text",
     "make_id", "now", "parse_draft", "short_title", "slugify", "validate_id",
 ]  # fmt: skip
 
 INDEX_NAME = ".index.json"
 AUTOSAVE_DIR = ".autosave"
-_RACY_NS = 2_000_000_000
-"""A file read less than this long after its mtime is re-read (coarse mtime clocks: FAT 2 s)."""
-MAX_INDEX_BYTES = 256_000_000
+MAX_INDEX_BYTES = MAX_CACHE_BYTES
 """A larger .index.json is not read (it is a cache: the listing is rebuilt from the drafts)."""
 _M = TypeVar("_M", Draft, DraftHeader)
 
@@ -88,6 +89,8 @@ class DraftSummary:
     """Post length as LinkedIn counts it."""
     path: Path
     """The draft's file."""
+    source: str = ""
+    """The source's title, topic and location on one line (searched too)."""
 
 
 # -- the listing index ------------------------------------------------------------------------
@@ -95,8 +98,8 @@ class DraftSummary:
 # collector stops tracking such tuples (and the dict of them), so a 10,000-draft index adds next
 # to nothing to a full GC pass (pydantic models per entry kept ~60,000 objects tracked). The file
 # is validated as a whole with pydantic.
-_Info = tuple[str, str, datetime, str, int] | str
-"""(id, title, updated, template, chars) of a draft, or why the file is not one we can read."""
+_Info = tuple[str, str, datetime, str, int, str] | str
+"""(id, title, updated, template, chars, source) of a draft, or why the file is not one we can read."""
 _Entry = tuple[int, int, int, _Info]
 """(mtime_ns, size, read_ns, info): the file's stat, and when its content was read (clock ns)."""
 
@@ -115,6 +118,7 @@ class _SummaryJSON(TypedDict):
     updated: str
     template: str
     chars: int
+    source: str
 
 
 class _EntryJSON(TypedDict):
@@ -126,7 +130,7 @@ class _EntryJSON(TypedDict):
 
 
 class _IndexJSON(TypedDict):
-    version: Literal[1]
+    version: Literal[2]  # 2: summaries carry the source (an older index is rebuilt)
     scanned_ns: int
     entries: dict[str, _EntryJSON]
 
@@ -152,7 +156,7 @@ def _parse_index(raw: bytes) -> _Index:
         summary, info = item.get("summary"), item.get("problem")
         if summary is not None:
             info = (summary["id"], summary["title"], _plain_time(datetime.fromisoformat(summary["updated"])),
-                    summary["template"], summary["chars"])  # fmt: skip
+                    summary["template"], summary["chars"], summary["source"])  # fmt: skip
         if info is None:
             raise ValueError(f"index entry {name!r} has neither summary nor problem")
         entries[name] = (item["mtime_ns"], item["size"], item.get("read_ns", scanned_ns), info)
@@ -165,13 +169,13 @@ def _index_json(index: _Index) -> str:
         if isinstance(info, str):
             summary, problem = None, info
         else:
-            draft_id, title, updated, template, chars = info
+            draft_id, title, updated, template, chars, source = info
             summary = {"id": draft_id, "title": title, "updated": updated.isoformat(), "template": template,
-                       "chars": chars}  # fmt: skip
+                       "chars": chars, "source": source}  # fmt: skip
             problem = None
         entries[name] = {"mtime_ns": mtime_ns, "size": size, "read_ns": read_ns, "summary": summary,
                          "problem": problem}  # fmt: skip
-    data = {"version": 1, "scanned_ns": index.scanned_ns, "entries": entries}
+    data = {"version": 2, "scanned_ns": index.scanned_ns, "entries": entries}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -192,6 +196,8 @@ class Store:
         self._clock = clock
         self._memo: tuple[tuple[int, int, int] | None, _Index] | None = None
         """(stat key of .index.json, index): the index as last read or written by this Store."""
+        self._texts_read: dict[str, TextEntry] = {}
+        """Post texts list() read from files, until texts() takes them."""
 
     def path_for(self, draft_id: str) -> Path:
         return self.folder / f"{validate_id(draft_id)}.json"
@@ -257,19 +263,20 @@ class Store:
         self.clear_autosave(draft_id)
 
     def duplicate(self, draft_id: str) -> Draft:
-        """A copy under a new id, titled "<title> (copy)", history kept."""
+        """A copy under a new id, named "<title> (copy)" ("(copy 2)" for a copy of a copy), history kept."""
         draft = self.load(draft_id)
-        title = f"{draft.title} (copy)"
+        title = copy_title(draft.title)
         when = now()
-        copy = draft.model_copy(update={"id": self.new_id(title), "title": title, "created": when})
+        copy = draft.model_copy(update={"id": self.new_id(title), "title": title, "title_set": True, "created": when})
         return self.save(copy)
 
-    def rename(self, draft_id: str, title: str) -> Draft:
-        """Change the title (the id, hence the file name, stays)."""
-        if not one_line(title):
+    def rename(self, draft_id: str, title: str | None) -> Draft:
+        """Name the draft (the id, hence the file name, stays); None: the title follows the hook again."""
+        if title is not None and not one_line(title):
             raise InputError("a draft title cannot be empty")
         draft = self.load(draft_id)
-        return self.save(draft.model_copy(update={"title": clean_title(title)}))
+        named = {"title": clean_title(title), "title_set": True} if title is not None else {"title_set": False}
+        return self.save(draft.model_copy(update=named))
 
     # -- listing -------------------------------------------------------------------------
     def list(self) -> tuple[list[DraftSummary], list[str]]:
@@ -302,8 +309,7 @@ class Store:
                 problems.append(f"{item.path}: {kind}, not a draft; move it away")
                 continue
             cached = old.entries.get(item.name)
-            if (cached is not None and cached[0] == st.st_mtime_ns and cached[1] == st.st_size
-                    and st.st_mtime_ns < cached[2] - _RACY_NS):  # fmt: skip
+            if cached is not None and fresh(cached, st):
                 entries[item.name] = cached
                 continue
             entry = self._summarise(Path(item.path), st.st_mtime_ns, st.st_size)
@@ -315,14 +321,14 @@ class Store:
             entries[item.name] = entry
             changed = True  # new, changed, or racy (with the new read time, so it is trusted later)
         changed = changed or entries.keys() != old.entries.keys()
-        rows: list[tuple[tuple[str, str, datetime, str, int], str]] = []
+        rows: list[tuple[tuple[str, str, datetime, str, int, str], str]] = []
         for name, (_, _, _, info) in entries.items():
             if isinstance(info, str):
                 problems.append(f"{self.folder / name}: {info}")
             else:
                 rows.append((info, name))
         rows.sort(key=lambda row: (row[0][2], row[0][0]), reverse=True)  # updated (aware: by instant), id
-        summaries = [DraftSummary(*info, self.folder / name) for info, name in rows]
+        summaries = [DraftSummary(*info[:5], self.folder / name, info[5]) for info, name in rows]
         problems.sort()
         if changed:
             self._write_index(_Index(scan_start, entries))
@@ -344,10 +350,11 @@ class Store:
         if isinstance(head, str):
             return (mtime_ns, size, read_ns, head)
         try:
-            info = (head.id, clean_title(head.title), _plain_time(head.updated), head.template,
-                    measure(head.text).chars)  # fmt: skip
+            info = (head.id, head.shown_title, _plain_time(head.updated), head.template, measure(head.text).chars,
+                    head.source_label)  # fmt: skip
         except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # e.g. a date out of range
             return (mtime_ns, size, read_ns, f"corrupt: cannot be summarised ({type(exc).__name__})")
+        self._texts_read[path.name] = (mtime_ns, size, read_ns, head.text)  # for texts(), without a second read
         return (mtime_ns, size, read_ns, info)
 
     def _index_key(self) -> tuple[int, int, int] | None:
@@ -377,6 +384,16 @@ class Store:
         # Kept even if the write failed (keyed by the file left on disk, or None): a read-only
         # folder is then read once per Store, not on every list.
         self._memo = (self._index_key(), index)
+
+    def texts(self, summaries: "Iterable[DraftSummary]") -> dict[str, str]:
+        """The post text of each listed draft, by id (the library searches and previews them).
+
+        Kept apart from the index (``.texts.json``) so list() stays as fast as the summaries
+        alone; unchanged files come from that cache, others are read. Never raises: a file that
+        cannot be read has no entry.
+        """
+        taken, self._texts_read = self._texts_read, {}
+        return post_texts(self.folder, summaries, self._clock, taken)
 
     # -- autosave ------------------------------------------------------------------------
     def write_autosave(self, draft: Draft) -> None:

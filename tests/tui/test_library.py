@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from drafter.store import Draft, Store
 from drafter.tui.app import make_app
 from drafter.tui.screens.library import DraftsScreen, short_problem
 from drafter.tui.widgets.library_table import build_rows, filter_rows
-from drafter.tui.widgets.library_modals import ConfirmModal, ExportModal, TextPrompt
+from drafter.tui.screens.modals import ConfirmModal, ExportModal, TextPrompt
 from drafter.workspace import Workspace
 from tests.tui.conftest import wait_for
 
@@ -76,7 +77,7 @@ async def opened(pilot, result: Result | None = None) -> DraftsScreen:
     result = result if result is not None else Result()
     await pilot.pause()
     pilot.app.push_screen(DraftsScreen(), callback=lambda value: setattr(result, "value", value))
-    await wait_for(pilot, lambda: any(isinstance(s, DraftsScreen) and s.loaded for s in pilot.app.screen_stack),
+    await wait_for(pilot, lambda: any(isinstance(s, DraftsScreen) and s.searchable for s in pilot.app.screen_stack),
                 what="the library to load")
     return screen_of(pilot.app)
 
@@ -91,6 +92,54 @@ def test_filter_rows_is_case_insensitive_over_title_template_and_id(seeded: Draf
     assert [r.id for r in filter_rows(rows, "0010")] == ["2025-03-14-0010"]
     assert len(filter_rows(rows, "   ")) == 3
     assert filter_rows(rows, "nothing like this") == []
+
+
+def listed_rows(store: Store) -> list:
+    """The library's rows with their post texts, as the screen builds them."""
+    summaries = store.list()[0]
+    return build_rows(summaries, store.texts(summaries))
+
+
+def bakery_drafts(store: Store) -> None:
+    """Three drafts about a bakery whose titles and templates never say "bakery" (and one that is not)."""
+    for minutes, hook, body in [
+        (1, "We opened at 5 a.m. for a year", "The Bakery on Mill Street taught me pricing."),
+        (2, "Flour prices doubled", "Our bakery kept its prices: here is how."),
+        (3, "A queue around the block", "Every bakery wins on one thing."),
+        (4, "Quarterly planning, again", "Nothing about bread here."),
+    ]:
+        parts = Parts(hook=hook, takeaways=[body], question="Would you?", hashtags=["#SmallBusiness"])
+        draft = Draft.new(None, Source(kind="topic", topic=hook), "classic", parts=parts,
+                          id=f"2025-03-14-{minutes:04d}")
+        when = BASE + timedelta(minutes=minutes)
+        store.save(draft.model_copy(update={"created": when, "updated": when}), touch=False)
+
+
+def test_filter_searches_the_post_text_and_the_source(drafter: Drafter) -> None:
+    bakery_drafts(drafter.store)
+    store = drafter.store
+    sourced = Draft.new(None, Source(kind="file", topic="Notes", location="notes/croissant-costs.md",
+                                     title="Croissant costs", text="Butter."), "classic",
+                        parts=Parts(hook="What butter costs", takeaways=["A lot."], question="Why?", hashtags=["#Baking"]),
+                        id="2025-03-14-0009")  # fmt: skip
+    store.save(sourced)
+    rows = listed_rows(store)
+    assert all(r.text for r in rows)
+    assert sorted(r.id for r in filter_rows(rows, "BAKERY")) == [f"2025-03-14-{m:04d}" for m in (1, 2, 3)]
+    assert [r.id for r in filter_rows(rows, "croissant-costs.md")] == ["2025-03-14-0009"]
+    assert [r.id for r in filter_rows(rows, "croissant COSTS")] == ["2025-03-14-0009"]
+    assert filter_rows(rows, "sourdough") == []
+
+
+def test_filter_is_exact_beyond_ascii(drafter: Drafter) -> None:
+    parts = Parts(hook="Le CAFÉ de la gare • ouvert", takeaways=["Crème brûlée • 3 €."], question="Et vous ?",
+                  hashtags=["#Café"])
+    drafter.store.save(Draft.new(None, Source(kind="topic", topic="Café"), "classic", parts=parts,
+                                 id="2025-03-14-0001"))  # fmt: skip
+    rows = listed_rows(drafter.store)
+    assert [r.id for r in filter_rows(rows, "café de")] == ["2025-03-14-0001"]
+    assert [r.id for r in filter_rows(rows, "BRÛLÉE • 3 €")] == ["2025-03-14-0001"]
+    assert filter_rows(rows, "cafe") == [] and filter_rows(rows, "\u0301") == []
 
 
 def test_short_problem_drops_the_folder(tmp_path: Path) -> None:
@@ -165,6 +214,61 @@ async def test_empty_folder_says_so_and_enter_does_nothing(drafter: Drafter) -> 
         await pilot.press("enter")
         await pilot.pause()
         assert result.value is UNSET
+
+
+async def test_typing_bakery_finds_the_three_bakery_drafts_and_previews_them(drafter: Drafter) -> None:
+    bakery_drafts(drafter.store)
+    app, result = start(drafter), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        preview = lambda: str(screen.query_one("#library-preview").render())  # noqa: E731
+        assert "Quarterly planning, again" in preview() and "Nothing about bread here." in preview()
+        await pilot.press("slash", *"bakery")
+        assert screen.shown_ids == ["2025-03-14-0003", "2025-03-14-0002", "2025-03-14-0001"]
+        assert "3 of 4 match 'bakery'" in str(screen.query_one("#library-status").render())
+        assert "Every bakery wins on one thing." in preview()
+        assert "classic · updated 2025-03-14 09:33 ·" in preview()
+        await pilot.press("escape", "down")  # the list, then the next draft: the preview follows
+        assert "Our bakery kept its prices" in preview() and "Every bakery" not in preview()
+        await pilot.press("slash", "z", "z")
+        assert screen.shown_ids == [] and "No draft matches" in preview()
+
+
+async def test_the_table_shows_before_the_post_texts_arrive(drafter: Drafter, monkeypatch: pytest.MonkeyPatch) -> None:
+    bakery_drafts(drafter.store)
+    release = threading.Event()
+    original = drafter.store.texts
+
+    def slow_texts(summaries: Any) -> dict[str, str]:
+        release.wait(timeout=10)  # bounded: the test sets it
+        return original(summaries)
+
+    monkeypatch.setattr(drafter.store, "texts", slow_texts)
+    app = start(drafter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = DraftsScreen()
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: screen.loaded, what="the table")
+        assert len(screen.shown_ids) == 4 and not screen.searchable
+        assert "(loading the post…)" in str(screen.query_one("#library-preview").render())
+        await pilot.press("slash", *"bakery")
+        assert "titles only" in str(screen.query_one("#library-status").render())
+        release.set()
+        await wait_for(pilot, lambda: screen.searchable, what="the texts")
+        assert len(screen.shown_ids) == 3 and "titles only" not in str(screen.query_one("#library-status").render())
+
+
+async def test_preview_fits_at_both_sizes(drafter: Drafter) -> None:
+    bakery_drafts(drafter.store)
+    for size in ((80, 24), (120, 40)):
+        app, result = start(drafter), Result()
+        async with app.run_test(size=size) as pilot:
+            screen = await opened(pilot, result)
+            table, preview = screen.query_one("#library-table"), screen.query_one("#library-preview")
+            assert preview.region.height >= 6 and table.region.height >= 6
+            assert preview.region.bottom <= size[1] - 1  # above the footer
+            assert table.region.bottom <= preview.region.y
 
 
 # ---- row actions ------------------------------------------------------------------------
@@ -242,7 +346,7 @@ async def test_export_writes_a_file_beside_the_drafts(seeded: Drafter, fmt: str)
         if fmt != "txt":
             app.screen.query_one(f"#fmt-{fmt}").value = True
         await pilot.pause()
-        path_input = app.screen.query_one("#export-path", Input)
+        path_input = app.screen.query_one("#path", Input)
         target = seeded.workspace.root / "exports" / f"2025-03-14-0030.{fmt}"
         assert Path(path_input.value) == target
         path_input.focus()
@@ -266,7 +370,7 @@ async def test_export_to_an_existing_file_needs_a_second_press(seeded: Drafter) 
         await opened(pilot, result)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportModal), what="the export dialog")
-        path_input = app.screen.query_one("#export-path", Input)
+        path_input = app.screen.query_one("#path", Input)
         path_input.value = "out.txt"  # relative: resolved against the workspace
         await pilot.pause()
         await pilot.press("enter")
@@ -277,6 +381,53 @@ async def test_export_to_an_existing_file_needs_a_second_press(seeded: Drafter) 
         await pilot.press("enter")
         await wait_for(pilot, lambda: target.read_text(encoding="utf-8") != "keep me", what="the overwrite")
     assert target.read_text(encoding="utf-8") == seeded.store.load("2025-03-14-0030").text
+
+
+async def test_every_store_call_runs_off_the_event_loop(seeded: Drafter, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = seeded.store
+    on_loop: dict[str, set[bool]] = {}
+    for name in ("list", "duplicate", "rename", "delete", "load"):
+        original = getattr(store, name)
+
+        def recorded(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
+            on_loop.setdefault(_name, set()).add(threading.current_thread() is threading.main_thread())
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, recorded)
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: len(screen.shown_ids) == 4, what="the copy")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="the rename prompt")
+        app.screen.query_one(Input).value = "Renamed off the loop"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(r.title == "Renamed off the loop" for r in screen._rows), what="the rename")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportModal), what="the export dialog")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "load" in on_loop, what="the export")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirmation")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(screen.shown_ids) == 3, what="the delete")
+    assert on_loop == {name: {False} for name in ("list", "duplicate", "rename", "delete", "load")}
+
+
+async def test_rename_to_empty_titles_the_draft_by_its_hook_again(seeded: Drafter) -> None:
+    draft_id = "2025-03-14-0030"
+    seeded.store.rename(draft_id, "A name of my own")
+    app, result = start(seeded), Result()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, result)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="the rename prompt")
+        app.screen.query_one(Input).value = ""
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen._by_id[draft_id].title == "Battery recycling comes to town",
+                       what="the hook as title")
+    assert not seeded.store.load(draft_id).title_set
 
 
 # ---- corrupt files ----------------------------------------------------------------------
@@ -324,6 +475,23 @@ async def test_ctrl_l_from_the_main_screen_opens_the_chosen_draft(seeded: Drafte
         main = app.screen_stack[0]
         await wait_for(pilot, lambda: not isinstance(app.screen, DraftsScreen)
                     and getattr(main.session.draft, "id", None) == "2025-03-14-0020", what="the draft to open in main")
+
+
+async def test_the_library_title_follows_the_hook_the_user_edits(drafter: Drafter) -> None:
+    from tests.tui.test_app import generate
+
+    app = start(drafter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await generate(pilot, app, "Why our team stopped holding daily status meetings")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not main.session.dirty, what="the first save")
+        main.query_one("#part-hook", Input).value = "Daily status meetings ate our mornings. Here is what replaced them."
+        await wait_for(pilot, lambda: main.session.dirty, what="the hook edit")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not main.session.dirty, what="the second save")
+        screen = await opened(pilot)
+        assert [r.title for r in screen._rows] == ["Daily status meetings ate our mornings"]
+        assert not drafter.store.load(screen.shown_ids[0]).title_set
 
 
 async def test_long_lists_come_a_page_at_a_time(drafter: Drafter, monkeypatch: pytest.MonkeyPatch) -> None:

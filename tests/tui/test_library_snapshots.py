@@ -53,6 +53,12 @@ def seed(store: Store) -> None:
         store.save(draft.model_copy(update={"created": when, "updated": when}), touch=False)
 
 
+@pytest.fixture(autouse=True)
+def colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snapshots in colour, as in test_snapshots.py (the suite sets NO_COLOR for everything else)."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
 def app_for(drafter: Drafter) -> App[None]:
     """The real app (make_app); each test pushes its screen over the main screen."""
     app = make_app(drafter=drafter, env={})
@@ -83,7 +89,7 @@ async def show(pilot: Pilot, screen: DraftsScreen | TemplatesScreen) -> DraftsSc
     await _wait(pilot, lambda: pilot.app.screen.is_mounted)
     pilot.app.push_screen(screen)
     if isinstance(screen, DraftsScreen):
-        await _wait(pilot, lambda: screen.loaded)
+        await _wait(pilot, lambda: screen.loaded and screen.searchable)
     else:
         await _wait(pilot, lambda: screen.is_mounted and screen._shown is not None)
     await pilot.pause()
@@ -106,6 +112,42 @@ def test_drafts_library_filtered_in_table_with_a_corrupt_file(snap_compare, draf
     async def ready(pilot: Pilot) -> None:
         await show(pilot, DraftsScreen())
         await pilot.press("slash", "c", "l", "a", "s", "s", "i", "c", "down", "down")
+        await pilot.pause()
+
+    assert snap_compare(app_for(drafter), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_drafts_library_search_in_post_text_with_preview(snap_compare, drafter: Drafter,
+                                                         size: tuple[int, int]) -> None:
+    """"fill" is only in the posts' text: every draft matches, the preview highlights it."""
+
+    async def ready(pilot: Pilot) -> None:
+        await show(pilot, DraftsScreen())
+        await pilot.press("slash", *"fill", "escape", "down")
+        await pilot.pause()
+
+    assert snap_compare(app_for(drafter), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_drafts_library_delete_confirmation(snap_compare, drafter: Drafter, size: tuple[int, int]) -> None:
+    async def ready(pilot: Pilot) -> None:
+        await show(pilot, DraftsScreen())
+        await pilot.press("x")
+        await _wait(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmModal")
+        await pilot.pause()
+
+    assert snap_compare(app_for(drafter), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_drafts_library_export_dialog(snap_compare, drafter: Drafter, size: tuple[int, int]) -> None:
+    async def ready(pilot: Pilot) -> None:
+        await show(pilot, DraftsScreen())
+        await pilot.press("e")
+        await _wait(pilot, lambda: type(pilot.app.screen).__name__ == "ExportModal")
+        pilot.app.screen.query_one("#path").value = "exports/2025-03-21-draft-11.txt"  # not the tmp folder
         await pilot.pause()
 
     assert snap_compare(app_for(drafter), terminal_size=size, run_before=ready)

@@ -16,7 +16,7 @@ from drafter.errors import ConfigError
 from drafter.templates import BUILTIN_NAMES
 from drafter.tui.app import make_app
 from drafter.tui.screens.templates import TemplatesScreen, locate_error
-from drafter.tui.widgets.library_modals import ConfirmModal, TextPrompt
+from drafter.tui.screens.modals import ConfirmModal, TextPrompt
 from drafter.workspace import Workspace
 from drafter.workspace_settings import set_default_template
 from tests.tui.conftest import wait_for

@@ -1,7 +1,8 @@
 """The drafts library: a filterable table of saved drafts; open, duplicate, rename, delete, export.
 
 The list loads in a worker (``Store.list()`` reads a cached index), so the screen shows at
-once; the table (:mod:`..widgets.library_table`) filters and pages over the rows.
+once; the table (:mod:`..widgets.library_table`) filters (title, template, id, source and post
+text) and pages over the rows; the preview under it shows the highlighted draft's post.
 Files the store cannot read are reported as a warning line and a notification, never a crash.
 """
 
@@ -20,11 +21,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ...errors import DrafterError, StoreError
-from ..widgets.library_modals import ConfirmModal, ExportFormat, ExportModal, TextPrompt
+from .modals import EXPORT_FORMATS, ConfirmModal, ExportFormat, ExportModal, TextPrompt
+from ..widgets.library_preview import LibraryPreview
 from ..widgets.library_table import LibraryRow, LibraryTable, build_rows, filter_rows
 
 if TYPE_CHECKING:
     from ...drafting import Drafter
+    from ...store import DraftSummary
 
 EXPORTS_DIR = "exports"
 """Default export folder, beside drafts/ in the workspace."""
@@ -81,6 +84,7 @@ class DraftsScreen(Screen[str | None]):
         display: block;
     }
     DraftsScreen LibraryTable {
+        width: 100%;  /* the columns are fitted to the screen's width (a scrollbar included) */
         height: 1fr;
     }
     """
@@ -89,12 +93,12 @@ class DraftsScreen(Screen[str | None]):
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
         Binding("escape,down", "to_table", "List"),
-        Binding("slash", "focus_filter", "Filter"),
+        Binding("slash", "focus_filter", "Search"),
         Binding("d", "duplicate", "Duplicate"),
         Binding("r", "rename", "Rename"),
         Binding("x,delete", "delete", "Delete"),
         Binding("e", "export", "Export"),
-        Binding("escape", "close", "Close"),
+        Binding("escape", "close", "Close", show=False),  # as on every screen; F1 lists it (80 columns: room for f1)
     ]
     _ROW_ACTIONS = frozenset({"duplicate", "rename", "delete", "export"})
 
@@ -105,8 +109,12 @@ class DraftsScreen(Screen[str | None]):
         self._by_id: dict[str, LibraryRow] = {}
         self._problems: list[str] = []
         self._had_rows = False
+        self._texts: dict[str, str] | None = None
+        """Draft id -> post text, from the last listing."""
         self.loaded = False
         """True once the first listing is in the table (tests and the bench wait on it)."""
+        self.searchable = False
+        """True once the rows carry their post texts (the search covers them, the preview shows them)."""
 
     @property
     def drafter(self) -> "Drafter":
@@ -120,19 +128,25 @@ class DraftsScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Drafts", id="library-title")
-        yield Input(placeholder="/ filter by title, template or id", id="library-filter", compact=True)
+        yield Input(placeholder="/ search titles, post text, sources, templates", id="library-filter", compact=True)
         yield Static("Loading drafts…", id="library-status")
         yield Static("", id="library-problems")
         yield LibraryTable(id="library-table")
+        yield LibraryPreview(id="library-preview")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._table.fit_width(self.size.width)
+        self._fit(self.size.width, self.size.height)
         self.load()
 
     def on_resize(self) -> None:
         if self.is_mounted:
-            self._table.fit_width(self.size.width)
+            self._fit(self.size.width, self.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        """Columns for the width; the preview takes about a third of the height (6 to 14 rows)."""
+        self._table.fit_width(width)
+        self.query_one(LibraryPreview).styles.height = max(6, min(14, height // 3))
 
     @property
     def _table(self) -> LibraryTable:
@@ -146,25 +160,43 @@ class DraftsScreen(Screen[str | None]):
 
     @work(exclusive=True, group="drafts-load", exit_on_error=False)
     async def load(self, select: str | None = None) -> None:
-        """List the drafts folder off the event loop, then fill the table."""
+        """List the drafts folder off the event loop, fill the table, then fetch the post texts
+        (the search and the preview need them; the table does not wait for them)."""
+        store, known = self.drafter.store, self._texts
         try:
-            store = self.drafter.store
-
-            def read() -> tuple[list[LibraryRow], list[str]]:
+            def read() -> tuple[list["DraftSummary"], list[LibraryRow], list[str]]:
                 summaries, problems = store.list()
-                return build_rows(summaries), problems
+                return summaries, build_rows(summaries, known), problems  # texts we had: no flicker
 
-            rows, problems = await asyncio.to_thread(read)
+            summaries, rows, problems = await asyncio.to_thread(read)
         except Exception as exc:  # noqa: BLE001 - the screen stays usable (escape closes it)
             self.query_one("#library-status", Static).update(Text(f"Cannot list the drafts: {exc}"))
             self._say(str(exc), title="Drafts library", severity="error")
-            self.loaded = True
+            self.loaded = self.searchable = True
             return
-        self._rows = rows
-        self._by_id = {r.id: r for r in rows}
+        self._set_rows(rows)
+        self.searchable = False
         self._show_problems(problems)
         self._apply_filter(self._filter.value, select=select)
         self.loaded = True
+        painted = asyncio.Event()  # the table shows before the texts are fetched (they hold the GIL a while)
+        self.call_after_refresh(painted.set)
+        await painted.wait()
+        try:
+            texts = await asyncio.to_thread(store.texts, summaries)
+            rows = await asyncio.to_thread(build_rows, summaries, texts)
+        except Exception as exc:  # noqa: BLE001 - titles still list and filter
+            self._say(f"The post texts could not be read: {exc}", title="Drafts library", severity="warning")
+            self.searchable = True
+            return
+        self._texts = texts
+        self._set_rows(rows)
+        self.searchable = True
+        self._apply_filter(self._filter.value)
+
+    def _set_rows(self, rows: list[LibraryRow]) -> None:
+        self._rows = rows
+        self._by_id = {r.id: r for r in rows}
 
     def _show_problems(self, problems: list[str]) -> None:
         folder = self.drafter.store.folder
@@ -200,6 +232,15 @@ class DraftsScreen(Screen[str | None]):
             self._had_rows = bool(matches)
             self.refresh_bindings()
         self._update_status(query, len(matches))
+        self._show_preview()
+
+    @on(DataTable.RowHighlighted, "#library-table")
+    def _row_highlighted(self) -> None:
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        empty = "No draft matches the filter." if self._rows else ""
+        self.query_one(LibraryPreview).show(self._selected_row(), self._filter.value, empty=empty)
 
     def _update_status(self, query: str, matched: int) -> None:
         total = len(self._rows)
@@ -209,6 +250,8 @@ class DraftsScreen(Screen[str | None]):
             text = f"{total:,} draft{'s' if total != 1 else ''}, newest first"
         else:
             text = f"{matched:,} of {total:,} match {query.strip()!r}"
+            if not self.searchable:
+                text += " (titles only: the post texts are loading)"
         self.query_one("#library-status", Static).update(Text(text), layout=False)  # fixed height: repaint only
 
     # ---- selection -------------------------------------------------------------------
@@ -269,12 +312,18 @@ class DraftsScreen(Screen[str | None]):
             return
         self.dismiss(draft_id)
 
+    # Every store call below runs in a thread (asyncio.to_thread) inside a worker: the screen
+    # keeps painting and taking keys while a slow disk answers. Errors become notifications.
+
     def action_duplicate(self) -> None:
         row = self._selected_row()
-        if row is None:
-            return
+        if row is not None:
+            self.duplicate(row.id)
+
+    @work(exclusive=True, group="drafts-write", exit_on_error=False)
+    async def duplicate(self, draft_id: str) -> None:
         try:
-            copy = self.drafter.store.duplicate(row.id)
+            copy = await asyncio.to_thread(self.drafter.store.duplicate, draft_id)
         except DrafterError as exc:
             self._say(str(exc), title="Duplicate failed", severity="error")
             return
@@ -287,17 +336,23 @@ class DraftsScreen(Screen[str | None]):
             return
 
         def done(title: str | None) -> None:
-            if title is None or title == row.title:
-                return
-            try:
-                self.drafter.store.rename(row.id, title)
-            except DrafterError as exc:
-                self._say(str(exc), title="Rename failed", severity="error")
-                return
-            self._say(f"Renamed to {title!r}")
-            self.load(select=row.id)
+            if title is not None and title != row.title:
+                self.rename(row.id, title or None)
 
-        self.app.push_screen(TextPrompt("Rename draft", row.title, placeholder="New title", action="Rename"), done)
+        self.app.push_screen(TextPrompt("Rename draft", row.title, placeholder="New title (empty: follow the hook)",
+                                        action="Rename", allow_empty=True,
+                                        hint="Leave it empty to title the draft by its hook again."), done)  # fmt: skip
+
+    @work(exclusive=True, group="drafts-write", exit_on_error=False)
+    async def rename(self, draft_id: str, title: str | None) -> None:
+        """Name the draft ``title``; None: its title follows the hook again."""
+        try:
+            saved = await asyncio.to_thread(self.drafter.store.rename, draft_id, title)
+        except DrafterError as exc:
+            self._say(str(exc), title="Rename failed", severity="error")
+            return
+        self._say(f"Renamed to {saved.title!r}" if title is not None else f"Titled by its hook: {saved.title!r}")
+        self.load(select=draft_id)
 
     def action_delete(self) -> None:
         row = self._selected_row()
@@ -305,43 +360,49 @@ class DraftsScreen(Screen[str | None]):
             return
 
         def done(yes: bool | None) -> None:
-            if not yes:
-                return
-            index = self._table.cursor_row
-            try:
-                self.drafter.store.delete(row.id)
-            except DrafterError as exc:
-                self._say(str(exc), title="Delete failed", severity="error")
-                return
-            self._say(f"Deleted {row.title!r}")
-            neighbours = [r.id for r in self._table.shown if r.id != row.id]
-            self.load(select=neighbours[min(index, len(neighbours) - 1)] if neighbours else None)
+            if yes:
+                index = self._table.cursor_row
+                neighbours = [r.id for r in self._table.shown if r.id != row.id]
+                after = neighbours[min(index, len(neighbours) - 1)] if neighbours else None
+                self.delete(row.id, row.title, select=after)
 
         message = f"{row.title}\n{row.id}.json will be removed from the drafts folder."
-        self.app.push_screen(ConfirmModal("Delete this draft?", message, yes_label="Delete", danger=True), done)
+        self.app.push_screen(ConfirmModal(message, "Delete", "Cancel", title="Delete this draft?", danger=True), done)
+
+    @work(exclusive=True, group="drafts-write", exit_on_error=False)
+    async def delete(self, draft_id: str, title: str, *, select: str | None = None) -> None:
+        try:
+            await asyncio.to_thread(self.drafter.store.delete, draft_id)
+        except DrafterError as exc:
+            self._say(str(exc), title="Delete failed", severity="error")
+            return
+        self._say(f"Deleted {title!r}")
+        self.load(select=select)
 
     def action_export(self) -> None:
         row = self._selected_row()
         if row is None:
             return
         root = self.drafter.workspace.root
-        modal = ExportModal(f"Export {row.title!r}", root / EXPORTS_DIR / row.id, base=root)
+        modal = ExportModal(root / EXPORTS_DIR / f"{row.id}.txt", title=f"Export {row.title!r}",
+                            formats=EXPORT_FORMATS, base=root)
 
-        def done(choice: tuple[ExportFormat, str] | None) -> None:
-            if choice is None:
-                return
-            fmt, text = choice
-            self.export(row.id, fmt, modal.resolve(text))
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.export(row.id, modal.fmt, path)
 
         self.app.push_screen(modal, done)
 
-    def export(self, draft_id: str, fmt: ExportFormat, path: Path) -> Path | None:
+    @work(exclusive=True, group="drafts-export", exit_on_error=False)
+    async def export(self, draft_id: str, fmt: ExportFormat, path: Path) -> Path | None:
         """Write one draft as txt/md/json to ``path``; errors become a notification."""
         from ...store import export_text
 
+        def write() -> None:
+            write_export(path, export_text(self.drafter.store.load(draft_id), fmt))
+
         try:
-            draft = self.drafter.store.load(draft_id)
-            write_export(path, export_text(draft, fmt))
+            await asyncio.to_thread(write)
         except DrafterError as exc:
             self._say(str(exc), title="Export failed", severity="error")
             return None

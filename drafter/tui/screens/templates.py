@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TextArea
 
 from ...errors import DrafterError
-from ..widgets.library_modals import ConfirmModal, TextPrompt
+from .modals import ConfirmModal, TextPrompt
 from ..widgets.template_editor import TemplateEditor, locate_error
 
 if TYPE_CHECKING:
@@ -232,9 +232,8 @@ class TemplatesScreen(Screen[str | None]):
                     self.action_duplicate(then_edit=True)
 
             self.app.push_screen(ConfirmModal(
-                f"'{name}' is a built-in template",
                 "Built-in templates cannot be edited in place. Duplicate it into your prompts/ folder "
-                "and edit the copy?", yes_label="Duplicate"), answer)  # fmt: skip
+                "and edit the copy?", "Duplicate", "Cancel", title=f"'{name}' is a built-in template"), answer)  # fmt: skip
             return
         self.start_editing(name)
 
@@ -279,8 +278,8 @@ class TemplatesScreen(Screen[str | None]):
             if yes:
                 self._stop_editing(select=name)
 
-        self.app.push_screen(ConfirmModal(f"Discard your changes to {name}?", "The file on disk stays as it was.",
-                                          yes_label="Discard", danger=True), answer)
+        self.app.push_screen(ConfirmModal("The file on disk stays as it was.", "Discard", "Keep editing",
+                                          title=f"Discard your changes to {name}?", danger=True), answer)
 
     # ---- duplicate / default ---------------------------------------------------------
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from textual import work
@@ -349,33 +348,21 @@ class RequestsMixin:
     # -- open a file or URL -------------------------------------------------------------
     @when_ready
     def action_open_source(self) -> None:
-        from .modals import OpenSourceModal
+        from .modals import OpenSourceModal, load_location
 
-        def chosen(location: str | None) -> None:
-            if location:
-                self.run_open(location)
+        def chosen(source: "Source | None") -> None:
+            if source is not None:
+                self.use_source(source)
 
-        self.app.push_screen(OpenSourceModal(), chosen)
+        # The dialog opens the location itself (in a thread); a failure stays in the dialog,
+        # with the error and what was typed.
+        self.app.push_screen(OpenSourceModal(load=load_location), chosen)
 
-    @work(exclusive=True, group="open", exit_on_error=False)
-    async def run_open(self, location: str) -> None:
-        from ... import sources
-
-        self._begin(f"Opening {location}…", set())
-        try:
-            if location.startswith(("http://", "https://")):
-                source = await asyncio.to_thread(sources.from_url, location)
-            else:
-                source = await asyncio.to_thread(sources.from_file, Path(location).expanduser())
-        except asyncio.CancelledError:
-            self._end("Cancelled.")
-            raise
-        except Exception as exc:  # noqa: BLE001
-            self._failed(exc, "Open")
-            return
+    def use_source(self, source: "Source") -> None:
+        """Make an opened file or page the source in Compose."""
         self.session.loaded = source
         self.compose_pane.load_source(source)
         for note in source.notes:
             self.notify(note, title="Note", timeout=6)
         self.action_show("compose")
-        self._end(f"Opened {source.location or location}: ctrl+g to generate.")
+        self.status.stop(f"Opened {source.location or source.topic}: ctrl+g to generate.")
