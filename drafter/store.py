@@ -19,7 +19,7 @@ import functools
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -344,8 +344,9 @@ class Store:
         """Crash-recovery copy in ``.autosave/<id>.json`` (the draft need not be saved yet)."""
         _write_atomic(self._autosave_path(draft.id), draft.to_json())
 
-    def pending_autosave(self) -> Draft | None:
-        """The newest autosave that differs from its saved draft (or whose draft was never saved)."""
+    def pending_autosave(self, ignore: Collection[str] = ()) -> Draft | None:
+        """The newest autosave that differs from its saved draft (or whose draft was never saved);
+        ``ignore``: draft ids to skip (e.g. autosaves another running app is writing)."""
         folder = self.folder / AUTOSAVE_DIR
         try:
             files = [(e.stat().st_mtime_ns, Path(e.path)) for e in os.scandir(folder)
@@ -353,6 +354,8 @@ class Store:
         except OSError:
             return None
         for _, path in sorted(files, reverse=True):
+            if path.stem in ignore:
+                continue
             try:
                 auto = read_draft(path, path.read_bytes())
             except OSError:

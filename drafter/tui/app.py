@@ -150,7 +150,7 @@ def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
          main.preview.action_toggle_mobile),
         ("Preview: see more/less", "Expand or fold the preview (space)", main.preview.action_toggle_fold),
     ]
-    for part in main._part_names():
+    for part in main.part_names():
         commands.append((f"Regenerate the {part.replace('_', ' ')}", f"Rewrite only the {part}",
                          lambda p=part: main.action_regenerate(p)))  # fmt: skip
     return commands

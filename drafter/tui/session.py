@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..store import Draft
 
 __all__ = ["DraftState", "History", "Pending", "Session", "counters_line", "describe_input", "lint_post",
-           "parse_hashtags", "source_from_input"]
+           "parse_hashtags", "shown_value", "source_from_input"]
 
 TOPIC_MAX_CHARS = 300
 """A single line up to this long is a topic; anything longer or on several lines is an article."""
@@ -54,7 +54,7 @@ def describe_input(text: str) -> str:
     """One line under the source box: how the text will be used."""
     stripped = text.strip()
     if not stripped:
-        return "Type a topic, paste an article, or press ctrl+o to open a file or URL."
+        return "Type a topic or paste an article (ctrl+o: a file or URL)."
     if "\n" not in stripped and len(stripped) <= TOPIC_MAX_CHARS:
         return f"Topic ({len(stripped)} chars)"
     return f"Article: {len(stripped.split()):,} words, {len(stripped):,} chars"
@@ -106,6 +106,8 @@ class Session:
         self.loaded: "Source | None" = None
         """A file or URL opened into the compose box."""
         self.saved_state: tuple[Any, ...] | None = None
+        self.on_disk = False
+        """The draft has a file in the drafts folder (written or opened from it)."""
         self.template: str | None = None
         self.template_defaults: dict[str, str] = {}
         """The current template's variables, as the form shows them."""
@@ -305,7 +307,7 @@ class Session:
         """The template's variables as the form shows them: its defaults, except the ones the
         user typed (never the previous template's defaults)."""
         self.template = name
-        self.template_defaults = {k: _shown(v) for k, v in variables.items()}
+        self.template_defaults = {k: shown_value(v) for k, v in variables.items()}
         return self.variables
 
     @property
@@ -337,11 +339,13 @@ class Session:
         self._base = self.state
         self.draft = draft
         self.saved_state = self.state_key()
+        self.on_disk = True
 
     def mark_saved(self, draft: "Draft", key: tuple[Any, ...] | None = None) -> None:
         """``draft`` was written; ``key`` is the :meth:`state_key` it was written from."""
         self.draft = draft
         self.saved_state = key if key is not None else self.state_key()
+        self.on_disk = True
 
     def mark_unsaved(self) -> None:
         self.saved_state = None
@@ -369,7 +373,8 @@ class Session:
         return "save" if same else "edit"
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
+    """A template variable as the form shows it (booleans as true/false)."""
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 

@@ -23,8 +23,10 @@ from .test_app import GOOD, generate, main, notices
 
 
 async def test_cancel_during_a_second_generation_keeps_the_draft(openai_app, loopback: Loopback) -> None:
-    partial = '{"hook": "A new hook", "takeaways": ["Written updates took five minutes, not thirty", "Nob'
-    loopback.script(Reply.stream(GOOD), Reply.stall(partial, pieces=4))
+    # The new answer stalls inside its second takeaway (a slow stream, cancelled after a while).
+    partial = ('{"hook": "A new hook", "takeaways": ["Written updates took five minutes, not thirty", '
+               '"Blockers surfaced sooner", "Decisions", "Nob')
+    loopback.script(Reply.stream(GOOD), Reply.stall(partial, pieces=1))
     app = openai_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await generate(pilot, app)
@@ -91,7 +93,7 @@ async def test_switching_template_shows_its_own_variables(offline_app) -> None:
         await wait_for(pilot, lambda: pane.query_one("#var-hashtags", Input).value == "2", what="contrarian's")
         assert pane.query_one("#var-tone", Input).value == contrarian["tone"]
         assert pane.query_one("#var-audience", Input).value == contrarian["audience"]
-        assert pane.overrides() == {}
+        assert screen.session.overrides() == {}
         # a value the user typed is kept across templates that have it
         pane.query_one("#var-audience", Input).value = "bakers"
         await pilot.pause()
@@ -192,13 +194,12 @@ async def test_post_box_follows_the_cursor_and_banner_goes_with_undo(offline_app
         post = screen.query_one("#post", TextArea)
         post.focus()
         await pilot.press("ctrl+end")
-        await pilot.press(*"\nmore", "enter", *"lines", "enter", *"at the end")
+        await pilot.press("enter", *"more", "enter", *"lines", "enter", *"at the end")
         await wait_for(pilot, lambda: screen.session.text_override is not None
                        and screen.session.post_text.endswith("at the end"))
-        await pilot.pause()
-        cursor_y = post.cursor_screen_offset.y
         editor = screen.query_one("#editor-pane")
-        assert editor.region.y <= cursor_y < editor.region.bottom, "the cursor is scrolled out of view"
+        await wait_for(pilot, lambda: editor.region.y <= post.cursor_screen_offset.y < editor.region.bottom,
+                       what="the cursor to be in view")
         notice = screen.query_one("#override-notice")
         assert notice.display
         text = str(notice.render())
