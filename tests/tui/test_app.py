@@ -485,6 +485,12 @@ async def test_quit_with_unsaved_changes_asks(offline_app) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.click("#no")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        # "Stay" stays: the app still runs and answers keys (a dialog that always quits fails here)
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: app.theme == "textual-light", what="the app to answer a key")
+        assert main(app).session.dirty
 
 
 # ---- the pure session -----------------------------------------------------------------------
