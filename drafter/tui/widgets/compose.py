@@ -11,6 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select, Static, TextArea
 
 from ..session import describe_input, shown_value
+from .textbox import TextBox
 
 if TYPE_CHECKING:
     from ...sources import Source
@@ -87,7 +88,7 @@ class ComposePane(Vertical):
 
     def compose(self):
         yield Label("Source  [dim]a topic, or paste an article[/]", classes="field-label")
-        yield TextArea("", id="source", soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
+        yield TextBox("", id="source", soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
                        placeholder="e.g. “Why our team stopped doing status meetings” — or paste a whole article")
         yield Static(describe_input(""), id="source-info")
         with Horizontal(id="compose-controls"):

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
 
 from .takeaways import TakeawayList
+from .textbox import TextBox
 
 if TYPE_CHECKING:
     from ...post import Extra, Parts
@@ -48,15 +49,6 @@ class PartInput(Input):
             with self.prevent(Input.Changed):
                 self.value = text
                 self.cursor_position = 0 if not self.has_focus else len(text)  # show the start
-
-
-class PostArea(TextArea):
-    """The whole post. ctrl+home / ctrl+end go to its start / end."""
-
-    BINDINGS = [Binding("ctrl+home", "go('start')", show=False), Binding("ctrl+end", "go('end')", show=False)]
-
-    def action_go(self, where: str) -> None:
-        self.move_cursor((0, 0) if where == "start" else self.document.end)
 
 
 class PartsEditor(VerticalScroll):
@@ -90,7 +82,7 @@ class PartsEditor(VerticalScroll):
             yield PartInput("hashtags", placeholder=PLACEHOLDERS["hashtags"])
         yield Static("", id="override-notice")
         yield Label("Post  [dim](alt+5 · edit the whole text; it then wins over the parts)[/]", classes="field-label")
-        yield PostArea("", id="post", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield TextBox("", id="post", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
 
     def on_mount(self) -> None:
         self.query_one("#override-notice").display = False
@@ -102,8 +94,8 @@ class PartsEditor(VerticalScroll):
         return found.first(PartInput) if found else None
 
     @property
-    def post_area(self) -> PostArea:
-        return self.query_one("#post", PostArea)
+    def post_area(self) -> TextBox:
+        return self.query_one("#post", TextBox)
 
     def part_names(self) -> list[str]:
         """The parts in the order they appear (standard ones and the template's extras)."""
