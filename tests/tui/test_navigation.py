@@ -14,19 +14,19 @@ from .conftest import ARTICLE, TOPIC, started, wait_for
 from .test_app import generate
 
 
-async def test_alt_digits_jump_to_each_part(offline_app) -> None:
+async def test_alt_letters_jump_to_each_part(offline_app) -> None:
     app = offline_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await generate(pilot, app)
         screen.action_show("compose")
-        await pilot.press("alt+3")
+        await pilot.press("alt+q")
         assert screen.view == "editor" and screen.focused is screen.query_one("#part-question", Input)
-        await pilot.press("alt+1")
+        await pilot.press("alt+h")
         assert screen.focused is screen.query_one("#part-hook", Input)
-        await pilot.press("alt+2")
+        await pilot.press("alt+t")
         assert isinstance(screen.focused, TakeawayInput)
         assert screen.focused.value == screen.session.parts.takeaways[0]
-        await pilot.press("alt+4")
+        await pilot.press("alt+g")
         assert screen.focused is screen.query_one("#part-hashtags", Input)
         await pilot.press("alt+5")
         assert screen.focused is screen.query_one("#post", TextArea)
@@ -63,7 +63,8 @@ async def test_streaming_says_text_is_arriving_and_marks_the_fields(openai_app, 
         await pilot.press("ctrl+g")
         hook = screen.query_one("#part-hook", Input)
         await wait_for(pilot, lambda: hook.value.startswith("Half"), what="the hook to stream in")
-        assert "connecting" not in screen.status.message and "arriving" in screen.status.message
+        assert "connecting" not in screen.status.message and "Generating" in screen.status.message
+        assert "chars received" in str(screen.status.render())
         question = screen.query_one("#part-question", Input)
         assert question.disabled and question.placeholder == "writing…"
         assert "#ThreeToFive" not in question.placeholder

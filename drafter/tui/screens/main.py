@@ -41,8 +41,10 @@ WIDE = 120
 """From this many columns the preview stays beside Compose or the Editor."""
 LINT_DELAY = 0.15
 AUTOSAVE_DELAY = 2.0
-JUMPS = {"1": "hook", "2": "takeaways", "3": "question", "4": "hashtags", "5": "post"}
-"""alt+N puts the cursor in a part of the editor."""
+JUMPS = {"h": "hook", "t": "takeaways", "q": "question", "g": "hashtags", "p": "post"}
+"""alt+letter puts the cursor in a part of the editor. Terminals send alt+letter as ESC and the
+letter, which Textual reads as alt+letter; alt+digit arrives as "¡", "™"… (a macOS mapping), so
+alt+1…alt+5 are bound too but only for terminals that report them as such."""
 
 
 def _warm_imports() -> None:
@@ -69,7 +71,8 @@ class MainScreen(Screen):
         Binding("f4", "show('preview')", "Preview", show=False),
         Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("ctrl+y", "redo", "Redo", show=False),
-        *[Binding(f"alt+{n}", f"jump('{part}')", part.capitalize(), show=False) for n, part in JUMPS.items()],
+        *[Binding(f"alt+{key},alt+{n}", f"jump('{part}')", part.capitalize(), show=False)
+          for n, (key, part) in enumerate(JUMPS.items(), start=1)],
     ]
 
     view: reactive[str] = reactive("compose")
@@ -248,7 +251,7 @@ class MainScreen(Screen):
 
     @when_ready
     def action_jump(self, part: str) -> None:
-        """alt+1…alt+5: the cursor to one part of the editor (shown first if hidden)."""
+        """alt+h/t/q/g/p (or alt+1…alt+5): the cursor to one part of the editor (shown first if hidden)."""
         if self.view == "compose" or (self.view == "preview" and self.size.width < WIDE):
             self.view = "editor"
         if not self.editor.focus_part(part):

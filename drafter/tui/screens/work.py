@@ -74,6 +74,9 @@ class Requests:
         self.what = ""
         """Its name in messages ("Generate", "Regenerate", …)."""
         self._flush_timer: Timer | None = None
+        self._message = ""
+        """What the request is doing, in the status line (back after a progress note)."""
+        self._progress_shown = False
 
     @property
     def session(self) -> "Session":
@@ -93,7 +96,7 @@ class Requests:
         """Run ``job`` as the one request; ``kind`` and ``parts``: a pending draft for those parts."""
         if kind:
             self.session.begin(kind, parts or set())
-        self.what = what
+        self.what, self._message, self._progress_shown = what, message, False
         self.screen_.status.start(message)
         self.worker = self.screen_.run_worker(job, name=what, group=group, exclusive=True, exit_on_error=False)
         self.screen_.render_session()
@@ -166,9 +169,11 @@ class Requests:
         status = self.screen_.status
         if isinstance(event, Progress):
             status.message = event.message
+            self._progress_shown = True
         elif isinstance(event, Chunk):
-            if not status.received:
-                status.message = f"{self.what}: text arriving…"
+            if not status.received and self._progress_shown:
+                status.message = self._message  # text arrives: no longer "connecting…"
+            self._progress_shown = False
             status.chunks += 1
             status.received = event.received_chars
         elif isinstance(event, PartUpdate):
@@ -203,7 +208,7 @@ class Requests:
         if screen.view == "compose":
             screen.view = "editor"
             screen.editor.focus()  # watch the parts fill in; typing must not go to a hidden box
-        screen.status.message = "Generating…"
+        screen.status.message = self._message = "Generating…"
         screen.render_session()
         result, repair = await drafter.generate(job, self.on_engine_event)
         return Done(lambda: self._finish_generation(source, job, result, repair.note if repair else ""))

@@ -71,17 +71,17 @@ class PartsEditor(VerticalScroll):
     def compose(self):
         yield Static("No draft yet: write a topic in Compose and press ctrl+g to generate.", id="editor-empty")
         with Vertical(id="parts"):
-            yield Label("Hook  [dim](alt+1 · the line before “…see more”)[/]", classes="field-label")
+            yield Label("Hook  [dim](alt+h · the line before “…see more”)[/]", classes="field-label")
             yield PartInput("hook", placeholder=PLACEHOLDERS["hook"])
-            yield Label("Takeaways  [dim](alt+2)[/]", classes="field-label")
+            yield Label("Takeaways  [dim](alt+t)[/]", classes="field-label")
             yield TakeawayList(id="takeaways")
             yield Vertical(id="extras")
-            yield Label("Question  [dim](alt+3)[/]", classes="field-label")
+            yield Label("Question  [dim](alt+q)[/]", classes="field-label")
             yield PartInput("question", placeholder=PLACEHOLDERS["question"])
-            yield Label("Hashtags  [dim](alt+4)[/]", classes="field-label")
+            yield Label("Hashtags  [dim](alt+g)[/]", classes="field-label")
             yield PartInput("hashtags", placeholder=PLACEHOLDERS["hashtags"])
         yield Static("", id="override-notice")
-        yield Label("Post  [dim](alt+5 · edit the whole text; it then wins over the parts)[/]", classes="field-label")
+        yield Label("Post  [dim](alt+p · edit the whole text; it then wins over the parts)[/]", classes="field-label")
         yield TextBox("", id="post", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
 
     def on_mount(self) -> None:
@@ -160,7 +160,7 @@ class PartsEditor(VerticalScroll):
             field.set_class(invalid, "-invalid")
 
     def focus_part(self, part: str) -> bool:
-        """Put the cursor in one part's field (for alt+1…alt+5). False if there is no such field."""
+        """Put the cursor in one part's field (alt+h/t/q/g/p). False if there is no such field."""
         if part == "post":
             self.post_area.focus()
             return True
