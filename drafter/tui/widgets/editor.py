@@ -81,7 +81,7 @@ class PartsEditor(VerticalScroll):
             yield Label("Hashtags  [dim](alt+g)[/]", classes="field-label")
             yield PartInput("hashtags", placeholder=PLACEHOLDERS["hashtags"])
         yield Static("", id="override-notice")
-        yield Label("Post  [dim](alt+p · edit the whole text; it then wins over the parts)[/]", classes="field-label")
+        yield Label("Post  [dim](alt+p · typing here wins over the parts)[/]", classes="field-label")
         yield TextBox("", id="post", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
 
     def on_mount(self) -> None:

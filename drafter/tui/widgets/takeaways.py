@@ -68,7 +68,7 @@ class TakeawayList(Vertical):
             yield Button("− Remove", id="takeaway-remove", compact=True)
             yield Button("↑", id="takeaway-up", compact=True)
             yield Button("↓", id="takeaway-down", compact=True)
-            yield Static("enter: new · backspace on empty: remove · ctrl+↑/↓: move", classes="hint")
+            yield Static("enter: new · ⌫ empty: remove · ctrl+↑↓: move", classes="hint")
 
     @property
     def items(self) -> list[TakeawayInput]:
