@@ -337,88 +337,22 @@ class MainScreen(Screen):
 
     @when_ready
     def action_generate(self) -> None:
-        if self.busy:
-            self.notify("A request is already running: escape cancels it.", severity="warning")
-            return
-        text = self.compose_pane.source_text
-        if not text.strip():
-            self.notify("Type a topic or paste an article first (ctrl+o opens a file or URL).", severity="warning")
-            self.action_show("compose")
-            return
-        template, overrides = self.compose_pane.template_name, self.session.overrides()
-        if not self.session.has_user_edits:
-            self.requests.generate(text, template, overrides)
-            return
-        self.confirm("You edited this post. Replace it with a new draft? (ctrl+z brings this one back; "
-                     "ctrl+s first to save it.)", "Replace", "Keep editing",
-                     lambda ok: ok and self.requests.generate(text, template, overrides))  # fmt: skip
-
-    def part_names(self) -> list[str]:
-        return self.editor.part_names() if self.ready else ["hook", "takeaways", "question", "hashtags"]
+        self.requests.ask_generate()
 
     @when_ready
     def action_regenerate(self, part: str = "") -> None:
-        if self.busy or self.session.parts is None or self.session.job is None:
-            self.notify("Generate a draft first (ctrl+g)." if not self.busy else "A request is running.",
-                        severity="warning")  # fmt: skip
-            return
-        from ..widgets.takeaways import TakeawayInput
-        from .modals import RegenerateModal
-
-        focused = "takeaways" if isinstance(self.focused, TakeawayInput) else getattr(self.focused, "part", None)
-
-        def chosen(answer: tuple[str, str] | None) -> None:
-            if answer:
-                name, instruction = answer
-                self.unless_hand_edited("Regenerating a part", lambda: self.requests.regenerate(name, instruction))
-
-        self.app.push_screen(RegenerateModal(self.part_names(), part or focused or "hook"), chosen)
-
-    def unless_hand_edited(self, doing: str, then: Callable[[], object]) -> None:
-        """Run ``then`` now, or once the user agrees to rebuild the post from the parts
-        (dropping their hand edits of the whole text; they are dropped only on success)."""
-        if self.session.text_override is None:
-            then()
-            return
-        self.confirm(f"You edited the whole post by hand. {doing} rebuilds the post from the parts and drops "
-                     "those hand edits (ctrl+z brings them back). Continue?", "Continue", "Keep my text",
-                     lambda ok: ok and then())  # fmt: skip
+        self.requests.ask_regenerate(part)
 
     @when_ready
     def action_variants(self) -> None:
-        if self.busy or self.session.parts is None or self.session.job is None:
-            self.notify("Generate a draft first (ctrl+g)." if not self.busy else "A request is running.",
-                        severity="warning")  # fmt: skip
-            return
-        self.requests.variants()
-
-    def use_hook(self, hook: str | None) -> None:
-        """The hook variants dialog closed: a picked hook, or None (keep the current one)."""
-        if not hook or self.session.parts is None:
-            self.status.stop("Kept your hook.")
-            return
-        self.unless_hand_edited("Using this hook", lambda: self._apply_hook(hook))
-
-    def _apply_hook(self, hook: str) -> None:
-        session = self.session
-        problem = session.accept_hook(hook)
-        if problem:
-            self.notify(problem, severity="error")
-            return
-        if session.draft is not None:
-            session.draft = session.draft_for("variant", note="hook variant")
-        self.render_session()
-        self.status.stop("Hook replaced. ctrl+z undoes it.")
+        self.requests.ask_variants()
 
     @when_ready
     def action_open_source(self) -> None:
-        from .modals import OpenSourceModal
+        self.requests.ask_open()
 
-        def chosen(location: str | None) -> None:
-            if location:
-                self.requests.open_location(location)
-
-        self.app.push_screen(OpenSourceModal(), chosen)
+    def part_names(self) -> list[str]:
+        return self.editor.part_names() if self.ready else ["hook", "takeaways", "question", "hashtags"]
 
     # -- files ----------------------------------------------------------------------------
     @when_ready
@@ -440,29 +374,10 @@ class MainScreen(Screen):
 
     # -- library and templates (screens by another module; optional) --------------------
     def action_library(self) -> None:
-        try:
-            from .library import DraftsScreen
-        except ImportError:
-            self.notify("The drafts library is not available in this build.", severity="warning")
-            return
-        self.app.push_screen(DraftsScreen(self.drafter), self._library_closed)
-
-    def _library_closed(self, draft_id: object) -> None:
-        if isinstance(draft_id, str) and draft_id:
-            self.confirm_discard(lambda: self.storage.open_draft(draft_id), "Open another draft")
-        else:
-            self.storage.check_still_on_disk()
+        self.storage.open_library()
 
     def action_templates(self) -> None:
-        try:
-            from .templates import TemplatesScreen
-        except ImportError:
-            self.notify("The templates screen is not available in this build.", severity="warning")
-            return
-        self.app.push_screen(TemplatesScreen(self.drafter), self._templates_closed)
-
-    def _templates_closed(self, name: object) -> None:
-        self.storage.load_templates(select=name if isinstance(name, str) else None)
+        self.storage.open_templates()
 
     def confirm_discard(self, then: Callable[[], object], verb: str) -> None:
         """Run ``then`` now, or after asking when there are unsaved changes."""

@@ -226,6 +226,32 @@ class Storage:
         self.session.mark_unsaved()
         self.screen_.render_session()
 
+    # -- the library and templates screens (another module's; optional) ---------------
+    def open_library(self) -> None:
+        try:
+            from .library import DraftsScreen
+        except ImportError:
+            self.screen_.notify("The drafts library is not available in this build.", severity="warning")
+            return
+        self.screen_.app.push_screen(DraftsScreen(self.drafter), self._library_closed)
+
+    def _library_closed(self, draft_id: object) -> None:
+        if isinstance(draft_id, str) and draft_id:
+            self.screen_.confirm_discard(lambda: self.open_draft(draft_id), "Open another draft")
+        else:
+            self.check_still_on_disk()
+
+    def open_templates(self) -> None:
+        try:
+            from .templates import TemplatesScreen
+        except ImportError:
+            self.screen_.notify("The templates screen is not available in this build.", severity="warning")
+            return
+        self.screen_.app.push_screen(TemplatesScreen(self.drafter), self._templates_closed)
+
+    def _templates_closed(self, name: object) -> None:
+        self.load_templates(select=name if isinstance(name, str) else None)
+
     # -- save -----------------------------------------------------------------------------
     def save(self) -> None:
         session = self.session

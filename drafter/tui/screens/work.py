@@ -162,6 +162,89 @@ class Requests:
             self.session.cancel()
             self.screen_.status.stop("Cancelled.")
 
+    # -- asking first (keys and the palette land here) ----------------------------------
+    def ask_generate(self) -> None:
+        if self.busy:
+            self.screen_.notify("A request is already running: escape cancels it.", severity="warning")
+            return
+        text = self.screen_.compose_pane.source_text
+        if not text.strip():
+            self.screen_.notify("Type a topic or paste an article first (ctrl+o opens a file or URL).",
+                                severity="warning")  # fmt: skip
+            self.screen_.action_show("compose")
+            return
+        template, overrides = self.screen_.compose_pane.template_name, self.session.overrides()
+        if not self.session.has_user_edits:
+            self.generate(text, template, overrides)
+            return
+        self.screen_.confirm("You edited this post. Replace it with a new draft? (ctrl+z brings this one back; "
+                             "ctrl+s first to save it.)", "Replace", "Keep editing",
+                             lambda ok: ok and self.generate(text, template, overrides))  # fmt: skip
+
+    def ask_regenerate(self, part: str = "") -> None:
+        if self.busy or self.session.parts is None or self.session.job is None:
+            self.screen_.notify("Generate a draft first (ctrl+g)." if not self.busy else "A request is running.",
+                                severity="warning")  # fmt: skip
+            return
+        from ..widgets.takeaways import TakeawayInput
+        from .modals import RegenerateModal
+
+        focused = self.screen_.focused
+        focused_part = "takeaways" if isinstance(focused, TakeawayInput) else getattr(focused, "part", None)
+
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer:
+                name, instruction = answer
+                self.unless_hand_edited("Regenerating a part", lambda: self.regenerate(name, instruction))
+
+        self.screen_.app.push_screen(RegenerateModal(self.screen_.part_names(), part or focused_part or "hook"),
+                                     chosen)  # fmt: skip
+
+    def unless_hand_edited(self, doing: str, then: Callable[[], object]) -> None:
+        """Run ``then`` now, or once the user agrees to rebuild the post from the parts
+        (dropping their hand edits of the whole text; they are dropped only on success)."""
+        if self.session.text_override is None:
+            then()
+            return
+        self.screen_.confirm(f"You edited the whole post by hand. {doing} rebuilds the post from the parts and "
+                             "drops those hand edits (ctrl+z brings them back). Continue?", "Continue",
+                             "Keep my text", lambda ok: ok and then())  # fmt: skip
+
+    def ask_variants(self) -> None:
+        if self.busy or self.session.parts is None or self.session.job is None:
+            self.screen_.notify("Generate a draft first (ctrl+g)." if not self.busy else "A request is running.",
+                                severity="warning")  # fmt: skip
+            return
+        self.variants()
+
+    def use_hook(self, hook: str | None) -> None:
+        """The hook variants dialog closed: a picked hook, or None (keep the current one)."""
+        if not hook or self.session.parts is None:
+            self.screen_.status.stop("Kept your hook.")
+            return
+        self.unless_hand_edited("Using this hook", lambda: self._apply_hook(hook))
+
+    def _apply_hook(self, hook: str) -> None:
+        session = self.session
+        problem = session.accept_hook(hook)
+        if problem:
+            self.screen_.notify(problem, severity="error")
+            return
+        if session.draft is not None:
+            session.draft = session.draft_for("variant", note="hook variant")
+        self.screen_.render_session()
+        self.screen_.status.stop("Hook replaced. ctrl+z undoes it.")
+
+    def ask_open(self) -> None:
+        from .modals import OpenSourceModal
+
+        def chosen(location: str | None) -> None:
+            if location:
+                self.open_location(location)
+
+        self.screen_.app.push_screen(OpenSourceModal(), chosen)
+
+
     # -- events from the engine ---------------------------------------------------------
     def on_engine_event(self, event: "Event") -> None:
         from ...engines.base import Chunk, PartUpdate, Progress
@@ -276,7 +359,7 @@ class Requests:
             from .modals import VariantsModal
 
             current = session.parts.hook if session.parts else None
-            self.screen_.app.push_screen(VariantsModal(hooks, current), self.screen_.use_hook)
+            self.screen_.app.push_screen(VariantsModal(hooks, current), self.use_hook)
             return f"{len(hooks)} hook variants: pick one (escape keeps yours)."
 
         return Done(apply)
