@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable
 
 from ...errors import DrafterError
-from ..session import lint_post
+from ..session import lint_post, shown_value
 
 if TYPE_CHECKING:
     from ...drafting import Drafter, Job
@@ -203,11 +203,15 @@ class Storage:
         session.load_draft(draft, job)
         session.on_disk = on_disk
         session.loaded = job.source if job is not None and job.source.kind in ("file", "url") else None
+        if job is not None:  # the draft's own variables count as typed (a new generation keeps them)
+            defaults = {k: shown_value(v) for k, v in job.template.variables.items()}
+            session.user_variables = {k: shown_value(v) for k, v in job.variables.items()
+                                      if k in defaults and shown_value(v) != defaults[k]}  # fmt: skip
         if restored:
             session.mark_unsaved()  # the saved file (if any) is older than this copy
         source = draft.source
         screen.compose_pane.set_source_text(source.text or source.topic or "")
-        if job is not None and screen.compose_pane.template_name != job.template.name:
+        if job is not None:  # its template and variables in the form
             self.load_templates(select=job.template.name)
         screen.render_session()
         screen.action_show("editor")
