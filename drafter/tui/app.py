@@ -128,6 +128,7 @@ class DrafterApp(App[None]):
 
 def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
     """Every main-screen action, by name, for the command palette."""
+    from .screens.main import JUMPS
     commands: list[tuple[str, str, Callable[[], object]]] = [
         ("Generate", "Draft a post from the source (ctrl+g)", main.action_generate),
         ("Cancel", "Stop the running request (escape)", main.action_cancel),
@@ -141,11 +142,12 @@ def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
         ("Templates", "Browse and edit templates (ctrl+t)", main.action_templates),
         ("New draft", "Start over with an empty source (ctrl+n)", main.action_new_draft),
         ("Re-assemble the post from the parts", "Drop hand edits of the whole post", main.action_reassemble),
-        ("Undo part edit", "ctrl+z outside a text box", main.action_undo),
-        ("Redo part edit", "ctrl+y outside a text box", main.action_redo),
+        ("Undo", "Edits, generations, picked hooks (ctrl+z outside a text box)", main.action_undo),
+        ("Redo", "ctrl+y outside a text box", main.action_redo),
         ("Show Compose", "f2", lambda: main.action_show("compose")),
         ("Show Editor", "f3", lambda: main.action_show("editor")),
         ("Show Preview", "f4", lambda: main.action_show("preview")),
+        *[(f"Go to the {part}", f"alt+{key}", lambda p=part: main.action_jump(p)) for key, part in JUMPS.items()],
         ("Preview: mobile/desktop fold", "140 or 210 characters before “…see more” (m)",
          main.preview.action_toggle_mobile),
         ("Preview: see more/less", "Expand or fold the preview (space)", main.preview.action_toggle_fold),

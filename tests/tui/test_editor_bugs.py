@@ -229,3 +229,18 @@ async def test_preview_uses_the_one_linter_with_workspace_phrases(offline_app, w
         shown = str(screen.query_one("#lint").render()) + str(screen.query_one("#warnings").render())
         assert "synergy sauce" in shown  # the workspace's ai_tells.toml, on the hand-edited path
         assert "3–5" not in shown  # no second hashtag rule: 6 tags are within hashtag-count's 1-6
+
+
+async def test_new_draft_takes_the_new_default_template_and_its_variables(offline_app) -> None:
+    app = offline_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        pane = screen.compose_pane
+        await wait_for(pilot, lambda: pane.query("#var-tone"), what="the variables")
+        app.drafter.settings.template = "contrarian"  # what "s" (set as default) in the templates screen does
+        await pilot.press("ctrl+n")
+        contrarian = app.drafter.template("contrarian").variables
+        await wait_for(pilot, lambda: pane.template_name == "contrarian"
+                       and pane.query_one("#var-tone", Input).value == contrarian["tone"], what="the new default")
+        assert pane.query_one("#var-audience", Input).value == contrarian["audience"]
+        assert screen.session.overrides() == {}
