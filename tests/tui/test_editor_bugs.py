@@ -23,7 +23,7 @@ from .test_app import GOOD, generate, main, notices
 
 
 async def test_cancel_during_a_second_generation_keeps_the_draft(openai_app, loopback: Loopback) -> None:
-    # The new answer stalls inside its second takeaway (a slow stream, cancelled after a while).
+    # The new answer stalls inside its fourth takeaway (a slow stream, cancelled after a while).
     partial = ('{"hook": "A new hook", "takeaways": ["Written updates took five minutes, not thirty", '
                '"Blockers surfaced sooner", "Decisions", "Nob')
     loopback.script(Reply.stream(GOOD), Reply.stall(partial, pieces=1))
@@ -115,6 +115,9 @@ async def test_saving_a_draft_deleted_meanwhile_asks(offline_app, workspace) -> 
         path = workspace.drafts_dir / f"{screen.session.draft.id}.json"
         assert path.exists()
         app.drafter.store.delete(screen.session.draft.id)  # e.g. from the library
+        screen.storage._library_closed(None)  # back from the library: the draft shows as unsaved
+        await wait_for(pilot, lambda: screen.session.dirty, what="the unsaved mark")
+        assert str(screen.query_one("#draft-label").render()).startswith("●")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         assert "deleted" in str(app.screen.query_one(".dialog-body").render())

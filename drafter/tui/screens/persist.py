@@ -132,14 +132,17 @@ class Storage:
             if ok:
                 self.show_draft(auto, restored=True)
             elif ok is False:
-                try:
-                    store.clear_autosave(auto.id)
-                except DrafterError as exc:
-                    self.screen_.notify(str(exc), severity="error")
+                self.run(self._discard_autosave(auto.id), "restore")
 
         self.screen_.app.push_screen(ConfirmModal(
             f"drafter closed before “{auto.title}” was saved (autosaved {stamp}). Restore it?",
             "Restore", "Discard", title="Unsaved draft found"), answer)  # fmt: skip
+
+    async def _discard_autosave(self, draft_id: str) -> None:
+        try:
+            await asyncio.to_thread(self.drafter.store.clear_autosave, draft_id)
+        except DrafterError as exc:
+            self.screen_.notify(str(exc), severity="error")
 
     def autosave(self) -> None:
         session = self.session
