@@ -110,9 +110,16 @@ class DrafterApp(App[None]):
                 main.autosave_now()
                 self.exit()
 
+        from ..store import AUTOSAVE_DIR
+
+        where = main.drafter.store.folder / AUTOSAVE_DIR
+        try:
+            where = where.relative_to(Path.cwd())
+        except ValueError:
+            pass
         await self.push_screen(ConfirmModal(
-            "The draft has unsaved changes. Quit anyway? They are kept in an autosave copy that "
-            "drafter offers to restore next time.", "Quit", "Stay", title="Quit drafter?"), answer)  # fmt: skip
+            f"The draft has unsaved changes. Quit anyway? They are kept in an autosave copy in {where}/ "
+            "that drafter offers to restore next time.", "Quit", "Stay", title="Quit drafter?"), answer)  # fmt: skip
 
     # -- command palette ----------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -384,8 +384,10 @@ class MainScreen(Screen):
         if not self.session.dirty:
             then()
             return
+        from ...store import AUTOSAVE_DIR
+
         self.confirm(f"{verb}? The open draft has unsaved changes (ctrl+s saves them; an autosave copy is "
-                     f"kept in {self.drafter.store.folder.name}/.autosave).", "Continue", "Go back",
+                     f"kept in {self.drafter.store.folder.name}/{AUTOSAVE_DIR}).", "Continue", "Go back",
                      lambda ok: ok and then())  # fmt: skip
 
     @when_ready
