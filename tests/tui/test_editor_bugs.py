@@ -247,3 +247,19 @@ async def test_new_draft_takes_the_new_default_template_and_its_variables(offlin
                        and pane.query_one("#var-tone", Input).value == contrarian["tone"], what="the new default")
         assert pane.query_one("#var-audience", Input).value == contrarian["audience"]
         assert screen.session.overrides() == {}
+
+
+async def test_leaving_unsaved_changes_keeps_the_autosave_it_promises(offline_app, workspace) -> None:
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await generate(pilot, app)
+        screen.query_one("#part-hook", Input).value = "A hook worth keeping"
+        await wait_for(pilot, lambda: screen.session.parts.hook == "A hook worth keeping")
+        draft_id = screen.session.draft.id
+        await pilot.press("ctrl+n")  # before the 2 s autosave timer
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        assert ".autosave" in str(app.screen.query_one(".dialog-body").render())
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: screen.session.parts is None, what="the new draft")
+        kept = json.loads((workspace.drafts_dir / ".autosave" / f"{draft_id}.json").read_text(encoding="utf-8"))
+        assert kept["text"].startswith("A hook worth keeping")

@@ -388,7 +388,7 @@ class MainScreen(Screen):
 
         self.confirm(f"{verb}? The open draft has unsaved changes (ctrl+s saves them; an autosave copy is "
                      f"kept in {self.drafter.store.folder.name}/{AUTOSAVE_DIR}).", "Continue", "Go back",
-                     lambda ok: ok and then())  # fmt: skip
+                     lambda ok: ok and self.storage.autosave_then(then))  # fmt: skip
 
     @when_ready
     def action_new_draft(self) -> None:

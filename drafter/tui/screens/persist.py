@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from ...errors import DrafterError
 from ..session import lint_post, shown_value
@@ -169,6 +169,14 @@ class Storage:
                 self.drafter.store.write_autosave(session.draft_for("edit", note="autosave"))
             except (DrafterError, OSError):
                 pass
+
+    def autosave_then(self, then: Callable[[], object]) -> None:
+        """Write the autosave copy (off the event loop), then run ``then`` (leaving the draft)."""
+        self.run(self._autosave_then(then), "autosave-then")
+
+    async def _autosave_then(self, then: Callable[[], object]) -> None:
+        await asyncio.to_thread(self.autosave_now)
+        then()
 
     def release(self) -> None:
         """The app ends: its autosaves (kept) may be offered by the next app."""
