@@ -312,8 +312,7 @@ class Requests:
             screen.editor.scroll_home(animate=False)
         where = result.engine if result.engine == "offline" else f"{result.engine} · {result.model}"
         scores = f" Repair pass: {repair_note.split(': ', 1)[-1]}." if repair_note else ""
-        return (f"Draft ready in {screen.status.elapsed:.1f} s ({where}, {result.mode}).{scores} "
-                "Edit it, f5 for hooks, ctrl+s to save.")  # fmt: skip
+        return f"Draft ready in {screen.status.elapsed:.1f} s ({where}, {result.mode}).{scores} f5: hooks · ctrl+s: save."
 
     # -- regenerate one part ------------------------------------------------------------
     def regenerate(self, part: str, instruction: str) -> None:
