@@ -285,12 +285,17 @@ class Drafter:
             raise EngineError("the engine stopped without a post", kind="empty")
         return result
 
-    def lint(self, job: Job, parts: Parts, text: str | None = None) -> "LintReport":
+    def lint(self, job: Job | None, parts: Parts | None, text: str | None = None) -> "LintReport":
+        """The linter with this workspace's settings and phrase files. ``job`` and ``parts`` are
+        optional when ``text`` is given (a hand-typed post, or a draft without its template)."""
         from .lint import lint
 
+        if text is None:
+            assert job is not None and parts is not None, "lint needs text, or a job and parts"
+            text = assemble(parts, job.layout)
         return lint(
-            text if text is not None else assemble(parts, job.layout),
-            parts=parts, spec=job.spec, source_text=job.source.text or None,
+            text, parts=parts, spec=job.spec if job else None,
+            source_text=(job.source.text or None) if job else None,
             settings=self.settings.lint, extra_phrases_files=self.phrase_files(),
         )
 

@@ -21,7 +21,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -400,8 +400,9 @@ class Store:
         """Crash-recovery copy in ``.autosave/<id>.json`` (the draft need not be saved yet)."""
         _write_atomic(self._autosave_path(draft.id), draft.to_json())
 
-    def pending_autosave(self) -> Draft | None:
-        """The newest autosave that differs from its saved draft (or whose draft was never saved)."""
+    def pending_autosave(self, ignore: Collection[str] = ()) -> Draft | None:
+        """The newest autosave that differs from its saved draft (or whose draft was never saved);
+        ``ignore``: draft ids to skip (e.g. autosaves another running app is writing)."""
         folder = self.folder / AUTOSAVE_DIR
         try:
             files = [(e.stat().st_mtime_ns, Path(e.path)) for e in os.scandir(folder)
@@ -409,6 +410,8 @@ class Store:
         except OSError:
             return None
         for _, path in sorted(files, reverse=True):
+            if path.stem in ignore:
+                continue
             try:
                 auto = _read_file(path)
             except FileNotFoundError:

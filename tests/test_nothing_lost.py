@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from drafter.cli import main
 from drafter.unsaved import UNSAVED_DIR, keep
 from tests.loopback import Loopback, Reply, loopback  # noqa: F401  (fixture)
 from tests.test_faults_llm import GOOD, SUBPROCESS_TIMEOUT, assert_kept, draft_argv, kept_file, run, the_line

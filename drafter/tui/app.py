@@ -110,9 +110,16 @@ class DrafterApp(App[None]):
                 main.autosave_now()
                 self.exit()
 
+        from ..store import AUTOSAVE_DIR
+
+        where = main.drafter.store.folder / AUTOSAVE_DIR
+        try:
+            where = where.relative_to(Path.cwd())
+        except ValueError:
+            pass
         await self.push_screen(ConfirmModal(
-            "The draft has unsaved changes. Quit anyway? They are kept in an autosave copy that "
-            "drafter offers to restore next time.", "Quit", "Stay", title="Quit drafter?"), answer)  # fmt: skip
+            f"The draft has unsaved changes. Quit anyway? They are kept in an autosave copy in {where}/ "
+            "that drafter offers to restore next time.", "Quit", "Stay", title="Quit drafter?"), answer)  # fmt: skip
 
     # -- command palette ----------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -128,6 +135,7 @@ class DrafterApp(App[None]):
 
 def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
     """Every main-screen action, by name, for the command palette."""
+    from .screens.main import JUMPS
     commands: list[tuple[str, str, Callable[[], object]]] = [
         ("Generate", "Draft a post from the source (ctrl+g)", main.action_generate),
         ("Cancel", "Stop the running request (escape)", main.action_cancel),
@@ -141,16 +149,17 @@ def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
         ("Templates", "Browse and edit templates (ctrl+t)", main.action_templates),
         ("New draft", "Start over with an empty source (ctrl+n)", main.action_new_draft),
         ("Re-assemble the post from the parts", "Drop hand edits of the whole post", main.action_reassemble),
-        ("Undo part edit", "ctrl+z outside a text box", main.action_undo),
-        ("Redo part edit", "ctrl+y outside a text box", main.action_redo),
+        ("Undo", "Edits, generations, picked hooks (ctrl+z outside a text box)", main.action_undo),
+        ("Redo", "ctrl+y outside a text box", main.action_redo),
         ("Show Compose", "f2", lambda: main.action_show("compose")),
         ("Show Editor", "f3", lambda: main.action_show("editor")),
         ("Show Preview", "f4", lambda: main.action_show("preview")),
+        *[(f"Go to the {part}", f"alt+{key}", lambda p=part: main.action_jump(p)) for key, part in JUMPS.items()],
         ("Preview: mobile/desktop fold", "140 or 210 characters before “…see more” (m)",
          main.preview.action_toggle_mobile),
         ("Preview: see more/less", "Expand or fold the preview (space)", main.preview.action_toggle_fold),
     ]
-    for part in main._part_names():
+    for part in main.part_names():
         commands.append((f"Regenerate the {part.replace('_', ' ')}", f"Rewrite only the {part}",
                          lambda p=part: main.action_regenerate(p)))  # fmt: skip
     return commands

@@ -1,26 +1,34 @@
 """What the app is editing, as plain data: no Textual here, so it is tested without a terminal.
 
-A :class:`Session` holds the job, the parts, the whole-post text when the user edited it by
-hand, the undo history of parts and the draft record. Widgets read it and call its methods;
-the drafting itself stays in :mod:`drafter.drafting`.
+A :class:`Session` is the one model of the open draft: the current :class:`DraftState`
+(parts, the whole-post text when the user edited it by hand, job, result), the undo history
+of those states, a pending generation, the template and its variables, and the draft record.
+Every change is a method call; the screen renders from it. The drafting itself stays in
+:mod:`drafter.drafting`.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .draft_state import (STANDARD_PARTS, DraftState, History, assemble_lenient, edit_parts, problems,
+                          replace_part, valid_parts)
+
 if TYPE_CHECKING:
-    from ..drafting import Job
-    from ..post import Layout, Parts, Stats
+    from ..drafting import Drafter, Job
     from ..engines.base import DraftResult
+    from ..lint import LintReport
+    from ..post import Layout, Parts, Stats
     from ..sources import Source
     from ..store import Draft
 
+__all__ = ["DraftState", "History", "Pending", "Session", "counters_line", "describe_input", "lint_post",
+           "parse_hashtags", "shown_value", "source_from_input"]
+
 TOPIC_MAX_CHARS = 300
 """A single line up to this long is a topic; anything longer or on several lines is an article."""
-HASHTAGS_ADVICE = (3, 5)
-"""The usual advice on hashtag count (a default, not a platform rule)."""
 
 # drafter.post (pydantic) is imported inside the functions: this module is on the path of the
 # first frame, and pydantic is not needed until there is a post.
@@ -46,7 +54,7 @@ def describe_input(text: str) -> str:
     """One line under the source box: how the text will be used."""
     stripped = text.strip()
     if not stripped:
-        return "Type a topic, paste an article, or press ctrl+o to open a file or URL."
+        return "Type a topic or paste an article (ctrl+o: a file or URL)."
     if "\n" not in stripped and len(stripped) <= TOPIC_MAX_CHARS:
         return f"Topic ({len(stripped)} chars)"
     return f"Article: {len(stripped.split()):,} words, {len(stripped):,} chars"
@@ -60,92 +68,69 @@ def parse_hashtags(value: str) -> list[str]:
     return normalise_hashtags(pieces)
 
 
-# ---- undo history ---------------------------------------------------------------------
-
-
-class History:
-    """Snapshots of parts. Consecutive edits of the same field collapse into one step."""
-
-    def __init__(self, limit: int = 200) -> None:
-        self.limit = limit
-        self._items: list[Parts] = []
-        self._index = -1
-        self._last_key: str | None = None
-
-    def reset(self, parts: Parts | None) -> None:
-        self._items = [parts] if parts is not None else []
-        self._index = len(self._items) - 1
-        self._last_key = None
-
-    def push(self, parts: Parts, key: str | None = None) -> None:
-        at_top = self._index == len(self._items) - 1
-        if key is not None and key == self._last_key and at_top and len(self._items) > 1:
-            self._items[self._index] = parts
-            return
-        del self._items[self._index + 1 :]
-        self._items.append(parts)
-        if len(self._items) > self.limit:
-            del self._items[0]
-        self._index = len(self._items) - 1
-        self._last_key = key
-
-    def break_group(self) -> None:
-        """The next push starts a new undo step even for the same field."""
-        self._last_key = None
-
-    @property
-    def can_undo(self) -> bool:
-        return self._index > 0
-
-    @property
-    def can_redo(self) -> bool:
-        return self._index < len(self._items) - 1
-
-    def undo(self) -> Parts | None:
-        if not self.can_undo:
-            return None
-        self._index -= 1
-        self._last_key = None
-        return self._items[self._index]
-
-    def redo(self) -> Parts | None:
-        if not self.can_redo:
-            return None
-        self._index += 1
-        self._last_key = None
-        return self._items[self._index]
-
-
 # ---- the session ----------------------------------------------------------------------
 
 
 @dataclass
-class Snapshot:
-    """What to put back after a cancelled or failed request."""
+class Pending:
+    """A generation streaming in: shown in the fields it writes, never in the draft until accepted."""
 
-    parts: Parts | None
-    text_override: str | None
-    result: "DraftResult | None"
-    job: "Job | None"
+    kind: str
+    """"generate", "regenerate" or "variants"."""
+    parts: frozenset[str]
+    """The parts being written (locked for editing)."""
+    before: DraftState
+    """The draft when the request started (what a cancel leaves on screen)."""
+    values: dict[str, Any] = field(default_factory=dict)
+    """What has streamed in so far, by part."""
 
 
-@dataclass
 class Session:
-    job: "Job | None" = None
-    result: "DraftResult | None" = None
-    parts: Parts | None = None
-    text_override: str | None = None
-    """The whole post as the user typed it; wins over the parts until re-assembled."""
-    draft: "Draft | None" = None
-    """The open draft (in memory; saved when :attr:`saved_state` matches)."""
-    loaded: "Source | None" = None
-    """A file or URL opened into the compose box."""
-    history: History = field(default_factory=History)
-    edited: bool = False
-    """The user changed parts or text since the last generation."""
-    saved_state: tuple[Any, ...] | None = None
+    """The open draft: the only truth the main screen renders from.
+
+    Every change is a method here (a command); widgets only report what the user did.
+    The post text, the counters, the lint, copy, export, save and autosave all read
+    :attr:`post_text`, so they cannot disagree.
+    """
+
+    def __init__(self, *, job: "Job | None" = None, result: "DraftResult | None" = None,
+                 parts: "Parts | None" = None, text_override: str | None = None) -> None:
+        self.state = DraftState(parts, text_override, job, result)
+        self.history = History()
+        self.history.reset(self.state)
+        self._base = self.state
+        """The state as last generated or opened (to tell whether the user edited since)."""
+        self.pending: Pending | None = None
+        self.draft: "Draft | None" = None
+        """The open draft record (in memory; saved when :attr:`saved_state` matches)."""
+        self.loaded: "Source | None" = None
+        """A file or URL opened into the compose box."""
+        self.saved_state: tuple[Any, ...] | None = None
+        self.on_disk = False
+        """The draft has a file in the drafts folder (written or opened from it)."""
+        self.template: str | None = None
+        self.template_defaults: dict[str, str] = {}
+        """The current template's variables, as the form shows them."""
+        self.user_variables: dict[str, str] = {}
+        """Variables the user typed (kept across templates that have them)."""
 
     # -- reading ----------------------------------------------------------------------
+    @property
+    def parts(self) -> "Parts | None":
+        return self.state.parts
+
+    @property
+    def text_override(self) -> str | None:
+        return self.state.text
+
+    @property
+    def job(self) -> "Job | None":
+        return self.state.job
+
+    @property
+    def result(self) -> "DraftResult | None":
+        return self.state.result
+
     @property
     def layout(self) -> "Layout":
         from ..post import Layout
@@ -154,180 +139,256 @@ class Session:
 
     @property
     def assembled(self) -> str:
-        from ..post import assemble
-
-        return assemble(self.parts, self.layout) if self.parts is not None else ""
+        return assemble_lenient(self.parts, self.layout) if self.parts is not None else ""
 
     @property
     def post_text(self) -> str:
-        """What is saved, copied and previewed."""
+        """What is previewed, counted, linted, copied, exported, saved and autosaved."""
         return self.text_override if self.text_override is not None else self.assembled
+
+    @property
+    def usage(self) -> tuple[int, int] | None:
+        result = self.result
+        return (result.usage.prompt_tokens, result.usage.completion_tokens) if result else None
 
     @property
     def has_post(self) -> bool:
         return bool(self.post_text.strip())
 
     @property
-    def has_user_edits(self) -> bool:
-        return self.has_post and (self.edited or self.text_override is not None)
+    def busy_parts(self) -> frozenset[str]:
+        return self.pending.parts if self.pending is not None else frozenset()
 
-    def state(self) -> tuple[Any, ...]:
-        return (self.parts.model_dump_json() if self.parts else None, self.post_text)
+    @property
+    def has_user_edits(self) -> bool:
+        return self.has_post and self.state != self._base
+
+    @property
+    def shown_parts(self) -> "Parts | None":
+        """The fields as the editor shows them: the draft, with a pending stream over its parts."""
+        if self.pending is None or not self.pending.values:
+            return self.parts
+        from ..post import Parts
+
+        data = dict(self.parts) if self.parts is not None else {"hook": "", "takeaways": [], "question": "",
+                                                                 "hashtags": [], "extras": {}}  # fmt: skip
+        extras = dict(data["extras"])
+        for part, value in self.pending.values.items():
+            if part in STANDARD_PARTS:
+                data[part] = value
+            else:
+                extras[part] = value
+        data["extras"] = extras
+        return Parts.model_construct(**data)
+
+    def problems(self) -> list[str]:
+        """Empty parts (the post is assembled without them)."""
+        return problems(self.parts) if self.parts is not None and self.text_override is None else []
+
+    def state_key(self) -> tuple[Any, ...]:
+        parts = self.parts
+        return (json.dumps(dict(parts), sort_keys=True) if parts is not None else None, self.post_text)
 
     @property
     def dirty(self) -> bool:
-        return self.has_post and self.state() != self.saved_state
+        return self.has_post and self.state_key() != self.saved_state
 
-    def snapshot(self) -> Snapshot:
-        return Snapshot(self.parts, self.text_override, self.result, self.job)
+    # -- edits (commands) ---------------------------------------------------------------
+    def _commit(self, state: DraftState, key: str | None = None) -> bool:
+        if state == self.state:
+            return False
+        self.state = state
+        self.history.push(state, key)
+        return True
 
-    def restore(self, snap: Snapshot) -> None:
-        self.parts, self.text_override, self.result, self.job = (
-            snap.parts, snap.text_override, snap.result, snap.job)  # fmt: skip
-
-    # -- edits ------------------------------------------------------------------------
-    def edit_part(self, part: str, value: str | list[str]) -> str | None:
-        """Apply a typed change to one part. Returns an error line if the value is unusable
-        (the last good value is kept), else None."""
-        from pydantic import ValidationError
-
-        from ..post import Parts
-
+    def edit_part(self, part: str, value: str | list[str], *, structural: bool = False) -> str | None:
+        """Apply what the user typed in one field; the post follows it (an empty field is an
+        empty block). Returns a line about a problem with the value, else None."""
         if self.parts is None:
             return "generate a draft first"
-        data = self.parts.model_dump()
-        if part == "hashtags" and isinstance(value, str):
-            value = parse_hashtags(value)
-            if not value:
-                return "hashtags: type at least one, e.g. #Leadership"
-        if part in data and part != "extras":
-            data[part] = value
-        else:
-            extras = dict(data["extras"])
-            if str(value).strip():
-                extras[part] = str(value)
-            else:
-                extras.pop(part, None)
-            data["extras"] = extras
-        try:
-            parts = Parts.model_validate(data)
-        except ValidationError as exc:
-            return f"{part}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}"
-        if parts == self.parts:
-            return None
-        self.parts = parts
-        self.edited = True
-        self.history.push(parts, key=part)
-        return None
+        if part in self.busy_parts:
+            return f"{part}: being written by the engine"
+        parts, problem = edit_parts(self.parts, part, value)
+        if structural:
+            self.history.break_group()
+        self._commit(self.state.with_(parts=parts), key=None if structural else part)
+        if structural:
+            self.history.break_group()
+        return problem
 
-    def set_parts(self, parts: Parts, *, record: bool = True) -> None:
-        self.parts = parts
-        self.edited = True
-        if record:
-            self.history.break_group()
-            self.history.push(parts)
-            self.history.break_group()
+    def clear_part(self, part: str) -> str | None:
+        return self.edit_part(part, [] if part in ("takeaways", "hashtags") else "")
 
     def set_text(self, text: str) -> None:
         """The user edited the whole post."""
         if self.text_override is None and text == self.assembled:
             return
-        self.text_override = text
-        self.edited = True
+        if self.pending is not None:
+            return  # the post box is read-only while a request runs
+        self._commit(self.state.with_(text=text), key="text")
 
     def reassemble(self) -> None:
-        self.text_override = None
-
-    def undo(self) -> Parts | None:
-        parts = self.history.undo()
-        if parts is not None:
-            self.parts = parts
-            self.edited = True
-        return parts
-
-    def redo(self) -> Parts | None:
-        parts = self.history.redo()
-        if parts is not None:
-            self.parts = parts
-            self.edited = True
-        return parts
-
-    # -- results ----------------------------------------------------------------------
-    def apply_generation(self, job: "Job", result: "DraftResult") -> None:
-        self.job, self.result, self.parts = job, result, result.parts
-        self.text_override = None
-        self.edited = False
+        """Drop the hand edits of the whole post: it follows the parts again (one undo step)."""
         self.history.break_group()
-        self.history.push(result.parts)
+        self._commit(self.state.with_(text=None))
         self.history.break_group()
 
-    def replace_part(self, part: str, new: Parts) -> Parts:
-        """Take ``part`` from ``new`` (a regenerated post) and keep every other part as it is now."""
+    def undo(self) -> bool:
+        state = self.history.undo()
+        if state is None:
+            return False
+        self.state = state
+        return True
+
+    def redo(self) -> bool:
+        state = self.history.redo()
+        if state is None:
+            return False
+        self.state = state
+        return True
+
+    # -- generations --------------------------------------------------------------------
+    def begin(self, kind: str, parts: set[str] | frozenset[str]) -> None:
+        self.pending = Pending(kind, frozenset(parts), self.state)
+
+    def add_pending_parts(self, parts: set[str] | list[str]) -> None:
+        if self.pending is not None:
+            self.pending.parts = self.pending.parts | set(parts)
+
+    def stream(self, part: str, value: Any) -> bool:
+        """A part arrived (partly) from the engine: shown, not applied. True if it was taken."""
+        if self.pending is None or part not in self.pending.parts:
+            return False
+        self.pending.values[part] = value
+        return True
+
+    def cancel(self) -> None:
+        """Discard the pending generation: the draft is as it was."""
+        self.pending = None
+
+    def accept_generation(self, job: "Job", result: "DraftResult") -> None:
+        """A finished generation replaces the draft in one step (one undo entry)."""
+        self.pending = None
+        self.history.break_group()
+        self._commit(DraftState(result.parts, None, job, result))
+        self.history.break_group()
+        self._base = self.state
+
+    def accept_part(self, part: str, result: "DraftResult") -> None:
+        """A regenerated part replaces only that part (and the hand-typed text, agreed before)."""
+        self.pending = None
         assert self.parts is not None
-        if part in ("hook", "takeaways", "question", "hashtags"):
-            parts = self.parts.model_copy(update={part: getattr(new, part)})
+        self.history.break_group()
+        self._commit(self.state.with_(parts=replace_part(self.parts, part, result.parts), text=None, result=result))
+        self.history.break_group()
+
+    def accept_hook(self, hook: str) -> str | None:
+        """A picked hook variant (one undo step; the post follows the parts again)."""
+        self.pending = None
+        if self.parts is None:
+            return "generate a draft first"
+        parts, problem = edit_parts(self.parts, "hook", hook)
+        if problem:
+            return problem
+        self.history.break_group()
+        self._commit(self.state.with_(parts=parts, text=None))
+        self.history.break_group()
+        return None
+
+    def use_text(self, text: str) -> None:
+        """Text the user chose to edit by hand (e.g. an answer the parser could not read)."""
+        self.pending = None
+        self.history.break_group()
+        self._commit(self.state.with_(text=text))
+        self.history.break_group()
+
+    # -- template and variables ---------------------------------------------------------
+    def switch_template(self, name: str, variables: dict[str, Any]) -> dict[str, str]:
+        """The template's variables as the form shows them: its defaults, except the ones the
+        user typed (never the previous template's defaults)."""
+        self.template = name
+        self.template_defaults = {k: shown_value(v) for k, v in variables.items()}
+        return self.variables
+
+    @property
+    def variables(self) -> dict[str, str]:
+        return {k: self.user_variables.get(k, v) for k, v in self.template_defaults.items()}
+
+    def set_variable(self, name: str, value: str) -> None:
+        if name not in self.template_defaults:
+            return
+        if value.strip() == self.template_defaults[name] or not value.strip():
+            self.user_variables.pop(name, None)
         else:
-            extras = dict(self.parts.extras)
-            if part in new.extras:
-                extras[part] = new.extras[part]
-            parts = self.parts.model_copy(update={"extras": extras})
-        self.set_parts(parts)
-        return parts
+            self.user_variables[name] = value.strip()
 
+    def overrides(self) -> dict[str, str]:
+        """The variables that differ from the template's defaults (for Drafter.prepare)."""
+        return {k: v for k, v in self.user_variables.items() if k in self.template_defaults}
+
+    # -- drafts ---------------------------------------------------------------------------
     def load_draft(self, draft: "Draft", job: "Job | None") -> None:
-        self.job, self.result, self.draft = job, None, draft
-        self.parts = draft.parts
-        self.text_override = None
-        if draft.parts is None or (draft.text and draft.text != self.assembled):
-            self.text_override = draft.text
-        self.edited = False
-        self.history.reset(self.parts)
-        self.saved_state = self.state()
-
-    def mark_saved(self, draft: "Draft") -> None:
+        parts = draft.parts
+        text = None
+        if parts is None or (draft.text and draft.text != assemble_lenient(parts, job.layout if job else
+                                                                          self.layout)):  # fmt: skip
+            text = draft.text
+        self.pending = None
+        self.state = DraftState(parts, text, job, None)
+        self.history.reset(self.state)
+        self._base = self.state
         self.draft = draft
-        self.saved_state = self.state()
+        self.saved_state = self.state_key()
+        self.on_disk = True
+
+    def mark_saved(self, draft: "Draft", key: tuple[Any, ...] | None = None) -> None:
+        """``draft`` was written; ``key`` is the :meth:`state_key` it was written from."""
+        self.draft = draft
+        self.saved_state = key if key is not None else self.state_key()
+        self.on_disk = True
+
+    def mark_unsaved(self) -> None:
+        self.saved_state = None
 
     def draft_for(self, kind: str, note: str = "") -> "Draft":
-        """The open draft with the current parts and text, as revision ``kind``."""
+        """The open draft with the current parts and text, as revision ``kind``.
+
+        Parts with an empty field are not a valid parts record: the draft then keeps the text
+        only (what the user sees), never older parts."""
         assert self.draft is not None
         engine = self.result.engine if self.result and kind in ("generate", "regenerate", "variant") else None
         model = self.result.model if engine else None
-        return self.draft.revise(kind, parts=self.parts, text=self.post_text,  # type: ignore[arg-type]
-                                 engine=engine, model=model, note=note)  # fmt: skip
+        parts = valid_parts(self.parts)
+        draft = self.draft.revise(kind, parts=parts, text=self.post_text,  # type: ignore[arg-type]
+                                  engine=engine, model=model, note=note)  # fmt: skip
+        if parts is None and draft.parts is not None:
+            draft = draft.model_copy(update={"parts": None})
+        return draft
 
     def save_kind(self) -> str:
         """ "edit" when the text or parts differ from the draft's last revision, else "save"."""
         if self.draft is None:
             return "save"
-        same = self.draft.text == self.post_text and self.draft.parts == self.parts
+        same = self.draft.text == self.post_text and self.draft.parts == valid_parts(self.parts)
         return "save" if same else "edit"
 
 
-# ---- what the preview shows -----------------------------------------------------------
+def shown_value(value: Any) -> str:
+    """A template variable as the form shows it (booleans as true/false)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def quick_warnings(stats: "Stats", text: str, *, mobile: bool = False) -> list[str]:
-    """The checks cheap enough for every keystroke (the linter runs debounced)."""
-    from ..post import FOLD_DESKTOP, FOLD_MOBILE, MAX_CHARS
-
+def lint_post(drafter: "Drafter", session: Session) -> "LintReport | None":
+    """The one lint of the post on screen: :meth:`Drafter.lint` with the workspace's settings and
+    ``ai_tells.toml``, on every path (hand-edited posts and posts without a template too)."""
+    text = session.post_text
     if not text.strip():
-        return []
-    out: list[str] = []
-    fold = FOLD_MOBILE if mobile else FOLD_DESKTOP
-    where = "mobile" if mobile else "desktop"
-    if stats.hook_chars > fold:
-        out.append(f"Hook is {stats.hook_chars} chars: it runs past the “…see more” fold ({fold} on {where}).")
-    if stats.over_limit:
-        out.append(f"{stats.chars:,} chars: {stats.over_limit:,} over LinkedIn's {MAX_CHARS:,} limit.")
-    low, high = HASHTAGS_ADVICE
-    if stats.hashtags == 0:
-        out.append("No hashtags: add 3–5 specific ones.")
-    elif stats.hashtags > high:
-        out.append(f"{stats.hashtags} hashtags: {low}–{high} is the usual advice.")
-    if "?" not in text:
-        out.append("No question: end with a specific question to invite comments.")
-    return out
+        return None
+    parts = valid_parts(session.parts) if session.text_override is None else None
+    return drafter.lint(session.job, parts, text)
+
+
+# ---- what the preview shows -----------------------------------------------------------
 
 
 def counters_line(stats: "Stats", usage: tuple[int, int] | None) -> str:

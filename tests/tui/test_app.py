@@ -13,7 +13,7 @@ from drafter.post import Parts
 from drafter.tui.screens.help import HelpScreen
 from drafter.tui.screens.main import MainScreen
 from drafter.tui.screens.modals import ConfirmModal, RawOutputModal, RegenerateModal, VariantsModal
-from drafter.tui.session import History, Session, quick_warnings, source_from_input
+from drafter.tui.session import DraftState, History, Session, lint_post, source_from_input
 from drafter.tui.widgets.takeaways import TakeawayInput
 from tests.loopback import Loopback, Reply
 
@@ -485,6 +485,12 @@ async def test_quit_with_unsaved_changes_asks(offline_app) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.click("#no")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        # "Stay" stays: the app still runs and answers keys (a dialog that always quits fails here)
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: app.theme == "textual-light", what="the app to answer a key")
+        assert main(app).session.dirty
 
 
 # ---- the pure session -----------------------------------------------------------------------
@@ -494,19 +500,23 @@ PARTS = Parts(**GOOD)
 
 def test_history_groups_typing_and_undoes() -> None:
     history = History()
-    history.reset(PARTS)
-    a = PARTS.model_copy(update={"hook": "A"})
-    ab = PARTS.model_copy(update={"hook": "AB"})
+    start = DraftState(PARTS)
+    history.reset(start)
+    a = DraftState(PARTS.model_copy(update={"hook": "A"}))
+    ab = DraftState(PARTS.model_copy(update={"hook": "AB"}))
     history.push(a, key="hook")
     history.push(ab, key="hook")
-    assert history.undo() == PARTS and history.redo() == ab and not history.can_redo
+    assert history.undo() == start and history.redo() == ab and not history.can_redo
 
 
-def test_session_edit_rejects_empty_hook_and_keeps_last_good() -> None:
+def test_session_empty_hook_leaves_the_post() -> None:
+    """Issue 8 (bug 2) changed this: a cleared hook is no longer replaced by the last good one;
+    the post has no hook, and the problem is reported."""
     session = Session(parts=PARTS)
     error = session.edit_part("hook", "   ")
     assert error is not None and error.startswith("hook:")
-    assert session.parts.hook == GOOD["hook"]
+    assert session.parts.hook == "" and GOOD["hook"] not in session.post_text
+    assert session.problems() == ["hook is empty"]
     # The hashtags field splits on commas and spaces: each word becomes one tag (parse_hashtags).
     assert session.edit_part("hashtags", "ai, machine learning") is None
     assert session.parts.hashtags == ["#Ai", "#Machine", "#Learning"]
@@ -526,12 +536,18 @@ def test_source_from_input_topic_or_article() -> None:
     assert source_from_input("line one\nline two").kind == "text"
 
 
-def test_quick_warnings() -> None:
-    from drafter.post import measure
+def test_one_linter_for_the_preview(workspace) -> None:
+    """Issue 8 (bug 8) replaced the session's quick checks: the preview's findings are the
+    linter's, with its hashtag range (1-6), on hand-edited text too."""
+    from drafter.config import Settings
+    from drafter.drafting import Drafter
 
-    text = "x" * 250 + "\n\nno tags here"
-    found = " ".join(quick_warnings(measure(text), text))
-    assert "fold" in found and "hashtags" in found and "question" in found
+    drafter = Drafter(Settings(engine="offline"), workspace)
+    session = Session(parts=PARTS)
+    session.set_text("x" * 250 + "\n\nno tags here #A1 #B2 #C3 #D4 #E5 #F6")
+    rules = {f.rule for f in lint_post(drafter, session).findings}
+    assert "question-missing" in rules and "hook-desktop-fold" in rules
+    assert "hashtag-count" not in rules  # 6 tags: within the rule's range
 
 
 async def test_notes_show_brackets_as_typed(offline_app) -> None:

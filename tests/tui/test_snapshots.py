@@ -118,3 +118,21 @@ def test_engine_error(snap_compare, workspace, size) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"], ids=["dark", "light"])
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_navigation_focus(snap_compare, workspace, size, theme) -> None:
+    """alt+q puts the cursor in the question: the focused field is plain to see in both themes."""
+
+    async def run_before(pilot) -> None:
+        await generate(pilot, ARTICLE.read_text(encoding="utf-8"))
+        pilot.app.theme = theme
+        await settle(pilot)
+        await pilot.press("alt+q")
+        await pilot.pause()
+        screen = pilot.app.screen_stack[0]
+        assert screen.focused is screen.query_one("#part-question")
+        screen.query_one("#part-question").cursor_blink = False
+
+    assert snap_compare(offline(workspace), terminal_size=size, run_before=run_before)

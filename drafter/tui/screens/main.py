@@ -1,8 +1,12 @@
 """The main screen: Compose, Editor and Preview.
 
 Below 120 columns one pane shows at a time (tabs, or f2/f3/f4); from 120 columns the
-preview stays on the right of Compose or the Editor. The requests themselves run in the
-workers of :mod:`.work` (engine requests) and :mod:`.persist` (files and clipboard).
+preview stays on the right of Compose or the Editor.
+
+One direction: widgets report what the user did (messages); the screen turns each into a
+command on the :class:`~drafter.tui.session.Session` and calls :meth:`MainScreen.render_session`,
+the one place the editor, preview, counters, top bar and timers are updated from it.
+Engine requests are :class:`.work.Requests`; files, clipboard and lint are :class:`.persist.Storage`.
 """
 
 from __future__ import annotations
@@ -17,16 +21,17 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import MountError
 from textual.widgets import Footer, Select, Tab, Tabs
+from textual.worker import Worker
 
 from ...errors import DrafterError
-
 from ..session import Session
-from ..widgets.compose import ComposePane
+from ..widgets.compose import ComposePane, VariablesForm
 from ..widgets.status import StatusLine, TopBar
-from .persist import StorageMixin
-from .work import RequestsMixin, when_ready
+from .persist import Storage
+from .work import Requests, when_ready
 
 if TYPE_CHECKING:
+    from ...drafting import Drafter
     from ..app import DrafterApp
     from ..widgets.editor import PartsEditor
     from ..widgets.preview import PreviewPane
@@ -36,6 +41,10 @@ WIDE = 120
 """From this many columns the preview stays beside Compose or the Editor."""
 LINT_DELAY = 0.15
 AUTOSAVE_DELAY = 2.0
+JUMPS = {"h": "hook", "t": "takeaways", "q": "question", "g": "hashtags", "p": "post"}
+"""alt+letter puts the cursor in a part of the editor. Terminals send alt+letter as ESC and the
+letter, which Textual reads as alt+letter; alt+digit arrives as "¡", "™"… (a macOS mapping), so
+alt+1…alt+5 are bound too but only for terminals that report them as such."""
 
 
 def _warm_imports() -> None:
@@ -44,7 +53,7 @@ def _warm_imports() -> None:
     import drafter.lint  # noqa: F401
 
 
-class MainScreen(RequestsMixin, StorageMixin, Screen):
+class MainScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
         Binding("ctrl+g", "generate", "Generate", priority=True),
@@ -62,6 +71,8 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
         Binding("f4", "show('preview')", "Preview", show=False),
         Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("ctrl+y", "redo", "Redo", show=False),
+        *[Binding(f"alt+{key},alt+{n}", f"jump('{part}')", part.capitalize(), show=False)
+          for n, (key, part) in enumerate(JUMPS.items(), start=1)],
     ]
 
     view: reactive[str] = reactive("compose")
@@ -73,6 +84,8 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
     def __init__(self) -> None:
         super().__init__(id="main")
         self.session = Session()
+        self.requests = Requests(self)
+        self.storage = Storage(self)
         self._lint_timer: Timer | None = None
         self._autosave_timer: Timer | None = None
         self.ready = False
@@ -83,6 +96,14 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
     @property
     def drafter_app(self) -> "DrafterApp":
         return self.app  # type: ignore[return-value]
+
+    @property
+    def drafter(self) -> "Drafter":
+        return self.drafter_app.drafter
+
+    @property
+    def busy(self) -> bool:
+        return self.requests.busy
 
     def compose(self):
         yield TopBar(id="topbar")
@@ -98,6 +119,9 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
         self.watch_view(self.view)
         self.compose_pane.source_area.focus()
         self.call_after_refresh(self._after_first_frame)
+
+    def on_unmount(self) -> None:
+        self.storage.release()
 
     async def _after_first_frame(self) -> None:
         """The first frame shows Compose; settings, the editor and the preview come right after
@@ -121,14 +145,13 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
             return  # the app is closing already (e.g. DRAFTER_EXIT_AFTER_FIRST_FRAME)
         self._layout_panes()
         self.ready = True
-        self.show_session()
-        self.refresh_bindings()
+        self.render_session()
         for action in self.deferred:
             action()
         self.deferred.clear()
         # Templates and the autosave check read files: off the event loop.
-        self.load_templates()
-        self.check_autosave()
+        self.storage.load_templates()
+        self.storage.check_autosave()
         self.run_worker(_warm_imports, thread=True, group="warm", exit_on_error=False)
 
     # -- widgets ------------------------------------------------------------------------
@@ -147,6 +170,45 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
     @property
     def status(self) -> StatusLine:
         return self.query_one(StatusLine)
+
+    # -- rendering: the one way the session reaches the screen ----------------------------
+    def render_session(self, *, fields: bool = True, skip: str | None = None) -> None:
+        """Show the session: editor fields (unless ``fields`` is False; ``skip``: the field the
+        user is typing in), post box, preview and counters now; lint and autosave debounced."""
+        if not self.ready:
+            return
+        session = self.session
+        if fields:
+            self.editor.show(session.shown_parts, session.post_text, override=session.text_override is not None,
+                             busy=session.busy_parts, skip=skip)  # fmt: skip
+        notes = [f"⚠ {p}: the post is assembled without it." for p in session.problems()]
+        if session.pending is not None and session.pending.kind != "variants":
+            notes.insert(0, "⏳ The engine is writing; this post stays until it is done (escape cancels).")
+        self.preview.update_text(session.post_text, session.usage, notes)
+        self._lint_timer = self._restart(self._lint_timer, LINT_DELAY, self.run_lint)
+        if session.dirty and session.draft is not None:
+            self._autosave_timer = self._restart(self._autosave_timer, AUTOSAVE_DELAY, self.autosave)
+        self.query_one(TopBar).set_draft(session.draft.title if session.draft else None, session.dirty)
+        self.refresh_bindings()
+
+    def _restart(self, timer: Timer | None, delay: float, callback) -> Timer:
+        if timer is not None:
+            timer.stop()
+        return self.set_timer(delay, callback)
+
+    def run_lint(self) -> None:
+        self.storage.run_lint()
+
+    def autosave(self) -> None:
+        self.storage.autosave()
+
+    def autosave_now(self) -> None:
+        self.storage.autosave_now()
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """Every request ends here (done, failed or cancelled): :meth:`Requests.worker_changed`."""
+        self.requests.worker_changed(event.worker, event.state)
 
     # -- views --------------------------------------------------------------------------
     def watch_view(self, view: str) -> None:
@@ -187,6 +249,15 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
             widget = self.query_one("#post")
         widget.focus()
 
+    @when_ready
+    def action_jump(self, part: str) -> None:
+        """alt+h/t/q/g/p (or alt+1…alt+5): the cursor to one part of the editor (shown first if hidden)."""
+        if self.view == "compose" or (self.view == "preview" and self.size.width < WIDE):
+            self.view = "editor"
+        if not self.editor.focus_part(part):
+            self.notify(f"The {part} is not editable now (no draft yet, or the engine is writing it).",
+                        timeout=3)  # fmt: skip
+
     # -- bindings that depend on state --------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         busy = self.busy
@@ -198,64 +269,36 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
             return self.session.has_post or None
         return True
 
-    # -- editing ------------------------------------------------------------------------
+    # -- editing: intents from the widgets ----------------------------------------------
     def on_parts_editor_part_edited(self, event: "PartsEditor.PartEdited") -> None:
-        if event.structural:
-            self.session.history.break_group()
-        error = self.session.edit_part(event.part, event.value)
-        if event.structural:
-            self.session.history.break_group()
-        self.editor.mark_invalid(event.part, error is not None)
-        if error is None:
-            self.post_changed()
+        problem = self.session.edit_part(event.part, event.value, structural=event.structural)
+        self.editor.mark_invalid(event.part, problem is not None and self.session.parts is not None)
+        self.render_session(skip=event.part)
 
     def on_parts_editor_post_edited(self, event: "PartsEditor.PostEdited") -> None:
-        if self.busy_parts:
-            return
         self.session.set_text(event.text)
-        self.editor.set_override(self.session.text_override is not None)
-        self.post_changed(sync_editor=False)
+        self.render_session(skip="post")
 
-    def post_changed(self, *, sync_editor: bool = True) -> None:
-        """The post text may have changed: editor text, preview, counters; lint and autosave later."""
+    @on(VariablesForm.Edited)
+    def _variable_edited(self, event: VariablesForm.Edited) -> None:
         session = self.session
-        text = session.post_text
-        if sync_editor and session.text_override is None:
-            self.editor.show_post(text)
-        usage = (session.result.usage.prompt_tokens, session.result.usage.completion_tokens) if session.result else None
-        self.preview.update_text(text, usage)
-        self._lint_timer = self._restart(self._lint_timer, LINT_DELAY, self.run_lint)
-        if session.dirty and session.draft is not None:
-            self._autosave_timer = self._restart(self._autosave_timer, AUTOSAVE_DELAY, self.autosave)
-        self.query_one(TopBar).set_draft(session.draft.title if session.draft else None, session.dirty)
-        self.refresh_bindings()
-
-    def _restart(self, timer: Timer | None, delay: float, callback) -> Timer:
-        if timer is not None:
-            timer.stop()
-        return self.set_timer(delay, callback)
-
-    def show_session(self) -> None:
-        """Put the whole session on screen (after a generation, undo, reopening a draft)."""
-        session = self.session
-        self.editor.show_parts(session.parts)
-        self.editor.show_post(session.post_text)
-        self.editor.set_override(session.text_override is not None)
-        self.post_changed(sync_editor=False)
+        session.set_variable(event.name, event.value)
+        changed = sum(1 for k, v in session.variables.items() if v != session.template_defaults[k])
+        self.compose_pane.show_variables_title(changed)
 
     @when_ready
     def action_undo(self) -> None:
-        if self.session.undo() is None:
+        if not self.session.undo():
             self.notify("Nothing to undo.", timeout=2)
             return
-        self.show_session()
+        self.render_session()
 
     @when_ready
     def action_redo(self) -> None:
-        if self.session.redo() is None:
+        if not self.session.redo():
             self.notify("Nothing to redo.", timeout=2)
             return
-        self.show_session()
+        self.render_session()
 
     @when_ready
     def action_reassemble(self) -> None:
@@ -269,16 +312,18 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
         def done(ok: bool | None) -> None:
             if ok:
                 self.session.reassemble()
-                self.show_session()
-                self.notify("Post re-assembled from the parts.")
+                self.render_session()
+                self.notify("Post re-assembled from the parts (ctrl+z brings your text back).")
 
+        self.confirm("Replace your hand edits of the whole post with the text assembled from the parts?",
+                     "Re-assemble", "Keep my text", done)  # fmt: skip
+
+    def confirm(self, question: str, yes: str, no: str, then: Callable[[bool | None], None], **kwargs) -> None:
         from .modals import ConfirmModal
 
-        self.app.push_screen(ConfirmModal(
-            "Replace your hand edits of the whole post with the text assembled from the parts?",
-            "Re-assemble", "Keep my text"), done)  # fmt: skip
+        self.app.push_screen(ConfirmModal(question, yes, no, **kwargs), then)
 
-    # -- compose ------------------------------------------------------------------------
+    # -- requests -------------------------------------------------------------------------
     @on(ComposePane.GenerateRequested)
     def _generate_button(self) -> None:
         self.action_generate()
@@ -287,57 +332,72 @@ class MainScreen(RequestsMixin, StorageMixin, Screen):
     def _open_button(self) -> None:
         self.action_open_source()
 
+    def action_cancel(self) -> None:
+        self.requests.cancel()
+
+    @when_ready
+    def action_generate(self) -> None:
+        self.requests.ask_generate()
+
+    @when_ready
+    def action_regenerate(self, part: str = "") -> None:
+        self.requests.ask_regenerate(part)
+
+    @when_ready
+    def action_variants(self) -> None:
+        self.requests.ask_variants()
+
+    @when_ready
+    def action_open_source(self) -> None:
+        self.requests.ask_open()
+
+    def part_names(self) -> list[str]:
+        return self.editor.part_names() if self.ready else ["hook", "takeaways", "question", "hashtags"]
+
+    # -- files ----------------------------------------------------------------------------
+    @when_ready
+    def action_save(self) -> None:
+        self.storage.save()
+
+    @when_ready
+    def action_copy_post(self) -> None:
+        self.storage.copy_post()
+
+    @when_ready
+    def action_export_post(self) -> None:
+        self.storage.export_post()
+
     @on(Select.Changed, "#template")
     def _template_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
-            self.load_template(event.value)
+            self.storage.load_template(event.value)
 
     # -- library and templates (screens by another module; optional) --------------------
     def action_library(self) -> None:
-        try:
-            from .library import DraftsScreen
-        except ImportError:
-            self.notify("The drafts library is not available in this build.", severity="warning")
-            return
-        self.app.push_screen(DraftsScreen(self.drafter), self._library_closed)
-
-    def _library_closed(self, draft_id: object) -> None:
-        if isinstance(draft_id, str) and draft_id:
-            self.confirm_discard(lambda: self.open_draft(draft_id), "Open another draft")
+        self.storage.open_library()
 
     def action_templates(self) -> None:
-        try:
-            from .templates import TemplatesScreen
-        except ImportError:
-            self.notify("The templates screen is not available in this build.", severity="warning")
-            return
-        self.app.push_screen(TemplatesScreen(self.drafter), self._templates_closed)
+        self.storage.open_templates()
 
-    def _templates_closed(self, name: object) -> None:
-        self.load_templates(select=name if isinstance(name, str) else None)
-
-    def confirm_discard(self, then, verb: str) -> None:
+    def confirm_discard(self, then: Callable[[], object], verb: str) -> None:
         """Run ``then`` now, or after asking when there are unsaved changes."""
         if not self.session.dirty:
             then()
             return
-        from .modals import ConfirmModal
+        from ...store import AUTOSAVE_DIR
 
-        def done(ok: bool | None) -> None:
-            if ok:
-                then()
-
-        self.app.push_screen(ConfirmModal(
-            f"{verb}? The open draft has unsaved changes (ctrl+s saves them; an autosave copy is kept).",
-            "Continue", "Go back"), done)  # fmt: skip
+        self.confirm(f"{verb}? The open draft has unsaved changes (ctrl+s saves them; an autosave copy is "
+                     f"kept in {self.drafter.store.folder.name}/{AUTOSAVE_DIR}).", "Continue", "Go back",
+                     lambda ok: ok and self.storage.autosave_then(then))  # fmt: skip
 
     @when_ready
     def action_new_draft(self) -> None:
         def reset() -> None:
-            self.cancel_requests()
+            self.requests.drop()
             self.session = Session()
             self.compose_pane.set_source_text("")
-            self.show_session()
+            self.storage.load_templates(select=self.drafter.settings.template)  # the default, its variables
+            self.render_session()
             self.action_show("compose")
             self.status.stop("New draft.")
 

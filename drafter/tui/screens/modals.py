@@ -203,12 +203,13 @@ class ExportModal(Dialog[Path | None]):
         self.dismiss(None)
 
 
-def load_location(location: str) -> "Source":
-    """The source a typed location names: an http(s) URL, else a file (``~`` expanded)."""
+def load_location(location: str, *, fetch_timeout: float | None = None) -> "Source":
+    """The source a typed location names: an http(s) URL (fetched within ``fetch_timeout``
+    seconds, default the documented 15), else a file (``~`` expanded)."""
     from ... import sources
 
-    if location.startswith(("http://", "https://")):
-        return sources.from_url(location)
+    if sources.is_url(location):
+        return sources.from_url(location, timeout=fetch_timeout or sources.FETCH_TIMEOUT)
     return sources.from_file(Path(location).expanduser())
 
 

@@ -1,24 +1,26 @@
-"""Files and clipboard from the main screen: templates, save, reopen, autosave and restore,
+"""Files and clipboard for the main screen: templates, save, reopen, autosave and restore,
 copy, export, and the debounced linter.
 
-Disk work runs off the event loop (``asyncio.to_thread``); a failure is a notification and
-never drops what is on screen.
+:class:`Storage` does the disk work off the event loop (``asyncio.to_thread``); a failure is
+a notification and never drops what is on screen. Everything written or copied is the
+session's :attr:`~drafter.tui.session.Session.post_text`, the text the preview shows.
 """
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from textual import work
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from ...errors import DrafterError
-from .work import when_ready
+from ..session import lint_post, shown_value
 
 if TYPE_CHECKING:
-    from ...drafting import Job
+    from ...drafting import Drafter, Job
     from ...store import Draft
+    from ..autosaves import Owner
+    from ..session import Session
+    from .main import MainScreen
 
 
 def _clipboard_copy(text: str) -> str | None:
@@ -37,206 +39,329 @@ def _clipboard_copy(text: str) -> str | None:
     return None
 
 
-class StorageMixin:
-    """Mixed into MainScreen; uses its session, widgets and drafter."""
+def _relative(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+class Storage:
+    """Templates, drafts, autosaves, clipboard, export and lint of one main screen."""
+
+    def __init__(self, screen: "MainScreen") -> None:
+        self.screen_ = screen
+        self._owner: Owner | None = None
+
+    @property
+    def session(self) -> "Session":
+        return self.screen_.session
+
+    @property
+    def drafter(self) -> "Drafter":
+        return self.screen_.drafter
+
+    def run(self, job: Awaitable[Any], group: str) -> None:
+        self.screen_.run_worker(job, group=group, exclusive=True, exit_on_error=False)
 
     # -- templates ----------------------------------------------------------------------
-    @work(exclusive=True, group="templates", exit_on_error=False)
-    async def load_templates(self, select: str | None = None) -> None:
-        drafter = self.drafter
+    def load_templates(self, select: str | None = None) -> None:
+        self.run(self._load_templates(select), "templates")
+
+    async def _load_templates(self, select: str | None) -> None:
+        drafter, pane = self.drafter, self.screen_.compose_pane
         try:
             infos, problems = await asyncio.to_thread(drafter.templates.list)
         except DrafterError as exc:
-            self.notify(str(exc), title="Templates", severity="error")
+            self.screen_.notify(str(exc), title="Templates", severity="error")
             return
         names = [i.name for i in infos]
-        current = select or self.compose_pane.template_name or drafter.settings.template
+        current = select or pane.template_name or drafter.settings.template
         if current not in names and names:
             current = names[0]
-        self.compose_pane.set_templates(names, current)
+        pane.set_templates(names, current)
         for problem in problems[:3]:
-            self.notify(problem, title="Template skipped", severity="warning", timeout=8)
+            self.screen_.notify(problem, title="Template skipped", severity="warning", timeout=8)
         if current:
             self.load_template(current)
 
-    @work(exclusive=True, group="template", exit_on_error=False)
-    async def load_template(self, name: str) -> None:
+    def load_template(self, name: str) -> None:
+        self.run(self._load_template(name), "template")
+
+    async def _load_template(self, name: str) -> None:
         try:
             template = await asyncio.to_thread(self.drafter.template, name)
         except DrafterError as exc:
-            self.notify(str(exc), title="Template", severity="error")
+            self.screen_.notify(str(exc), title="Template", severity="error")
             return
-        await self.compose_pane.show_template(template)
+        values = self.session.switch_template(template.name, template.variables)
+        await self.screen_.compose_pane.show_template(template, values)
 
     # -- autosave and restore -----------------------------------------------------------
-    @work(exclusive=True, group="restore", exit_on_error=False)
-    async def check_autosave(self) -> None:
-        store = self.drafter.store
+    @property
+    def owner(self) -> "Owner":
+        if self._owner is None:
+            from ..autosaves import Owner
+
+            self._owner = Owner()
+        return self._owner
+
+    def check_autosave(self) -> None:
+        self.run(self._check_autosave(), "restore")
+
+    async def _check_autosave(self) -> None:
+        from ..autosaves import autosave_time
+
+        store, owner = self.drafter.store, self.owner
+
+        def find() -> tuple["Draft | None", Any]:
+            auto = store.pending_autosave(ignore=owner.others(store))
+            return auto, (autosave_time(store, auto.id) if auto is not None else None)
+
         try:
-            auto = await asyncio.to_thread(store.pending_autosave)
+            auto, when = await asyncio.to_thread(find)
         except DrafterError:
             return
         if auto is None:
             return
         from .modals import ConfirmModal
 
-        when = auto.updated.strftime("%d %b %H:%M")
+        stamp = when.strftime("%d %b %H:%M") if when is not None else "at an unknown time"
 
         def answer(ok: bool | None) -> None:
             if ok:
                 self.show_draft(auto, restored=True)
             elif ok is False:
-                try:
-                    store.clear_autosave(auto.id)
-                except DrafterError as exc:
-                    self.notify(str(exc), severity="error")
+                self.run(self._discard_autosave(auto.id), "restore")
 
-        self.app.push_screen(ConfirmModal(
-            f"drafter closed before “{auto.title}” was saved (autosaved {when}). Restore it?",
+        self.screen_.app.push_screen(ConfirmModal(
+            f"drafter closed before “{auto.title}” was saved (autosaved {stamp}). Restore it?",
             "Restore", "Discard", title="Unsaved draft found"), answer)  # fmt: skip
+
+    async def _discard_autosave(self, draft_id: str) -> None:
+        try:
+            await asyncio.to_thread(self.drafter.store.clear_autosave, draft_id)
+        except DrafterError as exc:
+            self.screen_.notify(str(exc), severity="error")
 
     def autosave(self) -> None:
         session = self.session
         if session.draft is None or not session.dirty:
             return
-        self.write_autosave(session.draft_for("edit", note="autosave"))
+        draft = session.draft_for("edit", note="autosave")
+        self.screen_.run_worker(lambda: self._write_autosave(draft), group="autosave", exclusive=True,
+                                thread=True, exit_on_error=False)  # fmt: skip
 
-    @work(exclusive=True, group="autosave", exit_on_error=False, thread=True)
-    def write_autosave(self, draft: "Draft") -> None:
+    def _write_autosave(self, draft: "Draft") -> None:
         # A thread worker that touches no widget: notifications go through call_from_thread.
         try:
+            self.owner.claim(self.drafter.store, draft.id)
             self.drafter.store.write_autosave(draft)
-        except DrafterError as exc:
-            self.app.call_from_thread(self.notify, f"autosave failed: {exc}", severity="warning")
+        except (DrafterError, OSError) as exc:
+            self.screen_.app.call_from_thread(self.screen_.notify, f"autosave failed: {exc}", severity="warning")
 
     def autosave_now(self) -> None:
         """Synchronous, for quitting with unsaved changes."""
         session = self.session
         if session.draft is not None and session.dirty:
             try:
+                self.owner.claim(self.drafter.store, session.draft.id)
                 self.drafter.store.write_autosave(session.draft_for("edit", note="autosave"))
-            except DrafterError:
+            except (DrafterError, OSError):
                 pass
 
+    def autosave_then(self, then: Callable[[], object]) -> None:
+        """Write the autosave copy (off the event loop), then run ``then`` (leaving the draft)."""
+        self.run(self._autosave_then(then), "autosave-then")
+
+    async def _autosave_then(self, then: Callable[[], object]) -> None:
+        await asyncio.to_thread(self.autosave_now)
+        then()
+
+    def release(self) -> None:
+        """The app ends: its autosaves (kept) may be offered by the next app."""
+        if self._owner is not None:
+            self._owner.release()
+
     # -- reopen ---------------------------------------------------------------------------
-    @work(exclusive=True, group="open-draft", exit_on_error=False)
-    async def open_draft(self, draft_id: str) -> None:
+    def open_draft(self, draft_id: str) -> None:
+        self.run(self._open_draft(draft_id), "open-draft")
+
+    async def _open_draft(self, draft_id: str) -> None:
         try:
             draft = await asyncio.to_thread(self.drafter.store.load, draft_id)
         except DrafterError as exc:
-            self.notify(str(exc), title="Open draft", severity="error")
+            self.screen_.notify(str(exc), title="Open draft", severity="error")
             return
-        self.show_draft(draft)
+        await self._show_draft(draft, False)
 
-    @when_ready
-    @work(exclusive=True, group="open-draft", exit_on_error=False)
-    async def show_draft(self, draft: "Draft", restored: bool = False) -> None:
+    def show_draft(self, draft: "Draft", restored: bool = False) -> None:
+        self.run(self._show_draft(draft, restored), "open-draft")
+
+    async def _show_draft(self, draft: "Draft", restored: bool) -> None:
+        screen, drafter = self.screen_, self.drafter
         job: Job | None = None
         try:
-            job = await asyncio.to_thread(self.drafter.job_from_draft, draft)
+            job = await asyncio.to_thread(drafter.job_from_draft, draft)
         except DrafterError as exc:
-            self.notify(f"{exc} (the text is open; regenerating parts needs the template)",
-                        title="Draft opened without its template", severity="warning")  # fmt: skip
-        self.cancel_requests()
+            screen.notify(f"{exc} (the text is open; regenerating parts needs the template)",
+                          title="Draft opened without its template", severity="warning")  # fmt: skip
+        on_disk = await asyncio.to_thread(drafter.store.path_for(draft.id).exists)
+        screen.requests.drop()
         if job is not None:
-            await self.editor.configure(job.spec.extras)
-        session = self.session
+            await screen.editor.configure(job.spec.extras)
+        session = screen.session
         session.load_draft(draft, job)
+        session.on_disk = on_disk
         session.loaded = job.source if job is not None and job.source.kind in ("file", "url") else None
+        if job is not None:  # the draft's own variables count as typed (a new generation keeps them)
+            defaults = {k: shown_value(v) for k, v in job.template.variables.items()}
+            session.user_variables = {k: shown_value(v) for k, v in job.variables.items()
+                                      if k in defaults and shown_value(v) != defaults[k]}  # fmt: skip
         if restored:
-            session.saved_state = None  # the saved file (if any) is older than this copy
+            session.mark_unsaved()  # the saved file (if any) is older than this copy
         source = draft.source
-        self.compose_pane.set_source_text(source.text or source.topic or "")
-        if job is not None and self.compose_pane.template_name != job.template.name:
+        screen.compose_pane.set_source_text(source.text or source.topic or "")
+        if job is not None:  # its template and variables in the form
             self.load_templates(select=job.template.name)
-        self.show_session()
-        self.action_show("editor")
+        screen.render_session()
+        screen.action_show("editor")
         verb = "Restored" if restored else "Opened"
-        self.status.stop(f"{verb} “{draft.title}”.")
+        screen.status.stop(f"{verb} “{draft.title}”.")
+
+    def check_still_on_disk(self) -> None:
+        """After the library: a draft deleted there shows as unsaved (ctrl+s then asks)."""
+        if self.session.on_disk and self.session.draft is not None:
+            self.run(self._check_on_disk(), "on-disk")
+
+    async def _check_on_disk(self) -> None:
+        draft = self.session.draft
+        if draft is None or await asyncio.to_thread(self.drafter.store.path_for(draft.id).exists):
+            return
+        self.session.mark_unsaved()
+        self.screen_.render_session()
+
+    # -- the library and templates screens (another module's; optional) ---------------
+    def open_library(self) -> None:
+        try:
+            from .library import DraftsScreen
+        except ImportError:
+            self.screen_.notify("The drafts library is not available in this build.", severity="warning")
+            return
+        self.screen_.app.push_screen(DraftsScreen(self.drafter), self._library_closed)
+
+    def _library_closed(self, draft_id: object) -> None:
+        if isinstance(draft_id, str) and draft_id:
+            self.screen_.confirm_discard(lambda: self.open_draft(draft_id), "Open another draft")
+        else:
+            self.check_still_on_disk()
+
+    def open_templates(self) -> None:
+        try:
+            from .templates import TemplatesScreen
+        except ImportError:
+            self.screen_.notify("The templates screen is not available in this build.", severity="warning")
+            return
+        self.screen_.app.push_screen(TemplatesScreen(self.drafter), self._templates_closed)
+
+    def _templates_closed(self, name: object) -> None:
+        self.load_templates(select=name if isinstance(name, str) else None)
 
     # -- save -----------------------------------------------------------------------------
-    @when_ready
-    def action_save(self) -> None:
+    def save(self) -> None:
         session = self.session
         if not session.has_post:
-            self.notify("Nothing to save yet: generate a draft first (ctrl+g).", severity="warning")
+            self.screen_.notify("Nothing to save yet: generate a draft first (ctrl+g).", severity="warning")
             return
         if session.draft is None:
             session.draft = self._draft_from_text()
             if session.draft is None:
                 return
-        self.write_draft(session.draft_for(session.save_kind()))
+        self.run(self._save(), "save")
 
     def _draft_from_text(self) -> "Draft | None":
         """A post typed by hand, never generated: a draft from the text and the source box."""
         from ...store import Draft
         from ..session import source_from_input
 
-        text = self.compose_pane.source_text
+        text, session = self.screen_.compose_pane.source_text, self.session
         try:
-            source = source_from_input(text, self.session.loaded) if text.strip() else None
+            source = source_from_input(text, session.loaded) if text.strip() else None
             if source is None:
                 from ... import sources
 
-                source = sources.from_topic(self.session.post_text.split("\n", 1)[0][:200])
-            store = self.drafter.store
-            title = source.topic or self.session.post_text.split("\n", 1)[0]
-            template = self.compose_pane.template_name or self.drafter.settings.template
-            return Draft.new(title, source, template, text=self.session.post_text, id=store.new_id(title))
+                source = sources.from_topic(session.post_text.split("\n", 1)[0][:200])
+            title = source.topic or session.post_text.split("\n", 1)[0]
+            template = session.template or self.drafter.settings.template
+            return Draft.new(title, source, template, text=session.post_text, id=self.drafter.store.new_id(title))
         except DrafterError as exc:
-            self.notify(str(exc), title="Save failed", severity="error")
+            self.screen_.notify(str(exc), title="Save failed", severity="error")
             return None
 
-    @work(exclusive=True, group="save", exit_on_error=False)
-    async def write_draft(self, draft: "Draft") -> None:
-        store = self.drafter.store
+    async def _save(self, *, again: bool = False) -> None:
+        session, store, screen = self.session, self.drafter.store, self.screen_
+        assert session.draft is not None
+        path = store.path_for(session.draft.id)
+        if session.on_disk and not again and not await asyncio.to_thread(path.exists):
+            session.mark_unsaved()
+            screen.render_session()
+            self._ask_save_again(path)
+            return
+        key, draft = session.state_key(), session.draft_for(session.save_kind())
         try:
             saved = await asyncio.to_thread(store.save, draft)
         except Exception as exc:  # noqa: BLE001 - StoreError, and anything else: keep the draft open
-            self.notify(f"{exc}. Your draft is still open: fix the problem and save again, or export it "
-                        "(command palette: Export).", title="Save failed", severity="error", timeout=15)  # fmt: skip
+            screen.notify(f"{exc}. Your draft is still open: fix the problem and save again, or export it "
+                          "(command palette: Export).", title="Save failed", severity="error", timeout=15)  # fmt: skip
             return
         try:
             await asyncio.to_thread(store.clear_autosave, saved.id)
+            await asyncio.to_thread(self.owner.release, store, saved.id)
         except DrafterError:
             pass
-        self.session.mark_saved(saved)
-        self.post_changed(sync_editor=False)
-        where = store.path_for(saved.id)
-        try:
-            where = where.relative_to(Path.cwd())
-        except ValueError:
-            pass
-        self.notify(f"Saved “{saved.title}” ({where}).", title="Saved", timeout=4)
-        self.status.stop(f"Saved {saved.id}.")
+        session.mark_saved(saved, key)
+        screen.render_session(fields=False)
+        screen.notify(f"Saved “{saved.title}” ({_relative(store.path_for(saved.id))}).", title="Saved", timeout=4)
+        screen.status.stop(f"Saved {saved.id}.")
+
+    def _ask_save_again(self, path: Path) -> None:
+        from .modals import ConfirmModal
+
+        def answer(ok: bool | None) -> None:
+            if ok:
+                self.run(self._save(again=True), "save")
+            else:
+                self.screen_.notify("Not saved: the draft stays open, unsaved (ctrl+s asks again).",
+                                    severity="warning", timeout=6)  # fmt: skip
+
+        self.screen_.app.push_screen(ConfirmModal(
+            f"This draft was deleted from the drafts folder ({_relative(path)}) since it was opened. "
+            "Save it there again?", "Save again", "Keep unsaved", title="Draft deleted"), answer)  # fmt: skip
 
     # -- copy and export -------------------------------------------------------------------
-    @when_ready
-    def action_copy_post(self) -> None:
+    def copy_post(self) -> None:
         text = self.session.post_text
         if not text.strip():
-            self.notify("Nothing to copy yet: generate a draft first (ctrl+g).", severity="warning")
+            self.screen_.notify("Nothing to copy yet: generate a draft first (ctrl+g).", severity="warning")
             return
-        self.app.copy_to_clipboard(text)
-        self.copy_to_system(text)
+        self.screen_.app.copy_to_clipboard(text)
+        self.run(self._copy_to_system(text), "copy")
 
-    @work(exclusive=True, group="copy", exit_on_error=False)
-    async def copy_to_system(self, text: str) -> None:
+    async def _copy_to_system(self, text: str) -> None:
         problem = await asyncio.to_thread(_clipboard_copy, text)
         size = f"{len(text):,} chars"
         if problem is None:
-            self.notify(f"Copied the post ({size}) to the system clipboard and the terminal (OSC 52).",
-                        title="Copied", timeout=4)  # fmt: skip
+            self.screen_.notify(f"Copied the post ({size}) to the system clipboard and the terminal (OSC 52).",
+                                title="Copied", timeout=4)  # fmt: skip
         else:
-            self.notify(f"Sent the post ({size}) to the terminal clipboard (OSC 52); the system clipboard "
-                        f"is not available ({problem}). If pasting fails, export it to a file (e in Preview).",
-                        title="Copied to the terminal", severity="warning", timeout=10)  # fmt: skip
+            self.screen_.notify(f"Sent the post ({size}) to the terminal clipboard (OSC 52); the system "
+                                f"clipboard is not available ({problem}). If pasting fails, export it to a "
+                                "file (e in Preview).", title="Copied to the terminal", severity="warning",
+                                timeout=10)  # fmt: skip
 
-    @when_ready
-    def action_export_post(self) -> None:
-        text = self.session.post_text
-        if not text.strip():
-            self.notify("Nothing to export yet.", severity="warning")
+    def export_post(self) -> None:
+        if not self.session.post_text.strip():
+            self.screen_.notify("Nothing to export yet.", severity="warning")
             return
         from .modals import ExportModal
 
@@ -245,44 +370,31 @@ class StorageMixin:
 
         def chosen(path: str | None) -> None:
             if path:
-                self.export_to(Path(path).expanduser(), self.session.post_text)
+                text = self.session.post_text
+                self.run(self._export_to(Path(path).expanduser(), text), "export")
 
-        self.app.push_screen(ExportModal(str(default)), chosen)
+        self.screen_.app.push_screen(ExportModal(str(default)), chosen)
 
-    @work(exclusive=True, group="export", exit_on_error=False)
-    async def export_to(self, path: Path, text: str) -> None:
+    async def _export_to(self, path: Path, text: str) -> None:
         from ...atomic import write_atomic
 
-        def write() -> None:
-            write_atomic(path, text.rstrip("\n") + "\n")
-
         try:
-            await asyncio.to_thread(write)
+            await asyncio.to_thread(write_atomic, path, text.rstrip("\n") + "\n")
         except OSError as exc:
-            self.notify(f"cannot write {path}: {exc.strerror or exc}", title="Export failed", severity="error")
+            self.screen_.notify(f"cannot write {path}: {exc.strerror or exc}", title="Export failed",
+                                severity="error")  # fmt: skip
             return
-        self.notify(f"Wrote the post to {path}.", title="Exported", timeout=5)
+        self.screen_.notify(f"Wrote the post to {path}.", title="Exported", timeout=5)
 
     # -- lint (debounced) -------------------------------------------------------------------
     def run_lint(self) -> None:
-        session = self.session
-        text = session.post_text
-        if not text.strip():
-            self.preview.set_lint(None)
-            return
+        preview = self.screen_.preview
         try:
-            if session.job is not None and session.parts is not None and session.text_override is None:
-                report = self.drafter.lint(session.job, session.parts, text)
-            else:
-                from ...lint import lint
-
-                spec = session.job.spec if session.job is not None else None
-                source = session.job.source.text if session.job is not None else None
-                report = lint(text, spec=spec, source_text=source or None, settings=self.drafter.settings.lint)
+            report = lint_post(self.drafter, self.session)
         except ImportError:
-            self.preview.set_lint(None, "(the linter is not available in this build)")
+            preview.set_lint(None, "(the linter is not available in this build)")
             return
         except DrafterError as exc:
-            self.preview.set_lint(None, f"lint: {exc}")
+            preview.set_lint(None, f"lint: {exc}")
             return
-        self.preview.set_lint(report)
+        preview.set_lint(report)

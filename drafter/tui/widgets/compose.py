@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.containers import Grid, Horizontal, Vertical
@@ -10,7 +10,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select, Static, TextArea
 
-from ..session import describe_input
+from ..session import describe_input, shown_value
+from .textbox import TextBox
 
 if TYPE_CHECKING:
     from ...sources import Source
@@ -20,22 +21,26 @@ COUNT_VARIABLES = ("takeaways", "hashtags")
 
 
 class VariablesForm(Grid):
-    """One field per template variable; remembers what the user typed across templates."""
+    """One field per template variable. Shows the values it is given (the session's) and
+    reports what the user types (:class:`VariablesForm.Edited`); it keeps no state of its own."""
+
+    class Edited(Message):
+        def __init__(self, name: str, value: str) -> None:
+            super().__init__()
+            self.name = name
+            self.value = value
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._defaults: dict[str, Any] = {}
-        self._typed: dict[str, str] = {}
+        self._shown: dict[str, str] = {}
 
-    async def set_template(self, template: "Template") -> None:
-        for name, field in self._fields().items():
-            self._typed[name] = self._value(field)
-        self._defaults = dict(template.variables)
+    async def set_template(self, template: "Template", values: dict[str, str]) -> None:
+        self._shown = dict(values)
         await self.remove_children()  # awaited: remove-then-mount without waiting races
         widgets = []
         for name, default in template.variables.items():
             widgets.append(Label(name.replace("_", " "), classes="var-label"))
-            value = self._typed.get(name, str(default).lower() if isinstance(default, bool) else str(default))
+            value = values.get(name, str(default))
             if isinstance(default, bool):
                 widgets.append(Checkbox("", value == "true", id=f"var-{name}", compact=True))
             else:
@@ -51,25 +56,23 @@ class VariablesForm(Grid):
     def _value(field: Input | Checkbox) -> str:
         return ("true" if field.value else "false") if isinstance(field, Checkbox) else field.value.strip()
 
-    def overrides(self) -> dict[str, str]:
-        """Values that differ from the template's defaults, as strings for resolve_variables."""
-        out: dict[str, str] = {}
-        for name, field in self._fields().items():
-            value = self._value(field)
-            default = self._defaults.get(name)
-            shown = str(default).lower() if isinstance(default, bool) else str(default)
-            if value != shown and value != "":
-                out[name] = value
-        return out
-
-    def summary(self) -> str:
-        values = {n: self._value(f) for n, f in self._fields().items()}
-        return " · ".join(f"{k}: {v}" for k, v in values.items() if v)
+    def changed_count(self, defaults: dict[str, str]) -> int:
+        return sum(1 for n, f in self._fields().items() if self._value(f) != defaults.get(n))
 
     def focus_variable(self, name: str) -> None:
         field = self._fields().get(name)
         if field is not None:
             field.focus()
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event: Input.Changed | Checkbox.Changed) -> None:
+        widget = event.input if isinstance(event, Input.Changed) else event.checkbox
+        name = (widget.id or "").removeprefix("var-")
+        value = self._value(widget)
+        if name and self._shown.get(name) != value:  # not the echo of a value shown here
+            self._shown[name] = value
+            self.post_message(self.Edited(name, value))
 
 
 class ComposePane(Vertical):
@@ -85,7 +88,7 @@ class ComposePane(Vertical):
 
     def compose(self):
         yield Label("Source  [dim]a topic, or paste an article[/]", classes="field-label")
-        yield TextArea("", id="source", soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
+        yield TextBox("", id="source", soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
                        placeholder="e.g. “Why our team stopped doing status meetings” — or paste a whole article")
         yield Static(describe_input(""), id="source-info")
         with Horizontal(id="compose-controls"):
@@ -126,17 +129,14 @@ class ComposePane(Vertical):
     def select_template(self, name: str) -> None:
         self.query_one("#template", Select).value = name
 
-    async def show_template(self, template: "Template") -> None:
-        await self.query_one(VariablesForm).set_template(template)
-        self._update_title()
+    async def show_template(self, template: "Template", values: dict[str, str]) -> None:
+        """The template's variables with the values the session gives (its defaults unless typed)."""
+        await self.query_one(VariablesForm).set_template(template, values)
+        self.show_variables_title(sum(1 for k, v in values.items() if v != shown_value(template.variables[k])))
 
-    def _update_title(self) -> None:
+    def show_variables_title(self, changed: int) -> None:
         box = self.query_one("#variables-box", Collapsible)
-        box.title = f"Variables: {self.query_one(VariablesForm).summary()}"
-
-    def overrides(self) -> dict[str, str]:
-        found = self.query(VariablesForm)
-        return found.first().overrides() if found else {}
+        box.title = "Template variables" + (f" · {changed} changed" if changed else "")
 
     def load_source(self, source: "Source") -> None:
         """Show an opened file or URL in the box (the caller keeps the Source)."""
@@ -159,11 +159,6 @@ class ComposePane(Vertical):
     def _describe(self) -> None:
         self._info_timer = None
         self.query_one("#source-info", Static).update(describe_input(self.source_text))
-
-    @on(Input.Changed, "VariablesForm Input")
-    @on(Checkbox.Changed, "VariablesForm Checkbox")
-    def _variable_changed(self) -> None:
-        self._update_title()
 
     @on(Button.Pressed, "#generate")
     def _generate(self, event: Button.Pressed) -> None:

@@ -1,6 +1,10 @@
 """The parts editor: hook, takeaways, extras, question, hashtags, and the whole post.
 
-It only shows values and reports edits (messages); the screen applies them to the session.
+One direction: it shows what :meth:`show` is given (the session's draft, or a pending stream)
+and reports what the user typed as messages; the screen applies them to the session and
+calls :meth:`show` again. A value it rendered itself is never reported back (Textual posts
+``Changed`` for programmatic changes too, and for inputs mounted with a value), so a stream
+shown in the fields can never leak into the draft.
 """
 
 from __future__ import annotations
@@ -8,24 +12,43 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import on
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
 
 from .takeaways import TakeawayList
+from .textbox import TextBox
 
 if TYPE_CHECKING:
     from ...post import Extra, Parts
 
 STANDARD = ("hook", "takeaways", "question", "hashtags")
+PLACEHOLDERS = {"hook": "One line that stops the scroll", "question": "A specific question for the comments",
+                "hashtags": "e.g. #Leadership #RemoteWork"}  # fmt: skip
+WRITING = "writing…"
+OVERRIDE_NOTICE = ("✎ You edited the whole post: edits of the parts above no longer change it. "
+                   "ctrl+z undoes the hand edits; to rebuild the post from the parts, ctrl+p → “Re-assemble”.")  # fmt: skip
 
 
 class PartInput(Input):
-    """An Input that knows which part it edits."""
+    """An Input that knows which part it edits, and the value the editor last showed in it."""
+
+    BINDINGS = [Binding("ctrl+home", "home", show=False), Binding("ctrl+end", "end", show=False)]
 
     def __init__(self, part: str, **kwargs: object) -> None:
         super().__init__(id=f"part-{part}", compact=True, **kwargs)  # type: ignore[arg-type]
         self.part = part
+        self.shown = ""
+        self.placeholder_idle = self.placeholder
+
+    def show(self, text: str) -> None:
+        self.shown = text
+        if self.value != text:
+            with self.prevent(Input.Changed):
+                self.value = text
+                self.cursor_position = 0 if not self.has_focus else len(text)  # show the start
 
 
 class PartsEditor(VerticalScroll):
@@ -41,30 +64,43 @@ class PartsEditor(VerticalScroll):
             super().__init__()
             self.text = text
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._post_shown = ""
+
     def compose(self):
         yield Static("No draft yet: write a topic in Compose and press ctrl+g to generate.", id="editor-empty")
         with Vertical(id="parts"):
-            yield Label("Hook  [dim](the line before “…see more”)[/]", classes="field-label")
-            yield PartInput("hook", placeholder="One line that stops the scroll")
-            yield Label("Takeaways", classes="field-label")
+            yield Label("Hook  [dim](alt+h · the line before “…see more”)[/]", classes="field-label")
+            yield PartInput("hook", placeholder=PLACEHOLDERS["hook"])
+            yield Label("Takeaways  [dim](alt+t)[/]", classes="field-label")
             yield TakeawayList(id="takeaways")
             yield Vertical(id="extras")
-            yield Label("Question", classes="field-label")
-            yield PartInput("question", placeholder="A specific question for the comments")
-            yield Label("Hashtags", classes="field-label")
-            yield PartInput("hashtags", placeholder="#ThreeToFive #Specific #Tags")
+            yield Label("Question  [dim](alt+q)[/]", classes="field-label")
+            yield PartInput("question", placeholder=PLACEHOLDERS["question"])
+            yield Label("Hashtags  [dim](alt+g)[/]", classes="field-label")
+            yield PartInput("hashtags", placeholder=PLACEHOLDERS["hashtags"])
         yield Static("", id="override-notice")
-        yield Label("Post  [dim](edit the whole text; it then wins over the parts)[/]", classes="field-label")
-        yield TextArea("", id="post", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield Label("Post  [dim](alt+p · typing here wins over the parts)[/]", classes="field-label")
+        yield TextBox("", id="post", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
 
     def on_mount(self) -> None:
         self.query_one("#override-notice").display = False
-        self.show_parts(None)
+        self.show(None, "", override=False, busy=frozenset())
 
     # -- showing ------------------------------------------------------------------------
     def _input(self, part: str) -> PartInput | None:
         found = self.query(f"#part-{part}")
         return found.first(PartInput) if found else None
+
+    @property
+    def post_area(self) -> TextBox:
+        return self.query_one("#post", TextBox)
+
+    def part_names(self) -> list[str]:
+        """The parts in the order they appear (standard ones and the template's extras)."""
+        extras = [w.part for w in self.query_one("#extras").query(PartInput)]
+        return [*STANDARD[:2], *extras, *STANDARD[2:]]
 
     async def configure(self, extras: "list[Extra]") -> None:
         """Fields for the template's extra parts (rebuilt when the template changes).
@@ -82,74 +118,68 @@ class PartsEditor(VerticalScroll):
         if widgets:
             await box.mount_all(widgets)
 
-    def show_parts(self, parts: "Parts | None") -> None:
-        self.query_one("#editor-empty").display = parts is None
-        self.query_one("#parts").disabled = parts is None
-        if parts is None:
-            for part in ("hook", "question", "hashtags"):
-                self.set_field(part, "")
-            self.query_one(TakeawayList).set_values([])
-            return
-        self.set_field("hook", parts.hook)
-        self.set_field("takeaways", parts.takeaways)
-        self.set_field("question", parts.question)
-        self.set_field("hashtags", parts.hashtags)
+    def show(self, parts: "Parts | None", post: str, *, override: bool, busy: frozenset[str],
+             skip: str | None = None) -> None:
+        """Render the draft: the fields, the post box, the hand-edit notice, and which fields
+        the engine is writing (locked, marked "writing…"). ``skip`` is the field the user is
+        typing in: it already shows what they typed (the draft holds its normalised value)."""
+        self.query_one("#editor-empty").display = parts is None and not busy
+        self.query_one("#parts").disabled = parts is None and not busy
+        takeaways = self.query_one(TakeawayList)
+        for name in ("hook", "question", "hashtags"):
+            field = self._input(name)
+            if field is not None and name != skip:
+                value = getattr(parts, name) if parts is not None else ""
+                field.show(" ".join(value) if isinstance(value, list) else value)
+        if skip != "takeaways":
+            takeaways.set_values(list(parts.takeaways) if parts is not None else [])
         for field in self.query_one("#extras").query(PartInput):
-            self.set_field(field.part, parts.extras.get(field.part, ""))
-
-    def set_field(self, part: str, value: str | list[str]) -> None:
-        """Show one part's value (used while streaming too); posts no edit message."""
-        if part == "takeaways":
-            self.query_one(TakeawayList).set_values(list(value) if isinstance(value, list) else value.splitlines())
-            return
-        field = self._input(part)
-        if field is None:
-            return
-        text = " ".join(value) if isinstance(value, list) else value
-        if field.value != text:
-            with field.prevent(Input.Changed):
-                field.value = text
-                field.cursor_position = 0 if not field.has_focus else len(text)  # show the start
-
-    def show_post(self, text: str) -> None:
-        area = self.query_one("#post", TextArea)
-        if area.text != text:
-            with area.prevent(TextArea.Changed):
-                area.load_text(text)
-
-    def set_override(self, active: bool) -> None:
+            if field.part != skip:
+                field.show(parts.extras.get(field.part, "") if parts is not None else "")
+        for field in self.query(PartInput):
+            locked = field.part in busy
+            field.disabled = locked
+            field.placeholder = WRITING if locked else field.placeholder_idle
+            field.set_class(locked, "-writing")
+        takeaways.set_busy("takeaways" in busy)
+        area = self.post_area
+        area.read_only = bool(busy)
+        if skip != "post":
+            self._post_shown = post
+            if area.text != post:
+                with area.prevent(TextArea.Changed):
+                    area.load_text(post)
         notice = self.query_one("#override-notice", Static)
-        notice.display = active
-        if active:
-            notice.update("✎ You edited the whole post: parts edits no longer change it. "
-                          "Re-assemble from parts: ctrl+r then “all”, or the command palette.")
-
-    def set_busy(self, parts: set[str] | None) -> None:
-        """Lock the fields being written by the engine (None: unlock all)."""
-        locked = parts or set()
-        if locked:
-            self.query_one("#editor-empty").display = False
-            self.query_one("#parts").disabled = False
-        for part in ("hook", "question", "hashtags"):
-            field = self._input(part)
-            if field is not None:
-                field.disabled = part in locked
-        self.query_one(TakeawayList).disabled = "takeaways" in locked
-        for field in self.query_one("#extras").query(PartInput):
-            field.disabled = field.part in locked
-        self.query_one("#post", TextArea).read_only = bool(locked)
+        notice.display = override
+        if override:
+            notice.update(OVERRIDE_NOTICE)
 
     def mark_invalid(self, part: str, invalid: bool) -> None:
         field = self._input(part)
         if field is not None:
             field.set_class(invalid, "-invalid")
 
+    def focus_part(self, part: str) -> bool:
+        """Put the cursor in one part's field (alt+h/t/q/g/p). False if there is no such field."""
+        if part == "post":
+            self.post_area.focus()
+            return True
+        if part == "takeaways":
+            return self.query_one(TakeawayList).focus_first()
+        field = self._input(part)
+        if field is None or field.disabled:
+            return False
+        field.focus()
+        return True
+
     # -- reporting edits ----------------------------------------------------------------
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, PartInput):
             event.stop()
-            self.post_message(self.PartEdited(event.input.part, event.value))
+            if event.value != event.input.shown:  # not an echo of what was shown
+                event.input.shown = event.value
+                self.post_message(self.PartEdited(event.input.part, event.value))
 
     @on(Input.Submitted)
     def _input_submitted(self, event: Input.Submitted) -> None:
@@ -165,4 +195,25 @@ class PartsEditor(VerticalScroll):
     @on(TextArea.Changed, "#post")
     def _post_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        self.post_message(self.PostEdited(event.text_area.text))
+        if event.text_area.text != self._post_shown:
+            self._post_shown = event.text_area.text
+            self.post_message(self.PostEdited(event.text_area.text))
+
+    @on(TextArea.SelectionChanged, "#post")
+    def _cursor_moved(self) -> None:
+        self.call_after_refresh(self._follow_cursor)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._follow_cursor)
+
+    def _follow_cursor(self) -> None:
+        """Keep the post box's cursor in view: the box grows with its text inside this scroll."""
+        area = self.post_area
+        if not area.has_focus:
+            return
+        y = area.cursor_screen_offset.y
+        top, bottom = self.region.y, self.region.bottom
+        if top <= y < bottom - 1:
+            return
+        inside = y - top + int(self.scroll_y)
+        self.scroll_to_region(Region(0, max(0, inside - 1), 1, 3), animate=False, immediate=True)

@@ -1,5 +1,8 @@
 """The post as LinkedIn shows it: blank lines collapsed, the "…see more" fold, live counters,
-and warnings in place."""
+notes about the draft (empty parts, a draft being written) and the linter's findings.
+
+It shows exactly the text it is given (the session's post text); the findings come from
+the one linter (:func:`drafter.tui.session.lint_post`)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...post import FOLD_DESKTOP, FOLD_MOBILE, collapse_blank_lines, fold_index, measure
-from ..session import counters_line, quick_warnings
+from ..session import counters_line
 
 if TYPE_CHECKING:
     from ...lint import LintReport
@@ -56,6 +59,7 @@ class PreviewPane(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self._text = ""
         self._usage: tuple[int, int] | None = None
+        self._notes: list[str] = []
         self.updated_at = 0.0
         """perf_counter() of the last counters update (for bench/bench_tui.py)."""
 
@@ -69,10 +73,11 @@ class PreviewPane(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.update_text("", None)
 
-    def update_text(self, text: str, usage: tuple[int, int] | None) -> None:
+    def update_text(self, text: str, usage: tuple[int, int] | None, notes: list[str] | None = None) -> None:
         """Per keystroke: measure, collapse, fold. Kept small on purpose."""
         self._text = text
         self._usage = usage
+        self._notes = list(notes or [])
         self._show()
 
     def _show(self) -> None:
@@ -87,10 +92,9 @@ class PreviewPane(VerticalScroll, can_focus=True):
         self.query_one("#fold-mode", Static).update(
             f"[b]{where}[/b] preview · {state}  [dim](m: mobile/desktop · space: see more)[/]")
         self.query_one("#card", Static).update(render_card(shown, mobile=self.mobile, expanded=self.expanded))
-        warnings = quick_warnings(stats, shown, mobile=self.mobile)
         box = self.query_one("#warnings", Static)
-        box.update("\n".join(f"⚠ {w}" for w in warnings))
-        box.display = bool(warnings)
+        box.update(Text("\n".join(self._notes)))
+        box.display = bool(self._notes)
         self.updated_at = time.perf_counter()
 
     def set_lint(self, report: "LintReport | None", note: str = "") -> None:

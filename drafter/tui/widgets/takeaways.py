@@ -1,5 +1,9 @@
 """An editable list of takeaways: enter adds one below, backspace on an empty one removes it,
-ctrl+up / ctrl+down move it."""
+ctrl+up / ctrl+down move it.
+
+Like the other fields, it reports only what the user did: values it was given to show (and
+inputs mounted with a value, which Textual reports as changed) are never sent back.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,14 @@ class TakeawayInput(Input):
     BINDINGS = [
         Binding("ctrl+up,alt+up", "move(-1)", "Move up", show=False),
         Binding("ctrl+down,alt+down", "move(1)", "Move down", show=False),
+        Binding("ctrl+home", "home", show=False),
+        Binding("ctrl+end", "end", show=False),
     ]
+
+    def __init__(self, value: str = "", **kwargs: object) -> None:
+        super().__init__(value=value, **kwargs)  # type: ignore[arg-type]
+        self.shown = value
+        """The value this list last showed (a Changed with it is an echo, not an edit)."""
 
     class Action(Message):
         def __init__(self, item: "TakeawayInput", action: str, delta: int = 0) -> None:
@@ -47,6 +58,8 @@ class TakeawayList(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._last_index = 0
+        self._items: list[TakeawayInput] = []
+        """The inputs in order, kept here: a query would still see removed ones (removal is async)."""
 
     def compose(self):
         yield Vertical(id="takeaway-items")
@@ -55,30 +68,45 @@ class TakeawayList(Vertical):
             yield Button("− Remove", id="takeaway-remove", compact=True)
             yield Button("↑", id="takeaway-up", compact=True)
             yield Button("↓", id="takeaway-down", compact=True)
-            yield Static("enter: new · backspace on empty: remove · ctrl+↑/↓: move", classes="hint")
+            yield Static("enter: new · ⌫ empty: remove · ctrl+↑↓: move", classes="hint")
 
     @property
     def items(self) -> list[TakeawayInput]:
-        return list(self.query_one("#takeaway-items").query(TakeawayInput))
+        return list(self._items)
 
     @property
     def values(self) -> list[str]:
-        return [i.value for i in self.items]
+        return [i.value for i in self._items]
 
     def set_values(self, values: list[str]) -> None:
-        """Show ``values`` (reuses the inputs; posts no Changed)."""
+        """Show ``values`` (reuses the inputs; reports nothing back)."""
         box = self.query_one("#takeaway-items")
-        items = self.items
+        items = self._items
         for item, value in zip(items, values):
+            item.shown = value
             if item.value != value:
                 with item.prevent(Input.Changed):
                     item.value = value
                     item.cursor_position = 0 if not item.has_focus else len(value)
         for item in items[len(values):]:
             item.remove()
+        del items[len(values):]
         new = [self._new_item(v) for v in values[len(items):]]
         if new:
+            items.extend(new)
             box.mount_all(new)
+
+    def set_busy(self, busy: bool) -> None:
+        """Locked while the engine writes the takeaways (placeholders say so)."""
+        self.disabled = busy
+        for item in self._items:
+            item.placeholder = "writing…" if busy else "A takeaway"
+
+    def focus_first(self) -> bool:
+        if not self._items or self.disabled:
+            return False
+        self._items[0].focus()
+        return True
 
     def _new_item(self, value: str) -> TakeawayInput:
         item = TakeawayInput(value=value, placeholder="A takeaway", compact=True)
@@ -106,10 +134,12 @@ class TakeawayList(Vertical):
         index = max(-1, min(index, len(values) - 1))
         item = self._new_item("")
         box = self.query_one("#takeaway-items")
-        if index < 0 or not self.items:
-            box.mount(item, before=0) if self.items else box.mount(item)
+        if index < 0 or not self._items:
+            box.mount(item, before=0) if self._items else box.mount(item)
+            self._items.insert(0, item)
         else:
-            box.mount(item, after=self.items[index])
+            box.mount(item, after=self._items[index])
+            self._items.insert(index + 1, item)
         item.focus()
         # An empty takeaway is dropped by the parts model: nothing changes until it is typed.
 
@@ -121,7 +151,8 @@ class TakeawayList(Vertical):
             return
         index = max(0, min(index, len(items) - 1))
         items[index].remove()
-        rest = [i for j, i in enumerate(items) if j != index]
+        del self._items[index]
+        rest = self._items
         rest[max(0, index - 1)].focus()
         self.post_message(self.Changed([i.value for i in rest], True))
 
@@ -154,6 +185,10 @@ class TakeawayList(Vertical):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
+        item = event.input
+        if not isinstance(item, TakeawayInput) or item not in self._items or event.value == item.shown:
+            return  # an echo of a value shown here, or an input being removed
+        item.shown = event.value
         self._emit(False)
 
     @on(Button.Pressed)
