@@ -23,6 +23,8 @@ SECTIONS: dict[str, str] = {
     "DrafterApp": "Anywhere",
     "MainScreen": "Drafting",
     "TakeawayInput": "Takeaways",
+    "PartInput": "Text boxes",
+    "TextBox": "Text boxes",
     "PreviewPane": "Preview",
     "DraftsScreen": "Drafts library",
     "TemplatesScreen": "Templates",
@@ -51,8 +53,17 @@ ACTION_HELP: dict[str, str] = {
     "show('compose')": "Show Compose",
     "show('editor')": "Show the Editor",
     "show('preview')": "Show the Preview",
-    "undo": "Undo (in a text box: its own undo)",
+    "undo": "Undo: part and whole-post edits, generations, regenerated parts, picked hooks (in a text box: its own undo)",
     "redo": "Redo (in a text box: its own redo)",
+    "jump('hook')": "Jump to the hook",
+    "jump('takeaways')": "Jump to the takeaways",
+    "jump('question')": "Jump to the question",
+    "jump('hashtags')": "Jump to the hashtags",
+    "jump('post')": "Jump to the whole post",
+    "home": "Start of the text",
+    "end": "End of the text",
+    "go('start')": "Start of the text",
+    "go('end')": "End of the text",
     "move(-1)": "Move the takeaway up",
     "move(1)": "Move the takeaway down",
     "toggle_mobile": "Mobile / desktop fold (140 / 210 chars)",
@@ -160,7 +171,8 @@ def rows() -> list[KeyRow]:
         for keys_text, text in EXTRA_KEYS.get(owner, []):
             out.append(KeyRow(section, tuple(key_label(k) for k in keys_text.split(",")), "", text, owner))
     order = list(dict.fromkeys(SECTIONS.values()))
-    return sorted(out, key=lambda r: order.index(r.section) if r.section in order else len(order))
+    unique = list({(r.section, r.keys, r.text): r for r in out[::-1]}.values())[::-1]  # one row per key and meaning
+    return sorted(unique, key=lambda r: order.index(r.section) if r.section in order else len(order))
 
 
 def markdown() -> str:
