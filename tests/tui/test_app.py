@@ -169,6 +169,36 @@ async def test_unreadable_answer_is_offered_for_editing(openai_app, loopback: Lo
         assert screen.compose_pane.source_text == TOPIC
 
 
+async def test_a_cut_off_answer_is_offered_not_lost(openai_app, loopback: Loopback) -> None:
+    """finish_reason "length": the text that arrived is offered for editing, as an unreadable one is."""
+    cut = '{"hook": "Our night bakery cut waste by a third once the ovens ran on'
+    loopback.script(Reply.stream(cut, finish_reason="length"))
+    app = openai_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        screen.compose_pane.source_area.load_text(TOPIC)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, RawOutputModal), what="the partial answer")
+        assert cut in app.screen.query_one("#raw", TextArea).text
+        assert "cut off" in str(app.screen.query_one(".dialog-title").render()).lower()
+        await pilot.click("#use")
+        await wait_for(pilot, lambda: screen.session.text_override is not None)
+        assert "Our night bakery" in screen.session.post_text
+
+
+async def test_an_answer_past_the_deadline_is_offered_not_lost(openai_app, loopback: Loopback) -> None:
+    loopback.script(Reply.drip_forever('{"hook": "Ovens at night', piece=" and", every=0.2))
+    app = openai_app(deadline=1.5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        screen.compose_pane.source_area.load_text(TOPIC)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, RawOutputModal), what="the partial answer", timeout=20)
+        assert "Ovens at night and" in app.screen.query_one("#raw", TextArea).text
+        assert "time" in str(app.screen.query_one(".dialog-title").render()).lower()
+        assert screen.compose_pane.source_text == TOPIC
+
+
 # ---- editing ------------------------------------------------------------------------------
 
 

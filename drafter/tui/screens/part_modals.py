@@ -102,15 +102,16 @@ class VariantsModal(Dialog):
 
 
 class RawOutputModal(Dialog):
-    """The model answered something no parser accepted: let the user keep and edit it."""
+    """Text the model sent that did not become a draft (unreadable, cut off, out of time, a
+    broken stream): let the user keep and edit it rather than lose it."""
 
-    def __init__(self, message: str, raw: str) -> None:
+    def __init__(self, message: str, raw: str, *, title: str = "The model's answer could not be read") -> None:
         super().__init__()
-        self.message, self.raw = message, raw
+        self.message, self.raw, self.title_text = message, raw, title
 
     def compose(self):
         with Vertical(classes="dialog wide tall"):
-            yield Label("The model's answer could not be read", classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title")
             yield Static(Text(self.message), classes="dialog-body error-line")
             yield TextArea(self.raw, id="raw", soft_wrap=True)
             yield button_row("Use as post text", "use", way_out="Discard", way_out_id="discard")

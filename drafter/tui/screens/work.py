@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, TypeVar
 
 from textual.worker import Worker, WorkerState
 
-from ...errors import DrafterError, EngineError, OutputParseError
+from ...errors import DrafterError, EngineError
 from ..draft_state import STANDARD_PARTS
 from ..session import source_from_input
 
@@ -61,6 +61,16 @@ def same_source(draft_source: Any, source: "Source") -> bool:
     """Does an open draft come from this source (then a new generation revises it)?"""
     sha = source.sha256 if source.text else None
     return draft_source.kind == source.kind and draft_source.topic == source.topic and draft_source.sha256 == sha
+
+
+PARTIAL_TITLES = {
+    "unparseable": "The model's answer could not be read",
+    "truncated": "The answer was cut off",
+    "deadline": "The answer ran out of time",
+    "timeout": "The answer stalled",
+    "oversized": "The answer was far too long",
+}
+"""The dialog title for text kept from a failed request, by error kind (else "broke off")."""
 
 
 class Requests:
@@ -127,11 +137,13 @@ class Requests:
 
     def _failed(self, exc: BaseException | None) -> None:
         screen, what = self.screen_, self.what
-        if isinstance(exc, OutputParseError):
-            screen.status.stop(f"{what} failed: the answer could not be read.")
+        if isinstance(exc, EngineError) and exc.partial.strip():
+            # Text arrived before the failure: offer it, never drop it (as the CLI prints and keeps it).
+            title = PARTIAL_TITLES.get(exc.kind, "The answer broke off")
+            screen.status.stop(f"{what} failed: {title.lower()}.")
             from .modals import RawOutputModal
 
-            screen.app.push_screen(RawOutputModal(str(exc), exc.raw), self._use_raw)
+            screen.app.push_screen(RawOutputModal(str(exc), exc.partial, title=title), self._use_raw)
         elif isinstance(exc, DrafterError):
             screen.status.stop(f"{what} failed: {exc}")
             screen.notify(str(exc), title=f"{what} failed", severity="error", timeout=12)
