@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from ...errors import DrafterError
 from ..session import lint_post, shown_value
+from .screen_part import ScreenPart
 
 if TYPE_CHECKING:
-    from ...drafting import Drafter, Job
+    from ...drafting import Job
     from ...store import Draft
     from ..autosaves import Owner
-    from ..session import Session
     from .main import MainScreen
 
 
@@ -46,20 +46,12 @@ def _relative(path: Path) -> Path:
         return path
 
 
-class Storage:
+class Storage(ScreenPart):
     """Templates, drafts, autosaves, clipboard, export and lint of one main screen."""
 
     def __init__(self, screen: "MainScreen") -> None:
-        self.screen_ = screen
+        super().__init__(screen)
         self._owner: Owner | None = None
-
-    @property
-    def session(self) -> "Session":
-        return self.screen_.session
-
-    @property
-    def drafter(self) -> "Drafter":
-        return self.screen_.drafter
 
     def run(self, job: Awaitable[Any], group: str) -> None:
         self.screen_.run_worker(job, group=group, exclusive=True, exit_on_error=False)

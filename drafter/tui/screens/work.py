@@ -20,14 +20,14 @@ from textual.worker import Worker, WorkerState
 from ...errors import DrafterError, EngineError
 from ..draft_state import STANDARD_PARTS
 from ..session import source_from_input
+from .screen_part import ScreenPart
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from ...drafting import Drafter, Job
+    from ...drafting import Job
     from ...engines.base import DraftResult, Event
     from ...sources import Source
-    from ..session import Session
     from .main import MainScreen
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,11 +73,11 @@ PARTIAL_TITLES = {
 """The dialog title for text kept from a failed request, by error kind (else "broke off")."""
 
 
-class Requests:
+class Requests(ScreenPart):
     """The engine requests of one main screen: at most one runs at a time."""
 
     def __init__(self, screen: "MainScreen") -> None:
-        self.screen_ = screen
+        super().__init__(screen)
         self.worker: Worker[Done] | None = None
         """The running request (None when idle)."""
         self.what = ""
@@ -86,14 +86,6 @@ class Requests:
         self._message = ""
         """What the request is doing, in the status line (back after a progress note)."""
         self._progress_shown = False
-
-    @property
-    def session(self) -> "Session":
-        return self.screen_.session
-
-    @property
-    def drafter(self) -> "Drafter":
-        return self.screen_.drafter
 
     @property
     def busy(self) -> bool:
