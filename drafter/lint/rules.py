@@ -258,8 +258,11 @@ def url_in_body(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
 # ---- markdown ----------------------------------------------------------------------------
 _MARKDOWN = re.compile(
     r"(?P<bold>\*\*(?=\S)(?P<b>[^*\n]+?)(?<=\S)\*\*|__(?=\S)(?P<u>[^_\n]+?)(?<=\S)__)"
-    r"|(?P<link>\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\))"
+    r"|(?P<link>\[(?P<label>[^\[\]\n]+)\]\((?P<url>[^()\[\]\s]+)\))"
 )
+"""Bold runs stop at the next ``*``/``_`` or line end; a link's label at the next bracket and its
+URL at the next bracket, parenthesis or space, so a run of unclosed ``[`` (or ``[x](``) is
+scanned once, not once per bracket (linear, not quadratic)."""
 
 
 @rule("markdown")

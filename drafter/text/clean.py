@@ -17,7 +17,12 @@ _BREAK_TAGS = re.compile(r"(?i)</?(p|div|br|h[1-6]|li|ul|ol|tr|td|th|section|art
 _ANY_TAG = re.compile(r"<[^>]+>")
 URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\[\]]*\)")
+"""A label stops at the next bracket, a URL at the next bracket or parenthesis: linear on ``[[[``."""
+_MD_BOLD = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__")
+"""Bold text stops at the next ``*``/``_``: linear on a long run of them."""
+_CODE_BLOCK = re.compile(r"(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$")
+"""A fence opens after spaces or tabs only (``\s*`` would rescan every blank line: quadratic)."""
 _FURNITURE = re.compile(  # page furniture, whatever the length of the line
     r"(?i)^(?:related (?:posts?|articles?|stories|content)|read (?:more|also|next)\b|sign (?:up|in)\b|log ?in\b|"
     r"we use cookies|accept (?:all|cookies)|manage (?:preferences|cookies)|cookie (?:policy|settings|preferences)|"
@@ -61,9 +66,9 @@ def _strip_markup(text: str) -> str:
         text = _BREAK_TAGS.sub("\n\n", text)
         text = _ANY_TAG.sub("", text)
     text = html.unescape(text)
-    text = re.sub(r"(?ms)^\s*(```|~~~).*?^\s*\1[^\n]*$", "\n", text)  # code blocks are not prose
+    text = _CODE_BLOCK.sub("\n", text)  # code blocks are not prose
     text = _MD_LINK.sub(r"\1", text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), text)
     text = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])", r"\1", text)
     text = re.sub(r"`([^`\n]*)`", r"\1", text)
     return text.replace("\u00a0", " ").replace("\r\n", "\n").replace("\r", "\n")
@@ -124,8 +129,10 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
             if not ln:
                 continue
             prev = units[-1] if units else ""
-            if not heading and prev and not prev.startswith("\x00") and not TERMINAL.search(prev) and ln[:1].islower():
-                units[-1] = prev + " " + ln  # a hard-wrapped line continues the previous one
+            if not heading and prev and not prev.startswith("\x00") and not TERMINAL.search(prev[-32:]) and ln[:1].islower():
+                # a hard-wrapped line continues the previous one (only its tail is checked: the
+                # unit grows line by line, and searching all of it each time would be quadratic)
+                units[-1] = prev + " " + ln
             else:
                 units.append(("\x00" if heading else "") + ln)
         for unit in units:
