@@ -22,7 +22,7 @@ _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\[\]]*\)")
 _MD_BOLD = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__")
 """Bold text stops at the next ``*``/``_``: linear on a long run of them."""
 _CODE_BLOCK = re.compile(r"(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$")
-"""A fence opens after spaces or tabs only (``\s*`` would rescan every blank line: quadratic)."""
+"""A fence opens after spaces or tabs only (``\\s*`` would rescan every blank line: quadratic)."""
 _FURNITURE = re.compile(  # page furniture, whatever the length of the line
     r"(?i)^(?:related (?:posts?|articles?|stories|content)|read (?:more|also|next)\b|sign (?:up|in)\b|log ?in\b|"
     r"we use cookies|accept (?:all|cookies)|manage (?:preferences|cookies)|cookie (?:policy|settings|preferences)|"
