@@ -33,6 +33,8 @@ def lint_file(drafter: Drafter, path: str, *, source: str | None = None, as_json
     source_text = from_file(source).text if source else None
     report = lint(text, source_text=source_text, settings=drafter.settings.lint,
                   extra_phrases_files=drafter.phrase_files())
+    for note in report.notes:
+        print(f"drafter: note: {strip_controls(note)}", file=sys.stderr)
     # Findings quote the post: print them without control codes.
     if as_json:
         print(safe_json(report.model_dump(), ensure_ascii=False, indent=2))

@@ -594,3 +594,42 @@ def test_placeholder_fires_on_bracketed_slots_and_not_on_short_brackets():
     assert hits[0].severity == "warning"
     clean = "Arrays start at [0] in Python.\n\nWhich index do you use?\n\n#Python"
     assert not [f for f in run_lint(clean).findings if f.rule == "placeholder"]
+
+
+# ---- user patterns are bounded (issue 7, fix-lint item 2) ----------------------------------
+CATASTROPHIC = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n\n#Bakery"
+
+
+@pytest.mark.parametrize("pattern", ["(a|aa)+$", "(a+)+$"])
+def test_backtracking_user_pattern_is_skipped_with_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          pattern: str) -> None:
+    from drafter.lint import phrases
+
+    monkeypatch.setattr(phrases, "MATCH_TIMEOUT", 0.05)
+    user = tmp_path / "ai_tells.toml"
+    user.write_text(f"[[tell]]\nregex = '{pattern}'\nlabel = 'runaway'\n", encoding="utf-8")
+    report = lint(CATASTROPHIC, extra_phrases_files=[user])
+    assert not [f for f in report.by_rule("ai-phrase") if "runaway" in f.message]
+    if pattern == "(a|aa)+$":  # this one backtracks even in the `regex` engine
+        (note,) = report.notes
+        assert str(user) in note and pattern in note and "skipped" in note
+
+
+def test_a_user_pattern_that_ends_still_matches_and_leaves_no_note(tmp_path: Path) -> None:
+    user = tmp_path / "ai_tells.toml"
+    user.write_text("[[tell]]\nregex = '^a+b$'\nlabel = 'many a'\n", encoding="utf-8")
+    report = lint(CATASTROPHIC, extra_phrases_files=[user])
+    assert report.notes == []
+    assert [f for f in report.by_rule("ai-phrase") if "many a" in f.message]
+
+
+def test_cli_lint_with_a_runaway_pattern_ends_and_names_it(tmp_path: Path) -> None:
+    (tmp_path / "ai_tells.toml").write_text("[[tell]]\nregex = '(a|aa)+$'\n", encoding="utf-8")
+    post = tmp_path / "p.txt"
+    post.write_text(CATASTROPHIC + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    out = subprocess.run([sys.executable, "-m", "drafter", "--workspace", str(tmp_path), "lint", str(post)],
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode in (0, 1), out.stderr
+    assert "score:" in out.stdout
+    assert "(a|aa)+$" in out.stderr and "ai_tells.toml" in out.stderr and "Traceback" not in out.stderr

@@ -63,7 +63,8 @@ def lint(
             ))
     findings = sort_findings(findings)
     points, breakdown = score(findings, resolved.scoring.weights(), resolved.scoring.cap)
-    return LintReport(findings=findings, score=points, breakdown=breakdown, threshold=resolved.threshold)
+    return LintReport(findings=findings, score=points, breakdown=breakdown, threshold=resolved.threshold,
+                      notes=list(dict.fromkeys(ctx.notes)))
 
 
 def apply_fixes(text: str, findings: Iterable[Finding]) -> str:

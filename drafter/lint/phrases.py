@@ -14,6 +14,11 @@ A phrase file is TOML with ``[[tell]]`` tables::
 
 Lists are read lazily and cached; a user file is re-read when its modification time or
 size changes, so edits show up in a running TUI. Missing user files are skipped.
+
+Every tell, built-in or the user's, is compiled with the ``regex`` package (one code path) and
+matched with a time bound (:data:`MATCH_TIMEOUT`): a user pattern that backtracks
+catastrophically (``(a|aa)+$``) is skipped for that post with a note naming its file and
+pattern (:func:`find_tell`), never a hang.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ from ..errors import ConfigError
 from .settings import DATA_DIR, read_toml
 
 BUILTIN_FILE = DATA_DIR / "ai_tells.toml"
+MATCH_TIMEOUT = 0.5
+"""Seconds one tell may spend matching one post before it is skipped with a note."""
+_FLAGS = "IGNORECASE", "MULTILINE"
 
 
 class TellEntry(BaseModel):
@@ -54,15 +62,19 @@ class TellEntry(BaseModel):
             raise ValueError("give exactly one of `phrase` or `regex`")
         return self
 
-    def compile(self) -> "Tell":
+    def compile(self, source: str = "") -> "Tell":
+        """The compiled tell; ``source`` names its file in notes. Raises ``regex.error``."""
+        import regex
+
         if self.regex is not None:
-            pattern = re.compile(self.regex, re.IGNORECASE | re.MULTILINE)
+            pattern = regex.compile(self.regex, regex.IGNORECASE | regex.MULTILINE)
             needles = _required_literals(self.regex)
         else:
-            pattern, needle = _literal(self.phrase or "")
+            body, needle = _literal(self.phrase or "")
+            pattern = regex.compile(body, regex.IGNORECASE)
             needles = (needle,) if needle else ()
         name = self.label or self.phrase or self.regex or ""
-        return Tell(name, self.label, self.suggestion, self.where, pattern, needles)
+        return Tell(name, self.label, self.suggestion, self.where, pattern, needles, source, self.regex or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +85,34 @@ class Tell:
     label: str
     suggestion: str
     where: str
-    pattern: re.Pattern[str]
+    pattern: Any
+    """A ``regex`` pattern (it takes a ``timeout``)."""
     needles: tuple[str, ...]
     """Lowercase literals one of which every match contains (empty: always scan)."""
+    source: str = ""
+    """The file the tell came from (for notes)."""
+    regex: str = ""
+    """The pattern as the user wrote it (empty for a phrase)."""
 
     def may_match(self, lowered: str) -> bool:
         return not self.needles or any(n in lowered for n in self.needles)
 
 
-def _literal(phrase: str) -> tuple[re.Pattern[str], str]:
+def find_tell(tell: Tell, text: str, timeout: float | None = None) -> tuple[list[tuple[int, int, str]], str | None]:
+    """Every match of ``tell`` in ``text`` as ``(start, end, matched)``, and a note when it
+    ran past ``timeout`` seconds (default :data:`MATCH_TIMEOUT`): then no matches, the tell
+    is skipped for this text."""
+    limit = MATCH_TIMEOUT if timeout is None else timeout
+    try:
+        return [(m.start(), m.end(), m.group()) for m in tell.pattern.finditer(text, timeout=limit)], None
+    except TimeoutError:
+        shown = tell.regex or tell.name
+        where = f"{tell.source}: " if tell.source else ""
+        return [], f"{where}AI-tell pattern {shown!r} took over {limit:g} s on this post and was skipped; simplify it"
+
+
+def _literal(phrase: str) -> tuple[str, str]:
+    """The pattern text for a literal phrase, and its longest word (the prefilter)."""
     words = phrase.strip().split()
     parts = []
     for word in words:
@@ -93,7 +124,7 @@ def _literal(phrase: str) -> tuple[re.Pattern[str], str]:
     if re.search(r"\w$", words[-1]):
         body += r"\b"
     needle = max(re.findall(r"\w+", phrase.lower()) or [""], key=len)
-    return re.compile(body, re.IGNORECASE), needle
+    return body, needle
 
 
 def _required_literals(regex: str) -> tuple[str, ...]:
@@ -146,6 +177,12 @@ def _required_literals(regex: str) -> tuple[str, ...]:
     return lowered
 
 
+def _regex_error() -> type[Exception]:
+    import regex
+
+    return regex.error
+
+
 def _line_of(raw: str, needle: str, nth: int = 0) -> int | None:
     """1-based line of the ``nth`` line containing ``needle`` (for messages)."""
     seen = 0
@@ -179,8 +216,8 @@ def parse_phrases(data: dict[str, Any], path: Path, raw: str = "") -> tuple[Tell
             msg = f"unknown key {field!r}" if err["type"] == "extra_forbidden" else err["msg"]
             raise ConfigError(f"{where}: {field + ': ' if field and err['type'] != 'extra_forbidden' else ''}{msg}") from exc
         try:
-            tells.append(entry_model.compile())
-        except re.error as exc:
+            tells.append(entry_model.compile(str(path)))
+        except (re.error, _regex_error()) as exc:
             at = _line_of(raw, entry_model.regex or "") or line
             raise ConfigError(f"{path}: line {at}: invalid regex {entry_model.regex!r}: {exc}") from exc
     return tuple(tells)

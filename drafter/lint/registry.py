@@ -8,7 +8,7 @@ both sides name the same rules and options.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -55,6 +55,8 @@ class Context:
     tells: "tuple[Tell, ...]"
     source_text: str | None
     spec: "PostSpec | None"
+    notes: list[str] = field(default_factory=list)
+    """Lines for the user about the check itself (a user pattern skipped after its time bound)."""
 
 
 Check = Callable[[Context, Any], Iterable[Hit]]

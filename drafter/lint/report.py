@@ -49,6 +49,9 @@ class LintReport(BaseModel):
     """Points lost per rule id, only for rules that fired."""
     threshold: int = 80
     """The configured pass mark (``[lint] threshold``); the CLI and the repair pass use it."""
+    notes: list[str] = Field(default_factory=list)
+    """About the check, not the post: e.g. a user AI-tell pattern skipped after its time bound
+    (names the file and the pattern). Printed on stderr by the CLI."""
 
     @property
     def errors(self) -> list[Finding]:

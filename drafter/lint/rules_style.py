@@ -9,7 +9,7 @@ from typing import Iterator, Literal
 
 from pydantic import Field
 
-from .phrases import Tell
+from .phrases import Tell, find_tell
 from .numbers import backed, post_numbers, source_values
 from .registry import Context, Hit, RuleSettings, rule
 from .rules import url_spans
@@ -71,12 +71,15 @@ def ai_phrase(ctx: Context, opts: PhraseOptions) -> Iterator[Hit]:
         if tell.where == "hook":
             if hook is None:
                 continue
-            base, matches = hook.start, tell.pattern.finditer(text[hook.start : hook.end])
+            base, scanned = hook.start, text[hook.start : hook.end]
         else:
-            base, matches = 0, tell.pattern.finditer(text)
-        for m in matches:
-            if m.end() > m.start() and " ".join(m.group().lower().split()) not in ignore:
-                found.append((base + m.start(), base + m.end(), tell))
+            base, scanned = 0, text
+        matches, note = find_tell(tell, scanned)
+        if note:
+            ctx.notes.append(note)
+        for start, end, matched in matches:
+            if end > start and " ".join(matched.lower().split()) not in ignore:
+                found.append((base + start, base + end, tell))
     if found and ("http" in low or "www." in low):
         links = url_spans(text)
         found = [f for f in found if not any(s <= f[0] < e for s, e in links)]
