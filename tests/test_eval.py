@@ -48,3 +48,52 @@ def test_eval_table_and_bad_folder(capsys, tmp_path):
     assert main(["eval", str(tmp_path)]) == 2
     assert "no articles" in capsys.readouterr().err
     assert main(["eval", str(tmp_path / "missing")]) == 2
+
+
+# ---- with an LLM: one article's failure is a row, the rest goes on (fix-lint item 4) ---------
+import pytest  # noqa: E402
+
+from tests.loopback import Reply, loopback  # noqa: E402,F401  (fixture)
+from tests.test_faults_llm import GOOD  # noqa: E402
+
+ARTICLE = (CORPUS / "example-article.md").read_text(encoding="utf-8")
+
+
+def _folder(tmp_path: Path, *names: str) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text(ARTICLE, encoding="utf-8")
+    return folder
+
+
+def _llm_eval(capsys, workspace_dir: Path, loopback, folder: Path, *extra: str) -> tuple[int, str, str]:
+    code = main(["--workspace", str(workspace_dir), "eval", str(folder), "--base-url", loopback.base_url,
+                 "--no-repair", *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_eval_keeps_the_scored_row_when_a_later_article_fails(capsys, tmp_path, workspace_dir, loopback):
+    loopback.script(Reply.stream(GOOD), *[Reply.stream("GARBAGE")] * 3)
+    code, out, err = _llm_eval(capsys, workspace_dir, loopback, _folder(tmp_path, "a.md", "b.md"), "--json")
+    assert code == 1, err
+    summary = json.loads(out)
+    a, b = summary["rows"]
+    assert a["article"] == "a.md" and a["score"] is not None and a["error"] is None
+    assert b["article"] == "b.md" and b["score"] is None and b["error"]
+    assert summary["failed"] == 1 and summary["min_score"] == a["score"]
+    assert Path(b["kept"]).read_text(encoding="utf-8") == "GARBAGE"  # the raw answer is kept
+    assert "GARBAGE" not in err and "1 of 2 articles failed" in err.splitlines()[-1]
+
+
+def test_eval_goes_on_after_a_server_error(capsys, tmp_path, workspace_dir, loopback):
+    (workspace_dir / "drafter.toml").write_text("retries = 0\n", encoding="utf-8")
+    loopback.script(Reply.stream(GOOD), *[Reply.error(500, "overloaded")] * 2, Reply.stream(GOOD))
+    code, out, err = _llm_eval(capsys, workspace_dir, loopback, _folder(tmp_path, "a.md", "b.md", "c.md"))
+    assert code == 1 and "Traceback" not in err
+    lines = out.splitlines()
+    assert lines[2].startswith("a.md") and "failed" not in lines[2]
+    assert lines[3].startswith("b.md") and "failed: " in lines[3] and "500" in lines[3]
+    assert lines[4].startswith("c.md") and "failed" not in lines[4]
+    assert "failed 1" in lines[-1]
