@@ -97,3 +97,47 @@ def test_eval_goes_on_after_a_server_error(capsys, tmp_path, workspace_dir, loop
     assert lines[3].startswith("b.md") and "failed: " in lines[3] and "500" in lines[3]
     assert lines[4].startswith("c.md") and "failed" not in lines[4]
     assert "failed 1" in lines[-1]
+
+
+def test_eval_ctrl_c_prints_the_rows_so_far_and_keeps_the_text_in_flight(tmp_path, workspace_dir, loopback):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.test_faults_llm import SUBPROCESS_TIMEOUT
+
+    loopback.script(Reply.stream(GOOD), Reply.drip_forever('{"hook": "Stopped', "!", every=0.05))
+    folder = _folder(tmp_path, "a.md", "b.md")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+    argv = ["--workspace", str(workspace_dir), "eval", str(folder), "--base-url", loopback.base_url,
+            "--no-repair", "--json"]
+    proc = subprocess.Popen([sys.executable, "-m", "drafter", *argv],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert loopback.wait_dripped(3, timeout=SUBPROCESS_TIMEOUT)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    summary = json.loads(out)
+    a, b = summary["rows"]
+    assert summary["interrupted"] and a["score"] is not None and b["error"].startswith("interrupted")
+    assert Path(b["kept"]).read_text(encoding="utf-8").startswith('{"hook": "Stopped!')
+    assert "Traceback" not in err and err.splitlines()[-1].startswith("drafter: interrupted")
+
+
+def test_eval_prints_no_control_codes_from_file_names(capsys, tmp_path):
+    folder = tmp_path / "e"
+    folder.mkdir()
+    (folder / "\x1b[2Jok.md").write_text(ARTICLE, encoding="utf-8")
+    (folder / "\x1b]0;PWN\x07bin.md").write_bytes(bytes(range(256)) * 12)
+    for extra in ([], ["--json"]):
+        code = main(["eval", str(folder), *extra])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        assert "\x1b" not in out and "\x07" not in out and "\x1b" not in err and "\x07" not in err
+        assert "ok.md" in out and "bin.md" in err and "skipped" in err
