@@ -94,12 +94,18 @@ class SourceRecord(BaseModel):
     text: str | None = None
     """The article text itself when it is at most MAX_SOURCE_TEXT (100,000) characters, else None."""
 
+    @model_validator(mode="after")
+    def _no_credentials(self) -> "SourceRecord":
+        """A URL location is kept as :func:`display_url` shows it, whatever the file says (a
+        hand-edited draft or one from an older version may hold ``user:key@`` or a query)."""
+        if self.location and self.kind == "url":
+            self.location = display_url(self.location)
+        return self
+
     @classmethod
     def from_source(cls, source: "Source") -> "SourceRecord":
         text = source.text
         location = source.location
-        if location and source.kind == "url":
-            location = display_url(location)
         return cls(
             kind=source.kind,
             topic=source.topic,
@@ -313,12 +319,14 @@ class DraftHeader(BaseModel):
 
     @property
     def source_label(self) -> str:
-        """The source's title, topic and location on one line (what the library searches)."""
+        """The source's title, topic and location on one line (what the library searches and
+        ``drafts list`` shows), every URL in it without user info or query."""
         src = self.source
         seen: list[str] = []
         for item in (src.title, src.topic, src.location):
-            if item and one_line(item) and one_line(item) not in seen:
-                seen.append(one_line(item))
+            shown = redact_urls(one_line(item)) if item else ""
+            if shown and shown not in seen:
+                seen.append(shown)
         return " · ".join(seen)
 
 

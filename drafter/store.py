@@ -130,7 +130,7 @@ class _EntryJSON(TypedDict):
 
 
 class _IndexJSON(TypedDict):
-    version: Literal[2]  # 2: summaries carry the source (an older index is rebuilt)
+    version: Literal[3]  # 2: summaries carry the source; 3: its URLs redacted (an older index is rebuilt)
     scanned_ns: int
     entries: dict[str, _EntryJSON]
 
@@ -175,7 +175,7 @@ def _index_json(index: _Index) -> str:
             problem = None
         entries[name] = {"mtime_ns": mtime_ns, "size": size, "read_ns": read_ns, "summary": summary,
                          "problem": problem}  # fmt: skip
-    data = {"version": 2, "scanned_ns": index.scanned_ns, "entries": entries}
+    data = {"version": 3, "scanned_ns": index.scanned_ns, "entries": entries}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -138,3 +138,44 @@ def test_markdown_export_of_an_old_draft_redacts_its_source_url() -> None:
     record = SourceRecord(kind="url", topic="News", location=f"https://news.example.com/a?token={SECRET}")
     draft = Draft.new("News", record, "classic", text="Post")
     assert SECRET not in export_text(draft, "md") and "https://news.example.com/a" in export_text(draft, "md")
+
+
+# ---- a stored URL with credentials never shows (fix-lint item 5) ----------------------------
+def _draft_with_location(workspace: Path, location: str) -> Path:
+    import json
+
+    from tests.trust.cases import _draft_file
+
+    data = json.loads(_draft_file(id="leaky"))
+    data["source"].update(kind="url", location=location)
+    data["parts"]["hashtags"] = ["#Agile"]
+    path = workspace / "drafts" / "leaky.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_drafts_list_json_never_shows_credentials_from_a_stored_url(capsys, workspace_dir: Path) -> None:
+    import json
+
+    from drafter.cli import main
+
+    _draft_with_location(workspace_dir, "http://u:sk-SECRET@h/?key=sk-SECRET")
+    for argv in (["drafts", "list", "--json"], ["drafts", "list"], ["drafts", "show", "leaky", "--json"]):
+        code = main(["--workspace", str(workspace_dir), *argv])
+        out, err = capsys.readouterr()
+        if argv[-1] == "--json" and argv[1] == "list":
+            (row,) = json.loads(out)
+            assert code == 0 and row["source"].endswith("http://h")
+        assert "sk-SECRET" not in out + err
+
+
+def test_a_loaded_draft_and_its_summary_hold_the_url_as_shown(workspace_dir: Path) -> None:
+    from drafter.store import Store
+
+    _draft_with_location(workspace_dir, "https://user:sk-SECRET@example.com/a/b?token=sk-SECRET#frag")
+    store = Store(workspace_dir / "drafts")
+    (summary,), problems = store.list()
+    assert problems == []
+    draft = store.load("leaky")
+    assert draft.source.location == "https://example.com/a/b"
+    assert "sk-SECRET" not in summary.source and "sk-SECRET" not in draft.model_dump_json()
