@@ -48,8 +48,9 @@ def redact_urls(text: str) -> str:
 
 
 def check_base_url(url: str) -> str:
-    """``url`` if it is an http:// or https:// URL with a host; else ValueError saying so
-    (without echoing the URL, which may hold a key)."""
+    """``url`` if it is an http:// or https:// URL with a valid host (a name or an IP address)
+    and port, without white space; else ValueError saying so (without echoing the URL, which
+    may hold a key)."""
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
@@ -61,4 +62,33 @@ def check_base_url(url: str) -> str:
         raise ValueError(f"must start with http:// or https:// (got {shown}), e.g. http://localhost:11434/v1")
     if not host:
         raise ValueError("has no host, e.g. http://localhost:11434/v1")
+    if any(c.isspace() for c in url.strip()):
+        raise ValueError("contains white space (encode it as %20, or remove it)")
+    if not _valid_host(host):
+        raise ValueError("has a host that is not a valid name or IP address (letters, digits, - and . only; "
+                         "each label at most 63 characters)")
+    if parts.port == 0:
+        raise ValueError("has port 0 (use a port from 1 to 65535)")
     return url.strip()
+
+
+_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
+"""One DNS label as resolvers accept it (``_`` too: some local setups use it)."""
+
+
+def _valid_host(host: str) -> bool:
+    """True for an IP address or a host name (an international one in its IDNA form)."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0] if ":" in host else host)
+        return True
+    except ValueError:
+        if ":" in host:
+            return False
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:  # an empty or over-long label, or characters IDNA cannot carry
+        return False
+    labels = ascii_host[:-1].split(".") if ascii_host.endswith(".") else ascii_host.split(".")
+    return len(ascii_host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)

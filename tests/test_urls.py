@@ -179,3 +179,30 @@ def test_a_loaded_draft_and_its_summary_hold_the_url_as_shown(workspace_dir: Pat
     draft = store.load("leaky")
     assert draft.source.location == "https://example.com/a/b"
     assert "sk-SECRET" not in summary.source and "sk-SECRET" not in draft.model_dump_json()
+
+
+# ---- base URLs whose host cannot be real are refused at load (fix-lint item 6) ---------------
+NOT_HOSTS = ["http:// spaced/v1", "http://%zz/v1", "http://127.0.0.1:0/v1", "http://" + "a" * 300 + "/v1",
+             "http://" + ("a" * 60 + ".") * 5 + "com/v1", "http://a..b/v1", "http://-dash.example/v1",
+             "http://host/v 1", "http://[::zz]/v1"]
+
+
+@pytest.mark.parametrize("url", NOT_HOSTS, ids=range(len(NOT_HOSTS)))
+def test_a_base_url_without_a_valid_host_or_port_is_refused(url: str) -> None:
+    with pytest.raises(ValueError) as info:
+        check_base_url(url)
+    assert url not in str(info.value)
+
+
+@pytest.mark.parametrize("url", ["http://localhost:11434/v1", "http://[::1]:8080/v1", "http://10.0.0.5:1/v1",
+                                 "http://bücher.example/v1", "http://my_box.local:65535/v1", "https://api.example.com./v1"])
+def test_real_hosts_still_pass(url: str) -> None:
+    assert check_base_url(url) == url
+
+
+@pytest.mark.parametrize("url", NOT_HOSTS[:4], ids=range(4))
+def test_cli_refuses_a_bad_host_at_once_with_exit_2(capsys, workspace_dir: Path, url: str) -> None:
+    code = main(["--workspace", str(workspace_dir), "draft", "--topic", "x", "--base-url", url])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "invalid base_url" in err
+    assert "retry" not in err.lower()
