@@ -45,6 +45,11 @@ class TemplateError(InputError):
     """A prompt template is invalid or cannot be rendered."""
 
 
+class TemplateWriteError(DrafterError):
+    """A template file cannot be written (disk full, read-only, a folder in the way): a
+    failure (exit 1), not bad input."""
+
+
 class StoreError(DrafterError):
     """A draft cannot be read or written."""
 

@@ -600,3 +600,28 @@ def test_unreadable_template_files_are_reported_skipped_and_never_block(tmp_path
     finally:
         with __import__("contextlib").suppress(OSError):
             os.close(os.open(user_dir / "fifo.toml", os.O_WRONLY | os.O_NONBLOCK))
+
+
+# ---- a write that fails is a failure (exit 1), not bad input (fix-lint item 7) ---------------
+@pytest.mark.parametrize("errno_", ["ENOSPC", "EROFS"])
+def test_templates_new_on_a_full_or_read_only_disk_exits_1(capsys, monkeypatch, tmp_path: Path, errno_: str) -> None:
+    import errno
+    import os
+
+    from drafter import atomic
+    from drafter.cli import main
+
+    ws = tmp_path / "ws"
+    (ws / "prompts").mkdir(parents=True)
+    (ws / "drafter.toml").write_text("", encoding="utf-8")
+    code_ = getattr(errno, errno_)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(code_, os.strerror(code_))
+
+    monkeypatch.setattr(atomic, "write_atomic", full)
+    code = main(["--workspace", str(ws), "templates", "new", "mine"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err.startswith("drafter: cannot write") and os.strerror(code_) in err and len(err.splitlines()) == 1
+    assert not list((ws / "prompts").iterdir())

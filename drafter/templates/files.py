@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import atomic
-from ..errors import TemplateError
+from ..errors import TemplateError, TemplateWriteError
 from ..reading import read_bounded
 
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -59,4 +59,4 @@ def write_atomic(target: Path, text: str, *, overwrite: bool) -> None:
     except FileExistsError:
         raise already_exists(target) from None
     except OSError as exc:
-        raise TemplateError(f"cannot write {display_path(target)}: {exc.strerror}") from None
+        raise TemplateWriteError(f"cannot write {display_path(target)}: {exc.strerror or exc}") from None
