@@ -26,12 +26,14 @@ def read_post(path: str) -> str:
 
 
 def lint_file(drafter: Drafter, path: str, *, source: str | None = None, as_json: bool = False) -> int:
-    """Print the findings and the score; exit 1 when an error-level rule fires."""
+    """Print the findings and the score; exit 1 when an error-level rule fires. ``source``
+    (a file, or ``-`` for stdin when the post is a file) enables the invented-number rule."""
     from .lint import lint
-    from .sources import from_file
 
+    if source == "-" and path == "-":
+        raise InputError("lint: the post and --source cannot both be read from stdin (-): give one of them as a file")
     text = read_post(path)
-    source_text = from_file(source).text if source else None
+    source_text = _source_text(source) if source else None
     report = lint(text, source_text=source_text, settings=drafter.settings.lint,
                   extra_phrases_files=drafter.phrase_files())
     for note in report.notes:
@@ -42,6 +44,13 @@ def lint_file(drafter: Drafter, path: str, *, source: str | None = None, as_json
     else:
         print(strip_controls(report.format_text(text)))
     return 1 if report.errors else 0
+
+
+def _source_text(source: str) -> str:
+    """The article a post came from: a file, or ``-`` for stdin (read with the same checks)."""
+    from .sources import from_file, from_text, read_text
+
+    return from_text(read_text("-"), "stdin").text if source == "-" else from_file(source).text
 
 
 class EvalRow(BaseModel):

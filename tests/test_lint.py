@@ -633,3 +633,15 @@ def test_cli_lint_with_a_runaway_pattern_ends_and_names_it(tmp_path: Path) -> No
     assert out.returncode in (0, 1), out.stderr
     assert "score:" in out.stdout
     assert "(a|aa)+$" in out.stderr and "ai_tells.toml" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_cli_lint_source_can_be_stdin_when_the_post_is_a_file(tmp_path: Path) -> None:
+    post = tmp_path / "p.txt"
+    post.write_text("Revenue grew 47% last quarter.\n\nWhat changed for you?\n\n#Sales\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    run = lambda argv, stdin: subprocess.run([sys.executable, "-m", "drafter", "lint", *argv],  # noqa: E731
+                                             input=stdin, capture_output=True, text=True, timeout=60, env=env)
+    out = run([str(post), "--source", "-"], "Revenue grew 12% last quarter.\n")
+    assert out.returncode in (0, 1) and '"47%" is not in the source' in out.stdout, out.stderr
+    both = run(["-", "--source", "-"], "x\n")
+    assert both.returncode == 2 and both.stderr.count("\n") == 1 and "cannot both be read from stdin" in both.stderr
