@@ -9,12 +9,14 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .sentences import STOPWORDS
 
 _BLOCK_TAGS = re.compile(r"(?is)<(script|style|head|noscript|svg|template)\b.*?</\1\s*>")
-_BREAK_TAGS = re.compile(r"(?i)</?(p|div|br|h[1-6]|li|ul|ol|tr|td|th|section|article|header|footer|nav|aside|main|form|button|blockquote|pre|figure|figcaption|title)\b[^>]*>")
-_ANY_TAG = re.compile(r"<[^>]+>")
+_BREAK_TAGS = re.compile(r"(?i)</?(p|div|br|h[1-6]|li|ul|ol|tr|td|th|section|article|header|footer|nav|aside|main|form|button|blockquote|pre|figure|figcaption|title)\b[^<>]*>")
+_ANY_TAG = re.compile(r"<[^<>]+>")
+"""A tag ends at ``>`` and never spans another ``<``: one scan of a run of unclosed ``<a``."""
 URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\[\]]*\)")
@@ -57,12 +59,24 @@ class Cleaned:
     paragraphs: list[str]
 
 
+def _sub_closed(pattern: str, repl: Any, text: str, close: str) -> str:
+    """``re.sub`` of a pattern that ends with ``close``, on the text up to the last ``close``
+    only: no match can end later, and every opener after it would rescan the rest (quadratic
+    on a run of unclosed ``<h1>`` or ``<!--``)."""
+    last = text.lower().rfind(close)
+    if last < 0:
+        return text
+    cut = text.find(">", last + len(close) - 1) + 1 if not close.endswith(">") else last + len(close)
+    cut = cut if cut > 0 else len(text)
+    return re.sub(pattern, repl, text[:cut]) + text[cut:]
+
+
 def _strip_markup(text: str) -> str:
-    if re.search(r"(?i)<(?:p|div|html|body|article|br|h1|span|a)\b[^>]*>", text):
+    if re.search(r"(?i)<(?:p|div|html|body|article|br|h1|span|a)\b[^<>]*>", text):
         text = _BLOCK_TAGS.sub("\n", text)
-        text = re.sub(r"(?is)<!--.*?-->", "", text)
-        text = re.sub(r"(?is)<h1\b[^>]*>(.*?)</h1>", lambda m: "\n\n# " + _ANY_TAG.sub("", m.group(1)).strip() + "\n\n", text)
-        text = re.sub(r"(?is)<h([2-6])\b[^>]*>(.*?)</h\1>", lambda m: "\n\n## " + _ANY_TAG.sub("", m.group(2)).strip() + "\n\n", text)
+        text = _sub_closed(r"(?is)<!--.*?-->", "", text, "-->")
+        text = _sub_closed(r"(?is)<h1\b[^<>]*>(.*?)</h1>", lambda m: "\n\n# " + _ANY_TAG.sub("", m.group(1)).strip() + "\n\n", text, "</h1>")
+        text = _sub_closed(r"(?is)<h([2-6])\b[^<>]*>(.*?)</h\1>", lambda m: "\n\n## " + _ANY_TAG.sub("", m.group(2)).strip() + "\n\n", text, "</h")
         text = _BREAK_TAGS.sub("\n\n", text)
         text = _ANY_TAG.sub("", text)
     text = html.unescape(text)
