@@ -319,7 +319,9 @@ def llm_cases() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    cases = [*sources(), *lint(), *store(), *config(), *templates(), *llm_cases()]
+    from . import cases_fix_lint
+
+    cases = [*sources(), *lint(), *store(), *config(), *templates(), *llm_cases(), *cases_fix_lint.cases()]
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), "case names must be unique"
     return cases
