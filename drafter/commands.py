@@ -104,14 +104,16 @@ def cmd_draft(args: argparse.Namespace) -> int:
         where = _keep(drafter, exc.partial, exc.kind, failure)
         raise EngineError(f"{exc}; the text received is on stdout and {where}",
                           kind=exc.kind, retryable=exc.retryable, partial=exc.partial) from exc
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        from .cli import interrupt_exit_code
+
         text = drafter.assemble(job, seen.result.parts) if seen.result is not None else seen.text
         if not text.strip():
             raise
         what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"
         failure = {"error": "interrupted", "kind": "interrupted", "partial": text} if args.json else None
         _say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', failure)}")
-        return 130
+        return interrupt_exit_code(exc)
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
         _say(note)
     text = drafter.assemble(job, result.parts)

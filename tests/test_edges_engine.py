@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+
+import pytest
 
 from drafter.engines.mode_cache import ModeCache
+from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
+from tests.test_faults_llm import SUBPROCESS_TIMEOUT, assert_kept, draft_argv, run, the_line
 
 
 def test_mode_cache_nested_too_deep_is_an_empty_cache(tmp_path):
@@ -20,3 +27,51 @@ def test_mode_cache_fifo_does_not_hang(tmp_path):
     path = tmp_path / "output-modes.json"
     os.mkfifo(path)
     assert ModeCache(path, "k").start() == "json_schema"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_mid_stream_keep_what_arrived_like_sigint(workspace_dir, loopback, sig):
+    loopback.script(Reply.drip_forever('{"hook": "Terminated', "!", every=0.05))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "drafter", *draft_argv(workspace_dir, loopback)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert loopback.wait_dripped(3, timeout=SUBPROCESS_TIMEOUT)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 128 + sig
+    line = the_line(err)
+    assert line.startswith("drafter: interrupted: the ") and "characters received are on stdout" in line
+    assert assert_kept(out, line, '{"hook": "Terminated!').endswith("!")
+
+
+LONG = "a" * 300
+
+
+@pytest.mark.parametrize("command", [["doctor"], ["drafts", "list"], ["drafts", "show", "x"], ["templates", "list"],
+                                     ["templates", "new", "foo"], ["draft", "--topic", "x", "--engine", "offline", "--save"]])
+def test_a_workspace_path_too_long_is_bad_input(capsys, tmp_path, command):
+    code, _, err = run(capsys, ["--workspace", str(tmp_path / LONG), *command])
+    assert code == 2
+    assert "not usable" in the_line(err) and "unexpected" not in err
+
+
+def test_drafter_workspace_too_long_is_bad_input(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAFTER_WORKSPACE", str(tmp_path / LONG))
+    code, _, err = run(capsys, ["drafts", "list"])
+    assert code == 2 and the_line(err).startswith("drafter: DRAFTER_WORKSPACE: the path is not usable")
+
+
+def test_eval_on_a_folder_name_too_long_is_bad_input(capsys, workspace_dir):
+    code, _, err = run(capsys, ["--workspace", str(workspace_dir), "eval", str(workspace_dir / LONG)])
+    assert code == 2 and "argument folder: the path is not usable" in the_line(err)
+
+
+def test_a_path_longer_than_the_system_allows_is_bad_input(capsys, tmp_path):
+    deep = tmp_path.joinpath(*(["b" * 200] * 25))
+    code, _, err = run(capsys, ["--workspace", str(deep), "drafts", "list"])
+    assert code == 2 and "longer than" in the_line(err)
