@@ -186,7 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_app(argv)
         from . import commands
 
-        with _interrupt_on_signals():
+        from .output import guarded_stdout
+
+        with _interrupt_on_signals(), guarded_stdout():
             return commands.dispatch(args)
     except DrafterError as exc:
         if debug:

@@ -6,9 +6,11 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from drafter.cli import main
 from drafter.engines.mode_cache import ModeCache
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
 from tests.test_faults_llm import SUBPROCESS_TIMEOUT, assert_kept, draft_argv, run, the_line
@@ -75,3 +77,45 @@ def test_a_path_longer_than_the_system_allows_is_bad_input(capsys, tmp_path):
     deep = tmp_path.joinpath(*(["b" * 200] * 25))
     code, _, err = run(capsys, ["--workspace", str(deep), "drafts", "list"])
     assert code == 2 and "longer than" in the_line(err)
+
+
+def _run_to(stdout_spec: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """The CLI in its own process with stdout redirected by the shell (``>/dev/full``, ``>&-``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+    return subprocess.run(["sh", "-c", f'exec "$0" -m drafter "$@" {stdout_spec}', sys.executable, *argv],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+                          timeout=SUBPROCESS_TIMEOUT)
+
+
+@pytest.mark.parametrize("spec", [">/dev/full", ">&-"])
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_a_post_that_cannot_be_printed_is_kept_and_the_line_says_where(workspace_dir, spec, json_flag):
+    proc = _run_to(spec, ["--workspace", str(workspace_dir), "draft", "--engine", "offline", "--topic", "x",
+                          *json_flag])
+    assert proc.returncode == 1
+    line = the_line(proc.stderr)
+    assert "standard output" in line and "the post is kept in" in line
+    kept = Path(line.rsplit("kept in ", 1)[1])
+    assert kept.parent == workspace_dir / "drafts" / ".unsaved" and "#" in kept.read_text(encoding="utf-8")
+
+
+def test_a_saved_post_that_cannot_be_printed_names_the_draft(workspace_dir):
+    proc = _run_to(">/dev/full", ["--workspace", str(workspace_dir), "draft", "--engine", "offline", "--topic", "x",
+                                  "--save"])
+    assert proc.returncode == 1
+    line = the_line(proc.stderr)
+    draft_id = line.rsplit("saved as draft ", 1)[1]
+    assert (workspace_dir / "drafts" / f"{draft_id}.json").is_file()
+
+
+@pytest.mark.parametrize("command", [["drafts", "list"], ["templates", "show", "classic"], ["templates", "path"],
+                                     ["doctor", "--engine", "offline"], ["lint", "{post}"]])
+def test_every_command_that_cannot_print_says_so_in_one_line(workspace_dir, tmp_path, command):
+    post = tmp_path / "post.txt"
+    post.write_text("Hello there.\n\n#One\n", encoding="utf-8")
+    argv = [a.replace("{post}", str(post)) for a in command]
+    assert main(["--workspace", str(workspace_dir), "draft", "--engine", "offline", "--topic", "x", "--save"]) == 0
+    proc = _run_to(">/dev/full", ["--workspace", str(workspace_dir), *argv])
+    assert proc.returncode == 1
+    assert the_line(proc.stderr) == "drafter: cannot write to standard output: No space left on device"
+    assert "Exception ignored" not in proc.stderr
