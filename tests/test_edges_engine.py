@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -119,3 +123,53 @@ def test_every_command_that_cannot_print_says_so_in_one_line(workspace_dir, tmp_
     assert proc.returncode == 1
     assert the_line(proc.stderr) == "drafter: cannot write to standard output: No space left on device"
     assert "Exception ignored" not in proc.stderr
+
+
+@contextlib.contextmanager
+def raw_server(answer: bytes) -> Iterator[str]:
+    """A 127.0.0.1 port that sends ``answer`` to every connection, then closes it; yields its address."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1.0)
+                try:
+                    conn.recv(65536)  # the request (or its start)
+                    conn.sendall(answer)
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        sock.close()
+
+
+def test_doctor_against_a_port_that_is_not_http(capsys, workspace_dir):
+    with raw_server(b"SSH-2.0-OpenSSH_9.6\r\n") as address:
+        code, out, err = run(capsys, ["--workspace", str(workspace_dir), "doctor", "--base-url", f"http://{address}/v1"])
+    assert code == 0 and "unexpected" not in err
+    server = next(line for line in out.splitlines() if line.startswith("server"))
+    assert "NOT an HTTP server" in server
+
+
+def test_doctor_against_headers_that_never_end_ends_within_its_timeout(capsys, workspace_dir, loopback):
+    loopback.script(Reply.slow_headers(every=0.05, path="models"))
+    code, out, err = run(capsys, ["--workspace", str(workspace_dir), "doctor", "--base-url", loopback.base_url,
+                                  "--timeout", "0.5"])
+    assert code == 0 and "unexpected" not in err
+    server = next(line for line in out.splitlines() if line.startswith("server"))
+    assert "NOT reachable: no complete answer" in server and "within 0.5 s" in server
