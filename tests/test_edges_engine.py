@@ -173,3 +173,23 @@ def test_doctor_against_headers_that_never_end_ends_within_its_timeout(capsys, w
     assert code == 0 and "unexpected" not in err
     server = next(line for line in out.splitlines() if line.startswith("server"))
     assert "NOT reachable: no complete answer" in server and "within 0.5 s" in server
+
+
+REDIRECT_LOOP = (b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /v1/chat/completions\r\nContent-Length: 0\r\n"
+                 b"Connection: close\r\n\r\n")
+
+
+def test_an_llm_server_that_redirects_in_a_loop_is_reported_as_redirects(capsys, workspace_dir):
+    with raw_server(REDIRECT_LOOP) as address:
+        code, _, err = run(capsys, ["--workspace", str(workspace_dir), "draft", "--topic", "x", "--no-repair",
+                                    "--base-url", f"http://{address}/v1"])
+    line = the_line(err)
+    assert code == 1 and "too many redirects" in line and "cannot connect" not in line
+    assert "retrying" not in err  # a loop is not retried
+
+
+def test_doctor_against_a_redirect_loop(capsys, workspace_dir):
+    with raw_server(REDIRECT_LOOP.replace(b"chat/completions", b"models")) as address:
+        code, out, _ = run(capsys, ["--workspace", str(workspace_dir), "doctor", "--base-url", f"http://{address}/v1"])
+    server = next(line for line in out.splitlines() if line.startswith("server"))
+    assert code == 0 and "redirects more than" in server
