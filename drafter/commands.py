@@ -108,7 +108,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         from .cli import interrupt_exit_code
 
-        text = drafter.assemble(job, seen.result.parts) if seen.result is not None else seen.text
+        text = drafter.assemble(job, seen.result.parts) if seen.result is not None else seen.received
         if not text.strip():
             raise
         what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"

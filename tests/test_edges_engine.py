@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -15,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from drafter.cli import main
+from drafter.engines.base import every_answer
 from drafter.engines.mode_cache import ModeCache
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
-from tests.test_faults_llm import SUBPROCESS_TIMEOUT, assert_kept, draft_argv, run, the_line
+from tests.test_faults_llm import GOOD, SUBPROCESS_TIMEOUT, assert_kept, draft_argv, run, the_line
 
 
 def test_mode_cache_nested_too_deep_is_an_empty_cache(tmp_path):
@@ -193,3 +195,53 @@ def test_doctor_against_a_redirect_loop(capsys, workspace_dir):
         code, out, _ = run(capsys, ["--workspace", str(workspace_dir), "doctor", "--base-url", f"http://{address}/v1"])
     server = next(line for line in out.splitlines() if line.startswith("server"))
     assert code == 0 and "redirects more than" in server
+
+
+NO_HOOK = json.dumps({**GOOD, "hook": ""})
+
+
+def _both_answers_kept(out: str, line: str, latest: str) -> str:
+    kept = assert_kept(out, line, latest)
+    assert "----- an earlier answer (json_schema output, not readable" in kept
+    assert kept.split("-----\n", 1)[1] == NO_HOOK  # the earlier answer, whole
+    return kept
+
+
+def test_an_earlier_modes_answer_is_kept_when_the_next_mode_fails_too(capsys, workspace_dir, loopback):
+    loopback.script(Reply.stream(NO_HOOK), Reply.stream("FIRSTB garbage"))
+    code, out, err = run(capsys, draft_argv(workspace_dir, loopback))
+    assert code == 1
+    _both_answers_kept(out, the_line(err), "FIRSTB garbage\n\n")
+
+
+def test_an_earlier_modes_answer_is_kept_when_the_next_is_truncated(capsys, workspace_dir, loopback):
+    loopback.script(Reply.stream(NO_HOOK), Reply.stream("HOOK: Half a", finish_reason="length"))
+    code, out, err = run(capsys, draft_argv(workspace_dir, loopback))
+    line = the_line(err)
+    assert code == 1 and "cut off" in line
+    _both_answers_kept(out, line, "HOOK: Half a\n\n")
+
+
+def test_an_earlier_modes_answer_is_kept_when_the_next_is_interrupted(workspace_dir, loopback):
+    loopback.script(Reply.stream(NO_HOOK), Reply.drip_forever("HOOK: Slow", "!", every=0.05))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "drafter", *draft_argv(workspace_dir, loopback)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert loopback.wait_dripped(3, timeout=SUBPROCESS_TIMEOUT)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 143
+    kept = assert_kept(out, the_line(err), "HOOK: Slow!")
+    assert kept.split("----- an earlier answer (an earlier attempt) -----\n", 1)[1] == NO_HOOK
+
+
+def test_every_answer_puts_the_latest_first_and_labels_the_rest():
+    assert every_answer("", []) == "" and every_answer("only", []) == "only"
+    assert every_answer("", [("a", "first")]) == "first"  # a lone answer stays as it is (JSON stays JSON)
+    assert every_answer("third", [("a", "first"), ("b", " "), ("c", "second")]) == (
+        "third\n\n----- an earlier answer (c) -----\nsecond\n\n----- an earlier answer (a) -----\nfirst")
