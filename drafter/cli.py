@@ -7,8 +7,9 @@ with ``--debug``. ``drafter`` with no arguments opens the Textual app.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from typing import Sequence
+from typing import Any, Iterator, Sequence
 
 from . import __version__
 from .errors import DrafterError, InputError
@@ -27,6 +28,84 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"{message} (see {self.prog} --help)")
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP turned into the interrupt Ctrl-C (SIGINT) raises, so every signal that
+    ends drafter takes one path: what arrived is printed and kept, then exit 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_received: list[int] = []
+"""The signals turned into an interrupt in this process (the last one sets the exit code)."""
+
+
+def interrupt_exit_code(exc: KeyboardInterrupt) -> int:
+    """128 + the signal that ended the run (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP)."""
+    return 128 + getattr(exc, "signum", _received[-1] if _received else 2)
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    """Do what Ctrl-C does: inside ``asyncio.run`` that is its own SIGINT handler (it cancels the
+    running generation cleanly and raises KeyboardInterrupt after), elsewhere :class:`Interrupted`."""
+    import signal
+
+    _received.append(signum)
+    on_sigint = signal.getsignal(signal.SIGINT)
+    if callable(on_sigint) and on_sigint is not signal.default_int_handler:
+        loop = _running_loop()
+        if loop is not None:  # run it between callbacks, never in the middle of one
+            loop.call_soon_threadsafe(on_sigint, signal.SIGINT, None)
+        else:
+            on_sigint(signal.SIGINT, frame)
+        return
+    raise Interrupted(signum)
+
+
+def _running_loop() -> Any:
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+@contextlib.contextmanager
+def _interrupt_on_signals() -> Iterator[None]:
+    """While a command runs, SIGTERM and SIGHUP raise :class:`Interrupted` (where the system has
+    them; a signal set to be ignored, as nohup does, stays ignored). The handlers before are
+    put back afterwards, so calling :func:`main` in-process leaves the caller's as they were."""
+    import signal
+
+    _received.clear()
+    before: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        try:
+            if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+                before[signum] = signal.signal(signum, _on_signal)
+        except (ValueError, OSError):  # not the main thread: signals stay as they are
+            pass
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def _path(value: str) -> str:
+    """argparse type of a path argument: refused at once (exit 2) when the system could not use it."""
+    from .workspace import path_problem
+
+    problem = path_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(f"the path is not usable: {problem}")
+    return value
+
+
 def _engine_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("engine")
     g.add_argument("--engine", choices=["auto", "openai", "offline"], help="default: auto (openai when a key or base URL is set)")
@@ -42,7 +121,7 @@ def _engine_flags(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     # SUPPRESS: a subcommand must not reset a value given before it (drafter --workspace W draft).
-    common.add_argument("--workspace", default=argparse.SUPPRESS, help="folder holding drafts/ and prompts/")
+    common.add_argument("--workspace", type=_path, default=argparse.SUPPRESS, help="folder holding drafts/ and prompts/")
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
 
     parser = _Parser(prog="drafter", description="Draft LinkedIn posts from a topic or an article.", parents=[common])
@@ -83,12 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     _engine_flags(doc)
 
     lint = sub.add_parser("lint", parents=[common], help="check a post for LinkedIn limits and AI tells")
-    lint.add_argument("file", nargs="?", default="-", help="a post file, or - for stdin")
-    lint.add_argument("--source", help="the article the post came from (for invented numbers)")
+    lint.add_argument("file", nargs="?", default="-", type=_path, help="a post file, or - for stdin")
+    lint.add_argument("--source", type=_path, help="the article the post came from (for invented numbers)")
     lint.add_argument("--json", action="store_true")
 
     ev = sub.add_parser("eval", parents=[common], help="draft every article in a folder and score the drafts")
-    ev.add_argument("folder")
+    ev.add_argument("folder", type=_path)
     ev.add_argument("--template")
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--no-repair", dest="repair", action="store_const", const=False)
@@ -107,15 +186,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_app(argv)
         from . import commands
 
-        return commands.dispatch(args)
+        from .output import guarded_stdout
+
+        with _interrupt_on_signals(), guarded_stdout():
+            return commands.dispatch(args)
     except DrafterError as exc:
         if debug:
             raise
         print(f"drafter: {exc}", file=sys.stderr)  # DrafterError already redacted URLs and controls
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("drafter: interrupted", file=sys.stderr)
-        return 130
+        return interrupt_exit_code(exc)
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # pragma: no cover - the last guard; --debug shows the traceback

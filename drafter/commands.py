@@ -81,6 +81,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     from .drafting import Transcript
     from .engines.base import Event, Progress
     from .errors import EngineError, StoreError
+    from .output import OutputError
 
     source = read_source(args)
     drafter = _drafter(args)
@@ -104,14 +105,16 @@ def cmd_draft(args: argparse.Namespace) -> int:
         where = _keep(drafter, exc.partial, exc.kind, failure)
         raise EngineError(f"{exc}; the text received is on stdout and {where}",
                           kind=exc.kind, retryable=exc.retryable, partial=exc.partial) from exc
-    except KeyboardInterrupt:
-        text = drafter.assemble(job, seen.result.parts) if seen.result is not None else seen.text
+    except KeyboardInterrupt as exc:
+        from .cli import interrupt_exit_code
+
+        text = drafter.assemble(job, seen.result.parts) if seen.result is not None else seen.received
         if not text.strip():
             raise
         what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"
         failure = {"error": "interrupted", "kind": "interrupted", "partial": text} if args.json else None
         _say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', failure)}")
-        return 130
+        return interrupt_exit_code(exc)
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
         _say(note)
     text = drafter.assemble(job, result.parts)
@@ -147,22 +150,32 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if failed is not None:
         where = _keep(drafter, text, "post", payload)
         raise StoreError(f"{failed}; the post is on stdout and {where}") from failed
-    _print(text, payload)
+    try:
+        _print(text, payload)
+    except OutputError as exc:  # the post is not on stdout: it must be somewhere
+        where = f"saved as draft {saved_id}" if saved_id else drafter.keep_unsaved(text, "post").where()
+        raise OutputError(f"{exc}; the post is {where}") from None
     return EXIT_OK
 
 
 def _print(text: str, payload: dict[str, Any] | None) -> None:
     """The post (or its JSON payload) on stdout, never with a raw control character."""
     print(strip_controls(text) if payload is None else safe_json(payload, ensure_ascii=False, indent=2))
+    sys.stdout.flush()  # a full disk behind stdout shows here, while the caller can still keep the text
 
 
 def _keep(drafter: Drafter, text: str, what: str, payload: dict[str, Any] | None) -> str:
     """Keep ``text`` on disk, then print it (or ``payload`` as JSON, with ``"kept"``: the file);
     returns "kept in <path>" (or why no place took it) for the one stderr line."""
+    from .output import OutputError
+
     kept = drafter.keep_unsaved(text, what)
     if payload is not None:
         payload = {**payload, "kept": None if kept.path is None else str(kept.path)}
-    _print(text, payload)
+    try:
+        _print(text, payload)
+    except OutputError as exc:
+        raise OutputError(f"{exc}; the {what} text is {kept.where()}") from None
     return kept.where()
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+import socket
 from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
@@ -14,20 +13,38 @@ from .workspace import builtin_prompts_dir, user_config_file
 
 
 def probe(base_url: str, timeout: float = 3.0) -> str:
-    """GET <base_url>/models: reachable or not, in a few words. No key is sent, and the URL is
-    shown redacted (its user info and query never reach the screen)."""
+    """GET <base_url>/models: reachable or not, in a few words, within ``timeout`` seconds as a
+    whole (a server that drips its headers cannot stretch it). No key is sent, and the URL is
+    shown redacted (its user info and query never reach the screen). Something that answers but
+    not in HTTP (an SSH port, say) is reported as not an HTTP server."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    from .fetch import MAX_REDIRECTS, Deadline, _opener, _TooManyRedirects
+
     parts = urlsplit(base_url)
     netloc = parts.netloc.rpartition("@")[2]  # user info is never sent: the probe carries no credentials
     url = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/") + "/models", parts.query, ""))
     shown = display_url(url)
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - user-configured URL
+        request = urllib.request.Request(url)
+        with _opener(Deadline(timeout), url).open(request) as resp:  # noqa: S310 - user-configured URL
             return f"reachable ({resp.status} from {shown})"
     except urllib.error.HTTPError as exc:
+        exc.close()
         # 401 still proves a server is there.
         return f"reachable, answered {exc.code} for {shown}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:  # ValueError: http.client.InvalidURL
+    except _TooManyRedirects:
+        return f"NOT usable: {shown} redirects more than {MAX_REDIRECTS} times (a redirect loop?)"
+    except http.client.HTTPException as exc:  # BadStatusLine, a header too long, ...
+        return f"NOT an HTTP server: {shown} answered something that is not HTTP ({type(exc).__name__})"
+    except (TimeoutError, socket.timeout):
+        return f"NOT reachable: no complete answer from {shown} within {timeout:g} s"
+    except (urllib.error.URLError, OSError, ValueError, DrafterError) as exc:  # ValueError: InvalidURL
         reason = getattr(exc, "reason", exc)
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            return f"NOT reachable: no complete answer from {shown} within {timeout:g} s"
         return f"NOT reachable: {redact_urls(str(reason))}"
 
 

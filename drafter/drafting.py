@@ -27,6 +27,7 @@ from .engines.base import (
     Prompt,
     RegenerateRequest,
     Usage,
+    every_answer,
 )
 from .errors import EngineError, InputError
 from .post import Layout, Parts, PostSpec, assemble
@@ -68,13 +69,25 @@ class Transcript:
 
     text: str = ""
     result: DraftResult | None = None
+    earlier: list[str] = field(default_factory=list)
+    """Answers of earlier streams of the same generation (another output mode), oldest first."""
 
     def add(self, event: Event) -> None:
         if isinstance(event, Chunk):
             # received_chars counts the whole answer so far: equal to this chunk's length, a new stream began.
-            self.text = event.text if event.received_chars == len(event.text) else self.text + event.text
+            if event.received_chars == len(event.text):
+                if self.result is None and self.text.strip():
+                    self.earlier.append(self.text)
+                self.text = event.text
+            else:
+                self.text += event.text
         elif isinstance(event, Completed):
             self.result = event.result
+
+    @property
+    def received(self) -> str:
+        """Every answer received before a finished draft, the latest first (see :func:`every_answer`)."""
+        return every_answer(self.text, [("an earlier attempt", text) for text in self.earlier])
 
 
 @dataclass

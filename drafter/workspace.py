@@ -102,10 +102,42 @@ def resolve_workspace(
     return Workspace(_user_data_dir(env), "user data folder")
 
 
+def _limit(name: str, fallback: int) -> int:
+    try:
+        return os.pathconf("/", name)
+    except (OSError, ValueError, AttributeError):  # not POSIX, or the system does not say
+        return fallback
+
+
+def path_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why the system would refuse ``path`` before even looking for it (a name in it or the
+    whole path too long, a NUL byte), in a few words; None when it is acceptable.
+
+    Every path the user gives (``--workspace``, ``DRAFTER_WORKSPACE``, a folder or file
+    argument) is checked here once, so "File name too long" is bad input, never a crash.
+    """
+    text = os.fspath(path)
+    if "\0" in text:
+        return "contains a NUL character"
+    name_max, path_max = _limit("PC_NAME_MAX", 255), _limit("PC_PATH_MAX", 4096)
+    for part in Path(text).parts:
+        if len(os.fsencode(part)) > name_max:
+            return f"a name in it is longer than {name_max} bytes"
+    if len(os.fsencode(os.path.abspath(text))) >= path_max:
+        return f"longer than {path_max} bytes"
+    return None
+
+
 def _checked(path: Path, origin: str) -> Workspace:
-    if path.exists() and not path.is_dir():
-        raise ConfigError(f"{origin}: {path} is not a folder")
-    return Workspace(path.resolve(), origin)
+    problem = path_problem(path)
+    if problem:
+        raise ConfigError(f"{origin}: the path is not usable: {problem}")
+    try:
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"{origin}: {path} is not a folder")
+        return Workspace(path.resolve(), origin)
+    except OSError as exc:  # a loop of links, a folder we may not look into
+        raise ConfigError(f"{origin}: cannot use {path}: {exc.strerror}") from exc
 
 
 def builtin_prompts_dir() -> Path:

@@ -384,7 +384,7 @@ def _make_handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
                 self._write_chunk(b"")
             elif reply.kind == "slow_headers":
                 self.send_response_only(200)
-                self.wfile.flush()
+                self.flush_headers()  # the status line goes out now (send_response_only only buffers it)
                 count = 0
                 while self._pause(reply.every) and self._write(b"x-slow-%d: 1\r\n" % count):
                     count += 1

@@ -40,7 +40,8 @@ def test_an_unparseable_answer_is_printed_and_kept(capsys, workspace_dir, loopba
     assert code == 1
     line = the_line(err)
     assert "could not be read" in line and "on stdout" in line
-    assert assert_kept(out, line, "I would") == "I would rather write a poem."
+    kept = assert_kept(out, line, "I would")  # the latest answer first, then the earlier one, labelled
+    assert kept.startswith("I would rather write a poem.\n\n----- an earlier answer (json_schema") and '{"foo": 1}' in kept
     assert kept_file(line).parent == workspace_dir / "drafts" / UNSAVED_DIR
     assert not list((workspace_dir / "drafts").glob("*.json"))  # not a draft: it is not a post
 

@@ -140,7 +140,10 @@ async def test_unreadable_answer_keeps_the_raw_text(loopback: Loopback, make) ->
     loopback.script(Reply.stream({"foo": 1}), Reply.stream("I would rather write a poem."))
     with pytest.raises(OutputParseError) as info:
         await collect(make(loopback).draft(draft_request()))
-    assert info.value.raw == info.value.partial == "I would rather write a poem."
+    # The latest answer first; the json_schema answer before it is kept too, under a label (issue 7, pass 2).
+    latest, label, first = info.value.raw.split("\n", 2)[0], *info.value.raw.split("\n")[2:4]
+    assert info.value.raw == info.value.partial and latest == "I would rather write a poem."
+    assert label.startswith("----- an earlier answer (json_schema output") and json.loads(first) == {"foo": 1}
     # The engine cannot know where the text will be kept: the caller says where (issue 7, item 4).
     assert "could not be read" in str(info.value) and "kept" not in str(info.value)
 

@@ -156,3 +156,16 @@ class Engine(Protocol):
     def regenerate(self, request: RegenerateRequest) -> AsyncIterator[Event]: ...
 
     def hook_variants(self, request: HookVariantsRequest) -> AsyncIterator[Event]: ...
+
+
+def every_answer(latest: str, earlier: list[tuple[str, str]]) -> str:
+    """All the answer text one generation received, for keeping when it fails: ``latest`` (the
+    attempt in progress) first and unlabelled, then each earlier attempt's answer (``(label,
+    text)``, newest first) under a line naming it, so an answer that an earlier output mode
+    could not use is never dropped when a later one fails too. Empty answers are left out; a
+    lone answer is returned as it is."""
+    answers = [(label, text) for label, text in [("", latest), *reversed(earlier)] if text.strip()]
+    if not answers:
+        return latest
+    first, rest = answers[0][1], answers[1:]
+    return "".join([first, *(f"\n\n----- an earlier answer ({label}) -----\n{text}" for label, text in rest)])

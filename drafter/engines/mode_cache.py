@@ -8,13 +8,16 @@ unwritable file means starting from ``json_schema`` again.
 
 from __future__ import annotations
 
-from ..atomic import write_atomic
-
 import json
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomic
+from ..reading import read_bounded
 from .base import OutputMode
+
+MAX_CACHE_BYTES = 64_000
+"""A modes cache larger than this is not read (it holds one short line per server)."""
 
 MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "text")
 """The output modes, in the order they are tried."""
@@ -52,9 +55,9 @@ class ModeCache:
     def _read(self) -> dict[str, Any]:
         if self.path is None:
             return {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        try:  # bounded and non-blocking: a FIFO or a huge file here is just an empty cache
+            data = json.loads(read_bounded(self.path, MAX_CACHE_BYTES).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deeply
             return {}
         return data if isinstance(data, dict) else {}
 

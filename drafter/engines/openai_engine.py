@@ -24,10 +24,10 @@ from ..post import PART_NAMES, Parts
 from . import parsing
 from .base import (
     Chunk, Completed, DraftRequest, DraftResult, Event, HookVariantsRequest, OutputMode,
-    PartUpdate, Progress, Prompt, RegenerateRequest, VariantsReady,
+    PartUpdate, Progress, Prompt, RegenerateRequest, VariantsReady, every_answer,
 )
 from .mode_cache import MODES, ModeCache
-from .openai_errors import MAX_RETRY_WAIT, Failures, Retry, display_url, retry_after_seconds
+from .openai_errors import MAX_RETRY_WAIT, Failures, Retry, display_url, one_line, retry_after_seconds
 from .openai_chunks import Attempt
 from .watchdog import Deadline, Watchdog
 
@@ -220,7 +220,7 @@ class OpenAIEngine:
         """
         job = make_job()
         attempt = Attempt()
-        earlier = ""  # the answer of an earlier output mode, for ``partial`` if a later one gets nothing
+        earlier: list[tuple[str, str]] = []  # (label, answer) of earlier output modes: kept in ``partial`` too
         try:
             out = _Outcome()
             mode = ask = self._modes.start()
@@ -301,7 +301,8 @@ class OpenAIEngine:
                     ask = mode
                     out.notes.append(f"the server does not accept {rejected} output; used {mode} instead")
                     yield Progress(f"{rejected} output not supported by the server; retrying with {mode}")
-                    earlier, attempt = attempt.text or earlier, Attempt()
+                    earlier.append((f"{rejected} output, not accepted by the server", attempt.text))
+                    attempt = Attempt()
                     continue
                 self._failures.check_answer(attempt.text, attempt.refusal, attempt.finish_reason, job.max_tokens,
                                             chunks=attempt.chunks, content_type=attempt.content_type)
@@ -309,10 +310,11 @@ class OpenAIEngine:
                     out.value = job.parse(attempt.text, ask, out.notes)
                 except ValueError as exc:
                     if ask != "text":
+                        earlier.append((f"{ask} output, not readable: {one_line(str(exc), 160)}", attempt.text))
                         ask = "text"
                         out.notes.append(f"the model's JSON could not be read ({exc}); asked again for labelled text")
                         yield Progress("the JSON answer did not fit; asking again for labelled text")
-                        earlier, attempt = attempt.text or earlier, Attempt()
+                        attempt = Attempt()
                         continue
                     raise OutputParseError(f"the model's answer could not be read ({exc})", raw=attempt.text) from None
                 out.mode, out.attempt = ask, attempt
@@ -321,8 +323,7 @@ class OpenAIEngine:
                     yield event
                 return
         except EngineError as exc:
-            if not exc.partial:
-                exc.partial = attempt.text or earlier
+            exc.partial = every_answer(exc.partial or attempt.text, earlier)
             raise
 
     def _params(self, job: _Job, mode: str) -> dict[str, Any]:

@@ -60,6 +60,19 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
             return None
 
 
+def _caused_by_redirects(exc: BaseException) -> bool:
+    """Whether the SDK's HTTP client gave up following redirects somewhere under ``exc`` (the SDK
+    wraps it in a connection error). Matched by name: the client library is the SDK's choice."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a short chain; never loops on a cycle
+        if seen is None:
+            return False
+        if type(seen).__name__ == "TooManyRedirects":
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class Failures:
     """Error messages for one engine: its server (``url``, ``host``), model and key."""
 
@@ -108,6 +121,10 @@ class Failures:
         elif isinstance(exc, (openai.APITimeoutError, TimeoutError)):
             raise self.timeout() from exc
         elif isinstance(exc, openai.APIConnectionError):
+            if _caused_by_redirects(exc):  # the same loop again: not worth a retry
+                raise self.error(f"{self.host} kept redirecting (too many redirects; a redirect loop?) instead of "
+                                 f"answering at {self.url}: check --base-url (it usually ends in /v1)",
+                                 "connection") from None
             if started:
                 raise self.error(f"the server closed the stream early ({received} characters received) "
                                  f"at {self.url}: try again", "connection", retryable=True) from exc
