@@ -229,6 +229,8 @@ def cmd_drafts(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
+    from .post import one_line
+
     drafter = _drafter(args)
     lib = drafter.templates
     if args.action == "list":
@@ -239,9 +241,9 @@ def cmd_templates(args: argparse.Namespace) -> int:
         for info in infos:
             mark = "*" if info.name == default else " "
             origin = info.origin + (" (overrides built-in)" if info.overrides_builtin else "")
-            print(f"{mark} {info.name:<20} {origin:<28} {info.description}")
+            print(f"{mark} {info.name:<20} {origin:<28} {one_line(info.description)}")
     elif args.action == "show":
-        sys.stdout.write(lib.read_text(args.name))
+        sys.stdout.write(strip_controls(lib.read_text(args.name)))  # a template file may come from anywhere
     elif args.action == "new":
         path = lib.new(args.name, args.from_name)
         _say(f"created {path}")

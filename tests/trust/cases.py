@@ -235,6 +235,12 @@ def templates() -> list[Case]:
              files={"ws/prompts/mine.toml": ok.replace("{source}", "{source.__class__}")}, group=g),
         Case("tpl-ok", ["draft", "--engine", "offline", "--topic", "estimates", "--template", "mine"], exit=(0,),
              files={"ws/prompts/mine.toml": ok}, group=g),
+        Case("tpl-show-control-codes", ["templates", "show", "mine"], exit=(0,), out="Write about",
+             files={"ws/prompts/mine.toml": ok.replace("description = 'x'", "description = 'x \x1b]0;PWNED\x07'")
+                    + "# \x1b[2J cleared\n"}, group=g),
+        Case("tpl-list-control-codes", ["templates", "list"], exit=(0,), out="mine",
+             files={"ws/prompts/mine.toml": ok.replace("description = 'x'", 'description = "x \\u001b]0;PWNED\\u0007"')},
+             group=g),
         Case("tpl-name-mismatch", ["templates", "list"], exit=(0,),
              files={"ws/prompts/other.toml": ok}, group=g),
     ]
