@@ -7,6 +7,9 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from drafter.tui.screens.modals import ConfirmModal
+
+from .conftest import wait_for
 from .test_app import generate
 
 
@@ -56,3 +59,36 @@ async def test_undo_inside_the_post_box_reattaches_the_post(offline_app) -> None
         assert screen.session.post_text.startswith(screen.session.parts.hook)
         assert screen.session.parts.hook.endswith("Z")
         assert screen.query_one("#post", TextArea).text.split("\n")[0].endswith("Z")
+
+
+async def _crashed_autosave(offline_app, workspace):
+    """A draft edited after saving and autosaved, by an app that then "crashed"."""
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await generate(pilot, app)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not screen.session.dirty)
+        screen.query_one("#part-hook", Input).value = "Edited after saving"
+        await wait_for(pilot, lambda: screen.session.parts.hook == "Edited after saving")
+        screen.autosave_now()
+    autosaves = workspace.drafts_dir / ".autosave"
+    for path in autosaves.glob("*.json"):  # a crash leaves the owner file of a process now gone
+        (autosaves / f"{path.stem}.owner").write_text("999999999\n", encoding="utf-8")
+    return autosaves
+
+
+async def test_restore_dialog_ignores_typed_letters_and_discard_leaves_no_owner(offline_app, workspace) -> None:
+    autosaves = await _crashed_autosave(offline_app, workspace)
+    files = sorted(p.name for p in autosaves.iterdir())
+    assert any(n.endswith(".owner") for n in files)
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the restore offer")
+        await pilot.press(*"Onboarding new hires")  # typed by someone who has not seen the dialog
+        assert isinstance(app.screen, ConfirmModal)
+        assert sorted(p.name for p in autosaves.iterdir()) == files
+        assert app.screen.focused.id == "yes"  # the safe answer: Restore
+        assert "n:" not in str(app.screen.query_one(".hint").render())
+        app.screen.query_one("#no").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not any(autosaves.iterdir()), what="the discard")

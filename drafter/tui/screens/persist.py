@@ -128,13 +128,20 @@ class Storage(ScreenPart):
 
         self.screen_.app.push_screen(ConfirmModal(
             f"drafter closed before “{auto.title}” was saved (autosaved {stamp}). Restore it?",
-            "Restore", "Discard", title="Unsaved draft found"), answer)  # fmt: skip
+            "Restore", "Discard", title="Unsaved draft found", letters=False), answer)  # fmt: skip
 
     async def _discard_autosave(self, draft_id: str) -> None:
         try:
-            await asyncio.to_thread(self.drafter.store.clear_autosave, draft_id)
+            await asyncio.to_thread(self._clear_autosave, draft_id)
         except DrafterError as exc:
             self.screen_.notify(str(exc), severity="error")
+
+    def _clear_autosave(self, draft_id: str) -> None:
+        """Delete an autosave and the owner file its (ended) app left (blocking)."""
+        from ..autosaves import drop_owner
+
+        self.drafter.store.clear_autosave(draft_id)
+        drop_owner(self.drafter.store, draft_id, self.owner)
 
     def autosave(self) -> None:
         session = self.session
