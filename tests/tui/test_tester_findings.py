@@ -92,3 +92,18 @@ async def test_restore_dialog_ignores_typed_letters_and_discard_leaves_no_owner(
         app.screen.query_one("#no").focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: not any(autosaves.iterdir()), what="the discard")
+
+
+async def test_a_jump_scrolls_its_target_into_view(offline_app) -> None:
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await generate(pilot, app)
+        await press_alt(pilot, "p")
+        await pilot.press("ctrl+end", "f4")
+        await press_alt(pilot, "h")
+        hook = screen.query_one("#part-hook", Input)
+        await wait_for(pilot, lambda: hook.has_focus, what="the jump")
+        for _ in range(5):
+            await pilot.pause()
+        editor = screen.editor
+        assert hook.region.height > 0 and editor.region.contains_region(hook.region), "the hook is out of view"
