@@ -108,6 +108,9 @@ class Session:
         self.saved_state: tuple[Any, ...] | None = None
         self.on_disk = False
         """The draft has a file in the drafts folder (written or opened from it)."""
+        self.disk_stamp: tuple[int, int] | None = None
+        """(mtime_ns, size) of that file when this app last read or wrote it: a save over a
+        file that changed since (another drafter) asks first."""
         self.template: str | None = None
         self.template_defaults: dict[str, str] = {}
         """The current template's variables, as the form shows them."""

@@ -3,6 +3,8 @@ box's own undo leaving the post detached."""
 
 from __future__ import annotations
 
+import json
+
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
@@ -107,3 +109,32 @@ async def test_a_jump_scrolls_its_target_into_view(offline_app) -> None:
             await pilot.pause()
         editor = screen.editor
         assert hook.region.height > 0 and editor.region.contains_region(hook.region), "the hook is out of view"
+
+
+async def test_saving_over_a_draft_changed_elsewhere_asks_first(offline_app, workspace) -> None:
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await generate(pilot, app)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not screen.session.dirty, what="the save")
+        path = screen.drafter.store.path_for(screen.session.draft.id)
+        # Another drafter on the same workspace saves its own version of the draft.
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["title"] = "Saved by the other window"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        theirs = path.read_text(encoding="utf-8")
+        screen.query_one("#part-hook", Input).value = "My own hook"
+        await wait_for(pilot, lambda: screen.session.parts.hook == "My own hook")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        assert "changed on disk" in str(app.screen.query_one(".dialog-body").render())
+        assert app.screen.focused.id == "no"
+        await pilot.press("enter")  # Keep unsaved
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal))
+        assert path.read_text(encoding="utf-8") == theirs and screen.session.dirty
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question again")
+        app.screen.query_one("#yes").focus()
+        await pilot.press("enter")  # Save over it
+        await wait_for(pilot, lambda: "My own hook" in path.read_text(encoding="utf-8"), what="the save")
+        await wait_for(pilot, lambda: not screen.session.dirty)
