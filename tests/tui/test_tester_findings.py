@@ -138,3 +138,16 @@ async def test_saving_over_a_draft_changed_elsewhere_asks_first(offline_app, wor
         await pilot.press("enter")  # Save over it
         await wait_for(pilot, lambda: "My own hook" in path.read_text(encoding="utf-8"), what="the save")
         await wait_for(pilot, lambda: not screen.session.dirty)
+
+
+def test_open_dialog_advice_is_the_apps_not_the_command_lines(tmp_path) -> None:
+    import pytest
+
+    from drafter.errors import SourceError
+    from drafter.tui.screens.modals import load_location
+
+    for typed in ("-", str(tmp_path / "missing.txt")):
+        with pytest.raises(SourceError) as caught:
+            load_location(typed)
+        assert "stdin" not in str(caught.value).replace("“-” (stdin) works only on the command line", "")
+        assert "Tab completes it" in str(caught.value)

@@ -215,10 +215,17 @@ def load_location(location: str, *, fetch_timeout: float | None = None) -> "Sour
     """The source a typed location names: an http(s) URL (fetched within ``fetch_timeout``
     seconds, default the documented 15), else a file (``~`` expanded)."""
     from ... import sources
+    from ...errors import SourceError
 
     if sources.is_url(location):
         return sources.from_url(location, timeout=fetch_timeout or sources.FETCH_TIMEOUT)
-    return sources.from_file(Path(location).expanduser())
+    if location.strip() == "-":  # the command line's stdin: no meaning here
+        raise SourceError("type a file path (Tab completes it) or an http(s) URL; “-” (stdin) works "
+                          "only on the command line")  # fmt: skip
+    path = Path(location).expanduser()
+    if not path.exists():  # the core's advice ("use - to read stdin") is the command line's
+        raise SourceError(f"{path}: no such file (check the path: Tab completes it)")
+    return sources.from_file(path)
 
 
 class OpenSourceModal(Dialog["Source | str | None"]):
