@@ -80,6 +80,16 @@ class Owner:
         return out
 
 
+def drop_owner(store: Store, draft_id: str, owner: Owner) -> None:
+    """Remove ``draft_id``'s owner file unless another live app owns it (after its autosave was
+    discarded: an app that crashed leaves one behind). Blocking: call off the event loop."""
+    if draft_id in owner.others(store):
+        return
+    owner.release(store, draft_id)
+    with contextlib.suppress(OSError):
+        (_folder(store) / f"{draft_id}{SUFFIX}").unlink()
+
+
 def autosave_time(store: Store, draft_id: str) -> datetime | None:
     """When the autosave was written (the file's time, not the draft's ``updated``)."""
     try:

@@ -72,7 +72,7 @@ ACTION_HELP: dict[str, str] = {
     "screen.export_post": "Export the post to a text file",
     "DraftsScreen.open": "Open the highlighted draft",
     "DraftsScreen.to_table": "From the search box: back to the list",
-    "DraftsScreen.focus_filter": "Search titles, post text, sources, templates and ids",
+    "DraftsScreen.focus_filter": "Search words (all, any order) in titles, post text, source titles/topics/locations (not the article text), templates, ids",
     "DraftsScreen.duplicate": "Duplicate the draft (named “… (copy)”)",
     "DraftsScreen.rename": "Rename the draft (empty: the title follows the hook again)",
     "DraftsScreen.delete": "Delete the draft (asks first)",

@@ -108,6 +108,9 @@ class Session:
         self.saved_state: tuple[Any, ...] | None = None
         self.on_disk = False
         """The draft has a file in the drafts folder (written or opened from it)."""
+        self.disk_stamp: tuple[int, int] | None = None
+        """(mtime_ns, size) of that file when this app last read or wrote it: a save over a
+        file that changed since (another drafter) asks first."""
         self.template: str | None = None
         self.template_defaults: dict[str, str] = {}
         """The current template's variables, as the form shows them."""
@@ -220,11 +223,13 @@ class Session:
         return self.edit_part(part, [] if part in ("takeaways", "hashtags") else "")
 
     def set_text(self, text: str) -> None:
-        """The user edited the whole post."""
-        if self.text_override is None and text == self.assembled:
-            return
+        """The user edited the whole post. Text equal to the post assembled from the parts is no
+        hand edit (e.g. the Post box's own undo back to it): the post follows the parts again."""
         if self.pending is not None:
             return  # the post box is read-only while a request runs
+        if text == self.assembled and (self.parts is not None or self.text_override is None):
+            self._commit(self.state.with_(text=None), key="text")
+            return
         self._commit(self.state.with_(text=text), key="text")
 
     def reassemble(self) -> None:

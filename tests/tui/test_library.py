@@ -94,6 +94,13 @@ def test_filter_rows_is_case_insensitive_over_title_template_and_id(seeded: Draf
     assert filter_rows(rows, "nothing like this") == []
 
 
+def test_filter_rows_matches_every_word_in_any_order(seeded: Drafter) -> None:
+    rows = build_rows(seeded.store.list()[0])
+    assert [r.title for r in filter_rows(rows, "town battery")] == ["Battery recycling comes to town"]
+    assert [r.title for r in filter_rows(rows, "  recycling   BATTERY ")] == ["Battery recycling comes to town"]
+    assert filter_rows(rows, "battery nothinglikethis") == []
+
+
 def listed_rows(store: Store) -> list:
     """The library's rows with their post texts, as the screen builds them."""
     summaries = store.list()[0]

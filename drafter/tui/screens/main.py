@@ -44,7 +44,9 @@ AUTOSAVE_DELAY = 2.0
 JUMPS = {"h": "hook", "t": "takeaways", "q": "question", "g": "hashtags", "p": "post"}
 """alt+letter puts the cursor in a part of the editor. Terminals send alt+letter as ESC and the
 letter, which Textual reads as alt+letter; alt+digit arrives as "¡", "™"… (a macOS mapping), so
-alt+1…alt+5 are bound too but only for terminals that report them as such."""
+alt+1…alt+5 are bound too but only for terminals that report them as such. The bindings have
+priority: a terminal reports alt+t with the character "t", which a focused text box would
+otherwise insert before the screen saw the key."""
 
 
 def _warm_imports() -> None:
@@ -71,7 +73,8 @@ class MainScreen(Screen):
         Binding("f4", "show('preview')", "Preview", show=False),
         Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("ctrl+y", "redo", "Redo", show=False),
-        *[Binding(f"alt+{key},alt+{n}", f"jump('{part}')", part.capitalize(), show=False)
+        *[Binding(f"alt+{key},alt+{n}", f"jump('{part}')", part.capitalize(), show=False,
+                  priority=True)
           for n, (key, part) in enumerate(JUMPS.items(), start=1)],
     ]
 

@@ -38,7 +38,10 @@ class ConfirmModal(Dialog[bool]):
     """A question with two answers. Dismisses True (yes), False (no) or None (escape: neither).
 
     The focus starts on the answer that loses nothing: ``yes``, or ``no`` when ``danger`` says
-    that yes destroys something (delete, discard). ``y`` and ``n`` answer from anywhere.
+    that yes destroys something (delete, discard). ``y`` and ``n`` answer from anywhere, unless
+    ``letters`` is False: a dialog that opens on its own (not on the user's key) and has an
+    answer that destroys something must not take the letters of someone typing who has not
+    seen it yet.
     """
 
     BINDINGS = [
@@ -47,9 +50,10 @@ class ConfirmModal(Dialog[bool]):
     ]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No", *, title: str = "Please confirm",
-                 danger: bool = False) -> None:
+                 danger: bool = False, letters: bool = True) -> None:
         super().__init__()
         self.question, self.yes, self.no, self.title_text, self.danger = question, yes, no, title, danger
+        self.letters = letters
 
     def compose(self):
         with Vertical(classes="dialog"):
@@ -58,7 +62,8 @@ class ConfirmModal(Dialog[bool]):
                 yield Static(Text(self.question), id="confirm-message", classes="dialog-body")  # never markup
             yield button_row(self.yes, "yes", way_out=self.no, way_out_id="no",
                              variant="error" if self.danger else "primary")
-            yield Static(Text(f"y: {self.yes} · n: {self.no} · esc: cancel"), classes="hint")
+            keys = f"y: {self.yes} · n: {self.no} · " if self.letters else "tab: next button · enter: press it · "
+            yield Static(Text(f"{keys}esc: cancel"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#no" if self.danger else "#yes", Button).focus()
@@ -66,6 +71,9 @@ class ConfirmModal(Dialog[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.letters if action == "answer" else True
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -207,10 +215,17 @@ def load_location(location: str, *, fetch_timeout: float | None = None) -> "Sour
     """The source a typed location names: an http(s) URL (fetched within ``fetch_timeout``
     seconds, default the documented 15), else a file (``~`` expanded)."""
     from ... import sources
+    from ...errors import SourceError
 
     if sources.is_url(location):
         return sources.from_url(location, timeout=fetch_timeout or sources.FETCH_TIMEOUT)
-    return sources.from_file(Path(location).expanduser())
+    if location.strip() == "-":  # the command line's stdin: no meaning here
+        raise SourceError("type a file path (Tab completes it) or an http(s) URL; “-” (stdin) works "
+                          "only on the command line")  # fmt: skip
+    path = Path(location).expanduser()
+    if not path.exists():  # the core's advice ("use - to read stdin") is the command line's
+        raise SourceError(f"{path}: no such file (check the path: Tab completes it)")
+    return sources.from_file(path)
 
 
 class OpenSourceModal(Dialog["Source | str | None"]):

@@ -39,6 +39,15 @@ def _clipboard_copy(text: str) -> str | None:
     return None
 
 
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(mtime_ns, size) of a file, or None when it is missing (blocking: call off the event loop)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 def _relative(path: Path) -> Path:
     try:
         return path.relative_to(Path.cwd())
@@ -128,13 +137,20 @@ class Storage(ScreenPart):
 
         self.screen_.app.push_screen(ConfirmModal(
             f"drafter closed before “{auto.title}” was saved (autosaved {stamp}). Restore it?",
-            "Restore", "Discard", title="Unsaved draft found"), answer)  # fmt: skip
+            "Restore", "Discard", title="Unsaved draft found", letters=False), answer)  # fmt: skip
 
     async def _discard_autosave(self, draft_id: str) -> None:
         try:
-            await asyncio.to_thread(self.drafter.store.clear_autosave, draft_id)
+            await asyncio.to_thread(self._clear_autosave, draft_id)
         except DrafterError as exc:
             self.screen_.notify(str(exc), severity="error")
+
+    def _clear_autosave(self, draft_id: str) -> None:
+        """Delete an autosave and the owner file its (ended) app left (blocking)."""
+        from ..autosaves import drop_owner
+
+        self.drafter.store.clear_autosave(draft_id)
+        drop_owner(self.drafter.store, draft_id, self.owner)
 
     def autosave(self) -> None:
         session = self.session
@@ -198,13 +214,15 @@ class Storage(ScreenPart):
         except DrafterError as exc:
             screen.notify(f"{exc} (the text is open; regenerating parts needs the template)",
                           title="Draft opened without its template", severity="warning")  # fmt: skip
-        on_disk = await asyncio.to_thread(drafter.store.path_for(draft.id).exists)
+        stamp = await asyncio.to_thread(file_stamp, drafter.store.path_for(draft.id))
+        on_disk = stamp is not None
         screen.requests.drop()
         if job is not None:
             await screen.editor.configure(job.spec.extras)
         session = screen.session
         session.load_draft(draft, job)
         session.on_disk = on_disk
+        session.disk_stamp = stamp
         session.loaded = job.source if job is not None and job.source.kind in ("file", "url") else None
         if job is not None:  # the draft's own variables count as typed (a new generation keeps them)
             defaults = {k: shown_value(v) for k, v in job.template.variables.items()}
@@ -294,10 +312,14 @@ class Storage(ScreenPart):
         session, store, screen = self.session, self.drafter.store, self.screen_
         assert session.draft is not None
         path = store.path_for(session.draft.id)
-        if session.on_disk and not again and not await asyncio.to_thread(path.exists):
+        stamp = await asyncio.to_thread(file_stamp, path)
+        if session.on_disk and not again and stamp is None:
             session.mark_unsaved()
             screen.render_session()
             self._ask_save_again(path)
+            return
+        if not again and stamp is not None and session.disk_stamp is not None and stamp != session.disk_stamp:
+            self._ask_save_over(path)
             return
         key, draft = session.state_key(), session.draft_for(session.save_kind())
         try:
@@ -312,6 +334,7 @@ class Storage(ScreenPart):
         except DrafterError:
             pass
         session.mark_saved(saved, key)
+        session.disk_stamp = await asyncio.to_thread(file_stamp, store.path_for(saved.id))
         screen.render_session(fields=False)
         screen.notify(f"Saved “{saved.title}” ({_relative(store.path_for(saved.id))}).", title="Saved", timeout=4)
         screen.status.stop(f"Saved {saved.id}.")
@@ -329,6 +352,22 @@ class Storage(ScreenPart):
         self.screen_.app.push_screen(ConfirmModal(
             f"This draft was deleted from the drafts folder ({_relative(path)}) since it was opened. "
             "Save it there again?", "Save again", "Keep unsaved", title="Draft deleted"), answer)  # fmt: skip
+
+    def _ask_save_over(self, path: Path) -> None:
+        from .modals import ConfirmModal
+
+        def answer(ok: bool | None) -> None:
+            if ok:
+                self.run(self._save(again=True), "save")
+            else:
+                self.screen_.notify("Not saved: your version stays open here, unsaved (ctrl+s asks again; "
+                                    "command palette: Export writes it to another file).", severity="warning",
+                                    timeout=8)  # fmt: skip
+
+        self.screen_.app.push_screen(ConfirmModal(
+            f"{_relative(path)} was changed on disk (another drafter window?) since this app opened or "
+            "saved it. Saving replaces that version with yours.", "Save over it", "Keep unsaved",
+            title="Draft changed elsewhere", danger=True), answer)  # fmt: skip
 
     # -- copy and export -------------------------------------------------------------------
     def copy_post(self) -> None:

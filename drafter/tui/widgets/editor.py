@@ -160,17 +160,43 @@ class PartsEditor(VerticalScroll):
             field.set_class(invalid, "-invalid")
 
     def focus_part(self, part: str) -> bool:
-        """Put the cursor in one part's field (alt+h/t/q/g/p). False if there is no such field."""
+        """Put the cursor in one part's field (alt+h/t/q/g/p) and scroll it into view. False if
+        there is no such field."""
         if part == "post":
             self.post_area.focus()
-            return True
-        if part == "takeaways":
-            return self.query_one(TakeawayList).focus_first()
-        field = self._input(part)
-        if field is None or field.disabled:
-            return False
-        field.focus()
+        elif part == "takeaways":
+            if not self.query_one(TakeawayList).focus_first():
+                return False
+        else:
+            field = self._input(part)
+            if field is None or field.disabled:
+                return False
+            field.focus()
+        # After the next refresh: the editor may have just been shown (a hidden pane has no
+        # size to scroll in), so focus alone leaves the field where the scroll was.
+        self.call_after_refresh(self._reveal_focused)
         return True
+
+    def _reveal_focused(self, tries: int = 3) -> None:
+        """Scroll the focused field (and the label above it) into view; the post box: its cursor.
+        A pane shown a moment ago may not be laid out yet: then again after the next refresh."""
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors:
+            return
+        if not self.region or not focused.region:
+            if tries > 0:
+                self.call_after_refresh(self._reveal_focused, tries - 1)
+            return
+        if focused is self.post_area:
+            self._follow_cursor()
+            return
+        top, bottom = self.region.y, self.region.bottom
+        y = focused.region.y
+        if top <= y and focused.region.bottom <= bottom:
+            return
+        inside = y - top + int(self.scroll_y)
+        self.scroll_to_region(Region(0, max(0, inside - 1), 1, focused.region.height + 1), animate=False,
+                              immediate=True)  # fmt: skip
 
     # -- reporting edits ----------------------------------------------------------------
     @on(Input.Changed)

@@ -1,7 +1,7 @@
 """The drafts table of the library: rows, filtering, and paging over many drafts.
 
-Filtering is a substring test over one lowercase haystack per draft (title, template, id,
-source and the post text), computed once per listing and kept as UTF-8 bytes: a post with one
+Filtering tests each word of the query (all must occur, in any order) against one lowercase
+haystack per draft (title, template, id, source title/topic/location and the post text), computed once per listing and kept as UTF-8 bytes: a post with one
 "•" is stored by Python at 2 bytes a character, its UTF-8 at about 1 (10,000 posts: ~14 MB
 less), and a UTF-8 needle matches only at character boundaries, so the test stays exact.
 The table gets the matches a page (:data:`PAGE_ROWS`) at a time and the next page when the
@@ -64,12 +64,15 @@ def build_rows(summaries: Iterable["DraftSummary"], texts: Mapping[str, str] | N
 
 
 def filter_rows(rows: Sequence[LibraryRow], query: str) -> list[LibraryRow]:
-    """Rows whose title, template, id, source or post text contains ``query`` (case-insensitive;
-    blank = all)."""
-    needle = query.strip().lower().encode()
-    if not needle:
+    """Rows whose title, template, id, source (its title, topic or location, never the article
+    text) or post text contains every word of ``query``, in any order (case-insensitive; blank = all)."""
+    needles = [word.encode() for word in query.lower().split()]
+    if not needles:
         return list(rows)
-    return [r for r in rows if needle in r.haystack]
+    if len(needles) == 1:
+        needle = needles[0]
+        return [r for r in rows if needle in r.haystack]
+    return [r for r in rows if all(n in r.haystack for n in needles)]
 
 
 class LibraryTable(DataTable[Text]):
