@@ -83,7 +83,9 @@ def test_eval_keeps_the_scored_row_when_a_later_article_fails(capsys, tmp_path, 
     assert a["article"] == "a.md" and a["score"] is not None and a["error"] is None
     assert b["article"] == "b.md" and b["score"] is None and b["error"]
     assert summary["failed"] == 1 and summary["min_score"] == a["score"]
-    assert Path(b["kept"]).read_text(encoding="utf-8") == "GARBAGE"  # the raw answer is kept
+    kept = Path(b["kept"]).read_text(encoding="utf-8")
+    assert kept.startswith("GARBAGE\n")  # the raw answer is kept, the latest first,
+    assert "an earlier answer" in kept  # then the earlier output mode's, labelled
     assert "GARBAGE" not in err and "1 of 2 articles failed" in err.splitlines()[-1]
 
 
