@@ -194,7 +194,20 @@ class Session:
 
     @property
     def dirty(self) -> bool:
-        return self.has_post and self.state_key() != self.saved_state
+        """Could something be lost? The post differs from what is saved, or undo went back past
+        it (an empty editor whose draft ctrl+y would bring back)."""
+        return (self.has_post or self.history.can_redo) and self.state_key() != self.saved_state
+
+    @property
+    def shown_title(self) -> str | None:
+        """The open draft's title as the header shows it: the user's, else the one the current
+        hook gives (the same rule as the library's, so undo and a picked hook show at once)."""
+        if self.draft is None:
+            return None
+        from ..titles import resolve_title
+
+        hook = self.parts.hook if self.parts is not None else ""
+        return resolve_title(self.draft.title, self.draft.title_set, self.post_text, hook, self.draft.source)[0]
 
     # -- edits (commands) ---------------------------------------------------------------
     def _commit(self, state: DraftState, key: str | None = None) -> bool:

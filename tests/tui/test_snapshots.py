@@ -130,9 +130,12 @@ def test_navigation_focus(snap_compare, workspace, size, theme) -> None:
         pilot.app.theme = theme
         await settle(pilot)
         await pilot.press("alt+q")
-        await pilot.pause()
         screen = pilot.app.screen_stack[0]
-        assert screen.focused is screen.query_one("#part-question")
-        screen.query_one("#part-question").cursor_blink = False
+        question = screen.query_one("#part-question")
+        # The jump scrolls after layout: wait until the field is on screen, not for a fixed time.
+        await wait_for(pilot, lambda: screen.focused is question and question.region.height > 0
+                       and screen.editor.region.contains_region(question.region), what="the question in view")
+        question.cursor_blink = False
+        await pilot.wait_for_scheduled_animations()
 
     assert snap_compare(offline(workspace), terminal_size=size, run_before=run_before)

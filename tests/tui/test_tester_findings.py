@@ -151,3 +151,34 @@ def test_open_dialog_advice_is_the_apps_not_the_command_lines(tmp_path) -> None:
             load_location(typed)
         assert "stdin" not in str(caught.value).replace("“-” (stdin) works only on the command line", "")
         assert "Tab completes it" in str(caught.value)
+
+
+async def test_undo_back_past_the_generation_is_an_unsaved_change(offline_app) -> None:
+    """ctrl+z until the generated draft is gone: it can still be lost, so the header shows ●,
+    the status says what happened and quitting asks first."""
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await generate(pilot, app)
+        while screen.session.has_post:
+            screen.action_undo()
+            await pilot.pause()
+        assert screen.session.dirty and screen.session.history.can_redo
+        assert str(screen.query_one("#draft-label").render()).startswith("●")
+        assert "ctrl+y" in screen.status.message
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the quit question")
+
+
+async def test_the_header_title_follows_the_hook_through_undo(offline_app) -> None:
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await generate(pilot, app)
+        before = str(screen.query_one("#draft-label").render())
+        screen.session.accept_hook("Half the loaves, double the sales")
+        screen.render_session()
+        await pilot.pause()
+        assert "Half the loaves" in str(screen.query_one("#draft-label").render())
+        screen.action_undo()
+        await pilot.pause()
+        after = str(screen.query_one("#draft-label").render())
+        assert "Half the loaves" not in after and after.lstrip("● ") == before.lstrip("● ")

@@ -189,9 +189,9 @@ class MainScreen(Screen):
             notes.insert(0, "⏳ The engine is writing; this post stays until it is done (escape cancels).")
         self.preview.update_text(session.post_text, session.usage, notes)
         self._lint_timer = self._restart(self._lint_timer, LINT_DELAY, self.run_lint)
-        if session.dirty and session.draft is not None:
+        if session.dirty and session.has_post and session.draft is not None:  # never autosave an emptied editor
             self._autosave_timer = self._restart(self._autosave_timer, AUTOSAVE_DELAY, self.autosave)
-        self.query_one(TopBar).set_draft(session.draft.title if session.draft else None, session.dirty)
+        self.query_one(TopBar).set_draft(session.shown_title, session.dirty)
         self.refresh_bindings()
 
     def _restart(self, timer: Timer | None, delay: float, callback) -> Timer:
@@ -295,6 +295,10 @@ class MainScreen(Screen):
             self.notify("Nothing to undo.", timeout=2)
             return
         self.render_session()
+        if self.session.has_post:
+            self.status.stop("Undone. ctrl+y redoes it.")
+        else:
+            self.status.stop("Undone: back to before the draft; ctrl+y brings it back.")
 
     @when_ready
     def action_redo(self) -> None:
@@ -302,6 +306,7 @@ class MainScreen(Screen):
             self.notify("Nothing to redo.", timeout=2)
             return
         self.render_session()
+        self.status.stop("Redone. ctrl+z undoes it.")
 
     @when_ready
     def action_reassemble(self) -> None:
