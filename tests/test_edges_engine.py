@@ -19,7 +19,7 @@ from drafter.cli import main
 from drafter.engines.base import every_answer
 from drafter.engines.mode_cache import ModeCache
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
-from tests.test_faults_llm import GOOD, SUBPROCESS_TIMEOUT, assert_kept, draft_argv, run, the_line
+from tests.test_faults_llm import GOOD, SUBPROCESS_TIMEOUT, signal_mid_stream, assert_kept, draft_argv, run, the_line
 
 
 def test_mode_cache_nested_too_deep_is_an_empty_cache(tmp_path):
@@ -40,18 +40,8 @@ def test_mode_cache_fifo_does_not_hang(tmp_path):
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_and_sighup_mid_stream_keep_what_arrived_like_sigint(workspace_dir, loopback, sig):
     loopback.script(Reply.drip_forever('{"hook": "Terminated', "!", every=0.05))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
-    proc = subprocess.Popen([sys.executable, "-m", "drafter", *draft_argv(workspace_dir, loopback)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        assert loopback.wait_dripped(3, timeout=SUBPROCESS_TIMEOUT)
-        proc.send_signal(sig)
-        out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 128 + sig
+    code, out, err = signal_mid_stream(loopback, draft_argv(workspace_dir, loopback), sig)
+    assert code == 128 + sig
     line = the_line(err)
     assert line.startswith("drafter: interrupted: the ") and "characters received are on stdout" in line
     assert assert_kept(out, line, '{"hook": "Terminated!').endswith("!")
@@ -224,18 +214,8 @@ def test_an_earlier_modes_answer_is_kept_when_the_next_is_truncated(capsys, work
 
 def test_an_earlier_modes_answer_is_kept_when_the_next_is_interrupted(workspace_dir, loopback):
     loopback.script(Reply.stream(NO_HOOK), Reply.drip_forever("HOOK: Slow", "!", every=0.05))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
-    proc = subprocess.Popen([sys.executable, "-m", "drafter", *draft_argv(workspace_dir, loopback)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        assert loopback.wait_dripped(3, timeout=SUBPROCESS_TIMEOUT)
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 143
+    code, out, err = signal_mid_stream(loopback, draft_argv(workspace_dir, loopback), signal.SIGTERM)
+    assert code == 143
     kept = assert_kept(out, the_line(err), "HOOK: Slow!")
     assert kept.split("----- an earlier answer (an earlier attempt) -----\n", 1)[1] == NO_HOOK
 

@@ -50,11 +50,9 @@ def test_eval_table_and_bad_folder(capsys, tmp_path):
     assert main(["eval", str(tmp_path / "missing")]) == 2
 
 
-# ---- with an LLM: one article's failure is a row, the rest goes on (fix-lint item 4) ---------
-import pytest  # noqa: E402
-
+# ---- with an LLM: one article's failure is a row, the rest goes on ----------------------------
 from tests.loopback import Reply, loopback  # noqa: E402,F401  (fixture)
-from tests.test_faults_llm import GOOD  # noqa: E402
+from tests.test_faults_llm import GOOD, signal_mid_stream  # noqa: E402
 
 ARTICLE = (CORPUS / "example-article.md").read_text(encoding="utf-8")
 
@@ -102,29 +100,14 @@ def test_eval_goes_on_after_a_server_error(capsys, tmp_path, workspace_dir, loop
 
 
 def test_eval_ctrl_c_prints_the_rows_so_far_and_keeps_the_text_in_flight(tmp_path, workspace_dir, loopback):
-    import os
     import signal
-    import subprocess
-    import sys
-
-    from tests.test_faults_llm import SUBPROCESS_TIMEOUT
 
     loopback.script(Reply.stream(GOOD), Reply.drip_forever('{"hook": "Stopped', "!", every=0.05))
     folder = _folder(tmp_path, "a.md", "b.md")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
     argv = ["--workspace", str(workspace_dir), "eval", str(folder), "--base-url", loopback.base_url,
             "--no-repair", "--json"]
-    proc = subprocess.Popen([sys.executable, "-m", "drafter", *argv],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        assert loopback.wait_dripped(3, timeout=SUBPROCESS_TIMEOUT)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 130, err
+    code, out, err = signal_mid_stream(loopback, argv, signal.SIGINT)
+    assert code == 130, err
     summary = json.loads(out)
     a, b = summary["rows"]
     assert summary["interrupted"] and a["score"] is not None and b["error"].startswith("interrupted")

@@ -32,6 +32,23 @@ SUBPROCESS_TIMEOUT = 60
 """Generous: a command that is still running after this long has hung."""
 
 
+def signal_mid_stream(lb: Loopback, argv: list[str], sig: int) -> tuple[int, str, str]:
+    """Run ``drafter ARGV`` as a process, send ``sig`` once the server has dripped text to it,
+    and return (exit code, stdout, stderr). Bounded: the process is killed if it outlives that."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "drafter", *argv],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert lb.wait_dripped(3, timeout=SUBPROCESS_TIMEOUT)  # text is flowing to the client
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return proc.returncode, out, err
+
+
 def draft_argv(workspace: Path, lb: Loopback, *extra: str) -> list[str]:
     return ["--workspace", str(workspace), "draft", "--topic", "code review", "--base-url", lb.base_url,
             "--no-repair", *extra]

@@ -11,15 +11,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from drafter.unsaved import UNSAVED_DIR, keep
 from tests.loopback import Loopback, Reply, loopback  # noqa: F401  (fixture)
-from tests.test_faults_llm import GOOD, SUBPROCESS_TIMEOUT, assert_kept, draft_argv, kept_file, run, the_line
+from tests.test_faults_llm import GOOD, signal_mid_stream, assert_kept, draft_argv, kept_file, run, the_line
 
 LABELLED = ("HOOK: Code review got faster\nTAKEAWAYS:\n- Let the formatter own style\n- Review intent\n"
             "- Small diffs merge sooner\nQUESTION: What did you stop reviewing?\nHASHTAGS: #CodeReview #DevTools")
@@ -76,18 +74,8 @@ def test_a_deadline_keeps_what_arrived_as_json_too(capsys, workspace_dir, loopba
 
 def test_sigint_mid_stream_prints_and_keeps_what_arrived(workspace_dir, loopback):
     loopback.script(Reply.drip_forever('{"hook": "Interrupted', "!", every=0.05))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
-    proc = subprocess.Popen([sys.executable, "-m", "drafter", *draft_argv(workspace_dir, loopback)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        assert loopback.wait_dripped(3, timeout=SUBPROCESS_TIMEOUT)  # text is flowing to the client
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 130
+    code, out, err = signal_mid_stream(loopback, draft_argv(workspace_dir, loopback), signal.SIGINT)
+    assert code == 130
     line = the_line(err)
     assert line.startswith("drafter: interrupted: the ") and "characters received are on stdout" in line
     assert assert_kept(out, line, '{"hook": "Interrupted!').endswith("!")
