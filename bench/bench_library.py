@@ -50,7 +50,8 @@ TEMPLATES = ("classic", "story", "how-to", "news-takeaways", "contrarian", "week
 WORDS = ("battery", "recycling", "remote", "work", "survey", "launch", "database", "postmortem",
          "hiring", "pricing", "platform", "security", "design", "review", "meeting", "budget",
          "customer", "roadmap", "migration", "lesson", "team", "shade", "trees", "week")  # fmt: skip
-QUERIES = ("recycling", "story", "e", "ba", "zzz-no-match")
+QUERIES = ("recycling", "story", "e", "ba", "zzz-no-match", "team budget", "trees shade week")
+"""Typed one character at a time; the last two match every word in any order (the multi-word path)."""
 
 
 def make_library(root: Path, n: int, seed: int = 7, post_chars: int = 1200) -> float:
