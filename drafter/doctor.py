@@ -21,7 +21,8 @@ def probe(base_url: str, timeout: float = 3.0) -> str:
     import urllib.error
     import urllib.request
 
-    from .fetch import MAX_REDIRECTS, Deadline, _opener, _TooManyRedirects
+    from .deadline import Deadline
+    from .fetch import MAX_REDIRECTS, _opener, _TooManyRedirects
 
     parts = urlsplit(base_url)
     netloc = parts.netloc.rpartition("@")[2]  # user info is never sent: the probe carries no credentials

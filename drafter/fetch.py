@@ -10,10 +10,10 @@ headers, redirects, body) ends within ``timeout`` seconds. The standard library 
 from __future__ import annotations
 
 import io
-import time
 from dataclasses import dataclass
 from typing import Any
 
+from .deadline import Deadline
 from .errors import SourceError
 
 FETCH_TIMEOUT = 15.0
@@ -34,20 +34,6 @@ class Page:
     """The media type ("text/html"), or "" when the server sent none."""
     charset: str | None
     data: bytes
-
-
-class Deadline:
-    """A point in time; :meth:`left` is the time until it, or TimeoutError once it has passed."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._end = time.monotonic() + seconds
-
-    def left(self) -> float:
-        left = self._end - time.monotonic()
-        if left <= 0:
-            raise TimeoutError(f"the fetch took longer than {self.seconds:g} s")
-        return left
 
 
 class _Reader(io.RawIOBase):

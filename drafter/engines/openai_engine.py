@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import openai
 
 from ..config import Settings
+from ..deadline import Deadline
 from ..errors import EngineError, InputError, OutputParseError
 from ..post import PART_NAMES, Parts
 from . import parsing
@@ -29,7 +30,7 @@ from .base import (
 from .mode_cache import MODES, ModeCache
 from .openai_errors import MAX_RETRY_WAIT, Failures, Retry, display_url, one_line, retry_after_seconds
 from .openai_chunks import Attempt
-from .watchdog import Deadline, Watchdog
+from .watchdog import Watchdog
 
 __all__ = ["MAX_RETRY_WAIT", "MODES", "OPENAI_URL", "OpenAIEngine", "display_url", "retry_after_seconds"]
 

@@ -11,25 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-
-class Deadline:
-    """The moment (``time.monotonic()``) by which one generation must be over."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-
-    def remaining(self) -> float:
-        return self.at - time.monotonic()
-
-    def passed(self) -> bool:
-        """True once the deadline has come (or is under a millisecond away: event-loop timers
-        may fire up to the clock's resolution early, and a timer set for it must count)."""
-        return time.monotonic() >= self.at - 0.001
-
-    def bound(self, seconds: float) -> float:
-        """``seconds``, or less if the deadline comes first (never below zero)."""
-        return max(0.0, min(seconds, self.remaining()))
+from ..deadline import Deadline
 
 
 class Watchdog:
