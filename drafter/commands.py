@@ -197,7 +197,7 @@ def _summary_json(summary: Any) -> dict[str, Any]:
 
 
 def cmd_drafts(args: argparse.Namespace) -> int:
-    from .post import one_line
+    from .safe_text import one_line
     from .store import export_text, validate_id
 
     store = _drafter(args).store
@@ -229,7 +229,7 @@ def cmd_drafts(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from .post import one_line
+    from .safe_text import one_line
 
     drafter = _drafter(args)
     lib = drafter.templates

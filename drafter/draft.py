@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, StoreError
-from .post import Parts, assemble, measure, one_line
+from .post import Parts, assemble, measure
+from .safe_text import one_line
 from .titles import (  # noqa: F401 - the title names are re-exported (older imports from here keep working)
     TITLE_CHARS, auto_title, clean_title, copy_title, default_title, resolve_title, short_title,
 )

@@ -13,7 +13,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .safe_text import strip_controls
+from .safe_text import one_line
+from .text_rules import HASHTAG, HASHTAG_STOPWORDS
 
 MAX_CHARS = 3000
 """LinkedIn rejects longer posts (the API: "exceeded the maximum allowed (3000 characters)")."""
@@ -29,24 +30,7 @@ HASHTAGS_DEFAULT, HASHTAGS_MIN, HASHTAGS_MAX = 3, 1, 6
 PART_NAMES = ("hook", "takeaways", "question", "hashtags")
 
 # Words that never make a hashtag on their own (#The, #And ...).
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    new via vs get got one two three""".split()
-)
-
 _BULLET_PREFIX = re.compile(r"^\s*(?:[-*•·‣◦▪●–—]+|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)](?=\s))\s*")
-_WS = re.compile(r"\s+")
-
-
-def one_line(text: str) -> str:
-    """Collapse all white space, newlines included, to single spaces; drop control codes."""
-    return _WS.sub(" ", strip_controls(text)).strip()
 
 
 def strip_bullet(text: str) -> str:
@@ -67,7 +51,7 @@ def normalise_hashtag(raw: str) -> str | None:
     if not words:
         return None
     tag = "".join(w[:1].upper() + w[1:] for w in words)
-    if not tag or tag.lower() in STOPWORDS:
+    if not tag or tag.lower() in HASHTAG_STOPWORDS:
         return None
     if tag.isdigit():
         return None
@@ -266,9 +250,6 @@ class Stats(BaseModel):
     """At 230 words a minute, rounded up to 5 seconds."""
 
 
-_HASHTAG_RE = re.compile(r"(?<![\w#])#\w+")
-
-
 def measure(text: str) -> Stats:
     shown = collapse_blank_lines(text)
     words = len(shown.split())
@@ -277,7 +258,7 @@ def measure(text: str) -> Stats:
     return Stats(
         chars=len(shown),
         words=words,
-        hashtags=len(_HASHTAG_RE.findall(shown)),
+        hashtags=len(HASHTAG.findall(shown)),
         over_limit=max(0, len(shown) - MAX_CHARS),
         hook_chars=len(hook),
         hook_fits_desktop=len(hook) <= FOLD_DESKTOP,

@@ -39,6 +39,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 """What is left to drop after the sequences: C0 except tab/newline, DEL, C1."""
 _ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _C1 = re.compile(r"[\x7f-\x9f]")
+_SPACE = re.compile(r"\s+")
 
 
 def has_controls(text: str) -> bool:
@@ -58,6 +59,13 @@ def strip_controls(text: str) -> str:
     if not has_controls(text):
         return text
     return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", strip_sequences(text)))
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """``text`` on one line: control codes dropped, every run of white space (newlines included)
+    one space, no space at either end; cut to ``limit`` characters with "…" when longer."""
+    line = _SPACE.sub(" ", strip_controls(str(text))).strip()
+    return line if limit is None or len(line) <= limit else line[: limit - 1] + "…"
 
 
 def escape_json_controls(json_text: str) -> str:

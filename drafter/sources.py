@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import SourceError
 from .fetch import FETCH_TIMEOUT, over_limit, too_big
-from .post import collapse_blank_lines, one_line
-from .safe_text import strip_controls, strip_sequences
+from .post import collapse_blank_lines
+from .safe_text import one_line, strip_controls, strip_sequences
 
 
 class Source(BaseModel):

@@ -38,7 +38,8 @@ from .titles import TITLE_CHARS, auto_title, clean_title, copy_title, default_ti
 from .atomic import write_atomic
 from .post_texts import TextEntry, fresh, post_texts  # fresh(): the racy-file rule, shared
 from .errors import DraftNotFound, InputError, StoreError
-from .post import measure, one_line
+from .post import measure
+from .safe_text import one_line
 from .reading import MAX_CACHE_BYTES, read_bounded
 
 __all__ = [  # the draft names are re-exported: `from drafter.store import Draft` keeps working

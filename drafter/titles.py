@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Protocol
 
-from .post import Parts, one_line
+from .post import Parts
+from .safe_text import one_line
+from .text_rules import SENTENCE_END
 
 if TYPE_CHECKING:
     from .draft import SourceRecord
@@ -45,7 +47,7 @@ def short_title(text: str, limit: int = TITLE_CHARS) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+_FIRST_SENTENCE = re.compile(SENTENCE_END + r"(?=\s)")
 _MIN_SENTENCE = 20
 """A first sentence shorter than this ("Hi.") is not a title on its own."""
 
@@ -65,7 +67,8 @@ def auto_title(text: str, hook: str = "", source: "_Named | None" = None,
     line = next((one_line(c) for c in candidates if c and c.strip()), "")
     if not line:
         return "Untitled draft"
-    sentence = _SENTENCE_END.split(line, maxsplit=1)[0]
+    end = _FIRST_SENTENCE.search(line)
+    sentence = line[: end.end()] if end else line
     if _MIN_SENTENCE <= len(sentence) <= limit:
         return sentence[:-1] if sentence.endswith(".") else sentence
     return short_title(line, limit)

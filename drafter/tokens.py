@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .errors import TokenizerError
+from .text_rules import SENTENCE_END
 
 if TYPE_CHECKING:  # pragma: no cover
     import tiktoken
@@ -219,7 +220,7 @@ def context_window(model: str) -> int:
 
 # A sentence ends after . ! ? or … (and any closing quotes/brackets) before white space or the
 # end; every line end is a boundary too (headings, list items).
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|(?=\n)")
+_SENTENCE_END = re.compile(SENTENCE_END + r"(?=\s|$)|(?=\n)")
 _SPACE = re.compile(r"\s+")
 
 

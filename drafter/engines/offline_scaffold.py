@@ -7,7 +7,7 @@ import re
 
 from ..post import Parts, PostSpec, normalise_hashtag
 from ..sources import Source
-from ..text import STOPWORDS
+from ..text_rules import STOPWORDS
 from .offline_topics import rotate
 
 SCAFFOLD_WHAT = "the offline engine wrote a scaffold with [placeholders]; replace each one with your own facts and experience"

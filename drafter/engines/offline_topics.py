@@ -8,7 +8,8 @@ import re
 import zlib
 
 from ..post import normalise_hashtag
-from ..text import GENERIC, STOPWORDS, Analysis, Keyphrase, content_stems
+from ..text import GENERIC, Analysis, Keyphrase, content_stems
+from ..text_rules import STOPWORDS
 
 
 def article_kind(a: Analysis) -> str:

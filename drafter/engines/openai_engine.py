@@ -22,13 +22,14 @@ from ..config import Settings
 from ..deadline import Deadline
 from ..errors import EngineError, InputError, OutputParseError
 from ..post import PART_NAMES, Parts
+from ..safe_text import one_line
 from . import parsing
 from .base import (
     Chunk, Completed, DraftRequest, DraftResult, Event, HookVariantsRequest, OutputMode,
     PartUpdate, Progress, Prompt, RegenerateRequest, VariantsReady, every_answer,
 )
 from .mode_cache import MODES, ModeCache
-from .openai_errors import MAX_RETRY_WAIT, Failures, Retry, display_url, one_line, retry_after_seconds
+from .openai_errors import MAX_RETRY_WAIT, Failures, Retry, display_url, retry_after_seconds
 from .openai_chunks import Attempt
 from .watchdog import Watchdog
 

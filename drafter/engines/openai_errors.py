@@ -19,6 +19,7 @@ import openai
 
 from ..config import Settings
 from ..errors import EngineError, OutputParseError
+from ..safe_text import one_line
 from ..urls import display_url  # noqa: F401 - re-exported: the one URL redaction lives in drafter.urls
 
 MAX_RETRY_WAIT = 60.0
@@ -245,11 +246,6 @@ def adjust(exc: openai.APIStatusError, params: dict[str, Any]) -> str | None:
             del params[name]
             return name
     return None
-
-
-def one_line(text: str, limit: int) -> str:
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _server_message(exc: openai.APIStatusError) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ..post import Parts, PostSpec, one_line, strip_bullet
+from ..post import Parts, PostSpec, strip_bullet
+from ..safe_text import one_line
+from ..text_rules import HASHTAG
 from .parsing_values import PartValue, build, describe_extra, lookup, norm, split_tags, strip_fences
 
 ITEM = re.compile(r"^\s*(?:[-*•·‣◦▪●–—]|\(?\d{1,2}[.)])(?:\s+|$)")
@@ -19,7 +21,6 @@ _LABEL = re.compile(  # "HOOK: x", "**Hook:** x", "**Hook**: x", "## Hook: x"
     r"[:：]\s*(?(b)(?:\*\*|__)?)\s*(?P<rest>.*?)\s*$"
 )
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s*|\*\*|__)(?P<label>[A-Za-z][A-Za-z0-9 _'-]{0,40}?)(?:\*\*|__)?\s*$")
-_TAG = re.compile(r"#\w+")
 _QUOTES = "\"'“”‘’«»`"
 
 
@@ -151,7 +152,7 @@ def parse_text_parts(text: str, spec: PostSpec) -> Parts:
 
 def _unlabelled(text: str) -> dict[str, PartValue]:
     lines = [line.strip() for line in strip_fences(text).splitlines() if line.strip()]
-    tags = [line for line in lines if all(_TAG.fullmatch(w.strip(",")) for w in line.split())]
+    tags = [line for line in lines if all(HASHTAG.fullmatch(w.strip(",")) for w in line.split())]
     body = [line for line in lines if line not in tags]
     if body and body[0].endswith(":") and not ITEM.match(body[0]):
         body = body[1:]  # "Here is your post:"

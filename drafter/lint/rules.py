@@ -14,7 +14,8 @@ from typing import Iterator, Literal
 
 from pydantic import Field, field_validator
 
-from ..post import STOPWORDS, normalise_hashtag
+from ..post import normalise_hashtag
+from ..text_rules import HASHTAG_STOPWORDS, LINKED_TAG
 from .registry import Context, Hit, RuleSettings, rule
 from .report import Severity
 from .text import Tag
@@ -136,9 +137,6 @@ def hashtag_count(ctx: Context, opts: HashtagCount) -> Iterator[Hit]:
                   f"{_plural(n, 'hashtag')}; the template asks for {wanted}", severity=opts.mismatch_severity)
 
 
-_LINKED = re.compile(r"#[^\W_]+")
-
-
 @rule("hashtag-malformed")
 def hashtag_malformed(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
     for tag in ctx.post.tags:
@@ -153,7 +151,7 @@ def hashtag_malformed(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
         elif tag.raw.startswith("##"):
             message = f'"{tag.raw}" has more than one "#"{instead}'
         else:
-            linked = _LINKED.match(tag.raw)
+            linked = LINKED_TAG.match(tag.raw)
             if linked and linked.group() != "#":
                 message = f'"{tag.raw}": LinkedIn links only "{linked.group()}"{instead}'
             else:
@@ -176,7 +174,7 @@ def hashtag_duplicate(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
 @rule("hashtag-stopword")
 def hashtag_stopword(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
     for tag in ctx.post.tags:
-        if tag.kind == "ok" and tag.key in STOPWORDS:
+        if tag.kind == "ok" and tag.key in HASHTAG_STOPWORDS:
             yield Hit(tag.start, tag.end, f'"{tag.raw}" is a common word, not a topic anyone follows')
 
 

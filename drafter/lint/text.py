@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from ..text_rules import SENTENCE_END, WELL_FORMED_TAG
+
 if TYPE_CHECKING:
     from ..post import Parts
 
@@ -27,9 +29,8 @@ BULLET = re.compile(
 _TAG = re.compile(r"(?<![\w&/#])#+[^\s#]*")
 _TAG_TRAIL = re.compile(r"[.,;:!?)\]}\"'”’…]+$")
 _SPACED_TAG = re.compile(r"#[ \t]+([^\W\d_][^\s#]*)")
-_TAG_OK = re.compile(r"#[^\W_]*[^\W\d_][^\W_]*")
 _TAG_LINE_REST = re.compile(r"[\s,;|·•/.]*")
-_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
+_SENTENCE_END = re.compile(SENTENCE_END + r"\s+")
 _FIRST_WORD = re.compile(r"[^\w\n]{0,4}?([^\W\d_][\w'’-]*)")
 
 TagKind = Literal["ok", "malformed", "spaced", "bare"]
@@ -163,7 +164,7 @@ class PostView:
                 continue
             if raw.lstrip("#").isdigit():
                 continue
-            kind: TagKind = "ok" if _TAG_OK.fullmatch(raw) else "malformed"
+            kind: TagKind = "ok" if WELL_FORMED_TAG.fullmatch(raw) else "malformed"
             tags.append(Tag(start, end, raw, kind, line))
         return tags
 

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from ..engines.base import Prompt
 from ..errors import TemplateError
 from ..post import HASHTAGS_MAX, HASHTAGS_MIN, TAKEAWAYS_MAX, TAKEAWAYS_MIN, Extra, Layout, Parts, PostSpec
-from ..post import assemble, one_line
+from ..post import assemble
+from ..safe_text import one_line
 from ..sources import Source
 from .part_prompts import DEFAULT_PART_PROMPTS, DEFAULT_VARIANTS_PROMPT, extra_part_prompt
 from .render import fence_source, render_string

@@ -11,8 +11,9 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from ..errors import TemplateError
-from ..post import Extra, one_line
+from ..post import Extra
 from ..reading import TomlTooDeep, parse_toml
+from ..safe_text import one_line
 from .files import display_path
 from .model import (
     COUNT_RANGES,

@@ -16,8 +16,7 @@ import secrets
 from typing import Callable, Mapping
 
 from ..errors import TemplateError
-from ..post import one_line
-from ..safe_text import fold
+from ..safe_text import fold, one_line
 from ..sources import Source
 
 FENCE_OPEN, FENCE_CLOSE = "<<<ARTICLE", "ARTICLE>>>"

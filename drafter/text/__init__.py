@@ -20,7 +20,6 @@ from .compression import compress, tidy
 from .phrases import WEAK, Keyphrase, keyphrases
 from .sentences import (
     GENERIC,
-    STOPWORDS,
     content_stems,
     jaccard,
     near_duplicate,
@@ -34,7 +33,6 @@ from .sentences import (
 __all__ = [
     "GENERIC",
     "PRONOUN_START",
-    "STOPWORDS",
     "WEAK",
     "Analysis",
     "Cleaned",

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .sentences import STOPWORDS
+from ..text_rules import ENDS_SENTENCE, STOPWORDS
 
 _BLOCK_TAGS = re.compile(r"(?is)<(script|style|head|noscript|svg|template)\b.*?</\1\s*>")
 _BREAK_TAGS = re.compile(r"(?i)</?(p|div|br|h[1-6]|li|ul|ol|tr|td|th|section|article|header|footer|nav|aside|main|form|button|blockquote|pre|figure|figcaption|title)\b[^<>]*>")
@@ -49,8 +49,6 @@ _BYLINE = re.compile(
 _DATE = re.compile(
     r"(?i)\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})\b"
 )
-# Ends like a sentence: a full stop, "!", "?" or "…", then any closing quotes or brackets.
-TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ def is_boilerplate(line: str) -> bool:
             return True
     if n >= 4 and sum(w.lower() in STOPWORDS for w in words) < 0.12 * n:
         return True
-    return n < 5 and not TERMINAL.search(s)
+    return n < 5 and not ENDS_SENTENCE.search(s)
 
 
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -119,7 +117,7 @@ _SEPARATORS = re.compile(r"\s[|·•>»/]\s")
 
 def _is_heading(line: str) -> bool:
     words = line.split()
-    return bool(words) and len(words) < 18 and not TERMINAL.search(line) and not line.endswith(",")
+    return bool(words) and len(words) < 18 and not ENDS_SENTENCE.search(line) and not line.endswith(",")
 
 
 def clean_text(text: str, title: str | None = None) -> Cleaned:
@@ -143,7 +141,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
             if not ln:
                 continue
             prev = units[-1] if units else ""
-            if not heading and prev and not prev.startswith("\x00") and not TERMINAL.search(prev[-32:]) and ln[:1].islower():
+            if not heading and prev and not prev.startswith("\x00") and not ENDS_SENTENCE.search(prev[-32:]) and ln[:1].islower():
                 # a hard-wrapped line continues the previous one (only its tail is checked: the
                 # unit grows line by line, and searching all of it each time would be quadratic)
                 units[-1] = prev + " " + ln

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .clean import TERMINAL
+from ..text_rules import ENDS_SENTENCE
 from .sentences import quote_fragment
 
 _LEAD_COMMA = re.compile(
@@ -47,7 +47,7 @@ def _end(text: str) -> str:
             continue
         break
     text = re.sub(r",([\"”’'])$", r".\1", text)
-    if not TERMINAL.search(text):
+    if not ENDS_SENTENCE.search(text):
         text += "."
     return text
 

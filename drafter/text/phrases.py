@@ -8,7 +8,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .sentences import GENERIC, STOPWORDS, content_stems, stem
+from ..text_rules import STOPWORDS
+from .sentences import GENERIC, content_stems, stem
 
 WEAK = frozenset(
     """said says say saying told tell tells found find finds showed show shows shown made make makes

@@ -6,23 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are aren't as at be because been
-    before being below between both but by can can't cannot could couldn't did didn't do does doesn't
-    doing don't down during each either few for from further had hadn't has hasn't have haven't having
-    he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in
-    into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on once only
-    or other ought our ours ourselves out over own same shan't she she'd she'll she's should shouldn't so
-    some such than that that's the their theirs them themselves then there there's these they they'd
-    they'll they're they've this those through to too under until up upon very was wasn't we we'd we'll
-    we're we've were weren't what what's when when's where where's which while who who's whom why why's
-    will with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves
-    may might must shall just also yet s t re ve ll d don didn doesn isn wasn via vs among across along
-    around behind beyond despite inside outside toward towards within without onto per unless whether
-    though although else""".split()
-)
-"""English function words: never a keyphrase, never a hashtag."""
-
+from ..text_rules import SENTENCE_END, STOPWORDS
 
 GENERIC = frozenset(
     """time times day days week weeks month months year years people way ways part parts number lot
@@ -39,7 +23,7 @@ GENERIC = frozenset(
 
 _NEVER_SPLIT = frozenset("dr prof mr mrs ms sr st mt sen rep gen gov capt lt col sgt rev fr e.g i.e cf vs viz al approx ca fig figs".split())
 _AMBIGUOUS = frozenset("etc jr inc ltd co corp no a.m p.m u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept oct nov dec".split())
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(SENTENCE_END + r"\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
 def split_sentences(paragraph: str) -> list[str]:

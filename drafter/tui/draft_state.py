@@ -58,7 +58,8 @@ def edit_parts(parts: "Parts", part: str, value: str | list[str]) -> tuple["Part
     An empty or unusable value leaves the field empty (never the previous value): the post
     then has no such block, and the linter says what is missing.
     """
-    from ..post import Parts, one_line
+    from ..post import Parts
+    from ..safe_text import one_line
 
     if part in STANDARD_PARTS:
         if part == "hashtags" and isinstance(value, str):

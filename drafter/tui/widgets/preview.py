@@ -6,7 +6,6 @@ the one linter (:func:`drafter.tui.session.lint_post`)."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import TYPE_CHECKING
 
@@ -17,12 +16,12 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...post import FOLD_DESKTOP, FOLD_MOBILE, collapse_blank_lines, fold_index, measure
+from ...text_rules import HASHTAG
 from ..session import counters_line
 
 if TYPE_CHECKING:
     from ...lint import LintReport
 
-_HASHTAG = re.compile(r"(?<![\w#])#\w+")
 SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("⚠", "yellow"), "hint": ("·", "dim")}
 
 
@@ -34,7 +33,7 @@ def render_card(text: str, *, mobile: bool, expanded: bool) -> Text:
     cut = fold_index(text, limit)
     shown = text if expanded or cut >= len(text) else text[:cut].rstrip()
     body = Text(shown)
-    body.highlight_regex(_HASHTAG, "bold #3b8ee0")
+    body.highlight_regex(HASHTAG, "bold #3b8ee0")
     if shown is not text and cut < len(text):
         body.append("…\u00a0")
         body.append("see\u00a0more", style="bold dim underline")

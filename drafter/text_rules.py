@@ -1,0 +1,46 @@
+"""Small text rules that several layers apply: written once here, imported everywhere.
+
+The post model, the linter, the engines and the app must agree on what a hashtag is, where a
+sentence ends and which words are too plain to mean anything; a second copy of a rule drifts
+and the user sees two answers. Pure ``re``: safe to import from any layer.
+"""
+
+from __future__ import annotations
+
+import re
+
+HASHTAG = re.compile(r"(?<![\w#])#\w+")
+"""A hashtag as the post counts it and the preview highlights it: ``#`` and word characters,
+not inside a word and not after another ``#``."""
+
+_TAG_CHAR = r"[^\W_]"
+LINKED_TAG = re.compile(rf"#{_TAG_CHAR}+")
+"""What LinkedIn turns into a link: ``#`` and the letters and digits after it."""
+WELL_FORMED_TAG = re.compile(rf"#{_TAG_CHAR}*[^\W\d_]{_TAG_CHAR}*")
+"""A tag LinkedIn links whole (with :meth:`re.Pattern.fullmatch`): letters and digits, one letter at least."""
+
+SENTENCE_END = r"[.!?…]+[\"'”’)\]]*"
+"""The end of a sentence (a pattern to build on): a full stop, "!", "?" or "…", then any closing
+quotes or brackets. Followed by white space it splits sentences; at the end it closes a text."""
+ENDS_SENTENCE = re.compile(SENTENCE_END + "$")
+"""Search: the text ends like a sentence."""
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can can't cannot could couldn't did didn't do does doesn't
+    doing don't down during each either few for from further had hadn't has hasn't have haven't having
+    he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in
+    into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on once only
+    or other ought our ours ourselves out over own same shan't she she'd she'll she's should shouldn't so
+    some such than that that's the their theirs them themselves then there there's these they they'd
+    they'll they're they've this those through to too under until up upon very was wasn't we we'd we'll
+    we're we've were weren't what what's when when's where where's which while who who's whom why why's
+    will with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves
+    may might must shall just also yet s t re ve ll d don didn doesn isn wasn via vs among across along
+    around behind beyond despite inside outside toward towards within without onto per unless whether
+    though although else""".split()
+)
+"""English function words: never a keyphrase, never a hashtag."""
+
+HASHTAG_STOPWORDS = STOPWORDS | frozenset("new now get got one two three".split())
+"""Words no one follows as a hashtag: the function words and a few words too plain to be a topic."""
