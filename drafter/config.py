@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_core import PydanticCustomError
 
 from . import reading
-from .errors import ConfigError
+from .errors import ConfigError, first_problem
 from .urls import check_base_url
 from .workspace import Workspace, user_config_file
 
@@ -108,16 +108,8 @@ _ENV = {
 }
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """A config file's table, {} when it is missing; any other failure names the file (one line)."""
-    try:
-        return reading.read_toml(path)
-    except FileNotFoundError:
-        return {}
-
-
 def _file_layer(path: Path) -> dict[str, Any]:
-    data = read_toml(path)
+    data = reading.read_toml(path, required=False)
     if not data:
         return {}
     if "api_key" in data or "openai_api_key" in data:
@@ -177,10 +169,9 @@ def load_settings(
     except ConfigError as exc:  # from the [lint] validator: the merged table of several layers
         raise ConfigError(f"invalid lint settings (from {origin.get('lint', 'settings')}): {exc}") from None
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "settings"
-        where = origin.get(str(err["loc"][0]) if err["loc"] else "", "settings")
-        raise ConfigError(f"invalid {field} (from {where}): {err['msg']}") from exc
+        err = first_problem(exc)
+        where = origin.get(str(err.loc[0]) if err.loc else "", "settings")
+        raise ConfigError(f"invalid {err.where or 'settings'} (from {where}): {err.message}") from exc
     for k in Settings.model_fields:
         origin.setdefault(k, "default")
     return settings, origin

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import InputError, StoreError
+from .errors import InputError, StoreError, first_error
 from .post import Parts, assemble, measure
 from .safe_text import one_line
 from .titles import (  # noqa: F401 - the title names are re-exported (older imports from here keep working)
@@ -275,9 +275,7 @@ def _problem(raw: bytes, exc: ValidationError) -> str:
     version = data["schema_version"]
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         return f"written by a newer drafter (schema {version}); upgrade drafter"
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "draft"
-    return f"corrupt draft: {where}: {err['msg']}"
+    return f"corrupt draft: {first_error(exc, 'draft')}"
 
 
 class _SourceHeader(BaseModel):

@@ -6,8 +6,13 @@ the TUI shows it as a notification. Tracebacks only with ``--debug``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, NamedTuple
+
 from .safe_text import strip_controls
 from .urls import redact_urls
+
+if TYPE_CHECKING:  # errors is imported on every path: pydantic is loaded only by whoever validates
+    from pydantic import ValidationError
 
 
 class DrafterError(Exception):
@@ -98,3 +103,36 @@ class OutputParseError(EngineError):
     @property
     def raw(self) -> str:
         return self.partial
+
+
+class FirstProblem(NamedTuple):
+    """The first problem of a pydantic ``ValidationError``, in the pieces callers word it from."""
+
+    loc: tuple[str | int, ...]
+    """Where, as pydantic gives it (``("layout", "bullet")``); empty for the model itself."""
+    kind: str
+    """pydantic's error type: "missing", "extra_forbidden", "string_too_long"..."""
+    message: str
+    """pydantic's message, without the "Value error, " it puts before a validator's own words."""
+
+    @property
+    def where(self) -> str:
+        """The location dotted: "layout.bullet", "takeaways.0"; "" for the model itself."""
+        return ".".join(str(p) for p in self.loc)
+
+    def line(self, whole: str = "") -> str:
+        """"where: message"; ``whole`` names the place when the problem is in no one field
+        (without it such a line is the message alone)."""
+        place = self.where or whole
+        return f"{place}: {self.message}" if place else self.message
+
+
+def first_problem(exc: "ValidationError") -> FirstProblem:
+    """The first problem of ``exc`` (pydantic lists them in field order)."""
+    err = exc.errors()[0]
+    return FirstProblem(tuple(err["loc"]), err["type"], err["msg"].removeprefix("Value error, "))
+
+
+def first_error(exc: "ValidationError", whole: str = "") -> str:
+    """The first problem of ``exc`` as one line, "field: message" (see :meth:`FirstProblem.line`)."""
+    return first_problem(exc).line(whole)

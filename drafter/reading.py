@@ -75,14 +75,16 @@ def parse_toml(text: str) -> dict[str, Any]:
         raise TomlTooDeep("nested too deeply (arrays or inline tables inside one another)") from None
 
 
-def read_toml(path: Path | str, *, limit: int = MAX_TOML_BYTES) -> dict[str, Any]:
-    """A settings file's table. ``FileNotFoundError`` when it is missing; anything else that
-    stops it being read (too large, a folder, a FIFO, not UTF-8, bad syntax, nested too deeply)
-    is a one-line :class:`~drafter.errors.ConfigError` naming the file."""
+def read_toml(path: Path | str, *, required: bool = True, limit: int = MAX_TOML_BYTES) -> dict[str, Any]:
+    """A settings file's table; a missing file is ``{}`` unless it is ``required``. Anything that
+    stops it being read (missing when required, too large, a folder, a FIFO, not UTF-8, bad
+    syntax, nested too deeply) is a one-line :class:`~drafter.errors.ConfigError` naming the file."""
     try:
         raw = read_bounded(path, limit)
     except FileNotFoundError:
-        raise
+        if required:
+            raise ConfigError(f"{path}: cannot read: no such file") from None
+        return {}
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:

@@ -37,7 +37,7 @@ from .draft import (
 from .titles import TITLE_CHARS, auto_title, clean_title, copy_title, default_title, short_title
 from .atomic import write_atomic
 from .post_texts import TextEntry, fresh, post_texts  # fresh(): the racy-file rule, shared
-from .errors import DraftNotFound, InputError, StoreError
+from .errors import DraftNotFound, InputError, StoreError, first_error
 from .post import measure
 from .safe_text import one_line
 from .reading import MAX_CACHE_BYTES, read_bounded
@@ -242,9 +242,7 @@ class Store:
         try:  # never write a file we could not read back
             saved = Draft.model_validate_json(candidate.to_json())
         except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "draft"
-            raise StoreError(f"draft {draft.id!r} not saved: {where}: {err['msg']}") from None
+            raise StoreError(f"draft {draft.id!r} not saved: {first_error(exc, 'draft')}") from None
         text = saved.to_json()
         if len(text.encode("utf-8")) > MAX_DRAFT_BYTES:  # never write a file the store would refuse to read
             raise StoreError(f"draft {draft.id!r} not saved: larger than {MAX_DRAFT_BYTES // 1_000_000} MB "

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..errors import first_error
 from ..post import PART_NAMES, Parts, PostSpec, strip_bullet
 from .parsing_json import (
     hooks_schema, json_instructions, json_schema_for, load_object, matches_schema, parse_json_parts,
@@ -32,7 +33,6 @@ from .parsing_text import (
 )
 from .parsing_values import (
     LIST_PARTS, PartValue, as_text, coerce, lookup, norm, part_values, split_tags, strip_fences,
-    validation_reason,
 )
 
 __all__ = [
@@ -40,7 +40,7 @@ __all__ = [
     "json_schema_for", "label_for", "load_object", "matches_schema", "parse_hooks", "parse_json_parts",
     "parse_part", "parse_post", "parse_text_parts", "part_schema", "part_text_instructions", "part_values",
     "partial_part", "partial_parts", "partial_post", "partial_text_parts", "render_sections", "replace_part",
-    "split_tags", "strip_fences", "text_instructions", "validation_reason",
+    "split_tags", "strip_fences", "text_instructions",
 ]
 
 _HOOK_LIST_KEYS = ("hooks", "hook_variants", "variants", "options", "headlines", "hook_options")
@@ -122,7 +122,7 @@ def replace_part(current: Parts, part: str, value: PartValue, spec: PostSpec) ->
     try:
         return Parts.model_validate(data).fit(spec)
     except ValidationError as exc:
-        raise ValueError(validation_reason(exc)) from None
+        raise ValueError(first_error(exc)) from None
 
 
 def parse_hooks(text: str, n: int) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..errors import first_error
 from ..post import PART_NAMES, Extra, Parts, PostSpec
 
 PartValue = str | list[str]
@@ -114,12 +115,5 @@ def build(values: dict[str, PartValue], spec: PostSpec) -> Parts:
     try:
         parts = Parts(**{p: values[p] for p in PART_NAMES}, extras=extras)
     except ValidationError as exc:
-        raise ValueError(validation_reason(exc)) from None
+        raise ValueError(first_error(exc)) from None
     return parts.fit(spec)
-
-
-def validation_reason(exc: ValidationError) -> str:
-    """The first problem of a validation error, as "field: reason"."""
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"])
-    return f"{where}: {err['msg'].removeprefix('Value error, ')}"

@@ -31,8 +31,9 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from ..errors import ConfigError
-from .settings import DATA_DIR, read_toml
+from ..errors import ConfigError, first_problem
+from ..reading import read_toml
+from .settings import DATA_DIR
 
 BUILTIN_FILE = DATA_DIR / "ai_tells.toml"
 MATCH_TIMEOUT = 0.5
@@ -211,10 +212,9 @@ def parse_phrases(data: dict[str, Any], path: Path, raw: str = "") -> tuple[Tell
         try:
             entry_model = TellEntry.model_validate(entry)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            msg = f"unknown key {field!r}" if err["type"] == "extra_forbidden" else err["msg"]
-            raise ConfigError(f"{where}: {field + ': ' if field and err['type'] != 'extra_forbidden' else ''}{msg}") from exc
+            err = first_problem(exc)
+            problem = f"unknown key {err.where!r}" if err.kind == "extra_forbidden" else err.line()
+            raise ConfigError(f"{where}: {problem}") from exc
         try:
             tells.append(entry_model.compile(str(path)))
         except (re.error, _regex_error()) as exc:

@@ -16,8 +16,8 @@ from typing import Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .. import reading
-from ..errors import ConfigError
+from ..errors import ConfigError, first_problem
+from ..reading import read_toml
 from .registry import RuleSettings, all_rules
 from .report import SEVERITIES
 
@@ -81,22 +81,13 @@ class _Defaults:
     meta: Mapping[str, RuleMeta]
 
 
-def read_toml(path: Path | str) -> dict[str, Any]:
-    """Parse a TOML file that must exist; every failure is one line naming the file."""
-    try:
-        return reading.read_toml(path)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: cannot read: no such file") from None
-
-
 def _first_error(exc: ValidationError, table: str) -> str:
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
-    if err["type"] == "extra_forbidden":
-        return f"{table}: unknown option {loc!r}"
-    if err["type"] == "missing":
-        return f"{table}: missing {loc!r}"
-    return f"{table}: {loc}: {err['msg']}"
+    err = first_problem(exc)
+    if err.kind == "extra_forbidden":
+        return f"{table}: unknown option {err.where!r}"
+    if err.kind == "missing":
+        return f"{table}: missing {err.where!r}"
+    return f"{table}: {err.line()}"
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
-from ..errors import TemplateError
+from ..errors import TemplateError, first_error
 from ..post import Extra
 from ..reading import TomlTooDeep, parse_toml
 from ..safe_text import one_line
@@ -220,5 +220,4 @@ def parse_template(text: str, path: Path | str, *, origin: Origin = "user") -> T
             layout=TemplateLayout(**layout_raw), extras=extras, parts=parts, path=Path(path), origin=origin,
         )
     except ValidationError as exc:  # the checks above should catch everything; keep it one line anyway
-        first = exc.errors()[0]
-        ctx.fail(f"{'.'.join(str(p) for p in first['loc']) or 'template'}: {first['msg']}")
+        ctx.fail(first_error(exc, "template"))

@@ -41,14 +41,14 @@ def _normalise(part: str, value: Any) -> tuple[Any, str | None]:
     """``value`` as the parts model would store it, or empty with the model's complaint."""
     from pydantic import ValidationError
 
+    from ..errors import first_problem
     from ..post import Parts
 
     try:
         validated = Parts.__pydantic_validator__.validate_assignment(
             Parts.model_construct(**_EMPTY), part, value)  # fmt: skip
     except ValidationError as exc:
-        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        return _EMPTY[part], f"{part}: {message}"
+        return _EMPTY[part], f"{part}: {first_problem(exc).message}"
     return getattr(validated, part), None
 
 
