@@ -1,8 +1,8 @@
 """One way to write a file so that a crash never leaves it half-written.
 
 Temporary file in the same folder, write, flush, fsync, then ``os.replace`` (or a hard link when
-the target must not be overwritten), then fsync the folder. Callers turn ``OSError`` into their
-own one-line domain error.
+the target must not be overwritten), then fsync the folder. :func:`write_atomic` raises ``OSError``; :func:`write_or_raise` turns
+it into the caller's one-line domain error, worded the same everywhere ("cannot write PATH: why").
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import contextlib
 import os
 import secrets
 from pathlib import Path
+from typing import Callable
 
 
 def write_atomic(path: Path, text: str, *, overwrite: bool = True, keep_mode: bool = False) -> None:
@@ -43,6 +44,22 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True, keep_mode: bo
         with contextlib.suppress(OSError):
             os.unlink(tmp)
     _sync_folder(folder)
+
+
+def write_or_raise(path: Path, text: str, error: Callable[[str], Exception], *, shown: object = None,
+                   overwrite: bool = True, keep_mode: bool = False) -> None:
+    """:func:`write_atomic`, a failure raised as ``error("cannot write SHOWN: why")``; ``shown``
+    is how the message names the file (the path itself by default).
+
+    With ``overwrite=False`` a ``FileExistsError`` (the file is there already) stays as it is:
+    that is the caller's answer to give, not a failed write.
+    """
+    try:
+        write_atomic(path, text, overwrite=overwrite, keep_mode=keep_mode)
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) and not overwrite:
+            raise
+        raise error(f"cannot write {path if shown is None else shown}: {exc.strerror or exc}") from exc
 
 
 def _link_new(tmp: Path, path: Path) -> None:

@@ -35,7 +35,7 @@ from .draft import (
     SourceRecord, Variables, export_text, make_id, now, parse_draft, read_draft, slugify, validate_id,
 )  # fmt: skip
 from .titles import TITLE_CHARS, auto_title, clean_title, copy_title, default_title, short_title
-from .atomic import write_atomic
+from .atomic import write_or_raise
 from .post_texts import TextEntry, fresh, post_texts  # fresh(): the racy-file rule, shared
 from .errors import DraftNotFound, InputError, StoreError, first_error
 from .post import measure
@@ -182,10 +182,7 @@ def _index_json(index: _Index) -> str:
 
 def _write_atomic(path: Path, text: str) -> None:
     """Atomic write (see :mod:`drafter.atomic`). Raises StoreError."""
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    write_or_raise(path, text, StoreError)
 
 
 class Store:

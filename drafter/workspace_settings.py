@@ -12,7 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from .atomic import write_atomic
+from .atomic import write_or_raise
 from .errors import ConfigError
 from .reading import MAX_TOML_BYTES, TomlTooDeep, parse_toml, read_bounded
 from .workspace import Workspace
@@ -74,12 +74,5 @@ def set_default_template(workspace: Workspace | Path, name: str) -> Path:
         raise ConfigError(f"cannot safely edit {path} ({exc}); set template = {toml_string(name)} by hand") from None
     if parsed.get("template") != name:
         raise ConfigError(f"cannot safely edit {path}; set template = {toml_string(name)} by hand")
-    _write_atomic(path, new)
+    write_or_raise(path, new, ConfigError, keep_mode=True)
     return path
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    try:
-        write_atomic(path, text, keep_mode=True)
-    except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc

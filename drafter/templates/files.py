@@ -55,8 +55,6 @@ def read_file(path: Path) -> str:
 def write_atomic(target: Path, text: str, *, overwrite: bool) -> None:
     """Atomic write (see :mod:`drafter.atomic`); ``overwrite=False`` never replaces a file."""
     try:
-        atomic.write_atomic(target, text, overwrite=overwrite)
+        atomic.write_or_raise(target, text, TemplateWriteError, shown=display_path(target), overwrite=overwrite)
     except FileExistsError:
         raise already_exists(target) from None
-    except OSError as exc:
-        raise TemplateWriteError(f"cannot write {display_path(target)}: {exc.strerror or exc}") from None

@@ -39,16 +39,6 @@ def short_problem(problem: str, folder: Path) -> str:
     return problem[len(prefix):] if problem.startswith(prefix) else problem
 
 
-def write_export(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (folders created). Raises StoreError."""
-    from ...atomic import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
 class DraftsScreen(Screen[str | None]):
     """Saved drafts, newest first. Dismisses with the id of the draft to open, or None."""
 
@@ -396,10 +386,11 @@ class DraftsScreen(Screen[str | None]):
     @work(exclusive=True, group="drafts-export", exit_on_error=False)
     async def export(self, draft_id: str, fmt: ExportFormat, path: Path) -> Path | None:
         """Write one draft as txt/md/json to ``path``; errors become a notification."""
+        from ...atomic import write_or_raise
         from ...store import export_text
 
         def write() -> None:
-            write_export(path, export_text(self.drafter.store.load(draft_id), fmt))
+            write_or_raise(path, export_text(self.drafter.store.load(draft_id), fmt), StoreError)
 
         try:
             await asyncio.to_thread(write)

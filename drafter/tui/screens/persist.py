@@ -407,13 +407,13 @@ class Storage(ScreenPart):
         self.screen_.app.push_screen(ExportModal(str(default)), chosen)
 
     async def _export_to(self, path: Path, text: str) -> None:
-        from ...atomic import write_atomic
+        from ...atomic import write_or_raise
+        from ...errors import StoreError
 
         try:
-            await asyncio.to_thread(write_atomic, path, text.rstrip("\n") + "\n")
-        except OSError as exc:
-            self.screen_.notify(f"cannot write {path}: {exc.strerror or exc}", title="Export failed",
-                                severity="error")  # fmt: skip
+            await asyncio.to_thread(write_or_raise, path, text.rstrip("\n") + "\n", StoreError)
+        except StoreError as exc:
+            self.screen_.notify(str(exc), title="Export failed", severity="error")
             return
         self.screen_.notify(f"Wrote the post to {path}.", title="Exported", timeout=5)
 
