@@ -267,7 +267,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# ---- lint and eval (issue 4) ----------------------------------------------------------
+# ---- lint and eval ----------------------------------------------------------------------
 
 
 def cmd_lint(args: argparse.Namespace) -> int:

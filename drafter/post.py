@@ -29,13 +29,20 @@ HASHTAGS_DEFAULT, HASHTAGS_MIN, HASHTAGS_MAX = 3, 1, 6
 
 PART_NAMES = ("hook", "takeaways", "question", "hashtags")
 
-# Words that never make a hashtag on their own (#The, #And ...).
 _BULLET_PREFIX = re.compile(r"^\s*(?:[-*•·‣◦▪●–—]+|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)](?=\s))\s*")
 
 
 def strip_bullet(text: str) -> str:
     """Remove a leading list marker ("- ", "• ", "1. ", "a) ") from a line."""
     return _BULLET_PREFIX.sub("", text, count=1).strip()
+
+
+def _filled_line(value: str, part: str) -> str:
+    """``value`` on one line; a ValueError "<part> is empty" when nothing is left."""
+    value = one_line(value)
+    if not value:
+        raise ValueError(f"{part} is empty")
+    return value
 
 
 def normalise_hashtag(raw: str) -> str | None:
@@ -93,10 +100,7 @@ class Parts(BaseModel):
     @field_validator("hook")
     @classmethod
     def _hook(cls, value: str) -> str:
-        value = one_line(value)
-        if not value:
-            raise ValueError("hook is empty")
-        return value
+        return _filled_line(value, "hook")
 
     @field_validator("takeaways", mode="before")
     @classmethod
@@ -114,9 +118,7 @@ class Parts(BaseModel):
     @field_validator("question")
     @classmethod
     def _question(cls, value: str) -> str:
-        value = one_line(value)
-        if not value:
-            raise ValueError("question is empty")
+        value = _filled_line(value, "question")
         if not value.endswith("?"):
             value = value.rstrip(".!:;, ") + "?"
         return value

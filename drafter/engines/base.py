@@ -32,8 +32,8 @@ class Usage(BaseModel):
     completion_tokens: int = 0
 
 
-class DraftRequest(BaseModel):
-    """Everything an engine needs to draft a whole post."""
+class _Request(BaseModel):
+    """What every request carries: the source, the post's shape, the rendered prompt, the limits."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -44,39 +44,27 @@ class DraftRequest(BaseModel):
     """None: the engine's or server's default."""
     max_tokens: int | None = None
     deadline: float | None = Field(default=None, gt=0)
-    """Seconds this whole generation may take (retries and fallbacks included); None: the setting."""
+    """Seconds this whole generation may take (retries and fallbacks included); None: the ``deadline`` setting."""
 
 
-class RegenerateRequest(BaseModel):
-    """Rewrite one part ("hook", "takeaways", "question", "hashtags" or an extra key)."""
+class DraftRequest(_Request):
+    """Everything an engine needs to draft a whole post."""
 
-    model_config = ConfigDict(extra="forbid")
+
+class RegenerateRequest(_Request):
+    """Rewrite one part ("hook", "takeaways", "question", "hashtags" or an extra key).
+
+    ``prompt`` is the template's per-part prompt, rendered with the instruction and current post.
+    """
 
     part: str
     current: Parts
-    source: Source
-    spec: PostSpec
-    prompt: Prompt
-    """The template's per-part prompt, rendered with the instruction and current post."""
     instruction: str = ""
-    temperature: float | None = None
-    max_tokens: int | None = None
-    deadline: float | None = Field(default=None, gt=0)
-    """Seconds this whole generation may take; None: the ``deadline`` setting."""
 
 
-class HookVariantsRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class HookVariantsRequest(_Request):
     n: int = Field(default=5, ge=1, le=10)
     current: Parts | None = None
-    source: Source
-    spec: PostSpec
-    prompt: Prompt
-    temperature: float | None = None
-    max_tokens: int | None = None
-    deadline: float | None = Field(default=None, gt=0)
-    """Seconds this whole generation may take; None: the ``deadline`` setting."""
 
 
 class DraftResult(BaseModel):

@@ -22,8 +22,6 @@ from ..errors import DrafterError
 if TYPE_CHECKING:
     from ..drafting import Drafter
 
-EXIT_AFTER_FIRST_FRAME = "DRAFTER_EXIT_AFTER_FIRST_FRAME"
-"""Set to 1 to quit right after the first frame is painted (bench/bench_tui.py)."""
 DARK, LIGHT = "textual-dark", "textual-light"
 
 
@@ -78,8 +76,6 @@ class DrafterApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = DARK
-        if self.env.get(EXIT_AFTER_FIRST_FRAME) == "1":
-            self.call_after_refresh(self.exit)
 
     @property
     def main(self):

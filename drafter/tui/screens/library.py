@@ -24,6 +24,7 @@ from ...errors import DrafterError, StoreError
 from .modals import EXPORT_FORMATS, ConfirmModal, ExportFormat, ExportModal, TextPrompt
 from ..widgets.library_preview import LibraryPreview
 from ..widgets.library_table import LibraryRow, LibraryTable, build_rows, filter_rows
+from ..widgets.problems import show_problems
 
 if TYPE_CHECKING:
     from ...drafting import Drafter
@@ -191,18 +192,9 @@ class DraftsScreen(Screen[str | None]):
     def _show_problems(self, problems: list[str]) -> None:
         folder = self.drafter.store.folder
         short = [short_problem(p, folder) for p in problems]
-        label = self.query_one("#library-problems", Static)
-        label.set_class(bool(short), "-shown")
-        if not short:
-            label.update("")
-            self._problems = []
-            return
         count = f"{len(short)} file{'s' if len(short) != 1 else ''} in drafts/ skipped"
-        lines = [f"⚠ {count}:", *(f"  {p}" for p in short[:2])]
-        if len(short) > 2:
-            lines.append(f"  … and {len(short) - 2} more")
-        label.update(Text("\n".join(lines)))
-        if short != self._problems:
+        show_problems(self.query_one("#library-problems", Static), count, short)
+        if short and short != self._problems:
             self._say(f"{count}: {short[0]}" + (" …" if len(short) > 1 else ""),
                         title="Some drafts could not be read", severity="warning", timeout=8)
         self._problems = short

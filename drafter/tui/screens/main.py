@@ -145,7 +145,7 @@ class MainScreen(Screen):
             await panes.mount(PartsEditor(id="editor-pane"), PreviewPane(id="preview-pane"))
             await self.compose_pane.add_template_controls()
         except MountError:
-            return  # the app is closing already (e.g. DRAFTER_EXIT_AFTER_FIRST_FRAME)
+            return  # the app is closing already (it quit before the panes were mounted)
         self._layout_panes()
         self.ready = True
         self.render_session()

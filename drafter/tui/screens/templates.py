@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Static, TextArea
 
 from ...errors import DrafterError
 from .modals import ConfirmModal, TextPrompt
+from ..widgets.problems import show_problems
 from ..widgets.template_editor import TemplateEditor, locate_error
 
 if TYPE_CHECKING:
@@ -162,16 +163,10 @@ class TemplatesScreen(Screen[str | None]):
         self.query_one("#templates-title", Static).update(Text(text))
 
     def _show_problems(self, problems: list[str]) -> None:
-        label = self.query_one("#templates-problems", Static)
-        label.set_class(bool(problems), "-shown")
-        if not problems:
-            label.update("")
-            return
         count = f"{len(problems)} template file{'s' if len(problems) != 1 else ''} skipped"
-        lines = [f"⚠ {count}:", *(f"  {p}" for p in problems[:2])]
-        if len(problems) > 2:
-            lines.append(f"  … and {len(problems) - 2} more")
-        label.update(Text("\n".join(lines)))
+        show_problems(self.query_one("#templates-problems", Static), count, problems)
+        if not problems:
+            return
         self._say(f"{count}: {problems[0]}", title="Some templates could not be read", severity="warning",
                     timeout=8)
 

@@ -6,7 +6,6 @@ the one linter (:func:`drafter.tui.session.lint_post`)."""
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -59,8 +58,6 @@ class PreviewPane(VerticalScroll, can_focus=True):
         self._text = ""
         self._usage: tuple[int, int] | None = None
         self._notes: list[str] = []
-        self.updated_at = 0.0
-        """perf_counter() of the last counters update (for bench/bench_tui.py)."""
 
     def compose(self):
         yield Static("", id="counters")
@@ -94,7 +91,6 @@ class PreviewPane(VerticalScroll, can_focus=True):
         box = self.query_one("#warnings", Static)
         box.update(Text("\n".join(self._notes)))
         box.display = bool(self._notes)
-        self.updated_at = time.perf_counter()
 
     def set_lint(self, report: "LintReport | None", note: str = "") -> None:
         box = self.query_one("#lint", Static)
