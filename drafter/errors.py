@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from .safe_text import strip_controls
+from .safe_text import one_line, strip_controls
 from .urls import redact_urls
 
 if TYPE_CHECKING:  # errors is imported on every path: pydantic is loaded only by whoever validates
@@ -25,7 +25,7 @@ class DrafterError(Exception):
         # paths, URLs and server replies, so control codes go too (they would reach the terminal),
         # and every URL loses its user info and query (a key there must not show, in the CLI or
         # the app).
-        super().__init__(" ".join(redact_urls(strip_controls(str(message))).split()))
+        super().__init__(one_line(redact_urls(strip_controls(str(message)))))
 
     @property
     def message(self) -> str:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from .drafting import Drafter
 from .errors import DrafterError, InputError, SourceError
-from .safe_text import safe_json, strip_controls
+from .safe_text import one_line, safe_json, strip_controls
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
@@ -176,7 +176,7 @@ def _failed_row(drafter: Drafter, path: Path, reason: str, partial: str, kind: s
         where = drafter.keep_unsaved(partial, f"eval-{path.stem}-{kind}")
         kept = None if where.path is None else str(where.path)
         reason = f"{reason}; the text received is {where.where()}"
-    return EvalRow(article=strip_controls(path.name), error=" ".join(strip_controls(reason).split()), kept=kept)
+    return EvalRow(article=strip_controls(path.name), error=one_line(reason), kept=kept)
 
 
 def format_summary(summary: EvalSummary) -> str:

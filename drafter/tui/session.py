@@ -252,14 +252,13 @@ class Session:
         self.history.break_group()
 
     def undo(self) -> bool:
-        state = self.history.undo()
-        if state is None:
-            return False
-        self.state = state
-        return True
+        return self._step(self.history.undo())
 
     def redo(self) -> bool:
-        state = self.history.redo()
+        return self._step(self.history.redo())
+
+    def _step(self, state: DraftState | None) -> bool:
+        """Go to ``state``, a step back or forward in the history; False when there is none."""
         if state is None:
             return False
         self.state = state

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from ...errors import DrafterError
+from ...safe_text import one_line
 from ..session import lint_post, shown_value
 from .screen_part import ScreenPart
 
@@ -32,7 +33,7 @@ def _clipboard_copy(text: str) -> str | None:
     try:
         pyperclip.copy(text)
     except Exception as exc:  # noqa: BLE001 - PyperclipException and the OS errors below it
-        message = " ".join(str(exc).split())
+        message = one_line(str(exc))
         if "copy/paste mechanism" in message:
             return "no clipboard tool found: install xclip, xsel or wl-clipboard"
         return message.split(". ")[0][:120] or type(exc).__name__

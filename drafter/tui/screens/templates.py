@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Static, TextArea
 
 from ...errors import DrafterError
 from .modals import ConfirmModal, TextPrompt
+from ..widgets.library_table import highlighted_key
 from ..widgets.problems import show_problems
 from ..widgets.template_editor import TemplateEditor, locate_error
 
@@ -174,13 +175,7 @@ class TemplatesScreen(Screen[str | None]):
 
     @property
     def selected_name(self) -> str | None:
-        table = self._table
-        if table.row_count == 0:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            return None
+        return highlighted_key(self._table)
 
     @on(DataTable.RowHighlighted, "#templates-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -35,6 +35,16 @@ _CELL_PADDING = 2  # DataTable pads each cell by one column on both sides
 _SCROLLBAR = 2
 
 
+def highlighted_key(table: DataTable) -> str | None:
+    """The key of ``table``'s highlighted row (None when the table is empty)."""
+    if table.row_count == 0:
+        return None
+    try:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class LibraryRow:
     """One draft as the table and the preview show it, with the lowercase text the filter searches."""
@@ -150,9 +160,4 @@ class LibraryTable(DataTable[Text]):
     @property
     def selected_id(self) -> str | None:
         """Id of the highlighted row (None when the table is empty)."""
-        if self.row_count == 0:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:
-            return None
+        return highlighted_key(self)
