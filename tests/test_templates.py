@@ -14,9 +14,9 @@ from drafter.post import Layout, Parts, PostSpec, assemble
 from drafter.sources import Source
 from drafter.templates import (
     BUILTIN_NAMES,
-    CORE_NAMES,
     FENCE_CLOSE,
     FENCE_OPEN,
+    VARIANTS_PROMPT_PLACEHOLDERS,
     Template,
     TemplateLibrary,
     fence_source,
@@ -284,7 +284,7 @@ def test_part_only_names_are_refused_in_draft_prompts() -> None:
 
 
 def test_every_core_name_is_usable_in_variants() -> None:
-    prompt = " ".join("{" + n + "}" for n in sorted(CORE_NAMES))
+    prompt = " ".join("{" + n + "}" for n in sorted(VARIANTS_PROMPT_PLACEHOLDERS))
     t = parse_template(MINIMAL + f'\n[parts]\nvariants = "{prompt}"\n', "prompts/mini.toml")
     assert "{" not in t.render_variants(ARTICLE, {}, PARTS, 2).user
 

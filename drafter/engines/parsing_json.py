@@ -13,8 +13,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..post import PART_NAMES, Parts, PostSpec
-from .parsing_values import LIST_PARTS, build, describe_extra, part_values, strip_fences
+from ..post import LIST_PARTS, PART_NAMES, Parts, PostSpec
+from .parsing_values import build, describe_extra, part_values, strip_fences
 
 # ---- what to ask for ------------------------------------------------------------------
 

@@ -28,13 +28,14 @@ DEFAULT_VARIABLES: dict[str, Any] = {
     "takeaways": 3,
     "hashtags": 3,
 }
-STANDARD_PARTS = ("hook", "takeaways", "question", "hashtags")
-DRAFT_NAMES = frozenset({"topic", "article", "source", "takeaways", "hashtags", "tone", "audience", "extras"})
-PART_NAMES = DRAFT_NAMES | {"part", "instruction", "current", "post"}
-VARIANT_NAMES = PART_NAMES | {"n"}
-CORE_NAMES = VARIANT_NAMES
-"""Every name drafter supplies somewhere."""
-RESERVED = CORE_NAMES - set(DEFAULT_VARIABLES)
+DRAFT_PROMPT_PLACEHOLDERS = frozenset(
+    {"topic", "article", "source", "takeaways", "hashtags", "tone", "audience", "extras"})
+"""The ``{names}`` drafter supplies to the draft prompts (``[prompts]`` system and user)."""
+PART_PROMPT_PLACEHOLDERS = DRAFT_PROMPT_PLACEHOLDERS | {"part", "instruction", "current", "post"}
+"""... and to the prompts that rewrite one part (``[parts]``)."""
+VARIANTS_PROMPT_PLACEHOLDERS = PART_PROMPT_PLACEHOLDERS | {"n"}
+"""... and to the hook-variants prompt (``parts.variants``): every name drafter supplies."""
+RESERVED = VARIANTS_PROMPT_PLACEHOLDERS - set(DEFAULT_VARIABLES)
 """Supplied names a template may not declare in [variables]."""
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 
@@ -92,7 +93,7 @@ class Template(BaseModel):
 
     def part_names(self) -> list[str]:
         """Parts that can be regenerated: the standard four and every extra's key."""
-        return [*STANDARD_PARTS, *(e.key for e in self.extras)]
+        return PostSpec(extras=self.extras).part_names()
 
     def _no_part(self, part: str) -> TemplateError:
         return TemplateError(f"template '{self.name}' has no part '{part}' (parts: {', '.join(self.part_names())})")
@@ -172,12 +173,9 @@ class Template(BaseModel):
         if part not in self.part_names():
             raise self._no_part(part)
         values = self._context(source, variables)
-        value = {
-            "hook": current.hook,
-            "takeaways": "\n".join(current.takeaways),
-            "question": current.question,
-            "hashtags": " ".join(current.hashtags),
-        }.get(part, current.extras.get(part, ""))
+        value = current.get(part, "")
+        if isinstance(value, list):  # takeaways one a line, hashtags on one line
+            value = ("\n" if part == "takeaways" else " ").join(value)
         values.update(
             part=part,
             current=value or "(empty)",

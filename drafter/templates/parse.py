@@ -11,18 +11,17 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from ..errors import TemplateError
-from ..post import Extra, one_line
+from ..post import PART_NAMES, Extra, one_line
 from ..reading import TomlTooDeep, parse_toml
 from .files import display_path
 from .model import (
     COUNT_RANGES,
     DEFAULT_VARIABLES,
-    DRAFT_NAMES,
+    DRAFT_PROMPT_PLACEHOLDERS,
     NAME_RE,
-    PART_NAMES,
+    PART_PROMPT_PLACEHOLDERS,
     RESERVED,
-    STANDARD_PARTS,
-    VARIANT_NAMES,
+    VARIANTS_PROMPT_PLACEHOLDERS,
     Origin,
     Template,
     TemplateLayout,
@@ -138,7 +137,7 @@ def _extras(ctx: _Ctx, raw: object) -> list[Extra]:
         key = item.get("key")
         if not isinstance(key, str) or not re.match(r"^[a-z][a-z0-9_]{0,39}$", key):
             ctx.fail(f"extras.key {key!r} must be a-z, 0-9 and _ (starting with a letter)", table="extras", key="key", index=i)
-        if key in (*STANDARD_PARTS, "variants") or key in [e.key for e in out]:
+        if key in (*PART_NAMES, "variants") or key in [e.key for e in out]:
             ctx.fail(f"extras.key '{key}' is already used by another part", table="extras", key="key", index=i)
         out.append(Extra(key=key, label=item.get("label", ""), description=item.get("description", "")))
     return out
@@ -155,7 +154,7 @@ def _check_prompt(ctx: _Ctx, table: str, key: str, text: str, allowed: frozenset
             continue
         name, pos = tok
         line = ctx.value_line(table, key, text, pos)
-        if name in VARIANT_NAMES:
+        if name in VARIANTS_PROMPT_PLACEHOLDERS:
             only = "parts.variants" if name == "n" else "[parts] prompts"
             ctx.fail(f"variable {{{name}}} in {field} is only supplied to {only}", line=line)
         ctx.fail(
@@ -201,16 +200,16 @@ def parse_template(text: str, path: Path | str, *, origin: Origin = "user") -> T
     for key in layout_raw:
         _string(ctx, layout_raw, "layout", key)
     extras = _extras(ctx, data.get("extras", []))
-    part_keys = (*STANDARD_PARTS, "variants", *(e.key for e in extras))
+    part_keys = (*PART_NAMES, "variants", *(e.key for e in extras))
     parts = _table(ctx, data, "parts", part_keys)
     for key in parts:
         _string(ctx, parts, "parts", key, required=True)
 
     declared = set(variables)
-    _check_prompt(ctx, "prompts", "system", system or "", DRAFT_NAMES | declared)
-    _check_prompt(ctx, "prompts", "user", user or "", DRAFT_NAMES | declared)
+    _check_prompt(ctx, "prompts", "system", system or "", DRAFT_PROMPT_PLACEHOLDERS | declared)
+    _check_prompt(ctx, "prompts", "user", user or "", DRAFT_PROMPT_PLACEHOLDERS | declared)
     for key, value in parts.items():
-        _check_prompt(ctx, "parts", key, value, (VARIANT_NAMES if key == "variants" else PART_NAMES) | declared)
+        _check_prompt(ctx, "parts", key, value, (VARIANTS_PROMPT_PLACEHOLDERS if key == "variants" else PART_PROMPT_PLACEHOLDERS) | declared)
     description = one_line(_string(ctx, data, None, "description") or "")
     try:
         return Template(
