@@ -266,8 +266,8 @@ class PostSpec(BaseModel):
         return [*PART_NAMES, *self.extra_keys]
 
 
-class Layout(BaseModel):
-    """How parts become text. Comes from the template's ``[layout]`` table."""
+class LayoutStyle(BaseModel):
+    """How the parts are printed, as a template writes it (its ``[layout]`` table)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -276,7 +276,12 @@ class Layout(BaseModel):
     takeaways_heading: str = ""
     """A line above the bullets, e.g. "Key takeaways:"; empty for none."""
     question_prefix: str = ""
-    """Text before the question, e.g. "What do you think: "."""
+    """Text before the question, e.g. "What do you think: "; empty for none."""
+
+
+class Layout(LayoutStyle):
+    """How parts become text: the template's :class:`LayoutStyle` and its extras' labels."""
+
     extra_labels: dict[str, str] = Field(default_factory=dict)
     """Label per extra key; filled from the template's extras."""
 

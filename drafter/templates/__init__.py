@@ -94,7 +94,6 @@ from .model import (
     VARIANTS_PROMPT_PLACEHOLDERS,
     Origin,
     Template,
-    TemplateLayout,
     Value,
 )
 from .parse import parse_template
@@ -119,7 +118,6 @@ __all__ = [
     "Origin",
     "Template",
     "TemplateInfo",
-    "TemplateLayout",
     "TemplateLibrary",
     "Value",
     "check_name",
