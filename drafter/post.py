@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Annotated, Any, Iterable, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from .safe_text import strip_controls
 
@@ -132,12 +132,14 @@ class Parts(BaseModel):
         description="Optional parts a template asks for, by key (e.g. why_it_matters).",
     )
 
-    @field_validator("hook")
+    @field_validator("hook", "question")
     @classmethod
-    def _hook(cls, value: str) -> str:
+    def _line(cls, value: str, info: ValidationInfo) -> str:
         value = one_line(value)
         if not value:
-            raise ValueError("hook is empty")
+            raise ValueError(f"{info.field_name} is empty")
+        if info.field_name == "question" and not value.endswith("?"):
+            value = value.rstrip(".!:;, ") + "?"
         return value
 
     @field_validator("takeaways", mode="before")
@@ -152,16 +154,6 @@ class Parts(BaseModel):
         if not items:
             raise ValueError("takeaways are empty")
         return items
-
-    @field_validator("question")
-    @classmethod
-    def _question(cls, value: str) -> str:
-        value = one_line(value)
-        if not value:
-            raise ValueError("question is empty")
-        if not value.endswith("?"):
-            value = value.rstrip(".!:;, ") + "?"
-        return value
 
     @field_validator("hashtags", mode="before")
     @classmethod
