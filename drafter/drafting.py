@@ -228,9 +228,8 @@ class Drafter:
             return self.prepare(source, template)
 
     def regenerate_request(self, job: Job, current: Parts, part: str, instruction: str = "") -> RegenerateRequest:
-        if part not in ("hook", "takeaways", "question", "hashtags", *job.spec.extra_keys):
-            raise InputError(f"unknown part {part!r}: use hook, takeaways, question, hashtags"
-                             + "".join(f", {k}" for k in job.spec.extra_keys))
+        if part not in job.spec.part_names():
+            raise InputError(f"unknown part {part!r}: use {', '.join(job.spec.part_names())}")
         prompt = job.template.render_part(part, job.source, job.variables, current, instruction)
         return RegenerateRequest(
             part=part, current=current, source=job.source, spec=job.spec, prompt=prompt,
@@ -361,9 +360,6 @@ class Drafter:
         chosen = chosen.model_copy(update={"usage": usage})
         note = f"repair pass: score {before.score} -> {after.score}, kept the {kept} version"
         return chosen, RepairOutcome(before.score, after.score, kept=kept, note=note)
-
-    def assemble(self, job: Job, parts: Parts) -> str:
-        return assemble(parts, job.layout)
 
     def keep_unsaved(self, text: str, what: str) -> "Kept":
         """Write generated text that is not (or could not be) a saved draft where it can be found

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from ..post import Parts, PostSpec, strip_bullet
+from ..post import Parts, PartValue, PostSpec, strip_bullet
 from ..safe_text import one_line
 from ..text_rules import HASHTAG
-from .parsing_values import PartValue, build, describe_extra, lookup, norm, split_tags, strip_fences
+from .parsing_values import build, describe_extra, lookup, norm, split_tags, strip_fences
 
 ITEM = re.compile(r"^\s*(?:[-*•·‣◦▪●–—]|\(?\d{1,2}[.)])(?:\s+|$)")
 """A list item's marker: a bullet, or a number such as ``1.`` or ``(2)``."""

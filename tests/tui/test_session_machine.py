@@ -26,7 +26,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from drafter.config import Settings
 from drafter.drafting import Drafter, Job
 from drafter.engines.base import DraftResult
-from drafter.post import Parts, assemble, one_line
+from drafter.post import Parts, assemble
+from drafter.safe_text import one_line
 from drafter.sources import from_topic
 from drafter.store import Draft
 from drafter.tui import session as session_module
