@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -22,6 +22,11 @@ from . import reading
 from .errors import ConfigError
 from .urls import check_base_url
 from .workspace import Workspace, user_config_file
+
+if TYPE_CHECKING:
+    from .lint.settings import LintSettings as _Lint
+else:  # pydantic sees Any: the linter is imported only when there is a [lint] table (see Settings._lint)
+    _Lint = Any
 
 DEFAULT_MODEL = "gpt-4.1-mini"
 """Cheap, fast, supports json_schema structured output and a temperature, 1M-token context."""
@@ -62,8 +67,9 @@ class Settings(BaseModel):
     """Template used when none is named."""
     bullet: str | None = None
     """Overrides the template's bullet marker ("•" by default)."""
-    lint: dict[str, Any] = Field(default_factory=dict)
-    """Linter rule settings (see the README)."""
+    lint: _Lint | None = None
+    """The [lint] table merged over the linter's shipped defaults and validated when the settings
+    are made (see the README); None: the shipped defaults as they are."""
 
     @field_validator("base_url")
     @classmethod
@@ -75,16 +81,19 @@ class Settings(BaseModel):
         except ValueError as exc:
             raise PydanticCustomError("base_url", str(exc)) from None
 
-    @field_validator("lint")
+    @field_validator("lint", mode="plain")
     @classmethod
-    def _lint(cls, value: dict[str, Any]) -> dict[str, Any]:
-        """The [lint] table is checked here, at load, by the linter's own validator (a ConfigError
-        passes through pydantic unchanged), so a mistake never waits for the first request."""
-        if value:
-            from .lint.settings import resolve
+    def _lint(cls, value: Any) -> _Lint | None:
+        """The [lint] table becomes a LintSettings here, at load, through the linter's own
+        validator (a ConfigError passes through pydantic unchanged), so a mistake never waits for
+        the first request. The linter (~50 ms of imports) is loaded only when there is a table."""
+        if value is None or (isinstance(value, Mapping) and not value):
+            return None
+        from .lint.settings import LintSettings, resolve
 
-            resolve(value)
-        return value
+        if not isinstance(value, (Mapping, LintSettings)):
+            raise ConfigError("lint must be a table ([lint])")
+        return resolve(value)
 
     def resolved_engine(self) -> Literal["openai", "offline"]:
         if self.engine != "auto":
@@ -129,13 +138,27 @@ def _file_layer(path: Path) -> dict[str, Any]:
     if "lint" in data:
         if not isinstance(data["lint"], dict):
             raise ConfigError(f"{path}: lint must be a table ([lint])")
-        from .lint.settings import resolve
+        from .lint.settings import as_tables, resolve
 
         try:
             resolve(data["lint"])
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
+        data["lint"] = as_tables(data["lint"])
     return data
+
+
+def deep_merge(lower: Mapping[str, Any], upper: Mapping[str, Any]) -> dict[str, Any]:
+    """``upper`` laid over ``lower``: two tables under one key merge key by key, at every depth;
+    any other value in ``upper`` replaces the one below. Neither argument is changed."""
+    merged = dict(lower)
+    for key, value in upper.items():
+        below = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(below, Mapping):
+            merged[key] = deep_merge(below, value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def load_settings(
@@ -162,12 +185,8 @@ def load_settings(
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for name, layer in layers:
-        for key, value in layer.items():
-            if key == "lint" and isinstance(value, dict):
-                merged.setdefault("lint", {}).update(value)
-            else:
-                merged[key] = value
-            origin[key] = name
+        merged = deep_merge(merged, layer)
+        origin.update(dict.fromkeys(layer, name))
     key = env.get("OPENAI_API_KEY", "").strip()
     if key:
         merged["api_key"] = key
