@@ -1,9 +1,10 @@
 """Settings, resolved once: flags > environment > workspace drafter.toml > user config > defaults.
 
-Environment: ``DRAFTER_ENGINE``, ``DRAFTER_MODEL``, ``DRAFTER_BASE_URL``,
-``DRAFTER_TEMPERATURE``, ``DRAFTER_TIMEOUT``, ``DRAFTER_DEADLINE``, ``DRAFTER_MAX_TOKENS``, ``DRAFTER_TEMPLATE``,
-``DRAFTER_RETRIES``, ``DRAFTER_REPAIR``, and the SDK's own ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``
-(``DRAFTER_BASE_URL`` wins over ``OPENAI_BASE_URL``).
+Environment: ``DRAFTER_<SETTING>`` for every setting but ``lint`` (``DRAFTER_MODEL``,
+``DRAFTER_FETCH_TIMEOUT``...; see :data:`ENVIRONMENT`), and the SDK's own ``OPENAI_API_KEY`` and
+``OPENAI_BASE_URL`` (``DRAFTER_BASE_URL`` wins over ``OPENAI_BASE_URL``). The layers merge
+table by table at every depth (:func:`deep_merge`): a ``[lint.rules.emoji]`` in the user config
+and a ``[lint.rules.em-dash]`` in drafter.toml both apply.
 
 The API key is read from the environment only. It is never written anywhere and never
 printed: it lives in a ``SecretStr``.
@@ -20,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from . import reading
 from .errors import ConfigError
+from .fetch import FETCH_TIMEOUT
 from .urls import check_base_url
 from .workspace import Workspace, user_config_file
 
@@ -31,6 +33,7 @@ else:  # pydantic sees Any: the linter is imported only when there is a [lint] t
 DEFAULT_MODEL = "gpt-4.1-mini"
 """Cheap, fast, supports json_schema structured output and a temperature, 1M-token context."""
 DEFAULT_TEMPLATE = "classic"
+"""The template used when none is named (one of templates.BUILTIN_NAMES), and the one a new template copies."""
 
 EngineChoice = Literal["auto", "openai", "offline"]
 
@@ -59,7 +62,7 @@ class Settings(BaseModel):
     """Upper bound on the completion."""
     retries: int = Field(default=2, ge=0, le=10)
     """Retries on 429/5xx/connection errors, with backoff."""
-    fetch_timeout: float = Field(default=15.0, gt=0, le=600)
+    fetch_timeout: float = Field(default=FETCH_TIMEOUT, gt=0, le=600)
     """Seconds an article URL fetch may take in all (connect, headers, redirects, body)."""
     repair: bool = True
     """After an LLM draft that scores under the lint threshold, send the findings back once."""
@@ -101,20 +104,8 @@ class Settings(BaseModel):
         return "openai" if (self.api_key or self.base_url) else "offline"
 
 
-_ENV = {
-    "DRAFTER_ENGINE": "engine",
-    "DRAFTER_MODEL": "model",
-    "DRAFTER_BASE_URL": "base_url",
-    "DRAFTER_TEMPERATURE": "temperature",
-    "DRAFTER_TIMEOUT": "timeout",
-    "DRAFTER_DEADLINE": "deadline",
-    "DRAFTER_MAX_TOKENS": "max_tokens",
-    "DRAFTER_RETRIES": "retries",
-    "DRAFTER_REPAIR": "repair",
-    "DRAFTER_TEMPLATE": "template",
-    "DRAFTER_BULLET": "bullet",
-    "DRAFTER_FETCH_TIMEOUT": "fetch_timeout",
-}
+ENVIRONMENT = {f"DRAFTER_{name.upper()}": name for name in Settings.model_fields if name not in ("api_key", "lint")}
+"""Environment variable -> setting: one per setting, named after it (the API key and [lint] have none)."""
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -176,7 +167,7 @@ def load_settings(
     env_layer: dict[str, Any] = {}
     if env.get("OPENAI_BASE_URL"):
         env_layer["base_url"] = env["OPENAI_BASE_URL"]
-    for var, key in _ENV.items():
+    for var, key in ENVIRONMENT.items():
         if env.get(var):
             env_layer[key] = env[var]
     layers.append(("environment", env_layer))

@@ -241,3 +241,29 @@ def test_deep_merge_merges_tables_at_every_depth_and_replaces_the_rest():
     }
     assert lower["t"]["deep"] == {"k": 1, "keep": True}  # neither input changes
     assert deep_merge({"t": "scalar"}, {"t": {"x": 1}}) == {"t": {"x": 1}}
+
+
+def test_an_unknown_rule_with_no_close_match_lists_the_known_rules(workspace_dir):
+    """No `drafter lint --rules` exists: the message itself names every rule id."""
+    from drafter.lint.registry import all_rules
+
+    write(workspace_dir / "drafter.toml", "[lint.rules.zzzz]\nenabled = false\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(Workspace(workspace_dir, "test"), env={})
+    message = str(info.value)
+    assert "unknown lint rule 'zzzz'" in message and "--rules" not in message and "\n" not in message
+    assert f"known rules: {', '.join(all_rules())})" in message
+
+
+@pytest.mark.parametrize("var, key, value", [
+    ("DRAFTER_ENGINE", "engine", "offline"), ("DRAFTER_MODEL", "model", "m"), ("DRAFTER_BASE_URL", "base_url", "http://h/v1"),
+    ("DRAFTER_TEMPERATURE", "temperature", "0.5"), ("DRAFTER_TIMEOUT", "timeout", "5"), ("DRAFTER_DEADLINE", "deadline", "9"),
+    ("DRAFTER_FETCH_TIMEOUT", "fetch_timeout", "4"), ("DRAFTER_MAX_TOKENS", "max_tokens", "99"),
+    ("DRAFTER_RETRIES", "retries", "1"), ("DRAFTER_REPAIR", "repair", "false"), ("DRAFTER_TEMPLATE", "template", "story"),
+    ("DRAFTER_BULLET", "bullet", "-"),
+])
+def test_each_documented_environment_variable_sets_its_setting(var, key, value):
+    from drafter.config import Settings
+
+    settings, origin = load_settings(None, env={var: value})
+    assert origin[key] == "environment" and getattr(settings, key) != Settings.model_fields[key].default
