@@ -157,7 +157,8 @@ def load_settings(
     flags: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> tuple[Settings, dict[str, str]]:
-    """Resolve settings once. Returns them and, per setting, where its value came from."""
+    """Resolve settings once. Returns them and, per setting, where its value came from (a table
+    that several layers set, like [lint], names them all, lowest first: "<user config> + <drafter.toml>")."""
     env = os.environ if env is None else env
     layers: list[tuple[str, dict[str, Any]]] = []
     ucf = user_config_file(env)
@@ -176,8 +177,10 @@ def load_settings(
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for name, layer in layers:
+        for key, value in layer.items():  # a table merged with one below names both layers
+            merges = isinstance(value, Mapping) and isinstance(merged.get(key), Mapping)
+            origin[key] = f"{origin[key]} + {name}" if merges else name
         merged = deep_merge(merged, layer)
-        origin.update(dict.fromkeys(layer, name))
     key = env.get("OPENAI_API_KEY", "").strip()
     if key:
         merged["api_key"] = key

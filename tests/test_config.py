@@ -216,7 +216,21 @@ def test_lint_rule_tables_from_the_user_config_and_the_workspace_are_both_kept(w
     assert effective.rules["emoji"].max == 5 and effective.rules["emoji"].severity == "hint"
     assert effective.rules["em-dash"].enabled is False
     assert effective.threshold == 70
-    assert origin["lint"].endswith("drafter.toml")
+    assert origin["lint"] == f"{user_config_file()} + {workspace_dir / 'drafter.toml'}"  # both layers, lowest first
+
+
+def test_doctor_says_which_layers_set_the_lint_settings(workspace_dir, isolated_home):
+    from drafter.doctor import report
+    from drafter.drafting import Drafter
+
+    lines = dict(report(Drafter.from_environment(workspace_dir, env={})))
+    assert lines["lint"] == "threshold 80 (from default)"
+    write(user_config_file(), "[lint]\nthreshold = 70\n")
+    assert dict(report(Drafter.from_environment(workspace_dir)))["lint"] == f"threshold 70 (from {user_config_file()})"
+    write(workspace_dir / "drafter.toml", "[lint.rules.emoji]\nmax = 5\n")
+    lines = dict(report(Drafter.from_environment(workspace_dir)))
+    assert lines["lint"] == f"threshold 70 (from {user_config_file()} + {workspace_dir / 'drafter.toml'})"
+    assert lines["model"] == "gpt-4.1-mini (from default)"
 
 
 def test_a_rule_shorthand_in_one_layer_merges_with_the_rule_table_of_another(workspace_dir, isolated_home):
