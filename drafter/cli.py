@@ -98,6 +98,10 @@ def _usage_line(exc: click.UsageError) -> str:
     option misspelt, say): both the root's help and the command's are named then.
     """
     message = exc.format_message().strip().rstrip(".")
+    if isinstance(exc, click.BadParameter) and exc.param is not None:  # which argument, then why
+        param = exc.param
+        name = param.opts[0] if isinstance(param, click.Option) else param.name
+        message = f"argument {name}: {exc.message.strip().rstrip('.')}"
     message = message[:1].lower() + message[1:]
     path = exc.ctx.command_path if exc.ctx is not None else "drafter"
     stray = isinstance(exc, click.NoSuchOption) or message.startswith("got unexpected extra argument")
