@@ -1,6 +1,6 @@
 """Command line: arguments -> core calls -> exit codes (0 ok, 1 failure, 2 bad input or usage).
 
-The commands are declared with click (:mod:`drafter.commands`); this module holds the root
+The commands are declared with click (:mod:`drafter.commands`, :mod:`drafter.options`); this module holds the root
 group and the contract every command keeps, which click's own ``main`` does not: every
 :class:`~drafter.errors.DrafterError` and every usage error is one ``drafter: …`` line on
 stderr (a usage error names the help to read, exit 2); tracebacks only with ``--debug``
@@ -16,7 +16,7 @@ from typing import Any, Iterator, Sequence
 
 import click
 
-from . import __version__, commands
+from . import __version__, commands, options
 from .errors import DrafterError, InputError
 from .output import guarded_stdout
 
@@ -110,7 +110,7 @@ def _usage_line(exc: click.UsageError) -> str:
     return f"{message} (see {path} --help)"
 
 
-class DrafterGroup(commands.Group):
+class DrafterGroup(options.Group):
     """The root group; its :meth:`main` keeps drafter's contract (see the module docstring)."""
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
@@ -122,7 +122,7 @@ class DrafterGroup(commands.Group):
         return code
 
     def _run(self, argv: list[str], prog_name: str, extra: dict[str, Any]) -> int:
-        invocation = commands.Invocation()
+        invocation = options.Invocation()
         try:
             try:
                 with self.make_context(prog_name, argv, obj=invocation, **extra) as ctx:
@@ -151,7 +151,7 @@ class DrafterGroup(commands.Group):
 
 def _with_global_options(command: click.Command) -> click.Command:
     """``--workspace`` and ``--debug`` on ``command`` and every command under it."""
-    command.params.extend(commands.global_options())
+    command.params.extend(options.global_options())
     for sub in getattr(command, "commands", {}).values():
         _with_global_options(sub)
     return command
@@ -166,7 +166,7 @@ def cli(ctx: click.Context) -> int | None:
     """No command: the app. A command: run it with SIGTERM and SIGHUP turned into interrupts and
     a stdout whose write failures are one clear error (:func:`drafter.output.guarded_stdout`)."""
     if ctx.invoked_subcommand is None:
-        return _run_app(ctx.find_object(commands.Invocation).workspace)  # type: ignore[union-attr]
+        return _run_app(ctx.find_object(options.Invocation).workspace)  # type: ignore[union-attr]
     ctx.with_resource(_interrupt_on_signals())
     ctx.with_resource(guarded_stdout())
     return None

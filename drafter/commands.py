@@ -1,21 +1,22 @@
 """The CLI's commands, declared with click: one function per command, each calling the core,
 printing, and returning an exit code (0 ok, 1 failure, 2 bad input).
 
-Results go to stdout; progress, notes and messages to stderr. The root group, the global
-``--workspace`` and ``--debug`` and the error contract are :mod:`drafter.cli`'s.
+Results go to stdout; progress, notes and messages to stderr. The shared declarations (global
+options, engine flags) are :mod:`drafter.options`'s; the root group and the error contract
+:mod:`drafter.cli`'s.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .errors import InputError
+from .options import (PATH, Command, Group, engine_flags, engine_options, json_option, make_drafter, no_repair_option,
+                      say)
 from .safe_text import escape_json_controls, safe_json, strip_controls
-from .urls import redact_urls
 
 if TYPE_CHECKING:
     from .drafting import Drafter
@@ -23,100 +24,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 
 
-@dataclass
-class Invocation:
-    """What the command line says beyond a command's own options (``ctx.obj``): the global
-    ``--workspace`` and ``--debug``, which may come before or after any (sub)command name."""
-
-    workspace: str | None = None
-    debug: bool = False
-
-
-class UsablePath(click.ParamType):
-    """A path argument, refused at once (exit 2) when the system could not use it."""
-
-    name = "path"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from .workspace import path_problem
-
-        problem = path_problem(value)
-        if problem:
-            self.fail(f"the path is not usable: {problem}", param, ctx)
-        return value
-
-
-PATH = UsablePath()
-
-
-def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
-    """A global option's callback: a value given at any level is kept on the :class:`Invocation`
-    (the last one given wins; one left out never resets an earlier one)."""
-
-    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
-        invocation = ctx.find_object(Invocation)
-        if invocation is not None and value not in (None, False):
-            setattr(invocation, name, value)
-
-    return callback
-
-
-def global_options() -> list[click.Option]:
-    """``--workspace`` and ``--debug``: accepted by the root group and by every (sub)command."""
-    return [
-        click.Option(["--workspace"], type=PATH, expose_value=False, callback=_remember("workspace"),
-                     help="folder holding drafts/ and prompts/"),
-        click.Option(["--debug"], is_flag=True, expose_value=False, callback=_remember("debug"),
-                     help="show tracebacks"),
-    ]
-
-
-class _Parsed:
-    """Every usage error carries the context of the command it is about (click's parser raises
-    some without one), so the error line names that command's help."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)  # type: ignore[misc]
-        except click.UsageError as exc:
-            if exc.ctx is None:
-                exc.ctx = ctx
-            raise
-
-
-class Command(_Parsed, click.Command):
-    """A drafter command (see :class:`_Parsed`)."""
-
-
-class Group(_Parsed, click.Group):
-    """A command group whose unknown command is an "invalid choice" naming the choices, and
-    which asks for a command (a usage error) rather than printing its help when given none."""
-
-    command_class = Command
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("no_args_is_help", False)
-        super().__init__(*args, **kwargs)
-
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
-        if args and self.get_command(ctx, args[0]) is None and not args[0].startswith("-"):
-            ctx.fail(f"invalid choice: {args[0]!r} (choose from {', '.join(self.list_commands(ctx))})")
-        return super().resolve_command(ctx, args)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)  # in the order they were declared, not sorted
-
-
-def _say(message: str) -> None:
-    """A note or progress line on stderr: no control codes, no URL user info or query."""
-    print(f"drafter: {redact_urls(strip_controls(message))}", file=sys.stderr)
-
-
-def _drafter(flags: dict[str, Any] | None = None) -> "Drafter":
-    """The core, set up from the global ``--workspace`` and the command's engine flags."""
-    from .drafting import Drafter
-
-    return Drafter.from_environment(click.get_current_context().find_object(Invocation).workspace, flags)  # type: ignore[union-attr]
+# ---- draft ----------------------------------------------------------------------------
 
 
 def _vars(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -127,36 +35,6 @@ def _vars(pairs: tuple[str, ...]) -> dict[str, str]:
             raise InputError(f"--var expects KEY=VALUE, got {pair!r}")
         out[key.strip()] = value
     return out
-
-
-def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The engine flags (``--engine`` ... ``--max-tokens``), passed to the command as keywords
-    that become the ``flags`` settings layer (None: not given)."""
-    options = [
-        click.option("--engine", type=click.Choice(["auto", "openai", "offline"]),
-                     help="default: auto (openai when a key or base URL is set)"),
-        click.option("--model", help="model name (default gpt-4.1-mini)"),
-        click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1"),
-        click.option("--temperature", type=float),
-        click.option("--timeout", type=float, help="seconds to wait for the server (per request, and between chunks)"),
-        click.option("--deadline", type=float, metavar="SECONDS",
-                     help="seconds one whole LLM generation may take, retries and repair included (default 300)"),
-        click.option("--max-tokens", type=int),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-no_repair_option = click.option("--no-repair", is_flag=True, help="skip the repair round for LLM drafts that score low")
-json_option = click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-
-
-def _flags(engine: dict[str, Any], no_repair: bool = False) -> dict[str, Any]:
-    return {**engine, "repair": False if no_repair else None}
-
-
-# ---- draft ----------------------------------------------------------------------------
 
 
 def read_source(topic: str | None, article: str | None, stdin: str | None, flags: dict[str, Any]):
@@ -173,7 +51,7 @@ def read_source(topic: str | None, article: str | None, stdin: str | None, flags
         stdin_text = sources.decode_bytes(sources.read_stdin(), "stdin")
     fetch_timeout = sources.FETCH_TIMEOUT
     if article and sources.is_url(article):
-        fetch_timeout = _drafter(flags).settings.fetch_timeout
+        fetch_timeout = make_drafter(flags).settings.fetch_timeout
     return sources.load(topic=topic, article=article, stdin_text=stdin_text, fetch_timeout=fetch_timeout)
 
 
@@ -199,19 +77,19 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
     from .output import OutputError
     from .post import assemble
 
-    flags = _flags(engine, no_repair)
+    flags = engine_flags(engine, no_repair)
     source = read_source(topic, article, stdin, flags)
-    drafter = _drafter(flags)
+    drafter = make_drafter(flags)
     job = drafter.prepare(source, template, _vars(var))
     if drafter.settings.engine == "auto" and drafter.engine_name == "offline":
-        _say("no OPENAI_API_KEY or base URL set: using the offline extractive engine "
+        say("no OPENAI_API_KEY or base URL set: using the offline extractive engine "
              "(set OPENAI_API_KEY, or --base-url for a local server, to draft with an LLM)")
     seen = Transcript()
 
     def on_event(event: Event) -> None:
         seen.add(event)
         if isinstance(event, Progress):
-            _say(event.message)
+            say(event.message)
 
     try:
         result, repair = drafter.run(lambda: drafter.generate(job, on_event))
@@ -230,22 +108,22 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
             raise
         what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"
         failure = {"error": "interrupted", "kind": "interrupted", "partial": text} if as_json else None
-        _say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', failure)}")
+        say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', failure)}")
         return interrupt_exit_code(exc)
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
-        _say(note)
+        say(note)
     text = assemble(result.parts, job.layout)
     from .post import MAX_CHARS, measure
 
     stats = measure(text)
     if stats.over_limit:
-        _say(f"the post is {stats.chars:,} characters: {stats.over_limit:,} over LinkedIn's {MAX_CHARS:,} limit (not truncated)")
+        say(f"the post is {stats.chars:,} characters: {stats.over_limit:,} over LinkedIn's {MAX_CHARS:,} limit (not truncated)")
     saved_id, failed = None, None
     if save:
         try:
             saved = drafter.store.save(drafter.new_draft(job, result))
             saved_id = saved.id
-            _say(f"saved draft {saved.id}")
+            say(f"saved draft {saved.id}")
         except StoreError as exc:
             failed = exc
     payload = None
@@ -323,15 +201,15 @@ def _summary_json(summary: Any) -> dict[str, Any]:
 def drafts_list(as_json: bool) -> int:
     from .post import one_line
 
-    store = _drafter().store
+    store = make_drafter().store
     summaries, problems = store.list()
     for line in problems:
-        _say(f"skipped: {line}")
+        say(f"skipped: {line}")
     if as_json:
         print(safe_json([_summary_json(s) for s in summaries], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not summaries:
-        _say(f"no drafts in {store.folder}")
+        say(f"no drafts in {store.folder}")
     for s in summaries:  # stored text is printed without control codes, one line a draft
         print(f"{s.id}\t{s.updated:%Y-%m-%d %H:%M}\t{one_line(s.template)}\t{s.chars} chars\t{one_line(s.title)}")
     return EXIT_OK
@@ -342,7 +220,7 @@ def drafts_list(as_json: bool) -> int:
 def drafts_show(id: str) -> int:  # noqa: A002 - the argument's name in the usage line
     from .store import validate_id
 
-    store = _drafter().store
+    store = make_drafter().store
     print(strip_controls(store.load(validate_id(id)).text))
     return EXIT_OK
 
@@ -353,7 +231,7 @@ def drafts_show(id: str) -> int:  # noqa: A002 - the argument's name in the usag
 def drafts_export(id: str, fmt: str) -> int:  # noqa: A002
     from .store import export_text, validate_id
 
-    store = _drafter().store
+    store = make_drafter().store
     exported = export_text(store.load(validate_id(id)), fmt)
     print(escape_json_controls(exported) if fmt == "json" else strip_controls(exported))
     return EXIT_OK
@@ -364,10 +242,10 @@ def drafts_export(id: str, fmt: str) -> int:  # noqa: A002
 def drafts_delete(id: str) -> int:  # noqa: A002
     from .store import validate_id
 
-    store = _drafter().store
+    store = make_drafter().store
     draft_id = validate_id(id)
     store.delete(draft_id)
-    _say(f"deleted {draft_id}")
+    say(f"deleted {draft_id}")
     return EXIT_OK
 
 
@@ -383,10 +261,10 @@ def templates() -> None:
 def templates_list() -> int:
     from .post import one_line
 
-    drafter = _drafter()
+    drafter = make_drafter()
     infos, problems = drafter.templates.list()
     for line in problems:
-        _say(f"skipped: {line}")
+        say(f"skipped: {line}")
     default = drafter.settings.template
     for info in infos:
         mark = "*" if info.name == default else " "
@@ -398,7 +276,7 @@ def templates_list() -> int:
 @templates.command("show")
 @click.argument("name")
 def templates_show(name: str) -> int:
-    sys.stdout.write(strip_controls(_drafter().templates.read_text(name)))  # a template file may come from anywhere
+    sys.stdout.write(strip_controls(make_drafter().templates.read_text(name)))  # a template file may come from anywhere
     return EXIT_OK
 
 
@@ -406,8 +284,8 @@ def templates_show(name: str) -> int:
 @click.argument("name")
 @click.option("--from", "from_name", help="the template to copy (default: a commented skeleton)")
 def templates_new(name: str, from_name: str | None) -> int:
-    path = _drafter().templates.new(name, from_name)
-    _say(f"created {path}")
+    path = make_drafter().templates.new(name, from_name)
+    say(f"created {path}")
     print(path)
     return EXIT_OK
 
@@ -416,7 +294,7 @@ def templates_new(name: str, from_name: str | None) -> int:
 def templates_path() -> int:
     from .workspace import builtin_prompts_dir
 
-    print(f"user:     {_drafter().workspace.prompts_dir}")
+    print(f"user:     {make_drafter().workspace.prompts_dir}")
     print(f"built-in: {builtin_prompts_dir()}")
     return EXIT_OK
 
@@ -429,7 +307,7 @@ def templates_path() -> int:
 def doctor(**engine: Any) -> int:
     from .doctor import report
 
-    for label, value in report(_drafter(_flags(engine))):
+    for label, value in report(make_drafter(engine_flags(engine))):
         print(f"{label:<18} {value}")
     return EXIT_OK
 
@@ -442,7 +320,7 @@ def lint(file: str, source: str | None, as_json: bool) -> int:
     """FILE is a post file, or - for stdin (the default)."""
     from .evaluation import lint_file
 
-    return lint_file(_drafter(), file, source=source, as_json=as_json)
+    return lint_file(make_drafter(), file, source=source, as_json=as_json)
 
 
 @click.command("eval", cls=Command, help="draft every article in a folder and score the drafts")
@@ -454,7 +332,7 @@ def lint(file: str, source: str | None, as_json: bool) -> int:
 def evaluate(folder: str, template: str | None, as_json: bool, no_repair: bool, **engine: Any) -> int:
     from .evaluation import run_eval
 
-    return run_eval(_drafter(_flags(engine, no_repair)), folder, template=template, as_json=as_json)
+    return run_eval(make_drafter(engine_flags(engine, no_repair)), folder, template=template, as_json=as_json)
 
 
 COMMANDS: list[click.Command] = [draft, drafts, templates, doctor, lint, evaluate]
