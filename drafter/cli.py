@@ -1,31 +1,26 @@
 """Command line: arguments -> core calls -> exit codes (0 ok, 1 failure, 2 bad input or usage).
 
-Every :class:`~drafter.errors.DrafterError` is printed as one line on stderr; tracebacks only
-with ``--debug``. ``drafter`` with no arguments opens the Textual app.
+The commands are declared with click (:mod:`drafter.commands`, :mod:`drafter.options`); this module holds the root
+group and the contract every command keeps, which click's own ``main`` does not: every
+:class:`~drafter.errors.DrafterError` and every usage error is one ``drafter: …`` line on
+stderr (a usage error names the help to read, exit 2); tracebacks only with ``--debug``
+(anywhere on the line); Ctrl-C, SIGTERM and SIGHUP end with 128 + the signal; a closed pipe
+is success. ``drafter`` with no command opens the Textual app.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sys
 from typing import Any, Iterator, Sequence
 
-from . import __version__
+import click
+
+from . import __version__, commands, options
 from .errors import DrafterError, InputError
+from .output import guarded_stdout
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so usage errors follow the one-line rule.
-
-    The message is only argparse's own: :func:`main` adds the one "drafter: " prefix every
-    error line has, and the hint names the (sub)command whose help to read.
-    """
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise InputError(f"{message} (see {self.prog} --help)")
 
 
 class Interrupted(KeyboardInterrupt):
@@ -96,129 +91,100 @@ def _interrupt_on_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def _path(value: str) -> str:
-    """argparse type of a path argument: refused at once (exit 2) when the system could not use it."""
-    from .workspace import path_problem
+def _usage_line(exc: click.UsageError) -> str:
+    """A click usage error as the one line: its message, and the help to read.
 
-    problem = path_problem(value)
-    if problem:
-        raise argparse.ArgumentTypeError(f"the path is not usable: {problem}")
-    return value
-
-
-def _engine_flags(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("engine")
-    g.add_argument("--engine", choices=["auto", "openai", "offline"], help="default: auto (openai when a key or base URL is set)")
-    g.add_argument("--model", help="model name (default gpt-4.1-mini)")
-    g.add_argument("--base-url", dest="base_url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1")
-    g.add_argument("--temperature", type=float)
-    g.add_argument("--timeout", type=float, help="seconds to wait for the server (per request, and between chunks)")
-    g.add_argument("--deadline", type=float, metavar="SECONDS",
-                   help="seconds one whole LLM generation may take, retries and repair included (default 300)")
-    g.add_argument("--max-tokens", dest="max_tokens", type=int)
+    An unknown option or a stray argument might belong to any level of the line (a global
+    option misspelt, say): both the root's help and the command's are named then.
+    """
+    message = exc.format_message().strip().rstrip(".")
+    if isinstance(exc, click.BadParameter) and exc.param is not None:  # which argument, then why
+        param = exc.param
+        name = param.opts[0] if isinstance(param, click.Option) else param.name
+        message = f"argument {name}: {exc.message.strip().rstrip('.')}"
+    message = message[:1].lower() + message[1:]
+    path = exc.ctx.command_path if exc.ctx is not None else "drafter"
+    stray = isinstance(exc, click.NoSuchOption) or message.startswith("got unexpected extra argument")
+    if stray and path != "drafter":
+        return f"{message} (see drafter --help or {path} --help)"
+    return f"{message} (see {path} --help)"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = _Parser(add_help=False)
-    # SUPPRESS: a subcommand must not reset a value given before it (drafter --workspace W draft).
-    common.add_argument("--workspace", type=_path, default=argparse.SUPPRESS, help="folder holding drafts/ and prompts/")
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+class DrafterGroup(options.Group):
+    """The root group; its :meth:`main` keeps drafter's contract (see the module docstring)."""
 
-    parser = _Parser(prog="drafter", description="Draft LinkedIn posts from a topic or an article.", parents=[common])
-    parser.add_argument("--version", action="version", version=f"drafter {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> int:
+        extra.pop("windows_expand_args", None)
+        code = self._run(list(sys.argv[1:] if args is None else args), prog_name or "drafter", extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
-    d = sub.add_parser("draft", parents=[common], help="draft a post (printed on stdout)")
-    d.add_argument("stdin", nargs="?", choices=["-"], help="- reads the article from stdin")
-    d.add_argument("--topic", help="a topic to write about")
-    d.add_argument("--article", help="a file (.txt, .md, .html), a URL, or - for stdin")
-    d.add_argument("--template", help="template name (see: drafter templates list)")
-    d.add_argument("--var", action="append", default=[], metavar="KEY=VALUE", help="set a template variable")
-    _engine_flags(d)
-    d.add_argument("--save", action="store_true", help="save the draft in the workspace")
-    d.add_argument("--json", action="store_true", help="print the result as JSON")
-    d.add_argument("--no-repair", dest="repair", action="store_const", const=False,
-                   help="skip the repair round for LLM drafts that score low")
+    def _run(self, argv: list[str], prog_name: str, extra: dict[str, Any]) -> int:
+        invocation = options.Invocation()
+        try:
+            try:
+                with self.make_context(prog_name, argv, obj=invocation, **extra) as ctx:
+                    return self.invoke(ctx) or EXIT_OK
+            except click.exceptions.Exit as exc:  # --help, --version
+                return exc.exit_code
+            except click.UsageError as exc:
+                raise InputError(_usage_line(exc)) from exc
+        except DrafterError as exc:
+            if invocation.debug:
+                raise
+            print(f"drafter: {exc}", file=sys.stderr)  # DrafterError already redacted URLs and controls
+            return exc.exit_code
+        except KeyboardInterrupt as exc:
+            print("drafter: interrupted", file=sys.stderr)
+            return interrupt_exit_code(exc)
+        except BrokenPipeError:
+            return EXIT_OK
+        except Exception as exc:  # pragma: no cover - the last guard; --debug shows the traceback
+            if invocation.debug:
+                raise
+            print(f"drafter: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                  file=sys.stderr)
+            return EXIT_FAILURE
 
-    ds = sub.add_parser("drafts", parents=[common], help="list, show, export or delete saved drafts")
-    dss = ds.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    dss.add_parser("list", parents=[common]).add_argument("--json", action="store_true")
-    dss.add_parser("show", parents=[common]).add_argument("id")
-    ex = dss.add_parser("export", parents=[common])
-    ex.add_argument("id")
-    ex.add_argument("--format", choices=["txt", "md", "json"], default="txt")
-    dss.add_parser("delete", parents=[common]).add_argument("id")
 
-    t = sub.add_parser("templates", parents=[common], help="list, show or create prompt templates")
-    ts = t.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    ts.add_parser("list", parents=[common])
-    ts.add_parser("show", parents=[common]).add_argument("name")
-    tn = ts.add_parser("new", parents=[common])
-    tn.add_argument("name")
-    tn.add_argument("--from", dest="from_name")
-    ts.add_parser("path", parents=[common])
+def _with_global_options(command: click.Command) -> click.Command:
+    """``--workspace`` and ``--debug`` on ``command`` and every command under it."""
+    command.params.extend(options.global_options())
+    for sub in getattr(command, "commands", {}).values():
+        _with_global_options(sub)
+    return command
 
-    doc = sub.add_parser("doctor", parents=[common], help="show the engine, key, server, tokenizer and paths")
-    _engine_flags(doc)
 
-    lint = sub.add_parser("lint", parents=[common], help="check a post for LinkedIn limits and AI tells")
-    lint.add_argument("file", nargs="?", default="-", type=_path, help="a post file, or - for stdin")
-    lint.add_argument("--source", type=_path, help="the article the post came from (for invented numbers)")
-    lint.add_argument("--json", action="store_true")
+@click.group("drafter", cls=DrafterGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]},
+             help="Draft LinkedIn posts from a topic or an article. With no command: the terminal app.")
+@click.version_option(__version__, "--version", prog_name="drafter", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx: click.Context) -> int | None:
+    """No command: the app. A command: run it with SIGTERM and SIGHUP turned into interrupts and
+    a stdout whose write failures are one clear error (:func:`drafter.output.guarded_stdout`)."""
+    if ctx.invoked_subcommand is None:
+        return _run_app(ctx.find_object(options.Invocation).workspace)  # type: ignore[union-attr]
+    ctx.with_resource(_interrupt_on_signals())
+    ctx.with_resource(guarded_stdout())
+    return None
 
-    ev = sub.add_parser("eval", parents=[common], help="draft every article in a folder and score the drafts")
-    ev.add_argument("folder", type=_path)
-    ev.add_argument("--template")
-    ev.add_argument("--json", action="store_true")
-    ev.add_argument("--no-repair", dest="repair", action="store_const", const=False)
-    _engine_flags(ev)
-    return parser
+
+for _command in commands.COMMANDS:
+    cli.add_command(_command)
+_with_global_options(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in argv
-    try:
-        if not [a for a in argv if a != "--debug" and not a.startswith("--workspace")]:
-            return _run_app(argv)
-        args = build_parser().parse_args(argv)
-        if args.command is None:
-            return _run_app(argv)
-        from . import commands
-
-        from .output import guarded_stdout
-
-        with _interrupt_on_signals(), guarded_stdout():
-            return commands.dispatch(args)
-    except DrafterError as exc:
-        if debug:
-            raise
-        print(f"drafter: {exc}", file=sys.stderr)  # DrafterError already redacted URLs and controls
-        return exc.exit_code
-    except KeyboardInterrupt as exc:
-        print("drafter: interrupted", file=sys.stderr)
-        return interrupt_exit_code(exc)
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as exc:  # pragma: no cover - the last guard; --debug shows the traceback
-        if debug:
-            raise
-        print(f"drafter: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
-        return EXIT_FAILURE
+    """Run drafter on ``argv`` (default: the process's arguments) and return the exit code."""
+    return cli.main(argv, "drafter", standalone_mode=False)
 
 
-def _run_app(argv: list[str]) -> int:
-    workspace = None
-    for i, a in enumerate(argv):
-        if a.startswith("--workspace="):
-            workspace = a.split("=", 1)[1]
-        elif a == "--workspace" and i + 1 < len(argv):
-            workspace = argv[i + 1]
-    try:
-        from .tui.app import make_app
-    except ImportError:
-        print("drafter: the terminal app is not built yet; use `drafter draft --help`", file=sys.stderr)
-        return EXIT_FAILURE
+def _run_app(workspace: str | None) -> int:
+    from .tui.app import make_app
+
     app = make_app(workspace=workspace)
     app.run()
     return app.return_code or 0

@@ -1,37 +1,33 @@
-"""The CLI's commands. Each takes parsed arguments, calls the core, prints, returns an exit code.
+"""The CLI's commands, declared with click: one function per command, each calling the core,
+printing, and returning an exit code (0 ok, 1 failure, 2 bad input).
 
-Results go to stdout; progress, notes and messages to stderr.
+Results go to stdout; progress, notes and messages to stderr. The shared declarations (global
+options, engine flags) are :mod:`drafter.options`'s; the root group and the error contract
+:mod:`drafter.cli`'s.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from .drafting import Drafter
+import click
+
 from .errors import InputError
+from .options import (PATH, Command, Group, engine_flags, engine_options, json_option, make_drafter, no_repair_option,
+                      say)
 from .safe_text import escape_json_controls, safe_json, strip_controls
-from .urls import redact_urls
+
+if TYPE_CHECKING:
+    from .drafting import Drafter
 
 EXIT_OK = 0
 
 
-def _say(message: str) -> None:
-    """A note or progress line on stderr: no control codes, no URL user info or query."""
-    print(f"drafter: {redact_urls(strip_controls(message))}", file=sys.stderr)
+# ---- draft ----------------------------------------------------------------------------
 
 
-def _flags(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("engine", "model", "base_url", "temperature", "timeout", "deadline", "max_tokens", "repair")
-    return {k: getattr(args, k, None) for k in keys}
-
-
-def _drafter(args: argparse.Namespace) -> Drafter:
-    return Drafter.from_environment(getattr(args, "workspace", None), _flags(args))
-
-
-def _vars(pairs: list[str]) -> dict[str, str]:
+def _vars(pairs: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -41,68 +37,66 @@ def _vars(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def dispatch(args: argparse.Namespace) -> int:
-    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "draft": cmd_draft,
-        "drafts": cmd_drafts,
-        "templates": cmd_templates,
-        "doctor": cmd_doctor,
-        "lint": cmd_lint,
-        "eval": cmd_eval,
-    }
-    return handlers[args.command](args)
-
-
-# ---- draft ----------------------------------------------------------------------------
-
-
-def read_source(args: argparse.Namespace):
+def read_source(topic: str | None, article: str | None, stdin: str | None, flags: dict[str, Any]):
     """The source named on the command line (topic, file, URL or stdin), read with the checks
     of :mod:`drafter.sources`."""
     from . import sources
 
-    chosen = [x for x in (args.topic, args.article, args.stdin) if x]
+    chosen = [x for x in (topic, article, stdin) if x]
     if len(chosen) != 1:
         raise InputError("give exactly one of --topic TEXT, --article PATH_OR_URL, or - (stdin)")
-    article = "-" if args.stdin else args.article
+    article = "-" if stdin else article
     stdin_text = None
     if article == "-":
         stdin_text = sources.decode_bytes(sources.read_stdin(), "stdin")
     fetch_timeout = sources.FETCH_TIMEOUT
     if article and sources.is_url(article):
-        fetch_timeout = _drafter(args).settings.fetch_timeout
-    return sources.load(topic=args.topic, article=article, stdin_text=stdin_text, fetch_timeout=fetch_timeout)
+        fetch_timeout = make_drafter(flags).settings.fetch_timeout
+    return sources.load(topic=topic, article=article, stdin_text=stdin_text, fetch_timeout=fetch_timeout)
 
 
-def cmd_draft(args: argparse.Namespace) -> int:
+@click.command("draft", cls=Command, short_help="draft a post (printed on stdout)",
+               help="Draft a post (printed on stdout) from a topic, an article, or - (the article on stdin).")
+@click.argument("stdin", required=False, type=click.Choice(["-"]), metavar="[-]")
+@click.option("--topic", help="a topic to write about")
+@click.option("--article", help="a file (.txt, .md, .html), a URL, or - for stdin")
+@click.option("--template", help="template name (see: drafter templates list)")
+@click.option("--var", multiple=True, metavar="KEY=VALUE", help="set a template variable")
+@engine_options
+@click.option("--save", is_flag=True, help="save the draft in the workspace")
+@json_option
+@no_repair_option
+def draft(stdin: str | None, topic: str | None, article: str | None, template: str | None, var: tuple[str, ...],
+          save: bool, as_json: bool, no_repair: bool, **engine: Any) -> int:
     """Draft a post and print it. Text that arrived is never dropped: a failed generation, an
     interrupt or a failed ``--save`` prints it and keeps it (``Drafter.keep_unsaved``), and the
-    one stderr line says where."""
+    one stderr line says where. (``-`` reads the article from stdin.)"""
     from .drafting import Transcript
     from .engines.base import Event, Progress
     from .errors import EngineError, StoreError
     from .output import OutputError
     from .post import assemble
 
-    source = read_source(args)
-    drafter = _drafter(args)
-    job = drafter.prepare(source, args.template, _vars(args.var))
+    flags = engine_flags(engine, no_repair)
+    source = read_source(topic, article, stdin, flags)
+    drafter = make_drafter(flags)
+    job = drafter.prepare(source, template, _vars(var))
     if drafter.settings.engine == "auto" and drafter.engine_name == "offline":
-        _say("no OPENAI_API_KEY or base URL set: using the offline extractive engine "
+        say("no OPENAI_API_KEY or base URL set: using the offline extractive engine "
              "(set OPENAI_API_KEY, or --base-url for a local server, to draft with an LLM)")
     seen = Transcript()
 
     def on_event(event: Event) -> None:
         seen.add(event)
         if isinstance(event, Progress):
-            _say(event.message)
+            say(event.message)
 
     try:
         result, repair = drafter.run(lambda: drafter.generate(job, on_event))
     except EngineError as exc:
         if not exc.partial.strip():  # nothing worth keeping arrived
             raise
-        failure = {"error": str(exc), "kind": exc.kind, "partial": exc.partial} if args.json else None
+        failure = {"error": str(exc), "kind": exc.kind, "partial": exc.partial} if as_json else None
         where = _keep(drafter, exc.partial, exc.kind, failure)
         raise EngineError(f"{exc}; the text received is on stdout and {where}",
                           kind=exc.kind, retryable=exc.retryable, partial=exc.partial) from exc
@@ -113,27 +107,27 @@ def cmd_draft(args: argparse.Namespace) -> int:
         if not text.strip():
             raise
         what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"
-        failure = {"error": "interrupted", "kind": "interrupted", "partial": text} if args.json else None
-        _say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', failure)}")
+        failure = {"error": "interrupted", "kind": "interrupted", "partial": text} if as_json else None
+        say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', failure)}")
         return interrupt_exit_code(exc)
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
-        _say(note)
+        say(note)
     text = assemble(result.parts, job.layout)
     from .post import MAX_CHARS, measure
 
     stats = measure(text)
     if stats.over_limit:
-        _say(f"the post is {stats.chars:,} characters: {stats.over_limit:,} over LinkedIn's {MAX_CHARS:,} limit (not truncated)")
+        say(f"the post is {stats.chars:,} characters: {stats.over_limit:,} over LinkedIn's {MAX_CHARS:,} limit (not truncated)")
     saved_id, failed = None, None
-    if args.save:
+    if save:
         try:
-            draft = drafter.store.save(drafter.new_draft(job, result))
-            saved_id = draft.id
-            _say(f"saved draft {draft.id}")
+            saved = drafter.store.save(drafter.new_draft(job, result))
+            saved_id = saved.id
+            say(f"saved draft {saved.id}")
         except StoreError as exc:
             failed = exc
     payload = None
-    if args.json:
+    if as_json:
         payload = {
             "text": text,
             "parts": result.parts.model_dump(),
@@ -165,7 +159,7 @@ def _print(text: str, payload: dict[str, Any] | None) -> None:
     sys.stdout.flush()  # a full disk behind stdout shows here, while the caller can still keep the text
 
 
-def _keep(drafter: Drafter, text: str, what: str, payload: dict[str, Any] | None) -> str:
+def _keep(drafter: "Drafter", text: str, what: str, payload: dict[str, Any] | None) -> str:
     """Keep ``text`` on disk, then print it (or ``payload`` as JSON, with ``"kept"``: the file);
     returns "kept in <path>" (or why no place took it) for the one stderr line."""
     from .output import OutputError
@@ -183,6 +177,11 @@ def _keep(drafter: Drafter, text: str, what: str, payload: dict[str, Any] | None
 # ---- drafts ---------------------------------------------------------------------------
 
 
+@click.group("drafts", cls=Group, help="list, show, export or delete saved drafts")
+def drafts() -> None:
+    pass
+
+
 def _summary_json(summary: Any) -> dict[str, Any]:
     """A library row as JSON: every field of the summary dataclass, dates in ISO 8601, paths as text."""
     import dataclasses
@@ -197,87 +196,144 @@ def _summary_json(summary: Any) -> dict[str, Any]:
     return out
 
 
-def cmd_drafts(args: argparse.Namespace) -> int:
+@drafts.command("list")
+@json_option
+def drafts_list(as_json: bool) -> int:
     from .safe_text import one_line
+
+    store = make_drafter().store
+    summaries, problems = store.list()
+    for line in problems:
+        say(f"skipped: {line}")
+    if as_json:
+        print(safe_json([_summary_json(s) for s in summaries], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not summaries:
+        say(f"no drafts in {store.folder}")
+    for s in summaries:  # stored text is printed without control codes, one line a draft
+        print(f"{s.id}\t{s.updated:%Y-%m-%d %H:%M}\t{one_line(s.template)}\t{s.chars} chars\t{one_line(s.title)}")
+    return EXIT_OK
+
+
+@drafts.command("show")
+@click.argument("id")
+def drafts_show(id: str) -> int:  # noqa: A002 - the argument's name in the usage line
+    from .store import validate_id
+
+    store = make_drafter().store
+    print(strip_controls(store.load(validate_id(id)).text))
+    return EXIT_OK
+
+
+@drafts.command("export")
+@click.argument("id")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default="txt", show_default=True)
+def drafts_export(id: str, fmt: str) -> int:  # noqa: A002
     from .store import export_text, validate_id
 
-    store = _drafter(args).store
-    if args.action == "list":
-        summaries, problems = store.list()
-        for line in problems:
-            _say(f"skipped: {line}")
-        if args.json:
-            print(safe_json([_summary_json(s) for s in summaries], ensure_ascii=False, indent=2))
-            return EXIT_OK
-        if not summaries:
-            _say(f"no drafts in {store.folder}")
-        for s in summaries:  # stored text is printed without control codes, one line a draft
-            print(f"{s.id}\t{s.updated:%Y-%m-%d %H:%M}\t{one_line(s.template)}\t{s.chars} chars\t{one_line(s.title)}")
-        return EXIT_OK
-    draft_id = validate_id(args.id)
-    if args.action == "show":
-        print(strip_controls(store.load(draft_id).text))
-    elif args.action == "export":
-        exported = export_text(store.load(draft_id), args.format)
-        print(escape_json_controls(exported) if args.format == "json" else strip_controls(exported))
-    elif args.action == "delete":
-        store.delete(draft_id)
-        _say(f"deleted {draft_id}")
+    store = make_drafter().store
+    exported = export_text(store.load(validate_id(id)), fmt)
+    print(escape_json_controls(exported) if fmt == "json" else strip_controls(exported))
+    return EXIT_OK
+
+
+@drafts.command("delete")
+@click.argument("id")
+def drafts_delete(id: str) -> int:  # noqa: A002
+    from .store import validate_id
+
+    store = make_drafter().store
+    draft_id = validate_id(id)
+    store.delete(draft_id)
+    say(f"deleted {draft_id}")
     return EXIT_OK
 
 
 # ---- templates ------------------------------------------------------------------------
 
 
-def cmd_templates(args: argparse.Namespace) -> int:
+@click.group("templates", cls=Group, help="list, show or create prompt templates")
+def templates() -> None:
+    pass
+
+
+@templates.command("list")
+def templates_list() -> int:
     from .safe_text import one_line
 
-    drafter = _drafter(args)
-    lib = drafter.templates
-    if args.action == "list":
-        infos, problems = lib.list()
-        for line in problems:
-            _say(f"skipped: {line}")
-        default = drafter.settings.template
-        for info in infos:
-            mark = "*" if info.name == default else " "
-            origin = info.origin + (" (overrides built-in)" if info.overrides_builtin else "")
-            print(f"{mark} {info.name:<20} {origin:<28} {one_line(info.description)}")
-    elif args.action == "show":
-        sys.stdout.write(strip_controls(lib.read_text(args.name)))  # a template file may come from anywhere
-    elif args.action == "new":
-        path = lib.new(args.name, args.from_name)
-        _say(f"created {path}")
-        print(path)
-    elif args.action == "path":
-        from .workspace import builtin_prompts_dir
-
-        print(f"user:     {drafter.workspace.prompts_dir}")
-        print(f"built-in: {builtin_prompts_dir()}")
+    drafter = make_drafter()
+    infos, problems = drafter.templates.list()
+    for line in problems:
+        say(f"skipped: {line}")
+    default = drafter.settings.template
+    for info in infos:
+        mark = "*" if info.name == default else " "
+        origin = info.origin + (" (overrides built-in)" if info.overrides_builtin else "")
+        print(f"{mark} {info.name:<20} {origin:<28} {one_line(info.description)}")
     return EXIT_OK
 
 
-# ---- doctor ---------------------------------------------------------------------------
+@templates.command("show")
+@click.argument("name")
+def templates_show(name: str) -> int:
+    sys.stdout.write(strip_controls(make_drafter().templates.read_text(name)))  # a template file may come from anywhere
+    return EXIT_OK
 
 
-def cmd_doctor(args: argparse.Namespace) -> int:
+@templates.command("new")
+@click.argument("name")
+@click.option("--from", "from_name", help="the template to copy (default: a commented skeleton)")
+def templates_new(name: str, from_name: str | None) -> int:
+    path = make_drafter().templates.new(name, from_name)
+    say(f"created {path}")
+    print(path)
+    return EXIT_OK
+
+
+@templates.command("path")
+def templates_path() -> int:
+    from .workspace import builtin_prompts_dir
+
+    print(f"user:     {make_drafter().workspace.prompts_dir}")
+    print(f"built-in: {builtin_prompts_dir()}")
+    return EXIT_OK
+
+
+# ---- doctor, lint, eval -----------------------------------------------------------------
+
+
+@click.command("doctor", cls=Command, help="show the engine, key, server, tokenizer and paths")
+@engine_options
+def doctor(**engine: Any) -> int:
     from .doctor import report
 
-    for label, value in report(_drafter(args)):
+    for label, value in report(make_drafter(engine_flags(engine))):
         print(f"{label:<18} {value}")
     return EXIT_OK
 
 
-# ---- lint and eval ----------------------------------------------------------------------
-
-
-def cmd_lint(args: argparse.Namespace) -> int:
+@click.command("lint", cls=Command, help="check a post for LinkedIn limits and AI tells")
+@click.argument("file", required=False, default="-", type=PATH)
+@click.option("--source", type=PATH, help="the article the post came from (for invented numbers)")
+@json_option
+def lint(file: str, source: str | None, as_json: bool) -> int:
+    """FILE is a post file, or - for stdin (the default)."""
     from .evaluation import lint_file
 
-    return lint_file(_drafter(args), args.file, source=args.source, as_json=args.json)
+    return lint_file(make_drafter(), file, source=source, as_json=as_json)
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
+@click.command("eval", cls=Command, help="draft every article in a folder and score the drafts")
+@click.argument("folder", type=PATH)
+@click.option("--template")
+@json_option
+@no_repair_option
+@engine_options
+def evaluate(folder: str, template: str | None, as_json: bool, no_repair: bool, **engine: Any) -> int:
     from .evaluation import run_eval
 
-    return run_eval(_drafter(args), args.folder, template=args.template, as_json=args.json)
+    return run_eval(make_drafter(engine_flags(engine, no_repair)), folder, template=template, as_json=as_json)
+
+
+COMMANDS: list[click.Command] = [draft, drafts, templates, doctor, lint, evaluate]
+"""In the order ``drafter --help`` lists them."""

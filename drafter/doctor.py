@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from .drafting import Drafter
@@ -17,36 +16,31 @@ def probe(base_url: str, timeout: float = 3.0) -> str:
     whole (a server that drips its headers cannot stretch it). No key is sent, and the URL is
     shown redacted (its user info and query never reach the screen). Something that answers but
     not in HTTP (an SSH port, say) is reported as not an HTTP server."""
-    import http.client
-    import urllib.error
-    import urllib.request
-
-    from .deadline import Deadline
-    from .fetch import MAX_REDIRECTS, _opener, _TooManyRedirects
+    from .fetch import MAX_REDIRECTS, HTTPFailure, get
 
     parts = urlsplit(base_url)
     netloc = parts.netloc.rpartition("@")[2]  # user info is never sent: the probe carries no credentials
     url = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/") + "/models", parts.query, ""))
     shown = display_url(url)
+
+    async def status(response: Any) -> int:
+        return response.status_code
+
     try:
-        request = urllib.request.Request(url)
-        with _opener(Deadline(timeout), url).open(request) as resp:  # noqa: S310 - user-configured URL
-            return f"reachable ({resp.status} from {shown})"
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        # 401 still proves a server is there.
-        return f"reachable, answered {exc.code} for {shown}"
-    except _TooManyRedirects:
-        return f"NOT usable: {shown} redirects more than {MAX_REDIRECTS} times (a redirect loop?)"
-    except http.client.HTTPException as exc:  # BadStatusLine, a header too long, ...
-        return f"NOT an HTTP server: {shown} answered something that is not HTTP ({type(exc).__name__})"
-    except (TimeoutError, socket.timeout):
-        return f"NOT reachable: no complete answer from {shown} within {timeout:g} s"
-    except (urllib.error.URLError, OSError, ValueError, DrafterError) as exc:  # ValueError: InvalidURL
-        reason = getattr(exc, "reason", exc)
-        if isinstance(reason, (TimeoutError, socket.timeout)):
+        code = get(url, timeout=timeout, read=status)
+    except HTTPFailure as exc:
+        if exc.kind == "timeout":
             return f"NOT reachable: no complete answer from {shown} within {timeout:g} s"
-        return f"NOT reachable: {redact_urls(str(reason))}"
+        if exc.kind == "redirects":
+            return f"NOT usable: {shown} redirects more than {MAX_REDIRECTS} times (a redirect loop?)"
+        if exc.kind == "closed":
+            return f"NOT an HTTP server: {shown} closed the connection without an HTTP answer"
+        if exc.kind == "not-http":
+            return f"NOT an HTTP server: {shown} answered something that is not HTTP"
+        return f"NOT reachable: {redact_urls(exc.what)}"
+    if 200 <= code < 300:
+        return f"reachable ({code} from {shown})"
+    return f"reachable, answered {code} for {shown}"  # 401 still proves a server is there
 
 
 def report(drafter: Drafter) -> Iterator[tuple[str, str]]:
@@ -65,6 +59,9 @@ def report(drafter: Drafter) -> Iterator[tuple[str, str]]:
         yield "server", probe(s.base_url or "https://api.openai.com/v1", timeout=min(3.0, s.timeout))
     yield "model", f"{s.model} (from {o.get('model')})"
     yield "template", f"{s.template} (from {o.get('template')})"
+    from .lint import resolve_settings
+
+    yield "lint", f"threshold {resolve_settings(s.lint).threshold} (from {o.get('lint')})"
     try:
         from . import tokens
 

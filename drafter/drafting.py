@@ -316,10 +316,6 @@ class Drafter:
         path = self.workspace.root / "ai_tells.toml"
         return [path] if path.is_file() else []
 
-    @property
-    def repair_threshold(self) -> int:
-        return int(self.settings.lint.get("threshold", 80))
-
     async def _repair(self, job: Job, result: DraftResult, on_event: Callable[[Event], None] | None,
                       *, deadline: float | None = None) -> tuple[DraftResult, "RepairOutcome | None"]:
         """One repair round when the score is low or an error-level rule fires; keep the better.
@@ -327,7 +323,7 @@ class Drafter:
         ``deadline``: seconds the round may take (None: the setting); none left, no round.
         """
         before = self.lint(job, result.parts)
-        if before.score >= self.repair_threshold and not before.errors:
+        if before.score >= before.threshold and not before.errors:  # [lint] threshold
             return result, None
         if deadline is not None and deadline <= 0:
             return result, RepairOutcome(before.score, None, kept="original",

@@ -1,17 +1,17 @@
-"""Fetching an article URL: one deadline for the whole fetch, a size cap, bounded redirects.
+"""HTTP GETs (an article URL, the doctor's probe): one deadline each, a size cap, bounded redirects.
 
 A per-read socket timeout is not a bound: a server that sends one byte a second, or one header
-line a second, never trips it. Here every read and write of every connection (the first one and
-each redirect's) gets only the time left of one deadline, so the whole fetch (connecting,
-headers, redirects, body) ends within ``timeout`` seconds. The standard library does the HTTP
-(proxy variables honoured); nothing is imported until a URL is fetched.
+line a second, never trips it. Here the whole exchange (connecting, TLS, headers, every
+redirect, the body) runs under one deadline, so it ends within ``timeout`` seconds however the
+server behaves. At most :data:`MAX_REDIRECTS` redirects are followed, each to http(s) only.
+httpx2 (the client openai uses) does the HTTP, proxy variables honoured; it is imported only
+when a URL is fetched.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Awaitable, Callable, TypeVar
 
 from .deadline import Deadline
 from .errors import SourceError
@@ -23,6 +23,7 @@ MAX_REDIRECTS = 5
 _READ_CHUNK = 64 * 1024
 _USER_AGENT = "drafter/0.1 (article fetch for a LinkedIn draft)"
 _ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -36,118 +37,102 @@ class Page:
     data: bytes
 
 
-class _Reader(io.RawIOBase):
-    """A socket's reading side where each read may wait only for the time left."""
+class HTTPFailure(Exception):
+    """Why a GET got no answer to use, in a few words (``what``), and of which ``kind``:
+    "timeout", "redirects" (more than :data:`MAX_REDIRECTS`), "scheme" (a redirect away from
+    http(s)), "closed" (hung up before any HTTP answer), "not-http" (something answered, not in
+    HTTP) or "network"."""
 
-    def __init__(self, sock: Any, deadline: Deadline) -> None:
-        super().__init__()
-        # The socket's own raw file: it keeps the socket open while the response is read, even
-        # after urllib closes the connection object (as it does before returning a response).
-        self._raw = sock.makefile("rb", buffering=0)
-        self._sock, self._deadline = sock, deadline
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        self._sock.settimeout(self._deadline.left())
-        return self._raw.readinto(buffer)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._raw.close()
-        super().close()
+    def __init__(self, kind: str, what: str) -> None:
+        super().__init__(what)
+        self.kind, self.what = kind, what
 
 
-class _DeadlineSocket:
-    """The socket as http.client uses it (``makefile``, ``sendall``), bound by the deadline."""
+def get(url: str, *, timeout: float, read: Callable[[Any], Awaitable[T]], headers: dict[str, str] | None = None) -> T:
+    """GET ``url`` and return what ``read`` (an async function of the final ``httpx2.Response``,
+    its body not read yet) makes of it, all within ``timeout`` seconds. Redirects (at most
+    :data:`MAX_REDIRECTS`, http(s) only) are followed; any status is handed to ``read``.
 
-    def __init__(self, sock: Any, deadline: Deadline) -> None:
-        self._sock, self._deadline = sock, deadline
+    A transport failure is an :class:`HTTPFailure`; what ``read`` raises passes through.
+    """
+    import asyncio
 
-    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
-        return io.BufferedReader(_Reader(self._sock, self._deadline))
-
-    def sendall(self, data: bytes) -> None:
-        self._sock.settimeout(self._deadline.left())
-        self._sock.sendall(data)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._sock, name)
+    return asyncio.run(_get(url, Deadline(timeout), read, headers or {}))
 
 
-class _TooManyRedirects(Exception):
-    pass
+async def _get(url: str, deadline: Deadline, read: Callable[[Any], Awaitable[T]], headers: dict[str, str]) -> T:
+    import asyncio
+
+    import httpx2
+
+    try:
+        async with asyncio.timeout(deadline.remaining()):
+            # No timeout of the client's own: the deadline above is the one bound.
+            async with httpx2.AsyncClient(headers=headers, timeout=None, follow_redirects=False) as client:
+                request = client.build_request("GET", url)
+                for hop in range(MAX_REDIRECTS + 1):
+                    response = await client.send(request, stream=True)
+                    try:
+                        if not response.has_redirect_location:
+                            return await read(response)
+                    finally:
+                        await response.aclose()
+                    target = response.next_request
+                    if target.url.scheme not in ("http", "https"):
+                        raise HTTPFailure("scheme", f"redirects to {target.url}, which is not http(s)")
+                    request = target
+                raise HTTPFailure("redirects", f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
+    except TimeoutError:
+        raise HTTPFailure("timeout", f"timed out after {deadline.seconds:g} s") from None
+    except httpx2.RemoteProtocolError as exc:
+        if "without sending a response" in str(exc):  # nothing, or too little to tell what it was
+            raise HTTPFailure("closed", "the server closed the connection") from None
+        if _closed(exc):  # an answer cut off
+            raise HTTPFailure("network", "the server closed the connection") from None
+        raise HTTPFailure("not-http", f"the answer is not HTTP ({' '.join(str(exc).split())})") from None
+    except (httpx2.HTTPError, httpx2.InvalidURL, OSError, ValueError) as exc:  # ValueError: a bad host name
+        raise HTTPFailure("network", _network_failure(exc)) from None
 
 
-def _opener(deadline: Deadline, url: str) -> Any:
-    """A urllib opener whose connections obey ``deadline`` and whose redirects are checked."""
-    import http.client
-    import urllib.parse
-    import urllib.request
-
-    def bound(cls: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
-        class Bound(cls):  # type: ignore[valid-type, misc]
-            def connect(self) -> None:
-                self.timeout = deadline.left()
-                super().connect()
-                self.sock = _DeadlineSocket(self.sock, deadline)
-
-        return Bound
-
-    plain, tls = bound(http.client.HTTPConnection), bound(http.client.HTTPSConnection)
-
-    class HTTP(urllib.request.HTTPHandler):
-        def http_open(self, req: urllib.request.Request) -> Any:
-            return self.do_open(plain, req)
-
-    class HTTPS(urllib.request.HTTPSHandler):
-        def https_open(self, req: urllib.request.Request) -> Any:
-            return self.do_open(tls, req, context=self._context)
-
-    class Redirects(urllib.request.HTTPRedirectHandler):
-        # urllib's own loop limits stay above ours, so every redirect error is ours.
-        max_repeats = max_redirections = MAX_REDIRECTS + 1
-
-        def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
-            target = headers.get("location") or headers.get("uri")
-            if target:
-                target = urllib.parse.urljoin(req.full_url, target)
-                if urllib.parse.urlsplit(target).scheme.lower() not in ("http", "https"):
-                    fp.close()
-                    raise SourceError(f"{url} redirects to {target}, which is not http(s)")
-            return super().http_error_302(req, fp, code, msg, headers)
-
-        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-        def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
-            if sum(getattr(req, "redirect_dict", {}).values()) >= MAX_REDIRECTS:
-                fp.close()
-                raise _TooManyRedirects()
-            return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-    return urllib.request.build_opener(HTTP(), HTTPS(), Redirects())
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it was raised from (httpx2 wraps httpcore2, which wraps the OSError)."""
+    chain: list[BaseException] = []
+    while exc is not None and exc not in chain:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return chain
 
 
-def _failure(url: str, exc: BaseException, timeout: float) -> SourceError:
-    import http.client
+def _closed(exc: BaseException) -> bool:
+    """The server hung up (before or during its answer), rather than answering in another protocol."""
+    text = str(exc).lower()
+    return any(isinstance(e, (ConnectionResetError, BrokenPipeError)) for e in _causes(exc)) or \
+        "disconnected" in text or "peer closed" in text or "incomplete" in text
+
+
+def _network_failure(exc: BaseException) -> str:
     import socket
     import ssl
 
-    reason = getattr(exc, "reason", exc)
-    if isinstance(reason, (TimeoutError, socket.timeout)):
-        what = f"timed out after {timeout:g} s"
-    elif isinstance(reason, ConnectionRefusedError):
-        what = "connection refused"
-    elif isinstance(reason, socket.gaierror):
-        what = "host name not found (DNS)"
-    elif isinstance(reason, ssl.SSLError):
-        what = f"TLS error ({getattr(reason, 'reason', None) or reason})"
-    elif isinstance(reason, (ConnectionResetError, http.client.IncompleteRead, http.client.RemoteDisconnected)):
-        what = "the server closed the connection"
-    else:
-        what = str(reason) or type(reason).__name__
-    return SourceError(f"cannot fetch {url}: {what}; check the address or paste the text instead")
+    for cause in _causes(exc):
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, socket.gaierror):
+            return "host name not found (DNS)"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS error ({getattr(cause, 'reason', None) or cause})"
+        if isinstance(cause, (ConnectionResetError, BrokenPipeError)):
+            return "the server closed the connection"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    """(media type, charset) of a Content-Type header, read as the standard library reads it."""
+    from email.message import Message
+
+    message = Message()
+    message["content-type"] = header
+    return message.get_content_type(), message.get_content_charset()
 
 
 def size_text(n: int) -> str:
@@ -167,52 +152,38 @@ def over_limit(where: str, limit: int) -> SourceError:
     return SourceError(f"{where} is larger than the limit of {size_text(limit)}: use a shorter excerpt")
 
 
-def _read_capped(resp: Any, url: str, max_bytes: int) -> bytes:
-    length = resp.headers.get("Content-Length", "")
-    if length.isdigit() and int(length) > max_bytes:
-        raise too_big(url, int(length), max_bytes)
-    chunks: list[bytes] = []
-    total = 0
-    while total <= max_bytes:
-        chunk = resp.read(min(_READ_CHUNK, max_bytes + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-    if total > max_bytes:
-        raise over_limit(url, max_bytes)
-    return b"".join(chunks)
-
-
 def fetch(url: str, *, timeout: float, max_bytes: int, accept: frozenset[str]) -> Page:
     """GET ``url`` (http or https): at most ``max_bytes`` of body, all within ``timeout`` seconds,
     at most :data:`MAX_REDIRECTS` redirects, a type in ``accept`` (or none declared).
 
     Every failure is a one-line :class:`SourceError` naming the URL.
     """
-    import http.client
-    import urllib.error
-    import urllib.request
 
-    deadline = Deadline(timeout)
-    request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT, "Accept": _ACCEPT})
+    async def read(response: Any) -> Page:
+        if not 200 <= response.status_code < 300:
+            reason = " ".join(str(response.reason_phrase or "").split())
+            raise SourceError(f"{url} answered HTTP {response.status_code} {reason}".rstrip() + "; check the address")
+        header = response.headers.get("content-type", "")
+        ctype, charset = _content_type(header) if header else ("", None)
+        if ctype and ctype not in accept:
+            raise SourceError(f"{url} serves {ctype}, not a web page or text: download it and paste the text instead")
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > max_bytes:
+            raise too_big(url, int(length), max_bytes)
+        chunks: list[bytes] = []
+        total = 0
+        async for chunk in response.aiter_raw(_READ_CHUNK):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise over_limit(url, max_bytes)
+        return Page(str(response.url), ctype, charset, b"".join(chunks))
+
+    headers = {"User-Agent": _USER_AGENT, "Accept": _ACCEPT, "Accept-Encoding": "identity"}
     try:
-        with _opener(deadline, url).open(request) as resp:
-            ctype = resp.headers.get_content_type() if resp.headers.get("Content-Type") else ""
-            if ctype and ctype not in accept:
-                raise SourceError(
-                    f"{url} serves {ctype}, not a web page or text: download it and paste the text instead"
-                )
-            page = Page(resp.geturl() or url, ctype, resp.headers.get_content_charset(),
-                        _read_capped(resp, url, max_bytes))
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        reason = " ".join(str(exc.reason or "").split())
-        raise SourceError(f"{url} answered HTTP {exc.code} {reason}".rstrip() + "; check the address") from None
-    except _TooManyRedirects:
-        raise SourceError(
-            f"cannot fetch {url}: more than {MAX_REDIRECTS} redirects (a redirect loop?); check the address"
-        ) from None
-    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-        raise _failure(url, exc, timeout) from None
-    return page
+        return get(url, timeout=timeout, read=read, headers=headers)
+    except HTTPFailure as exc:
+        if exc.kind == "scheme":
+            raise SourceError(f"{url} {exc.what}") from None
+        advice = "check the address" if exc.kind == "redirects" else "check the address or paste the text instead"
+        raise SourceError(f"cannot fetch {url}: {exc.what}; {advice}") from None

@@ -212,3 +212,89 @@ def test_bad_settings_stop_before_any_request(capsys, workspace_dir, loopback, m
     assert code == 2 and out == ""
     assert_one_line_error(err, needle)
     assert loopback.requests == [] and "retrying" not in err
+
+
+# ---- the declared command line, through click's runner ------------------------------------
+
+
+def all_commands() -> list[list[str]]:
+    """Every (sub)command's name path: [], ["draft"], ["drafts", "list"], ..."""
+    from drafter.cli import cli
+
+    found: list[list[str]] = []
+
+    def walk(command, path: list[str]) -> None:
+        found.append(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(cli, [])
+    return found
+
+
+def invoke(*argv: str):
+    from click.testing import CliRunner
+
+    from drafter.cli import cli
+
+    return CliRunner().invoke(cli, list(argv))
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=lambda p: " ".join(p) or "drafter")
+def test_every_command_has_help(path):
+    result = invoke(*path, "--help")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.startswith(f"Usage: {' '.join(['drafter', *path])} ")
+    assert "--workspace" in result.stdout and "--debug" in result.stdout
+
+
+def test_version():
+    from drafter import __version__
+
+    result = invoke("--version")
+    assert (result.exit_code, result.stdout) == (0, f"drafter {__version__}\n")
+
+
+@pytest.mark.parametrize("argv", [["drafts", "show"], ["draft", "--bogus"], ["drafts"], ["lint", "--source"],
+                                  ["eval"], ["drafts", "export", "x", "--format", "pdf"], ["frobnicate", "x"]])
+def test_usage_errors_are_one_line_not_clicks_usage_block(argv, workspace_dir):
+    result = invoke("--workspace", str(workspace_dir), *argv)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert_one_line_error(result.stderr, "--help)")
+    assert "Usage:" not in result.stderr and "Try " not in result.stderr and "Error:" not in result.stderr
+
+
+@pytest.mark.parametrize("argv", [
+    ["--debug", "draft", "--article", "missing.txt"],
+    ["draft", "--debug", "--article", "missing.txt"],
+    ["draft", "--article", "missing.txt", "--debug"],
+    ["drafts", "--debug", "show", "no-such-draft"],
+    ["drafts", "show", "no-such-draft", "--debug"],
+    ["--debug", "drafts", "show"],
+])
+def test_debug_anywhere_gives_the_traceback(argv, workspace_dir):
+    from drafter.errors import DrafterError
+
+    result = invoke("--workspace", str(workspace_dir), *argv)
+    assert isinstance(result.exception, DrafterError) and result.exit_code == 1
+    assert "drafter:" not in result.stderr  # raised, not turned into the one line
+
+
+@pytest.mark.parametrize("argv, opened_with", [([], None), (["--debug"], None), (["--workspace", "W"], "W"),
+                                               (["--workspace=W", "--debug"], "W")])
+def test_no_command_opens_the_app_with_the_workspace(monkeypatch, argv, opened_with):
+    from drafter import cli
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(cli, "_run_app", lambda workspace: opened.append(workspace) or 0)
+    assert main(argv) == 0 and opened == [opened_with]
+
+
+def test_the_workspace_given_last_wins_at_any_level(capsys, tmp_path, workspace_dir):
+    other = tmp_path / "other"
+    (other / "drafts").mkdir(parents=True)
+    for argv in (["--workspace", str(other), "drafts", "--workspace", str(workspace_dir), "list"],
+                 ["--workspace", str(other), "drafts", "list", "--workspace", str(workspace_dir)],
+                 ["drafts", "--workspace", str(workspace_dir), "list"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 0 and out == "" and f"no drafts in {workspace_dir / 'drafts'}" in err, argv

@@ -6,14 +6,14 @@ Commands with ``--json``: ``draft`` (offline and through an OpenAI-compatible se
 
 from __future__ import annotations
 
-import argparse
 import json
 from datetime import datetime
 from pathlib import Path
 
+import click
 import pytest
 
-from drafter.cli import build_parser, main
+from drafter.cli import cli, main
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,18 +34,16 @@ def run_json(capsys, *argv: str) -> tuple[int, object, str]:
 
 
 def commands_with_json() -> set[str]:
-    """"draft", "drafts list", ...: every (sub)command whose parser has a --json flag."""
+    """"draft", "drafts list", ...: every (sub)command declared with a --json flag."""
     found: set[str] = set()
 
-    def walk(parser: argparse.ArgumentParser, name: str) -> None:
-        for action in parser._actions:  # noqa: SLF001 - argparse keeps no public list
-            if "--json" in action.option_strings:
-                found.add(name)
-            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
-                for sub_name, sub in action.choices.items():
-                    walk(sub, f"{name} {sub_name}".strip())
+    def walk(command: click.Command, name: str) -> None:
+        if any("--json" in param.opts for param in command.params):
+            found.add(name)
+        for sub_name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{name} {sub_name}".strip())
 
-    walk(build_parser(), "")
+    walk(cli, "")
     return found
 
 

@@ -252,13 +252,10 @@ class Storage(ScreenPart):
         self.session.mark_unsaved()
         self.screen_.render_session()
 
-    # -- the library and templates screens (another module's; optional) ---------------
+    # -- the library and templates screens -----------------------------------------------
     def open_library(self) -> None:
-        try:
-            from .library import DraftsScreen
-        except ImportError:
-            self.screen_.notify("The drafts library is not available in this build.", severity="warning")
-            return
+        from .library import DraftsScreen
+
         self.screen_.app.push_screen(DraftsScreen(self.drafter), self._library_closed)
 
     def _library_closed(self, draft_id: object) -> None:
@@ -268,11 +265,8 @@ class Storage(ScreenPart):
             self.check_still_on_disk()
 
     def open_templates(self) -> None:
-        try:
-            from .templates import TemplatesScreen
-        except ImportError:
-            self.screen_.notify("The templates screen is not available in this build.", severity="warning")
-            return
+        from .templates import TemplatesScreen
+
         self.screen_.app.push_screen(TemplatesScreen(self.drafter), self._templates_closed)
 
     def _templates_closed(self, name: object) -> None:
@@ -423,9 +417,6 @@ class Storage(ScreenPart):
         preview = self.screen_.preview
         try:
             report = lint_post(self.drafter, self.session)
-        except ImportError:
-            preview.set_lint(None, "(the linter is not available in this build)")
-            return
         except DrafterError as exc:
             preview.set_lint(None, f"lint: {exc}")
             return
