@@ -15,6 +15,7 @@ from typing import Any, Awaitable, Callable, TypeVar
 
 from .deadline import Deadline
 from .errors import SourceError
+from .safe_text import one_line
 
 FETCH_TIMEOUT = 15.0
 """Seconds a whole URL fetch may take (the ``fetch_timeout`` setting's default)."""
@@ -89,7 +90,7 @@ async def _get(url: str, deadline: Deadline, read: Callable[[Any], Awaitable[T]]
             raise HTTPFailure("closed", "the server closed the connection") from None
         if _closed(exc):  # an answer cut off
             raise HTTPFailure("network", "the server closed the connection") from None
-        raise HTTPFailure("not-http", f"the answer is not HTTP ({' '.join(str(exc).split())})") from None
+        raise HTTPFailure("not-http", f"the answer is not HTTP ({one_line(str(exc))})") from None
     except (httpx2.HTTPError, httpx2.InvalidURL, OSError, ValueError) as exc:  # ValueError: a bad host name
         raise HTTPFailure("network", _network_failure(exc)) from None
 
@@ -123,7 +124,7 @@ def _network_failure(exc: BaseException) -> str:
             return f"TLS error ({getattr(cause, 'reason', None) or cause})"
         if isinstance(cause, (ConnectionResetError, BrokenPipeError)):
             return "the server closed the connection"
-    return " ".join(str(exc).split()) or type(exc).__name__
+    return one_line(str(exc)) or type(exc).__name__
 
 
 def _content_type(header: str) -> tuple[str, str | None]:
@@ -161,7 +162,7 @@ def fetch(url: str, *, timeout: float, max_bytes: int, accept: frozenset[str]) -
 
     async def read(response: Any) -> Page:
         if not 200 <= response.status_code < 300:
-            reason = " ".join(str(response.reason_phrase or "").split())
+            reason = one_line(str(response.reason_phrase or ""))
             raise SourceError(f"{url} answered HTTP {response.status_code} {reason}".rstrip() + "; check the address")
         header = response.headers.get("content-type", "")
         ctype, charset = _content_type(header) if header else ("", None)
