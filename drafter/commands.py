@@ -104,7 +104,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         failure = {"error": str(exc), "kind": exc.kind, "partial": exc.partial} if args.json else None
         where = _keep(drafter, exc.partial, exc.kind, failure)
         raise EngineError(f"{exc}; the text received is on stdout and {where}",
-                          kind=exc.kind, retryable=exc.retryable, partial=exc.partial) from exc
+                          kind=exc.kind, partial=exc.partial) from exc
     except KeyboardInterrupt as exc:
         from .cli import interrupt_exit_code
 
