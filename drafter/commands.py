@@ -198,7 +198,7 @@ def _summary_json(summary: Any) -> dict[str, Any]:
 
 def cmd_drafts(args: argparse.Namespace) -> int:
     from .post import one_line
-    from .store import export_text, validate_id
+    from .draft import export_text, validate_id
 
     store = _drafter(args).store
     if args.action == "list":

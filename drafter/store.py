@@ -9,8 +9,8 @@ Layout of a drafts folder::
     .<id>.json.<hex>.tmp  a write in progress (never listed; left only by a crash)
 
 A file we cannot read (corrupt, foreign, written by a newer drafter) is reported and never
-overwritten. Nothing here knows about the API key, so it can never be written. The draft model,
-ids live in :mod:`drafter.draft`, titles in :mod:`drafter.titles` (both re-exported here).
+overwritten. Nothing here knows about the API key, so it can never be written. The draft model
+and ids live in :mod:`drafter.draft`, titles in :mod:`drafter.titles`.
 """
 
 from __future__ import annotations
@@ -25,28 +25,20 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .draft import (
-    ID_RE, MAX_DRAFT_BYTES, MAX_SOURCE_TEXT, SCHEMA_VERSION, Draft, DraftHeader, Revision, RevisionKind,
-    SourceRecord, Variables, export_text, make_id, now, parse_draft, read_draft, slugify, validate_id,
-)  # fmt: skip
-from .titles import TITLE_CHARS, auto_title, clean_title, copy_title, default_title, short_title
+from .draft import ID_RE, MAX_DRAFT_BYTES, Draft, DraftHeader, make_id, now, read_draft, validate_id
+from .titles import clean_title, copy_title
 from .atomic import write_atomic
 from .post_texts import TextEntry, fresh, post_texts  # fresh(): the racy-file rule, shared
 from .errors import DraftNotFound, InputError, StoreError
 from .post import measure, one_line
 from .reading import MAX_CACHE_BYTES, read_bounded
 
-__all__ = [  # the draft names are re-exported: `from drafter.store import Draft` keeps working
-    "AUTOSAVE_DIR", "INDEX_NAME", "MAX_DRAFT_BYTES", "MAX_SOURCE_TEXT", "SCHEMA_VERSION", "TITLE_CHARS", "Draft",
-    "DraftSummary", "Revision", "RevisionKind", "SourceRecord", "Store", "Variables", "auto_title", "clean_title",
-    "copy_title", "default_title", "export_text",
-    "make_id", "now", "parse_draft", "short_title", "slugify", "validate_id",
-]  # fmt: skip
+__all__ = ["AUTOSAVE_DIR", "INDEX_NAME", "DraftSummary", "Store"]
 
 INDEX_NAME = ".index.json"
 AUTOSAVE_DIR = ".autosave"
@@ -94,14 +86,31 @@ class DraftSummary:
 
 
 # -- the listing index ------------------------------------------------------------------------
-# In memory, an entry is a plain tuple of str/int/datetime: after one collection the garbage
-# collector stops tracking such tuples (and the dict of them), so a 10,000-draft index adds next
-# to nothing to a full GC pass (pydantic models per entry kept ~60,000 objects tracked). The file
-# is validated as a whole with pydantic.
-_Info = tuple[str, str, datetime, str, int, str] | str
-"""(id, title, updated, template, chars, source) of a draft, or why the file is not one we can read."""
-_Entry = tuple[int, int, int, _Info]
-"""(mtime_ns, size, read_ns, info): the file's stat, and when its content was read (clock ns)."""
+# In memory, an entry is a NamedTuple of str/int/datetime (two small objects a draft: pydantic
+# models per entry kept ~60,000 objects tracked by the garbage collector). The file is validated
+# as a whole with pydantic.
+
+
+class _Summary(NamedTuple):
+    """What the index keeps of a draft: a :class:`DraftSummary` less its path."""
+
+    id: str
+    title: str
+    updated: datetime
+    template: str
+    chars: int
+    source: str
+
+
+class _Entry(NamedTuple):
+    """One file in the index: its stat, when its content was read, and what it holds."""
+
+    mtime_ns: int
+    size: int
+    read_ns: int
+    """Clock ns just before the content was read (the racy-file rule, :func:`fresh`)."""
+    info: _Summary | str
+    """The draft's summary, or why the file is not a draft we can read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,26 +164,26 @@ def _parse_index(raw: bytes) -> _Index:
     for name, item in data["entries"].items():
         summary, info = item.get("summary"), item.get("problem")
         if summary is not None:
-            info = (summary["id"], summary["title"], _plain_time(datetime.fromisoformat(summary["updated"])),
-                    summary["template"], summary["chars"], summary["source"])  # fmt: skip
+            info = _Summary(summary["id"], summary["title"], _plain_time(datetime.fromisoformat(summary["updated"])),
+                            summary["template"], summary["chars"], summary["source"])  # fmt: skip
         if info is None:
             raise ValueError(f"index entry {name!r} has neither summary nor problem")
-        entries[name] = (item["mtime_ns"], item["size"], item.get("read_ns", scanned_ns), info)
+        entries[name] = _Entry(item["mtime_ns"], item["size"], item.get("read_ns", scanned_ns), info)
     return _Index(scanned_ns, entries)
 
 
 def _index_json(index: _Index) -> str:
     entries: dict[str, dict[str, object]] = {}
-    for name, (mtime_ns, size, read_ns, info) in index.entries.items():
+    for name, entry in index.entries.items():
+        info = entry.info
         if isinstance(info, str):
             summary, problem = None, info
         else:
-            draft_id, title, updated, template, chars, source = info
-            summary = {"id": draft_id, "title": title, "updated": updated.isoformat(), "template": template,
-                       "chars": chars, "source": source}  # fmt: skip
+            summary = {"id": info.id, "title": info.title, "updated": info.updated.isoformat(),
+                       "template": info.template, "chars": info.chars, "source": info.source}  # fmt: skip
             problem = None
-        entries[name] = {"mtime_ns": mtime_ns, "size": size, "read_ns": read_ns, "summary": summary,
-                         "problem": problem}  # fmt: skip
+        entries[name] = {"mtime_ns": entry.mtime_ns, "size": entry.size, "read_ns": entry.read_ns,
+                         "summary": summary, "problem": problem}  # fmt: skip
     data = {"version": 3, "scanned_ns": index.scanned_ns, "entries": entries}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -321,14 +330,15 @@ class Store:
             entries[item.name] = entry
             changed = True  # new, changed, or racy (with the new read time, so it is trusted later)
         changed = changed or entries.keys() != old.entries.keys()
-        rows: list[tuple[tuple[str, str, datetime, str, int, str], str]] = []
-        for name, (_, _, _, info) in entries.items():
-            if isinstance(info, str):
-                problems.append(f"{self.folder / name}: {info}")
+        rows: list[tuple[_Summary, str]] = []
+        for name, entry in entries.items():
+            if isinstance(entry.info, str):
+                problems.append(f"{self.folder / name}: {entry.info}")
             else:
-                rows.append((info, name))
-        rows.sort(key=lambda row: (row[0][2], row[0][0]), reverse=True)  # updated (aware: by instant), id
-        summaries = [DraftSummary(*info[:5], self.folder / name, info[5]) for info, name in rows]
+                rows.append((entry.info, name))
+        rows.sort(key=lambda row: (row[0].updated, row[0].id), reverse=True)  # updated (aware: by instant), id
+        summaries = [DraftSummary(info.id, info.title, info.updated, info.template, info.chars, self.folder / name,
+                                  info.source) for info, name in rows]  # fmt: skip
         problems.sort()
         if changed:
             self._write_index(_Index(scan_start, entries))
@@ -339,7 +349,7 @@ class Store:
         read; a str when the system refused the read; None if it vanished."""
         read_ns = self._clock()  # before the read: the content is at least this recent
         if not ID_RE.fullmatch(path.stem):
-            return (mtime_ns, size, read_ns, "file name is not a draft id; rename it")
+            return _Entry(mtime_ns, size, read_ns, "file name is not a draft id; rename it")
         try:
             raw = _read_bytes(path)
         except FileNotFoundError:
@@ -348,14 +358,14 @@ class Store:
             return raw
         head = read_draft(path, raw, DraftHeader)  # the header only: 25x faster than validating every part
         if isinstance(head, str):
-            return (mtime_ns, size, read_ns, head)
+            return _Entry(mtime_ns, size, read_ns, head)
         try:
-            info = (head.id, head.shown_title, _plain_time(head.updated), head.template, measure(head.text).chars,
-                    head.source_label)  # fmt: skip
+            info = _Summary(head.id, head.shown_title, _plain_time(head.updated), head.template,
+                            measure(head.text).chars, head.source_label)  # fmt: skip
         except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # e.g. a date out of range
-            return (mtime_ns, size, read_ns, f"corrupt: cannot be summarised ({type(exc).__name__})")
-        self._texts_read[path.name] = (mtime_ns, size, read_ns, head.text)  # for texts(), without a second read
-        return (mtime_ns, size, read_ns, info)
+            return _Entry(mtime_ns, size, read_ns, f"corrupt: cannot be summarised ({type(exc).__name__})")
+        self._texts_read[path.name] = TextEntry(mtime_ns, size, read_ns, head.text)  # for texts(), no second read
+        return _Entry(mtime_ns, size, read_ns, info)
 
     def _index_key(self) -> tuple[int, int, int] | None:
         try:

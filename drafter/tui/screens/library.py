@@ -396,7 +396,7 @@ class DraftsScreen(Screen[str | None]):
     @work(exclusive=True, group="drafts-export", exit_on_error=False)
     async def export(self, draft_id: str, fmt: ExportFormat, path: Path) -> Path | None:
         """Write one draft as txt/md/json to ``path``; errors become a notification."""
-        from ...store import export_text
+        from ...draft import export_text
 
         def write() -> None:
             write_export(path, export_text(self.drafter.store.load(draft_id), fmt))
