@@ -82,6 +82,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     from .engines.base import Event, Progress
     from .errors import EngineError, StoreError
     from .output import OutputError
+    from .post import assemble
 
     source = read_source(args)
     drafter = _drafter(args)
@@ -108,7 +109,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         from .cli import interrupt_exit_code
 
-        text = drafter.assemble(job, seen.result.parts) if seen.result is not None else seen.received
+        text = assemble(seen.result.parts, job.layout) if seen.result is not None else seen.received
         if not text.strip():
             raise
         what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"
@@ -117,7 +118,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         return interrupt_exit_code(exc)
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
         _say(note)
-    text = drafter.assemble(job, result.parts)
+    text = assemble(result.parts, job.layout)
     from .post import MAX_CHARS, measure
 
     stats = measure(text)

@@ -1,9 +1,10 @@
 """Settings, resolved once: flags > environment > workspace drafter.toml > user config > defaults.
 
-Environment: ``DRAFTER_ENGINE``, ``DRAFTER_MODEL``, ``DRAFTER_BASE_URL``,
-``DRAFTER_TEMPERATURE``, ``DRAFTER_TIMEOUT``, ``DRAFTER_DEADLINE``, ``DRAFTER_MAX_TOKENS``, ``DRAFTER_TEMPLATE``,
-``DRAFTER_RETRIES``, ``DRAFTER_REPAIR``, and the SDK's own ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``
-(``DRAFTER_BASE_URL`` wins over ``OPENAI_BASE_URL``).
+Environment: ``DRAFTER_<SETTING>`` for every setting but ``lint`` (``DRAFTER_MODEL``,
+``DRAFTER_FETCH_TIMEOUT``...; see :data:`ENVIRONMENT`), and the SDK's own ``OPENAI_API_KEY`` and
+``OPENAI_BASE_URL`` (``DRAFTER_BASE_URL`` wins over ``OPENAI_BASE_URL``). The layers merge
+table by table at every depth (:func:`deep_merge`): a ``[lint.rules.emoji]`` in the user config
+and a ``[lint.rules.em-dash]`` in drafter.toml both apply.
 
 The API key is read from the environment only. It is never written anywhere and never
 printed: it lives in a ``SecretStr``.
@@ -13,19 +14,26 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from . import reading
 from .errors import ConfigError
+from .fetch import FETCH_TIMEOUT
 from .urls import check_base_url
 from .workspace import Workspace, user_config_file
+
+if TYPE_CHECKING:
+    from .lint.settings import LintSettings as _Lint
+else:  # pydantic sees Any: the linter is imported only when there is a [lint] table (see Settings._lint)
+    _Lint = Any
 
 DEFAULT_MODEL = "gpt-4.1-mini"
 """Cheap, fast, supports json_schema structured output and a temperature, 1M-token context."""
 DEFAULT_TEMPLATE = "classic"
+"""The template used when none is named (one of templates.BUILTIN_NAMES), and the one a new template copies."""
 
 EngineChoice = Literal["auto", "openai", "offline"]
 
@@ -54,7 +62,7 @@ class Settings(BaseModel):
     """Upper bound on the completion."""
     retries: int = Field(default=2, ge=0, le=10)
     """Retries on 429/5xx/connection errors, with backoff."""
-    fetch_timeout: float = Field(default=15.0, gt=0, le=600)
+    fetch_timeout: float = Field(default=FETCH_TIMEOUT, gt=0, le=600)
     """Seconds an article URL fetch may take in all (connect, headers, redirects, body)."""
     repair: bool = True
     """After an LLM draft that scores under the lint threshold, send the findings back once."""
@@ -62,8 +70,9 @@ class Settings(BaseModel):
     """Template used when none is named."""
     bullet: str | None = None
     """Overrides the template's bullet marker ("•" by default)."""
-    lint: dict[str, Any] = Field(default_factory=dict)
-    """Linter rule settings (see the README)."""
+    lint: _Lint | None = None
+    """The [lint] table merged over the linter's shipped defaults and validated when the settings
+    are made (see the README); None: the shipped defaults as they are."""
 
     @field_validator("base_url")
     @classmethod
@@ -75,16 +84,19 @@ class Settings(BaseModel):
         except ValueError as exc:
             raise PydanticCustomError("base_url", str(exc)) from None
 
-    @field_validator("lint")
+    @field_validator("lint", mode="plain")
     @classmethod
-    def _lint(cls, value: dict[str, Any]) -> dict[str, Any]:
-        """The [lint] table is checked here, at load, by the linter's own validator (a ConfigError
-        passes through pydantic unchanged), so a mistake never waits for the first request."""
-        if value:
-            from .lint.settings import resolve
+    def _lint(cls, value: Any) -> _Lint | None:
+        """The [lint] table becomes a LintSettings here, at load, through the linter's own
+        validator (a ConfigError passes through pydantic unchanged), so a mistake never waits for
+        the first request. The linter (~50 ms of imports) is loaded only when there is a table."""
+        if value is None or (isinstance(value, Mapping) and not value):
+            return None
+        from .lint.settings import LintSettings, resolve
 
-            resolve(value)
-        return value
+        if not isinstance(value, (Mapping, LintSettings)):
+            raise ConfigError("lint must be a table ([lint])")
+        return resolve(value)
 
     def resolved_engine(self) -> Literal["openai", "offline"]:
         if self.engine != "auto":
@@ -92,20 +104,8 @@ class Settings(BaseModel):
         return "openai" if (self.api_key or self.base_url) else "offline"
 
 
-_ENV = {
-    "DRAFTER_ENGINE": "engine",
-    "DRAFTER_MODEL": "model",
-    "DRAFTER_BASE_URL": "base_url",
-    "DRAFTER_TEMPERATURE": "temperature",
-    "DRAFTER_TIMEOUT": "timeout",
-    "DRAFTER_DEADLINE": "deadline",
-    "DRAFTER_MAX_TOKENS": "max_tokens",
-    "DRAFTER_RETRIES": "retries",
-    "DRAFTER_REPAIR": "repair",
-    "DRAFTER_TEMPLATE": "template",
-    "DRAFTER_BULLET": "bullet",
-    "DRAFTER_FETCH_TIMEOUT": "fetch_timeout",
-}
+ENVIRONMENT = {f"DRAFTER_{name.upper()}": name for name in Settings.model_fields if name not in ("api_key", "lint")}
+"""Environment variable -> setting: one per setting, named after it (the API key and [lint] have none)."""
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -129,13 +129,27 @@ def _file_layer(path: Path) -> dict[str, Any]:
     if "lint" in data:
         if not isinstance(data["lint"], dict):
             raise ConfigError(f"{path}: lint must be a table ([lint])")
-        from .lint.settings import resolve
+        from .lint.settings import as_tables, resolve
 
         try:
             resolve(data["lint"])
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
+        data["lint"] = as_tables(data["lint"])
     return data
+
+
+def deep_merge(lower: Mapping[str, Any], upper: Mapping[str, Any]) -> dict[str, Any]:
+    """``upper`` laid over ``lower``: two tables under one key merge key by key, at every depth;
+    any other value in ``upper`` replaces the one below. Neither argument is changed."""
+    merged = dict(lower)
+    for key, value in upper.items():
+        below = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(below, Mapping):
+            merged[key] = deep_merge(below, value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def load_settings(
@@ -143,7 +157,8 @@ def load_settings(
     flags: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> tuple[Settings, dict[str, str]]:
-    """Resolve settings once. Returns them and, per setting, where its value came from."""
+    """Resolve settings once. Returns them and, per setting, where its value came from (a table
+    that several layers set, like [lint], names them all, lowest first: "<user config> + <drafter.toml>")."""
     env = os.environ if env is None else env
     layers: list[tuple[str, dict[str, Any]]] = []
     ucf = user_config_file(env)
@@ -153,7 +168,7 @@ def load_settings(
     env_layer: dict[str, Any] = {}
     if env.get("OPENAI_BASE_URL"):
         env_layer["base_url"] = env["OPENAI_BASE_URL"]
-    for var, key in _ENV.items():
+    for var, key in ENVIRONMENT.items():
         if env.get(var):
             env_layer[key] = env[var]
     layers.append(("environment", env_layer))
@@ -162,12 +177,10 @@ def load_settings(
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for name, layer in layers:
-        for key, value in layer.items():
-            if key == "lint" and isinstance(value, dict):
-                merged.setdefault("lint", {}).update(value)
-            else:
-                merged[key] = value
-            origin[key] = name
+        for key, value in layer.items():  # a table merged with one below names both layers
+            merges = isinstance(value, Mapping) and isinstance(merged.get(key), Mapping)
+            origin[key] = f"{origin[key]} + {name}" if merges else name
+        merged = deep_merge(merged, layer)
     key = env.get("OPENAI_API_KEY", "").strip()
     if key:
         merged["api_key"] = key

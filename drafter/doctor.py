@@ -65,6 +65,9 @@ def report(drafter: Drafter) -> Iterator[tuple[str, str]]:
         yield "server", probe(s.base_url or "https://api.openai.com/v1", timeout=min(3.0, s.timeout))
     yield "model", f"{s.model} (from {o.get('model')})"
     yield "template", f"{s.template} (from {o.get('template')})"
+    from .lint import resolve_settings
+
+    yield "lint", f"threshold {resolve_settings(s.lint).threshold} (from {o.get('lint')})"
     try:
         from . import tokens
 

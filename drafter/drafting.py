@@ -229,9 +229,8 @@ class Drafter:
             return self.prepare(source, template)
 
     def regenerate_request(self, job: Job, current: Parts, part: str, instruction: str = "") -> RegenerateRequest:
-        if part not in ("hook", "takeaways", "question", "hashtags", *job.spec.extra_keys):
-            raise InputError(f"unknown part {part!r}: use hook, takeaways, question, hashtags"
-                             + "".join(f", {k}" for k in job.spec.extra_keys))
+        if part not in job.spec.part_names():
+            raise InputError(f"unknown part {part!r}: use {', '.join(job.spec.part_names())}")
         prompt = job.template.render_part(part, job.source, job.variables, current, instruction)
         return RegenerateRequest(
             part=part, current=current, source=job.source, spec=job.spec, prompt=prompt,
@@ -318,10 +317,6 @@ class Drafter:
         path = self.workspace.root / "ai_tells.toml"
         return [path] if path.is_file() else []
 
-    @property
-    def repair_threshold(self) -> int:
-        return int(self.settings.lint.get("threshold", 80))
-
     async def _repair(self, job: Job, result: DraftResult, on_event: Callable[[Event], None] | None,
                       *, deadline: float | None = None) -> tuple[DraftResult, "RepairOutcome | None"]:
         """One repair round when the score is low or an error-level rule fires; keep the better.
@@ -329,7 +324,7 @@ class Drafter:
         ``deadline``: seconds the round may take (None: the setting); none left, no round.
         """
         before = self.lint(job, result.parts)
-        if before.score >= self.repair_threshold and not before.errors:
+        if before.score >= before.threshold and not before.errors:  # [lint] threshold
             return result, None
         if deadline is not None and deadline <= 0:
             return result, RepairOutcome(before.score, None, kept="original",
@@ -362,9 +357,6 @@ class Drafter:
         chosen = chosen.model_copy(update={"usage": usage})
         note = f"repair pass: score {before.score} -> {after.score}, kept the {kept} version"
         return chosen, RepairOutcome(before.score, after.score, kept=kept, note=note)
-
-    def assemble(self, job: Job, parts: Parts) -> str:
-        return assemble(parts, job.layout)
 
     def keep_unsaved(self, text: str, what: str) -> "Kept":
         """Write generated text that is not (or could not be) a saved draft where it can be found

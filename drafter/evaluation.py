@@ -93,6 +93,7 @@ def evaluate(drafter: Drafter, folder: str | Path, *, template: str | None = Non
     reason (and its partial text kept, see :meth:`Drafter.keep_unsaved`); the rest go on.
     Ctrl+C ends the run with the rows done so far (``interrupted``)."""
     from .drafting import Transcript
+    from .post import assemble
 
     root = Path(folder)
     if not root.is_dir():
@@ -118,7 +119,7 @@ def evaluate(drafter: Drafter, folder: str | Path, *, template: str | None = Non
         interrupted = True
         seen: Transcript | None = current.get("seen")
         if seen is not None and current.get("path") is not None:
-            text = seen.text if seen.result is None else drafter.assemble(current["job"], seen.result.parts)
+            text = seen.text if seen.result is None else assemble(seen.result.parts, current["job"].layout)
             rows.append(_failed_row(drafter, current["path"], "interrupted", text, "interrupted"))
     if not rows and not interrupted:
         raise InputError(f"eval: no readable articles in {folder}")
@@ -136,7 +137,7 @@ async def _draft_one(drafter: Drafter, path: Path, tpl_name: str, current: dict[
     """One article drafted and scored; a failed generation is a row with its reason; an
     unreadable file is skipped with a note (None)."""
     from .drafting import Transcript
-    from .post import measure
+    from .post import assemble, measure
     from .sources import from_file
 
     name = strip_controls(path.name)
@@ -159,7 +160,7 @@ async def _draft_one(drafter: Drafter, path: Path, tpl_name: str, current: dict[
         return _failed_row(drafter, path, str(exc), partial, getattr(exc, "kind", "failed"))
     current.clear()  # kept on a cancel (ctrl+c): evaluate() keeps what arrived
     seconds = time.perf_counter() - started
-    text = drafter.assemble(job, result.parts)
+    text = assemble(result.parts, job.layout)
     report = drafter.lint(job, result.parts, text)
     stats = measure(text)
     return EvalRow(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any, Iterable, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from .safe_text import strip_controls
 
@@ -26,7 +26,15 @@ MAX_TAKEAWAY_CHARS = 200
 TAKEAWAYS_DEFAULT, TAKEAWAYS_MIN, TAKEAWAYS_MAX = 3, 2, 6
 HASHTAGS_DEFAULT, HASHTAGS_MIN, HASHTAGS_MAX = 3, 1, 6
 
-PART_NAMES = ("hook", "takeaways", "question", "hashtags")
+PartName = Literal["hook", "takeaways", "question", "hashtags"]
+"""A standard part: every post has these four. A template may add extras (any :data:`EXTRA_KEY`)."""
+PART_NAMES: tuple[PartName, ...] = get_args(PartName)
+"""The standard parts, in the order a template asks for them."""
+LIST_PARTS: tuple[PartName, ...] = ("takeaways", "hashtags")
+"""The parts whose value is a list of strings; every other part (extras too) is one string."""
+PartValue = str | list[str]
+EXTRA_KEY = r"^[a-z][a-z0-9_]{0,39}$"
+"""What an extra part's key looks like (``why_it_matters``)."""
 
 # Words that never make a hashtag on their own (#The, #And ...).
 STOPWORDS = frozenset(
@@ -92,8 +100,26 @@ def normalise_hashtags(values: list[str] | str) -> list[str]:
     return out
 
 
+_STANDARD = frozenset(PART_NAMES)
+_EXTRA_KEY_RE = re.compile(EXTRA_KEY)
+_MISSING: Any = object()
+
+
+class UnknownPart(LookupError):
+    """A part name that the parts do not have (or that cannot name a part at all)."""
+
+
+def ordered_part_names(extra_keys: Iterable[str]) -> list[str]:
+    """Part names in the order they appear in a post: hook, takeaways, the extras, question, hashtags."""
+    return [*PART_NAMES[:2], *extra_keys, *PART_NAMES[2:]]
+
+
 class Parts(BaseModel):
-    """The generated parts of a post. Validation normalises what can be fixed."""
+    """The generated parts of a post. Validation normalises what can be fixed.
+
+    The four standard parts are fields and the extras a dict; read and replace any part by
+    name with :meth:`get` and :meth:`replace`, list them with :meth:`names`.
+    """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -106,12 +132,14 @@ class Parts(BaseModel):
         description="Optional parts a template asks for, by key (e.g. why_it_matters).",
     )
 
-    @field_validator("hook")
+    @field_validator("hook", "question")
     @classmethod
-    def _hook(cls, value: str) -> str:
+    def _line(cls, value: str, info: ValidationInfo) -> str:
         value = one_line(value)
         if not value:
-            raise ValueError("hook is empty")
+            raise ValueError(f"{info.field_name} is empty")
+        if info.field_name == "question" and not value.endswith("?"):
+            value = value.rstrip(".!:;, ") + "?"
         return value
 
     @field_validator("takeaways", mode="before")
@@ -126,16 +154,6 @@ class Parts(BaseModel):
         if not items:
             raise ValueError("takeaways are empty")
         return items
-
-    @field_validator("question")
-    @classmethod
-    def _question(cls, value: str) -> str:
-        value = one_line(value)
-        if not value:
-            raise ValueError("question is empty")
-        if not value.endswith("?"):
-            value = value.rstrip(".!:;, ") + "?"
-        return value
 
     @field_validator("hashtags", mode="before")
     @classmethod
@@ -154,6 +172,47 @@ class Parts(BaseModel):
             return {str(k): one_line(str(v)) for k, v in value.items() if one_line(str(v))}
         return value
 
+    @classmethod
+    def blank(cls) -> "Parts":
+        """Every part empty, not validated (a valid post has no empty part): the editor's lenient start."""
+        return cls.model_construct(hook="", takeaways=[], question="", hashtags=[], extras={})
+
+    def names(self) -> list[str]:
+        """The names of the parts, in the order they appear in the post."""
+        return ordered_part_names(self.extras)
+
+    def get(self, name: str, default: Any = _MISSING) -> PartValue:
+        """The value of part ``name`` (standard or extra); ``default`` if it has no such part,
+        or :class:`UnknownPart` without a default."""
+        if name in _STANDARD:
+            return getattr(self, name)
+        try:
+            return self.extras[name]
+        except KeyError:
+            if default is _MISSING:
+                raise UnknownPart(f"no part {name!r} (parts: {', '.join(self.names())})") from None
+            return default
+
+    def replace(self, name: str, value: PartValue, *, validate: bool = True) -> "Parts":
+        """A copy with part ``name`` set to ``value``; any other name than the standard four
+        is an extra (added if absent; a list is joined into one line).
+
+        Validated like construction (``ValidationError``; an empty extra is dropped), only the
+        changed part is checked, so lenient parts (:meth:`blank`) stay lenient elsewhere.
+        ``validate=False`` stores the value as given (a stream's partial values).
+        """
+        if name in _STANDARD:
+            field, new = name, value
+        elif _EXTRA_KEY_RE.match(name):
+            field, new = "extras", {**self.extras, name: value if isinstance(value, str) else " ".join(value)}
+        else:
+            raise UnknownPart(f"{name!r} cannot name a part (a standard part, or an extra key: a-z, 0-9, _)")
+        if not validate:
+            return self.model_copy(update={field: new})
+        copy = self.model_copy()
+        setattr(copy, field, new)  # validate_assignment: the field's validators, as at construction
+        return copy
+
     def fit(self, spec: "PostSpec") -> "Parts":
         """Trim lists longer than the template asks for (a model that gives 5 of 3)."""
         return self.model_copy(
@@ -170,7 +229,7 @@ class Extra(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+    key: Annotated[str, Field(pattern=EXTRA_KEY)]
     """Identifier used in JSON output and per-part prompts."""
     label: str = ""
     """Printed before the text in the assembled post, e.g. "Why it matters:"."""
@@ -194,9 +253,13 @@ class PostSpec(BaseModel):
     def extra_keys(self) -> list[str]:
         return [e.key for e in self.extras]
 
+    def part_names(self) -> list[str]:
+        """The parts asked for: the standard four, then the extras' keys."""
+        return [*PART_NAMES, *self.extra_keys]
 
-class Layout(BaseModel):
-    """How parts become text. Comes from the template's ``[layout]`` table."""
+
+class LayoutStyle(BaseModel):
+    """How the parts are printed, as a template writes it (its ``[layout]`` table)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -205,7 +268,12 @@ class Layout(BaseModel):
     takeaways_heading: str = ""
     """A line above the bullets, e.g. "Key takeaways:"; empty for none."""
     question_prefix: str = ""
-    """Text before the question, e.g. "What do you think: "."""
+    """Text before the question, e.g. "What do you think: "; empty for none."""
+
+
+class Layout(LayoutStyle):
+    """How parts become text: the template's :class:`LayoutStyle` and its extras' labels."""
+
     extra_labels: dict[str, str] = Field(default_factory=dict)
     """Label per extra key; filled from the template's extras."""
 

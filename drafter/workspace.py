@@ -147,8 +147,3 @@ def builtin_prompts_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return here.parent / "prompts"
-
-
-def data_dir() -> Path:
-    """Data files shipped inside the package (phrase lists, example rules)."""
-    return Path(__file__).resolve().parent / "data"

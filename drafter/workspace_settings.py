@@ -1,57 +1,63 @@
 """Small, careful edits to a workspace's ``drafter.toml`` (the TUI's "set default template").
 
-Only the one top-level line is touched: comments, other settings, tables and line endings
-are kept byte for byte. The result is parsed back before it replaces the file (atomically),
-so a write can never leave a config drafter cannot read.
+The file is edited with tomlkit, which keeps what it does not touch as it was: comments, other
+settings, tables and line endings stay byte for byte. The result is parsed back before it
+replaces the file (atomically), so a write can never leave a config drafter cannot read.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
 from .errors import ConfigError
 from .reading import MAX_TOML_BYTES, TomlTooDeep, parse_toml, read_bounded
 from .workspace import Workspace
 
-_KEY_LINE = re.compile(r"""^[ \t]*(?:template|"template"|'template')[ \t]*=""")
-_TABLE_LINE = re.compile(r"^[ \t]*\[")
+if TYPE_CHECKING:
+    import tomlkit
 
 
-def toml_string(value: str) -> str:
-    """A TOML basic string (JSON's escapes are valid TOML ones for these characters)."""
-    return json.dumps(value, ensure_ascii=False)
+def with_top_level(text: str, key: str, value: str) -> str:
+    """``text`` (valid TOML) with the top-level ``key`` set to the string ``value``.
 
+    A key already there (bare or quoted) gets the value in place and is written ``key = "value"``,
+    keeping its inline comment and line ending. A new key goes after the file's opening comments,
+    before any setting or table, with the file's line ending."""
+    import tomlkit
+    from tomlkit.items import Comment
 
-def with_top_level(text: str, key_line: re.Pattern[str], new_line: str) -> str:
-    """``text`` with its top-level line matching ``key_line`` replaced by ``new_line``, or
-    ``new_line`` inserted after the file's opening comment block (before any setting or table)."""
-    lines = text.splitlines(keepends=True)
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    for i, line in enumerate(lines):
-        if _TABLE_LINE.match(line):
+    doc = tomlkit.parse(text)
+    if key in doc:
+        doc[tomlkit.key(key)] = value
+        return tomlkit.dumps(doc)
+    comments = ""
+    for name, item in doc.body:
+        if name is not None or not isinstance(item, Comment):
             break
-        if key_line.match(line):
-            ending = line[len(line.rstrip("\r\n")):] or ("" if i == len(lines) - 1 else newline)
-            lines[i] = new_line + ending
-            return "".join(lines)
-    at = 0
-    while at < len(lines) and lines[at].strip().startswith("#"):
-        at += 1
-    if lines and at == len(lines) and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += newline  # a file of comments with no final newline
-    lines.insert(at, new_line + newline)
-    return "".join(lines)
+        comments += item.as_string()
+    if not text.startswith(comments):  # tomlkit renders what it parsed as it was: never expected
+        raise ValueError("the opening comments did not read back as they were")
+    head = tomlkit.parse(comments)
+    head[tomlkit.key(key)] = _string(value, newline="\r\n" if text.partition("\n")[0].endswith("\r") else "\n")
+    return tomlkit.dumps(head) + text[len(comments):]
+
+
+def _string(value: str, newline: str) -> "tomlkit.items.Item":
+    import tomlkit
+
+    item = tomlkit.item(value)
+    item.trivia.trail = newline
+    return item
 
 
 def set_default_template(workspace: Workspace | Path, name: str) -> Path:
     """Write ``template = "<name>"`` into the workspace's drafter.toml; returns the file.
 
-    Replaces an existing top-level ``template = ...`` line or adds one near the top; creates
-    the file if missing. A config that is not valid TOML is left alone (ConfigError).
+    Replaces an existing top-level ``template`` or adds one near the top; creates the file if
+    missing. A config that is not valid TOML is left alone (ConfigError).
     """
     path = workspace.config_file if isinstance(workspace, Workspace) else Path(workspace) / "drafter.toml"
     if not name or "\n" in name or "\r" in name:
@@ -67,13 +73,16 @@ def set_default_template(workspace: Workspace | Path, name: str) -> Path:
         parse_toml(old)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, TomlTooDeep) as exc:
         raise ConfigError(f"{path} is not valid TOML ({exc}); fix it before setting the default template") from None
-    new = with_top_level(old, _KEY_LINE, f"template = {toml_string(name)}")
+    by_hand = f"set {with_top_level('', 'template', name).strip()} by hand"
+    from tomlkit.exceptions import TOMLKitError
+
     try:
+        new = with_top_level(old, "template", name)
         parsed = parse_toml(new)
-    except (tomllib.TOMLDecodeError, TomlTooDeep) as exc:  # e.g. the key sat inside a multi-line string
-        raise ConfigError(f"cannot safely edit {path} ({exc}); set template = {toml_string(name)} by hand") from None
+    except (ValueError, TOMLKitError, RecursionError) as exc:  # tomllib's and tomlkit's parse errors are ValueErrors
+        raise ConfigError(f"cannot safely edit {path} ({str(exc) or type(exc).__name__}); {by_hand}") from None
     if parsed.get("template") != name:
-        raise ConfigError(f"cannot safely edit {path}; set template = {toml_string(name)} by hand")
+        raise ConfigError(f"cannot safely edit {path}; {by_hand}")
     _write_atomic(path, new)
     return path
 

@@ -199,4 +199,85 @@ def test_lint_settings_are_checked_when_set_in_code_too():
 
     with pytest.raises(ConfigError, match="threshold"):
         Settings(lint={"threshold": "abc"})
-    assert Settings(lint={"threshold": 70}).lint == {"threshold": 70}
+    assert Settings(lint={"threshold": 70}).lint.threshold == 70  # a typed model, validated once
+
+
+# ---- layers merge at every depth (issue 9) -------------------------------------------------
+
+
+def test_lint_rule_tables_from_the_user_config_and_the_workspace_are_both_kept(workspace_dir, isolated_home):
+    """A user config's [lint.rules.emoji] survives a workspace drafter.toml that has a [lint.rules] table."""
+    from drafter.lint import resolve_settings
+
+    write(user_config_file(), "[lint]\nthreshold = 70\n[lint.rules.emoji]\nmax = 5\n")
+    write(workspace_dir / "drafter.toml", "[lint.rules.em-dash]\nenabled = false\n[lint.rules.emoji]\nseverity = 'hint'\n")
+    settings, origin = load_settings(Workspace(workspace_dir, "test"))
+    effective = resolve_settings(settings.lint)
+    assert effective.rules["emoji"].max == 5 and effective.rules["emoji"].severity == "hint"
+    assert effective.rules["em-dash"].enabled is False
+    assert effective.threshold == 70
+    assert origin["lint"] == f"{user_config_file()} + {workspace_dir / 'drafter.toml'}"  # both layers, lowest first
+
+
+def test_doctor_says_which_layers_set_the_lint_settings(workspace_dir, isolated_home):
+    from drafter.doctor import report
+    from drafter.drafting import Drafter
+
+    lines = dict(report(Drafter.from_environment(workspace_dir, env={})))
+    assert lines["lint"] == "threshold 80 (from default)"
+    write(user_config_file(), "[lint]\nthreshold = 70\n")
+    assert dict(report(Drafter.from_environment(workspace_dir)))["lint"] == f"threshold 70 (from {user_config_file()})"
+    write(workspace_dir / "drafter.toml", "[lint.rules.emoji]\nmax = 5\n")
+    lines = dict(report(Drafter.from_environment(workspace_dir)))
+    assert lines["lint"] == f"threshold 70 (from {user_config_file()} + {workspace_dir / 'drafter.toml'})"
+    assert lines["model"] == "gpt-4.1-mini (from default)"
+
+
+def test_a_rule_shorthand_in_one_layer_merges_with_the_rule_table_of_another(workspace_dir, isolated_home):
+    """`emoji = "hint"` stands for `{ severity = "hint" }`: it changes the severity, not the user's max."""
+    from drafter.lint import resolve_settings
+
+    write(user_config_file(), "[lint.rules.emoji]\nmax = 5\n")
+    write(workspace_dir / "drafter.toml", '[lint.rules]\nemoji = "hint"\nem-dash = false\n')
+    settings, _ = load_settings(Workspace(workspace_dir, "test"))
+    effective = resolve_settings(settings.lint)
+    assert (effective.rules["emoji"].max, effective.rules["emoji"].severity) == (5, "hint")
+    assert effective.rules["em-dash"].enabled is False
+
+
+def test_deep_merge_merges_tables_at_every_depth_and_replaces_the_rest():
+    from drafter.config import deep_merge
+
+    lower = {"a": 1, "t": {"x": 1, "deep": {"k": 1, "keep": True}, "list": [1]}, "gone": {"y": 1}}
+    upper = {"a": 2, "t": {"deep": {"k": 2}, "list": [2]}, "gone": "scalar", "new": {"z": 1}}
+    assert deep_merge(lower, upper) == {
+        "a": 2, "t": {"x": 1, "deep": {"k": 2, "keep": True}, "list": [2]}, "gone": "scalar", "new": {"z": 1},
+    }
+    assert lower["t"]["deep"] == {"k": 1, "keep": True}  # neither input changes
+    assert deep_merge({"t": "scalar"}, {"t": {"x": 1}}) == {"t": {"x": 1}}
+
+
+def test_an_unknown_rule_with_no_close_match_lists_the_known_rules(workspace_dir):
+    """No `drafter lint --rules` exists: the message itself names every rule id."""
+    from drafter.lint.registry import all_rules
+
+    write(workspace_dir / "drafter.toml", "[lint.rules.zzzz]\nenabled = false\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(Workspace(workspace_dir, "test"), env={})
+    message = str(info.value)
+    assert "unknown lint rule 'zzzz'" in message and "--rules" not in message and "\n" not in message
+    assert f"known rules: {', '.join(all_rules())})" in message
+
+
+@pytest.mark.parametrize("var, key, value", [
+    ("DRAFTER_ENGINE", "engine", "offline"), ("DRAFTER_MODEL", "model", "m"), ("DRAFTER_BASE_URL", "base_url", "http://h/v1"),
+    ("DRAFTER_TEMPERATURE", "temperature", "0.5"), ("DRAFTER_TIMEOUT", "timeout", "5"), ("DRAFTER_DEADLINE", "deadline", "9"),
+    ("DRAFTER_FETCH_TIMEOUT", "fetch_timeout", "4"), ("DRAFTER_MAX_TOKENS", "max_tokens", "99"),
+    ("DRAFTER_RETRIES", "retries", "1"), ("DRAFTER_REPAIR", "repair", "false"), ("DRAFTER_TEMPLATE", "template", "story"),
+    ("DRAFTER_BULLET", "bullet", "-"),
+])
+def test_each_documented_environment_variable_sets_its_setting(var, key, value):
+    from drafter.config import Settings
+
+    settings, origin = load_settings(None, env={var: value})
+    assert origin[key] == "environment" and getattr(settings, key) != Settings.model_fields[key].default

@@ -15,14 +15,12 @@ from drafter.errors import ConfigError
 from drafter.lint import (
     Finding,
     LintReport,
-    apply_fixes,
     lint,
     load_phrases,
     resolve_settings,
-    rule_catalog,
-    settings_from_file,
 )
 from drafter.lint.registry import all_rules
+from drafter.lint.settings import defaults
 from drafter.lint.text import PostView
 from drafter.post import Layout, Parts, PostSpec, assemble, collapse_blank_lines
 
@@ -382,7 +380,7 @@ def test_unicode_bold_is_a_hint_with_a_plain_fix() -> None:
     text = post(body="We deleted 𝐨𝐧𝐞 𝐟𝐢𝐞𝐥𝐝 and replies got faster.")
     (f,) = only(lint(text), "unicode-bold")
     assert text[f.start : f.end] == "𝐨𝐧𝐞 𝐟𝐢𝐞𝐥𝐝" and f.severity == "hint" and f.fix == "one field"
-    assert apply_fixes(text, [f]) == post(body="We deleted one field and replies got faster.")
+    assert text[: f.start] + f.fix + text[f.end :] == post(body="We deleted one field and replies got faster.")
 
 
 def test_markdown_bold_and_links() -> None:
@@ -480,21 +478,24 @@ def test_bad_settings_are_one_line_config_errors(settings: dict, expected: str) 
     assert expected in str(err.value) and "\n" not in str(err.value)
 
 
-def test_settings_from_file(tmp_path: Path) -> None:
+def test_lint_settings_from_a_file(tmp_path: Path) -> None:
+    from drafter.config import load_settings
+    from drafter.workspace import Workspace
+
     path = tmp_path / "drafter.toml"
     path.write_text('[lint]\nthreshold = 70\n[lint.rules.emoji]\nmax = 9\n', encoding="utf-8")
-    resolved = settings_from_file(path)
+    resolved = load_settings(Workspace(tmp_path, "test"), env={})[0].lint
     assert resolved.threshold == 70 and resolved.rules["emoji"].max == 9
     assert lint(CLEAN, settings=resolved).threshold == 70
     path.write_text('[lint]\nthreshold = \n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"drafter\.toml.*line 2"):
-        settings_from_file(path)
+        load_settings(Workspace(tmp_path, "test"), env={})
 
 
 def test_defaults_file_matches_the_registry() -> None:
-    catalog = rule_catalog()
-    assert [r["id"] for r in catalog] == list(all_rules())
-    assert all(r["summary"] and r["why"] and r["severity"] in ("error", "warning", "hint") for r in catalog)
+    meta, effective = defaults().meta, resolve_settings(None).rules
+    assert list(effective) == list(all_rules()) and set(meta) == set(all_rules())
+    assert all(meta[r].summary and meta[r].why and effective[r].severity in ("error", "warning", "hint") for r in meta)
     required = {"too-long", "hook-desktop-fold", "hook-mobile-fold", "hashtag-count", "hashtag-malformed",
                 "hashtag-duplicate", "hashtag-stopword", "question-missing", "question-generic", "ai-phrase",
                 "em-dash", "emoji", "repeated-opener", "symmetric-takeaways", "long-line", "url-in-body",

@@ -12,9 +12,12 @@ from pydantic import ValidationError
 from drafter.post import (
     FOLD_DESKTOP,
     MAX_CHARS,
+    PART_NAMES,
+    Extra,
     Layout,
     Parts,
     PostSpec,
+    UnknownPart,
     assemble,
     collapse_blank_lines,
     measure,
@@ -164,3 +167,65 @@ def test_property_assembly_shape(hook, takeaways, question, tags, bullet):
     assert all(b.startswith(bullet + " ") for b in bullet_lines)
     assert blocks[-2].endswith("?")
     assert measure(text).chars == len(collapse_blank_lines(text))
+
+
+# ---- parts by name -----------------------------------------------------------------------
+
+
+def test_parts_get_by_name_standard_and_extra() -> None:
+    parts = make(extras={"why_it_matters": "Because."})
+    assert parts.get("hook") == "A hook." and parts.get("takeaways") == ["One.", "Two."]
+    assert parts.get("hashtags") == ["#A1"] and parts.get("question") == "Why?"
+    assert parts.get("why_it_matters") == "Because."
+    assert parts.get("missing_extra", "") == "" and parts.get("missing_extra", None) is None
+
+
+def test_parts_get_an_unknown_name_says_which_parts_there_are() -> None:
+    with pytest.raises(UnknownPart, match=r"no part 'intro' \(parts: hook, takeaways, why, question, hashtags\)"):
+        make(extras={"why": "Because."}).get("intro")
+
+
+def test_parts_names_in_post_order() -> None:
+    assert make().names() == list(PART_NAMES) == ["hook", "takeaways", "question", "hashtags"]
+    parts = make(extras={"b_second": "2", "a_first": "1"})
+    assert parts.names() == ["hook", "takeaways", "b_second", "a_first", "question", "hashtags"]
+    layout = Layout(extra_labels={"b_second": "B:", "a_first": "A:"})
+    blocks = assemble(parts, layout).split("\n\n")
+    assert [b.split()[0] for b in blocks] == ["A", "•", "B:", "A:", "Why?", "#A1"]
+
+
+def test_parts_replace_validates_like_construction() -> None:
+    parts = make(extras={"why": "Because."})
+    new = parts.replace("question", "  what  now ")
+    assert new.question == "what now?" and parts.question == "Why?"  # a copy; the original is kept
+    assert new.replace("hashtags", "machine learning, the").hashtags == ["#MachineLearning"]
+    assert parts.replace("takeaways", "- a\n\n2. b").takeaways == ["a", "b"]
+    with pytest.raises(ValidationError, match="hook is empty"):
+        parts.replace("hook", "  ")
+    with pytest.raises(ValidationError, match="no usable hashtag"):
+        parts.replace("hashtags", ["#the"])
+    assert new.model_dump() == Parts(**{**parts.model_dump(), "question": "what now?"}).model_dump()
+
+
+def test_parts_replace_an_extra_adds_changes_or_drops_it() -> None:
+    parts = make(extras={"why": "Because."})
+    assert parts.replace("why", "Now\nbecause.").extras == {"why": "Now because."}
+    assert parts.replace("next_step", ["Try", "it."]).extras == {"why": "Because.", "next_step": "Try it."}
+    assert parts.replace("why", " ").extras == {}
+    with pytest.raises(UnknownPart, match="cannot name a part"):
+        parts.replace("Not A Key", "x")
+
+
+def test_parts_replace_without_validation_keeps_values_as_given() -> None:
+    blank = Parts.blank()
+    assert blank.names() == list(PART_NAMES) and all(not blank.get(n) for n in PART_NAMES)
+    partial = blank.replace("hook", "Half a ho", validate=False).replace("takeaways", [""], validate=False)
+    assert (partial.hook, partial.takeaways, partial.question) == ("Half a ho", [""], "")
+    assert blank.replace("why", "", validate=False).extras == {"why": ""}
+    # validating one part of lenient parts checks only that part
+    assert blank.replace("question", "ok").question == "ok?"
+
+
+def test_spec_part_names_standard_then_extras() -> None:
+    spec = PostSpec(extras=[Extra(key="why_it_matters")])
+    assert spec.part_names() == [*PART_NAMES, "why_it_matters"]

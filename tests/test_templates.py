@@ -14,9 +14,9 @@ from drafter.post import Layout, Parts, PostSpec, assemble
 from drafter.sources import Source
 from drafter.templates import (
     BUILTIN_NAMES,
-    CORE_NAMES,
     FENCE_CLOSE,
     FENCE_OPEN,
+    VARIANTS_PROMPT_PLACEHOLDERS,
     Template,
     TemplateLibrary,
     fence_source,
@@ -284,7 +284,7 @@ def test_part_only_names_are_refused_in_draft_prompts() -> None:
 
 
 def test_every_core_name_is_usable_in_variants() -> None:
-    prompt = " ".join("{" + n + "}" for n in sorted(CORE_NAMES))
+    prompt = " ".join("{" + n + "}" for n in sorted(VARIANTS_PROMPT_PLACEHOLDERS))
     t = parse_template(MINIMAL + f'\n[parts]\nvariants = "{prompt}"\n', "prompts/mini.toml")
     assert "{" not in t.render_variants(ARTICLE, {}, PARTS, 2).user
 
@@ -342,6 +342,44 @@ def test_out_of_range_counts_name_file_variable_and_range(key: str, value: str, 
 ])
 def test_unknown_or_bad_top_level_fields(extra: str, words: str) -> None:
     assert words in err(extra + MINIMAL)
+
+
+@pytest.mark.parametrize(("edit", "needle", "words"), [
+    (lambda t: t.replace('description = "A small test template"', 'description = "x"\ntemperature = 2.5'),
+     "temperature =", "temperature must be a number from 0 to 2, not 2.5"),
+    (lambda t: t.replace('description = "A small test template"', 'description = "x"\ntemperature = "hot"'),
+     "temperature =", "temperature must be a number from 0 to 2, not 'hot'"),
+    (lambda t: t.replace('name = "mini"', '\n\nname = "Mini Post"'),
+     "name =", "name 'Mini Post' must be 1 to 48 lowercase letters, digits and hyphens"),
+    (lambda t: t + '\n[layout]\nbullet = "-"\n\nbulet = "*"\n',
+     "bulet =", "unknown field 'layout.bulet' (allowed: bullet, takeaways_heading, question_prefix)"),
+    (lambda t: t + '\n[layout]\nbullet = "-"\nquestion_prefix = 4\n', "question_prefix =",
+     "layout.question_prefix must be a string, not int"),
+    (lambda t: t.replace("[prompts]\n", "[prompts]\nsystem2 = 'x'\n"), "system2 =",
+     "unknown field 'prompts.system2' (allowed: system, user)"),
+    (lambda t: t.replace('system = "Tone: {tone}. Readers: {audience}."', 'system = "   "'), "system =",
+     "prompts.system is empty"),
+    (lambda t: t.replace('angle = "the practical side"', 'angle = "x"\nthings = [1, 2]'), "things =",
+     "variable 'things' must be a string, number or true/false"),
+    (lambda t: t + '\n[[extras]]\nkey = "why"\n\n[[extras]]\nlabel = "How:"\nkey  = "why"\n', 'key  = "why"',
+     "extras.key 'why' is already used by another part"),
+    (lambda t: t + '\n[[extras]]\nkey = "why"\n\n[[extras]]\nkey = "how"\ncolor = "red"\n', "color =",
+     "unknown field 'extras.color' (allowed: key, label, description)"),
+    (lambda t: t + '\n[[extras]]\nkey = "why"\n\n[parts]\nwhy = "x"\nintro = "y"\n', "intro =",
+     "unknown field 'parts.intro' (allowed: hook, takeaways, question, hashtags, variants, why)"),
+], ids=["temperature-range", "temperature-type", "name", "layout-key", "layout-type", "prompts-key", "prompt-blank",
+        "variable-type", "extras-duplicate", "extras-key", "parts-key"])
+def test_validation_errors_name_the_line_of_their_key(edit, needle: str, words: str) -> None:
+    text = edit(MINIMAL)
+    assert err(text) == f"prompts/mini.toml: line {line_of(text, needle)}: {words}"
+
+
+def test_a_missing_field_has_no_line_and_a_misspelt_key_is_reported_first() -> None:
+    assert err(MINIMAL.replace('name = "mini"\n', "")) == "prompts/mini.toml: missing required field name"
+    text = MINIMAL.replace("user =", "usr =")
+    assert err(text) == (f"prompts/mini.toml: line {line_of(text, 'usr =')}: "
+                         "unknown field 'prompts.usr' (allowed: system, user)")
+    assert "path" in err('path = "/etc"\n' + MINIMAL) and "unknown field" in err('origin = "built-in"\n' + MINIMAL)
 
 
 def test_reserved_variable_and_bad_extras() -> None:
@@ -551,10 +589,10 @@ def test_validate_text_and_origin(tmp_path: Path) -> None:
 
 def test_template_model_forbids_unknown_fields() -> None:
     with pytest.raises(ValueError):
-        Template(name="x", system="s", user="u", colour="blue")  # type: ignore[call-arg]
-    t = Template(name="x", system="s", user="u", layout={"bullet": "-"})  # type: ignore[arg-type]
+        Template(name="x", prompts={"system": "s", "user": "u"}, colour="blue")  # type: ignore[call-arg]
+    t = Template(name="x", prompts={"system": "s", "user": "u"}, layout={"bullet": "-"})  # type: ignore[arg-type]
     assert t.layout().bullet == "-" and "path" not in t.model_dump()
-    t = Template(name="x", system="s", user="u", variables={"mood": "calm"})
+    t = Template(name="x", prompts={"system": "s", "user": "u"}, variables={"mood": "calm"})
     assert t.variables["takeaways"] == 3 and t.resolve_variables({"mood": "dry"})["mood"] == "dry"
 
 

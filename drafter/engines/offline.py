@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import AsyncIterator
 
-from ..post import MAX_CHARS, Parts, PostSpec, assemble
+from ..post import MAX_CHARS, Parts, PartValue, PostSpec, assemble
 from ..sources import Source
 from ..text import Analysis, analyse, compress
 from .base import (
@@ -37,7 +37,6 @@ __all__ = ["NOTE_EXTRACTIVE", "OfflineEngine", "article_kind", "extract_post", "
 
 NOTE_EXTRACTIVE = ("offline engine: the hook and takeaways are sentences of the article, shortened only by "
                    "cutting clauses; edit the wording before posting")
-PARTS = ("hook", "takeaways", "question", "hashtags")
 
 _FILLERS = ("[Another takeaway from the article, in your own words]", "[A takeaway from your own experience]",
             "[What you would add to the article]", "[A point the article leaves open]",
@@ -138,29 +137,28 @@ def regenerate_part(source: Source, spec: PostSpec, current: Parts, part: str, i
                                              r"different|another|again|new|other", instruction, re.I):
         notes.append("the offline engine cannot rewrite in a new style; it picked another candidate from the article instead")
     if not source.has_article:
-        parts = Parts(**{**current.model_dump(), **regenerate_scaffold(source, spec, current, part)})
+        parts = current.replace(part, regenerate_scaffold(source, spec, current, part))
         return parts, notes + ["no article: still a scaffold with [placeholders]"]
     a = _analysis(source)
-    update: dict[str, object] = {}
+    value: PartValue
     if part == "hook":
-        update["hook"] = _pick(hook_options(a), current.hook, instruction) or current.hook
+        value = _pick(hook_options(a), current.hook, instruction) or current.hook
     elif part == "takeaways":
         if re.search(r"short|concise|tight|brief", instruction, re.I):
-            update["takeaways"] = _shorter_takeaways(a, current)
+            value = _shorter_takeaways(a, current)
         else:
             fresh = pick_takeaways(a, spec.takeaways, [current.hook], avoid=current.takeaways)
-            update["takeaways"] = fresh + [c for c in current.takeaways if c not in fresh][: spec.takeaways - len(fresh)]
+            value = fresh + [c for c in current.takeaways if c not in fresh][: spec.takeaways - len(fresh)]
     elif part == "question":
-        update["question"] = next_option(list(dict.fromkeys(question_for(a, v) for v in range(9))), current.question)
+        value = next_option(list(dict.fromkeys(question_for(a, v) for v in range(9))), current.question)
     elif part == "hashtags":
-        update["hashtags"] = rotate(hashtag_pool(a), current.hashtags, spec.hashtags) or current.hashtags
+        value = rotate(hashtag_pool(a), current.hashtags, spec.hashtags) or current.hashtags
     else:
         used = [current.hook, *current.takeaways, *(v for k, v in current.extras.items() if k != part)]
         options = list(dict.fromkeys(x for x in (pick_extra(a, part, used, i) for i in range(4)) if x))
-        chosen = _pick(options, current.extras.get(part, ""), instruction)
-        update["extras"] = {**current.extras, part: chosen or current.extras.get(part, "")}
-    parts = Parts(**{**current.model_dump(), **update})
-    if part in PARTS and getattr(parts, part) == getattr(current, part):
+        value = _pick(options, current.get(part, ""), instruction) or current.get(part, "")
+    parts = current.replace(part, value)
+    if parts.get(part, "") == current.get(part, ""):
         notes.append(f"no other {part} candidate in the article; kept the current one")
     return parts, notes
 
@@ -180,18 +178,15 @@ class OfflineEngine:
     async def draft(self, request: DraftRequest) -> AsyncIterator[Event]:
         yield Progress("offline engine: reading the article" if request.source.has_article else "offline engine: building a scaffold")
         parts, notes = extract_post(request.source, request.spec)
-        yield PartUpdate("hook", parts.hook, complete=True)
-        yield PartUpdate("takeaways", list(parts.takeaways), complete=True)
-        for key, value in parts.extras.items():
-            yield PartUpdate(key, value, complete=True)
-        yield PartUpdate("question", parts.question, complete=True)
-        yield PartUpdate("hashtags", list(parts.hashtags), complete=True)
+        for name in parts.names():
+            value = parts.get(name)
+            yield PartUpdate(name, list(value) if isinstance(value, list) else value, complete=True)
         yield Completed(self._result(parts, notes))
 
     async def regenerate(self, request: RegenerateRequest) -> AsyncIterator[Event]:
         yield Progress(f"offline engine: choosing another {request.part}")
         parts, notes = regenerate_part(request.source, request.spec, request.current, request.part, request.instruction)
-        value = getattr(parts, request.part) if request.part in PARTS else parts.extras.get(request.part, "")
+        value = parts.get(request.part, "")
         yield PartUpdate(request.part, list(value) if isinstance(value, list) else value, complete=True)
         yield Completed(self._result(parts, notes))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..post import Parts, PostSpec, normalise_hashtag
+from ..post import Parts, PartValue, PostSpec, normalise_hashtag
 from ..sources import Source
 from ..text import STOPWORDS
 from .offline_topics import rotate
@@ -130,20 +130,20 @@ def next_option(options: list[str], current: str) -> str:
     return options[(options.index(current) + 1) % len(options)] if current in options else options[0]
 
 
-def regenerate_scaffold(source: Source, spec: PostSpec, current: Parts, part: str) -> dict[str, object]:
-    """The next placeholder for one part, as an update to ``current``."""
+def regenerate_scaffold(source: Source, spec: PostSpec, current: Parts, part: str) -> PartValue:
+    """The next placeholder for one part (the value to replace ``current``'s with)."""
     t = _scaffold_topic(source)
     if part == "hook":
-        return {"hook": next_option([h.format(t=t) for h in _HOOK_ANGLES], current.hook)}
+        return next_option([h.format(t=t) for h in _HOOK_ANGLES], current.hook)
     if part == "takeaways":
         sets = [[slot[v].format(t=t) for slot in _TAKEAWAY_SLOTS[: spec.takeaways]] for v in (0, 1)]
-        return {"takeaways": sets[1] if current.takeaways == sets[0] else sets[0]}
+        return sets[1] if current.takeaways == sets[0] else sets[0]
     if part == "question":
-        return {"question": next_option([_question(t, i) for i in range(len(_SCAFFOLD_QUESTIONS))], current.question)}
+        return next_option([_question(t, i) for i in range(len(_SCAFFOLD_QUESTIONS))], current.question)
     if part == "hashtags":
-        return {"hashtags": rotate(topic_hashtags(t, 12), current.hashtags, spec.hashtags) or current.hashtags}
+        return rotate(topic_hashtags(t, 12), current.hashtags, spec.hashtags) or current.hashtags
     extra = next((e for e in spec.extras if e.key == part), None)
     label, description = (extra.label, extra.description) if extra else ("", "")
-    variant = 1 if current.extras.get(part) == _scaffold_extra(part, label, description, t, 0) else 0
-    return {"extras": {**current.extras, part: _scaffold_extra(part, label, description, t, variant)}}
+    variant = 1 if current.get(part, None) == _scaffold_extra(part, label, description, t, 0) else 0
+    return _scaffold_extra(part, label, description, t, variant)
 

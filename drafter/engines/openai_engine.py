@@ -26,7 +26,7 @@ import openai
 from ..config import Settings
 from ..deadline import Deadline
 from ..errors import EngineError, InputError, OutputParseError
-from ..post import PART_NAMES, Parts
+from ..post import Parts
 from . import parsing
 from .base import (
     Chunk, Completed, DraftRequest, DraftResult, Event, HookVariantsRequest, OutputMode,
@@ -177,9 +177,7 @@ class OpenAIEngine:
 
         def finish(out: _Outcome) -> list[Event]:
             parts: Parts = out.value
-            names = (*PART_NAMES[:2], *parts.extras, *PART_NAMES[2:])
-            updates = [PartUpdate(n, parts.extras[n] if n in parts.extras else getattr(parts, n), complete=True)
-                       for n in names]
+            updates = [PartUpdate(n, parts.get(n), complete=True) for n in parts.names()]
             return [*updates, Completed(self._result(parts, out))]
 
         return self._job(request, parsing.json_schema_for(spec), parsing.text_instructions(spec),
@@ -188,17 +186,15 @@ class OpenAIEngine:
 
     def _regenerate_job(self, request: RegenerateRequest) -> _Job:
         part, spec = request.part, request.spec
-        if part not in PART_NAMES and part not in spec.extra_keys:
-            choices = ", ".join((*PART_NAMES, *spec.extra_keys))
-            raise InputError(f"unknown part {part!r}: choose one of {choices}")
+        if part not in spec.part_names():
+            raise InputError(f"unknown part {part!r}: choose one of {', '.join(spec.part_names())}")
 
         def parse(text: str, mode: str, notes: list[str]) -> Parts:
             return parsing.replace_part(request.current, part, parsing.parse_part(text, part, spec), spec)
 
         def finish(out: _Outcome) -> list[Event]:
             parts: Parts = out.value
-            value = parts.extras.get(part, "") if part not in PART_NAMES else getattr(parts, part)
-            return [PartUpdate(part, value, complete=True), Completed(self._result(parts, out))]
+            return [PartUpdate(part, parts.get(part, ""), complete=True), Completed(self._result(parts, out))]
 
         return self._job(request, parsing.part_schema(part, spec), parsing.part_text_instructions(part), parse,
                          lambda text, mode: parsing.partial_part(text, mode, part, spec), finish)

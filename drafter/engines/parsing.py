@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..post import PART_NAMES, Parts, PostSpec, strip_bullet
+from ..post import LIST_PARTS, Parts, PartValue, PostSpec, strip_bullet
 from .parsing_json import (
     hooks_schema, json_instructions, json_schema_for, load_object, matches_schema, parse_json_parts,
     part_schema, partial_parts,
@@ -31,7 +31,7 @@ from .parsing_text import (
     partial_text_parts, render_sections, section_value, text_instructions,
 )
 from .parsing_values import (
-    LIST_PARTS, PartValue, as_text, coerce, lookup, norm, part_values, split_tags, strip_fences,
+    as_text, coerce, lookup, norm, part_values, split_tags, strip_fences,
     validation_reason,
 )
 
@@ -114,13 +114,8 @@ def partial_part(text: str, mode: str, part: str, spec: PostSpec) -> dict[str, P
 
 def replace_part(current: Parts, part: str, value: PartValue, spec: PostSpec) -> Parts:
     """``current`` with ``part`` replaced by ``value``, validated and fitted; else ``ValueError``."""
-    data = current.model_dump()
-    if part in PART_NAMES:
-        data[part] = value
-    else:
-        data["extras"] = {**data["extras"], part: value if isinstance(value, str) else " ".join(value)}
     try:
-        return Parts.model_validate(data).fit(spec)
+        return current.replace(part, value).fit(spec)
     except ValidationError as exc:
         raise ValueError(validation_reason(exc)) from None
 

@@ -13,8 +13,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..post import PART_NAMES, Parts, PostSpec
-from .parsing_values import LIST_PARTS, build, describe_extra, part_values, strip_fences
+from ..post import LIST_PARTS, PART_NAMES, Parts, PostSpec
+from .parsing_values import build, describe_extra, part_values, strip_fences
 
 # ---- what to ask for ------------------------------------------------------------------
 
@@ -128,7 +128,7 @@ def matches_schema(text: str, spec: PostSpec) -> bool:
         obj = json.loads(text)
     except ValueError:
         return False
-    if not isinstance(obj, dict) or set(obj) != {*PART_NAMES, *(e.key for e in spec.extras)}:
+    if not isinstance(obj, dict) or set(obj) != set(spec.part_names()):
         return False  # (the keys of json_schema_for(spec), without building the schema)
     lists = (obj["takeaways"], obj["hashtags"])
     return all(isinstance(v, list) for v in lists) and len(lists[0]) == spec.takeaways and len(lists[1]) == spec.hashtags

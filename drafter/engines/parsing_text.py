@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..post import Parts, PostSpec, one_line, strip_bullet
-from .parsing_values import PartValue, build, describe_extra, lookup, norm, split_tags, strip_fences
+from ..post import Parts, PartValue, PostSpec, one_line, strip_bullet
+from .parsing_values import build, describe_extra, lookup, norm, split_tags, strip_fences
 
 ITEM = re.compile(r"^\s*(?:[-*•·‣◦▪●–—]|\(?\d{1,2}[.)])(?:\s+|$)")
 """A list item's marker: a bullet, or a number such as ``1.`` or ``(2)``."""

@@ -10,11 +10,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..post import PART_NAMES, Extra, Parts, PostSpec
+from ..post import LIST_PARTS, PART_NAMES, Extra, PartName, Parts, PartValue, PostSpec
 
-PartValue = str | list[str]
-
-SYNONYMS: dict[str, tuple[str, ...]] = {
+SYNONYMS: dict[PartName, tuple[str, ...]] = {
     "hook": ("hook", "hook_line", "title", "headline", "opener", "opening", "opening_line", "first_line"),
     "takeaways": (
         "takeaways", "key_takeaways", "takeaway", "points", "key_points", "bullets",
@@ -26,7 +24,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "hashtags": ("hashtags", "hashtag", "tags", "tag", "hash_tags"),
 }
-LIST_PARTS = ("takeaways", "hashtags")
 _FENCE = re.compile(r"```[A-Za-z]*")
 
 

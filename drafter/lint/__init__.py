@@ -14,8 +14,9 @@ can run it on every (debounced) keystroke.
 
 Settings: the ``[lint]`` table
 --------------------------------
-Passed as ``settings=`` (a dict, normally ``Settings.lint`` from drafter.toml) and merged
-over ``drafter/data/lint_defaults.toml``, which lists every rule with its defaults::
+Passed as ``settings=`` (a dict, or the :class:`LintSettings` that ``Settings.lint`` holds once
+drafter.toml and the user config are loaded) and merged over
+``drafter/data/lint_defaults.toml``, which lists every rule with its defaults::
 
     [lint]
     threshold = 80            # pass mark used by `drafter lint` and the repair pass (0-100)
@@ -58,7 +59,7 @@ to ``ignore_up_to`` 10 are skipped; ``check_years``).
 Each finding has ``rule``, ``severity``, a one-line ``message``, ``start``/``end`` offsets
 into the linted text (``text[start:end]`` is what it points at; the whole text when nothing
 narrower fits), ``why``, 1-based ``line``/``col`` and, for mechanical problems (a broken
-hashtag, Unicode bold), a ``fix`` replacing the span (:func:`apply_fixes`).
+hashtag, Unicode bold), a ``fix``: the text that replaces ``text[start:end]``.
 
 Score
 -----
@@ -76,10 +77,10 @@ ConfigError naming the file and line.
 
 from __future__ import annotations
 
-from .linter import apply_fixes, lint
+from .linter import lint
 from .phrases import Tell, load_phrases
 from .report import Finding, LintReport, Severity
-from .settings import LintSettings, resolve as resolve_settings, rule_catalog, settings_from_file
+from .settings import LintSettings, resolve as resolve_settings
 
 __all__ = [
     "Finding",
@@ -87,10 +88,7 @@ __all__ = [
     "LintSettings",
     "Severity",
     "Tell",
-    "apply_fixes",
     "lint",
     "load_phrases",
     "resolve_settings",
-    "rule_catalog",
-    "settings_from_file",
 ]

@@ -66,14 +66,3 @@ def lint(
     return LintReport(findings=findings, score=points, breakdown=breakdown, threshold=resolved.threshold,
                       notes=list(dict.fromkeys(ctx.notes)))
 
-
-def apply_fixes(text: str, findings: Iterable[Finding]) -> str:
-    """Apply every finding's safe ``fix`` (non-overlapping, later ones first)."""
-    fixes = sorted((f for f in findings if f.fix is not None), key=lambda f: (f.start, f.end))
-    chosen: list[Finding] = []
-    for f in fixes:
-        if not chosen or f.start >= chosen[-1].end:
-            chosen.append(f)
-    for f in reversed(chosen):
-        text = text[: f.start] + (f.fix or "") + text[f.end :]
-    return text

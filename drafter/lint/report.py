@@ -47,7 +47,7 @@ class LintReport(BaseModel):
     """100 minus the points lost, floored at 0 (see :mod:`drafter.lint`)."""
     breakdown: dict[str, int] = Field(default_factory=dict)
     """Points lost per rule id, only for rules that fired."""
-    threshold: int = 80
+    threshold: int
     """The configured pass mark (``[lint] threshold``); the CLI and the repair pass use it."""
     notes: list[str] = Field(default_factory=list)
     """About the check, not the post: e.g. a user AI-tell pattern skipped after its time bound

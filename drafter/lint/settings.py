@@ -1,4 +1,4 @@
-"""Lint settings: the shipped defaults merged with the workspace's ``[lint]`` table.
+"""Lint settings: the shipped defaults merged with the ``[lint]`` table of the settings.
 
 The shape is documented in :mod:`drafter.lint`. Every mistake ends in a one-line
 :class:`~drafter.errors.ConfigError` naming the table and the key (and the file and line
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError
 
 from .. import reading
 from ..errors import ConfigError
@@ -46,7 +46,9 @@ class Scoring(BaseModel):
 
 
 class _Top(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """The ``[lint]`` table's own keys (checked before the tables inside it)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     threshold: int = Field(ge=0, le=100)
     """Pass mark: the CLI and the repair pass act when the score is below it."""
@@ -62,13 +64,16 @@ class RuleMeta:
     defaults: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class LintSettings:
-    """Validated settings: ready for :func:`drafter.lint.lint` (pass it to skip re-validation)."""
+class LintSettings(_Top):
+    """The ``[lint]`` table merged over the shipped defaults and validated (:func:`validate`):
+    what :func:`drafter.lint.lint` runs with (pass it to skip re-validation)."""
 
-    threshold: int
+    model_config = ConfigDict(frozen=True)
+
     scoring: Scoring
-    rules: Mapping[str, RuleSettings]
+    """Points per finding, by severity, and the most one rule can take."""
+    rules: dict[str, SerializeAsAny[RuleSettings]]
+    """Every rule's options (its own options model), by rule id."""
 
     def rule(self, rule_id: str) -> Any:
         return self.rules[rule_id]
@@ -143,8 +148,24 @@ def _rule_table(rule_id: str, value: Any) -> dict[str, Any]:
 
 def _unknown_rule(rule_id: str, known: list[str], table: str = "[lint.rules]") -> ConfigError:
     close = difflib.get_close_matches(rule_id, known, n=1)
-    hint = f"did you mean {close[0]!r}?" if close else "run `drafter lint --rules` for the list"
+    hint = f"did you mean {close[0]!r}?" if close else f"known rules: {', '.join(known)}"
     return ConfigError(f"unknown lint rule {rule_id!r} in {table} ({hint})")
+
+
+def as_tables(user: Mapping[str, Any]) -> dict[str, Any]:
+    """``user`` (a ``[lint]`` table) with each rule's shorthand written as the table it stands
+    for, so that settings layers merge key by key: ``emoji = "hint"`` over ``[lint.rules.emoji]
+    max = 5`` keeps the max. Values that are neither are left for :func:`validate` to refuse."""
+    rules = user.get("rules")
+    if not isinstance(rules, Mapping):
+        return dict(user)
+    expanded = {}
+    for rule_id, value in rules.items():
+        try:
+            expanded[rule_id] = _rule_table(str(rule_id), value)
+        except ConfigError:
+            expanded[rule_id] = value
+    return {**user, "rules": expanded}
 
 
 def validate(user: Mapping[str, Any] | None) -> LintSettings:
@@ -188,7 +209,7 @@ def validate(user: Mapping[str, Any] | None) -> LintSettings:
             rules[rule_id] = rule.options.model_validate(values)
         except ValidationError as exc:
             raise ConfigError(_first_error(exc, f"[lint.rules.{rule_id}]")) from exc
-    return LintSettings(top.threshold, scoring, rules)
+    return LintSettings(threshold=top.threshold, scoring=scoring, rules=rules)
 
 
 _CACHE: dict[str, LintSettings] = {}
@@ -209,26 +230,3 @@ def resolve(settings: Mapping[str, Any] | LintSettings | None) -> LintSettings:
             _CACHE.clear()
         _CACHE[key] = found
     return found
-
-
-def settings_from_file(path: Path | str) -> LintSettings:
-    """Settings from a TOML file holding a ``[lint]`` table (or the table's keys at the top)."""
-    data = read_toml(path)
-    table = data.get("lint", data)
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [lint] must be a table")
-    try:
-        return validate(table)
-    except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-
-
-def rule_catalog(settings: Mapping[str, Any] | LintSettings | None = None) -> list[dict[str, Any]]:
-    """Every rule with its summary, why and effective settings (for ``drafter lint --rules``)."""
-    resolved = resolve(settings)
-    meta = defaults().meta
-    return [
-        {"id": rule_id, "summary": meta[rule_id].summary, "why": meta[rule_id].why,
-         **resolved.rules[rule_id].model_dump()}
-        for rule_id in all_rules()
-    ]

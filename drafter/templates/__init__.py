@@ -85,51 +85,44 @@ parts.variants  also ``n`` (how many hooks); ``current`` is the current hook
 from .files import MAX_TEMPLATE_BYTES
 from .library import BUILTIN_NAMES, DEFAULT_TEMPLATE, TemplateInfo, TemplateLibrary, check_name
 from .model import (
-    CORE_NAMES,
     COUNT_RANGES,
     DEFAULT_VARIABLES,
-    DRAFT_NAMES,
+    DRAFT_PROMPT_PLACEHOLDERS,
     NAME_RE,
-    PART_NAMES,
+    PART_PROMPT_PLACEHOLDERS,
     RESERVED,
-    STANDARD_PARTS,
-    VARIANT_NAMES,
+    VARIANTS_PROMPT_PLACEHOLDERS,
     Origin,
     Template,
-    TemplateLayout,
     Value,
 )
 from .parse import parse_template
 from .part_prompts import DEFAULT_PART_PROMPTS, DEFAULT_VARIANTS_PROMPT, extra_part_prompt
-from .render import FENCE_CLOSE, FENCE_OPEN, fence_source, placeholders, render_string
+from .render import FENCE_CLOSE, FENCE_OPEN, fence_source, render_string
 
 __all__ = [
     "BUILTIN_NAMES",
-    "CORE_NAMES",
     "COUNT_RANGES",
     "DEFAULT_PART_PROMPTS",
     "DEFAULT_TEMPLATE",
     "DEFAULT_VARIABLES",
     "DEFAULT_VARIANTS_PROMPT",
-    "DRAFT_NAMES",
+    "DRAFT_PROMPT_PLACEHOLDERS",
     "FENCE_CLOSE",
     "FENCE_OPEN",
     "MAX_TEMPLATE_BYTES",
     "NAME_RE",
-    "PART_NAMES",
+    "PART_PROMPT_PLACEHOLDERS",
     "RESERVED",
-    "STANDARD_PARTS",
-    "VARIANT_NAMES",
+    "VARIANTS_PROMPT_PLACEHOLDERS",
     "Origin",
     "Template",
     "TemplateInfo",
-    "TemplateLayout",
     "TemplateLibrary",
     "Value",
     "check_name",
     "extra_part_prompt",
     "fence_source",
     "parse_template",
-    "placeholders",
     "render_string",
 ]

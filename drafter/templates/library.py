@@ -7,12 +7,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ..config import DEFAULT_TEMPLATE
 from ..errors import TemplateError
 from .files import already_exists, display_path, read_file, same_path, toml_files, write_atomic
 from .model import NAME_RE, Origin, Template
 from .parse import parse_template
 
-DEFAULT_TEMPLATE = "classic"
 BUILTIN_NAMES = ("classic", "contrarian", "how-to", "news-takeaways", "story")
 """The templates shipped in prompts/ (a test keeps this in step with the folder)."""
 

@@ -1,21 +1,29 @@
-"""The template model: variables and their types, the post spec and layout, rendering prompts."""
+"""The template model: variables and their types, the post spec and layout, rendering prompts.
+
+:class:`Template` has the shape of a template file and is its one validator: every rule of
+the file is here, as a field type or a validator. An error a rule raises says where in the
+file it is (its location, or a more precise ``loc`` in the error's context) so that
+:func:`.parse.parse_template` can name the line.
+"""
 
 from __future__ import annotations
 
 import math
 import re
 from pathlib import Path
-from typing import Any, Literal, Mapping, Union
+from typing import Annotated, Any, Literal, Mapping, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictFloat, StrictInt,
+                      StrictStr, ValidationInfo, field_validator)
+from pydantic_core import PydanticCustomError
 
 from ..engines.base import Prompt
 from ..errors import TemplateError
-from ..post import HASHTAGS_MAX, HASHTAGS_MIN, TAKEAWAYS_MAX, TAKEAWAYS_MIN, Extra, Layout, Parts, PostSpec
-from ..post import assemble, one_line
+from ..post import HASHTAGS_MAX, HASHTAGS_MIN, PART_NAMES, TAKEAWAYS_MAX, TAKEAWAYS_MIN, Extra, Layout, LayoutStyle
+from ..post import Parts, PostSpec, assemble, one_line
 from ..sources import Source
 from .part_prompts import DEFAULT_PART_PROMPTS, DEFAULT_VARIANTS_PROMPT, extra_part_prompt
-from .render import fence_source, render_string
+from .render import IDENT_RE, fence_source, render_string
 
 Value = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
 Origin = Literal["built-in", "user"]
@@ -28,71 +36,155 @@ DEFAULT_VARIABLES: dict[str, Any] = {
     "takeaways": 3,
     "hashtags": 3,
 }
-STANDARD_PARTS = ("hook", "takeaways", "question", "hashtags")
-DRAFT_NAMES = frozenset({"topic", "article", "source", "takeaways", "hashtags", "tone", "audience", "extras"})
-PART_NAMES = DRAFT_NAMES | {"part", "instruction", "current", "post"}
-VARIANT_NAMES = PART_NAMES | {"n"}
-CORE_NAMES = VARIANT_NAMES
-"""Every name drafter supplies somewhere."""
-RESERVED = CORE_NAMES - set(DEFAULT_VARIABLES)
+DRAFT_PROMPT_PLACEHOLDERS = frozenset(
+    {"topic", "article", "source", "takeaways", "hashtags", "tone", "audience", "extras"})
+"""The ``{names}`` drafter supplies to the draft prompts (``[prompts]`` system and user)."""
+PART_PROMPT_PLACEHOLDERS = DRAFT_PROMPT_PLACEHOLDERS | {"part", "instruction", "current", "post"}
+"""... and to the prompts that rewrite one part (``[parts]``)."""
+VARIANTS_PROMPT_PLACEHOLDERS = PART_PROMPT_PLACEHOLDERS | {"n"}
+"""... and to the hook-variants prompt (``parts.variants``): every name drafter supplies."""
+RESERVED = VARIANTS_PROMPT_PLACEHOLDERS - set(DEFAULT_VARIABLES)
 """Supplied names a template may not declare in [variables]."""
+VARIANTS_PART = "variants"
+"""The ``[parts]`` key of the hook-variants prompt (not a part of the post)."""
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 
 
-class TemplateLayout(BaseModel):
-    """The ``[layout]`` table: how parts are printed."""
+def invalid(message: str, *loc: str | int) -> PydanticCustomError:
+    """A validation error with its final ``message``, about the value at ``loc`` in the file."""
+    return PydanticCustomError("template", "{message}", {"message": message, "loc": loc})
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "is empty")
+    return value
+
+
+PromptText = Annotated[StrictStr, AfterValidator(_not_blank)]
+"""A prompt: a string with something in it."""
+
+
+class TemplatePrompts(BaseModel):
+    """The ``[prompts]`` table."""
 
     model_config = ConfigDict(extra="forbid")
 
-    bullet: str = "•"
-    """Marker before each takeaway."""
-    takeaways_heading: str = ""
-    """A line above the bullets, e.g. "Key takeaways:"; empty for none."""
-    question_prefix: str = ""
-    """Printed before the question, e.g. "What do you think: "; empty for none."""
+    system: PromptText
+    """Style rules sent with every request."""
+    user: PromptText
+    """The prompt that asks for a whole post."""
 
 
 class Template(BaseModel):
-    """A validated prompt template. Build it with :func:`parse_template` for file/line errors."""
+    """A validated prompt template, field for field a template file (see :mod:`drafter.templates`).
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    Build it with :func:`parse_template` for errors that name the file and line."""
 
-    name: str = Field(pattern=NAME_RE.pattern)
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[StrictStr, Field(pattern=NAME_RE.pattern)]
     """Equals the file name without ``.toml``."""
-    description: str = ""
+    description: StrictStr = ""
     """One line shown in template lists."""
-    system: str
-    """The system prompt (``[prompts].system``): style rules sent with every request."""
-    user: str
-    """The prompt that asks for a whole post (``[prompts].user``)."""
+    model: StrictStr | None = None
+    """Model to use instead of the configured one."""
+    temperature: Annotated[float, Field(strict=True, ge=0, le=2)] | None = None
+    """Sampling temperature instead of the configured one."""
     variables: dict[str, Value] = Field(default_factory=lambda: dict(DEFAULT_VARIABLES))
     """Defaults for every variable; always has tone, audience, takeaways and hashtags."""
-    model: str | None = None
-    """Model to use instead of the configured one."""
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    """Sampling temperature instead of the configured one."""
-    layout_table: TemplateLayout = Field(default_factory=TemplateLayout, alias="layout")
+    layout_table: LayoutStyle = Field(default_factory=LayoutStyle, alias="layout")
     """The ``[layout]`` table (named so because :meth:`layout` builds a post Layout)."""
     extras: list[Extra] = Field(default_factory=list)
     """Optional parts after the takeaways (``[[extras]]``)."""
-    parts: dict[str, str] = Field(default_factory=dict)
+    prompts: TemplatePrompts
+    """The ``[prompts]`` table: the system and user prompts."""
+    parts: dict[str, PromptText] = Field(default_factory=dict)
     """Per-part prompts by part name; defaults are used for the ones missing."""
-    path: Path | None = Field(default=None, exclude=True)
-    """The file it was read from."""
-    origin: Origin = "user"
-    """"built-in" (shipped with drafter) or "user" (the workspace's prompts/)."""
+    _path: Path | None = PrivateAttr(default=None)
+    _origin: Origin = PrivateAttr(default="user")
+
+    @field_validator("description")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return one_line(value)
+
+    @field_validator("model")
+    @classmethod
+    def _model(cls, value: str | None) -> str | None:
+        return value or None
 
     @field_validator("variables")
     @classmethod
-    def _defaults(cls, value: dict[str, Any]) -> dict[str, Any]:
+    def _variables(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key, item in value.items():
+            bad = f"variable '{key}'"
+            if not IDENT_RE.match(key):
+                raise invalid(f"{bad}: names are letters, digits and _ (not starting with a digit)", "variables", key)
+            if key in RESERVED:
+                raise invalid(f"{bad} is supplied by drafter; pick another name", "variables", key)
+            if key in COUNT_RANGES:
+                low, high = COUNT_RANGES[key]
+                if type(item) is not int or not low <= item <= high:
+                    raise invalid(f"{bad} must be {count_rule(key)}, not {item!r}", "variables", key)
+            elif key in DEFAULT_VARIABLES and not isinstance(item, str):
+                raise invalid(f"{bad} must be a string, not {item!r}", "variables", key)
+            elif isinstance(item, float) and not math.isfinite(item):
+                raise invalid(f"{bad} {VARIABLE_RULE}", "variables", key)
         return {**DEFAULT_VARIABLES, **value}
+
+    @field_validator("extras")
+    @classmethod
+    def _extra_keys(cls, value: list[Extra]) -> list[Extra]:
+        used = {*PART_NAMES, VARIANTS_PART}
+        for i, extra in enumerate(value):
+            if extra.key in used:
+                raise invalid(f"extras.key '{extra.key}' is already used by another part", "extras", i, "key")
+            used.add(extra.key)
+        return value
+
+    @field_validator("parts")
+    @classmethod
+    def _part_keys(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        if "extras" not in info.data:  # the extras are wrong: that error is the one to show
+            return value
+        allowed = [*PART_NAMES, VARIANTS_PART, *(e.key for e in info.data["extras"])]
+        for key in value:
+            if key not in allowed:
+                raise invalid(f"unknown field 'parts.{key}' (allowed: {', '.join(allowed)})", "parts", key)
+        return value
+
+    @property
+    def system(self) -> str:
+        """The system prompt (``[prompts].system``): style rules sent with every request."""
+        return self.prompts.system
+
+    @property
+    def user(self) -> str:
+        """The prompt that asks for a whole post (``[prompts].user``)."""
+        return self.prompts.user
+
+    @property
+    def path(self) -> Path | None:
+        """The file it was read from."""
+        return self._path
+
+    @property
+    def origin(self) -> Origin:
+        """"built-in" (shipped with drafter) or "user" (the workspace's prompts/)."""
+        return self._origin
+
+    def located(self, path: Path | str, origin: Origin) -> "Template":
+        """This template, noted as read from ``path`` (not fields: a file cannot set them)."""
+        self._path, self._origin = Path(path), origin
+        return self
 
     def _where(self, field: str) -> str:
         return f"template '{self.name}' ({field})"
 
     def part_names(self) -> list[str]:
         """Parts that can be regenerated: the standard four and every extra's key."""
-        return [*STANDARD_PARTS, *(e.key for e in self.extras)]
+        return PostSpec(extras=self.extras).part_names()
 
     def _no_part(self, part: str) -> TemplateError:
         return TemplateError(f"template '{self.name}' has no part '{part}' (parts: {', '.join(self.part_names())})")
@@ -115,13 +207,10 @@ class Template(BaseModel):
     def layout(self, spec: PostSpec | None = None, bullet_override: str | None = None) -> Layout:
         """The :class:`drafter.post.Layout` for assembling this template's posts."""
         spec = spec or self.spec()
-        table = self.layout_table
-        return Layout(
-            bullet=table.bullet if bullet_override is None else bullet_override,
-            takeaways_heading=table.takeaways_heading,
-            question_prefix=table.question_prefix,
-            extra_labels={e.key: e.label for e in spec.extras if e.label},
-        )
+        style = self.layout_table.model_dump()
+        if bullet_override is not None:
+            style["bullet"] = bullet_override
+        return Layout(**style, extra_labels={e.key: e.label for e in spec.extras if e.label})
 
     def _context(self, source: Source, variables: Mapping[str, object] | None) -> dict[str, Any]:
         values = self.resolve_variables(variables)
@@ -151,7 +240,7 @@ class Template(BaseModel):
         """The raw prompt text that rewrites ``part``: the template's, or the default."""
         if part in self.parts:
             return self.parts[part]
-        if part == "variants":
+        if part == VARIANTS_PART:
             return DEFAULT_VARIANTS_PROMPT
         if part in DEFAULT_PART_PROMPTS:
             return DEFAULT_PART_PROMPTS[part]
@@ -172,12 +261,9 @@ class Template(BaseModel):
         if part not in self.part_names():
             raise self._no_part(part)
         values = self._context(source, variables)
-        value = {
-            "hook": current.hook,
-            "takeaways": "\n".join(current.takeaways),
-            "question": current.question,
-            "hashtags": " ".join(current.hashtags),
-        }.get(part, current.extras.get(part, ""))
+        value = current.get(part, "")
+        if isinstance(value, list):  # takeaways one a line, hashtags on one line
+            value = ("\n" if part == "takeaways" else " ").join(value)
         values.update(
             part=part,
             current=value or "(empty)",
@@ -200,13 +286,17 @@ class Template(BaseModel):
             post=self._assembled(current, variables) if current else "(no draft yet)",
             instruction="none",
         )
-        return self._prompt(values, self.part_prompt("variants"), "parts.variants")
+        return self._prompt(values, self.part_prompt(VARIANTS_PART), f"parts.{VARIANTS_PART}")
 
 
 def _extras_text(extras: list[Extra]) -> str:
     if not extras:
         return "(none)"
     return "\n".join(f"- {e.key}: {e.description or e.label or e.key}" for e in extras)
+
+
+VARIABLE_RULE = "must be a string, number or true/false"
+"""What a template's own variable must be."""
 
 
 def count_rule(key: str) -> str:

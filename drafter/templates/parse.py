@@ -1,36 +1,43 @@
-"""Parsing a template file: TOML to a validated :class:`Template`, errors naming file, line and field."""
+"""Parsing a template file: TOML to a validated :class:`Template`, errors naming file, line and field.
+
+The rules are :class:`Template`'s (pydantic validates once); this module reads the TOML,
+turns the first validation error into one line that names the file, the line of the TOML
+key it is about and the field, and then checks what needs the whole file: the name against
+the file name, and every ``{placeholder}`` against the variables each prompt is given.
+"""
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import TemplateError
-from ..post import Extra, one_line
 from ..reading import TomlTooDeep, parse_toml
 from .files import display_path
 from .model import (
-    COUNT_RANGES,
-    DEFAULT_VARIABLES,
-    DRAFT_NAMES,
-    NAME_RE,
-    PART_NAMES,
-    RESERVED,
-    STANDARD_PARTS,
-    VARIANT_NAMES,
+    DRAFT_PROMPT_PLACEHOLDERS,
+    PART_PROMPT_PLACEHOLDERS,
+    VARIABLE_RULE,
+    VARIANTS_PART,
+    VARIANTS_PROMPT_PLACEHOLDERS,
     Origin,
     Template,
-    TemplateLayout,
-    count_rule,
 )
-from .render import IDENT_RE, PlaceholderError, scan
+from .render import PlaceholderError, scan
 
-_TOP_KEYS = ("name", "description", "model", "temperature", "variables", "layout", "extras", "prompts", "parts")
+Loc = tuple[str | int, ...]
+
+_RULES = {  # field -> what a value breaking its rule is told (a number given for a string aside)
+    "name": "name {value!r} must be 1 to 48 lowercase letters, digits and hyphens",
+    "temperature": "temperature must be a number from 0 to 2, not {value!r}",
+    "extras.key": "extras.key {value!r} must be a-z, 0-9 and _ (starting with a letter)",
+}
+_TABLE_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type", "list_type"})
 
 
 class _Ctx:
@@ -40,11 +47,7 @@ class _Ctx:
         self.shown = display_path(path)
         self.text = text
 
-    def fail(self, message: str, *, table: str | None = None, key: str | None = None,
-             index: int = 0, line: int | None = None, column: int | None = None) -> NoReturn:
-        if line is None and key is not None:
-            m = self.key_match(table, key, index)
-            line = self.line_at(m.start()) if m else None
+    def fail(self, message: str, *, line: int | None = None, column: int | None = None) -> NoReturn:
         where = f"{self.shown}: line {line}" if line else self.shown
         where += f", column {column}" if line and column else ""
         raise TemplateError(f"{where}: {message}")
@@ -68,6 +71,17 @@ class _Ctx:
         pattern = re.compile(rf"^[ \t]*([\"']?){re.escape(key)}\1[ \t]*=[ \t]*", re.M)
         return pattern.search(self.text, start, end)
 
+    def key_line(self, loc: Loc) -> int | None:
+        """The line of the TOML key at ``loc``: ``("temperature",)``, ``("prompts", "user")``,
+        ``("extras", 1, "key")``; for a table that is not one, the line of its key."""
+        names = [p for p in loc if isinstance(p, str)]
+        if len(names) >= 2:
+            index = loc[1] if len(loc) > 2 and isinstance(loc[1], int) else 0
+            m = self.key_match(names[0], names[1], index)
+        else:
+            m = self.key_match(None, names[0]) if names else None
+        return self.line_at(m.start()) if m else None
+
     def value_line(self, table: str | None, key: str, value: str, pos: int) -> int | None:
         """Line in the file of character ``pos`` of a string value."""
         m = self.key_match(table, key)
@@ -80,68 +94,50 @@ class _Ctx:
         return self.line_at(m.start()) + int(trimmed) + value.count("\n", 0, pos)
 
 
-def _table(ctx: _Ctx, data: dict[str, Any], name: str, allowed: tuple[str, ...] | None) -> dict[str, Any]:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        ctx.fail(f"'{name}' must be a table ([{name}])", key=name)
-    for key in value:
-        if allowed is not None and key not in allowed:
-            ctx.fail(f"unknown field '{name}.{key}' (allowed: {', '.join(allowed)})", table=name, key=key)
-    return value
+def _fields_at(loc: Loc) -> list[str]:
+    """The keys allowed in the table at ``loc`` (a model's fields, by their names in the file)."""
+    model: type[BaseModel] = Template
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        field = next(f for n, f in model.model_fields.items() if (f.alias or n) == step)
+        model = next(a for a in (field.annotation, *get_args(field.annotation))
+                     if isinstance(a, type) and issubclass(a, BaseModel))
+    return [f.alias or n for n, f in model.model_fields.items()]
 
 
-def _string(ctx: _Ctx, table: dict[str, Any], tname: str | None, key: str, *, required: bool = False) -> str | None:
-    field = f"{tname}.{key}" if tname else key
-    if key not in table:
-        if required:
-            ctx.fail(f"missing required field {field}")
-        return None
-    value = table[key]
-    if not isinstance(value, str):
-        ctx.fail(f"{field} must be a string, not {type(value).__name__}", table=tname, key=key)
-    if required and not value.strip():
-        ctx.fail(f"{field} is empty", table=tname, key=key)
-    return value
+def _explain(error: ErrorDetails) -> tuple[str, Loc]:
+    """One validation error as today's message, and the location in the file it is about."""
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error["input"]
+    loc: Loc = ctx.get("loc", error["loc"])
+    if kind == "template":  # a rule of Template's own: the message is final
+        return ctx["message"], loc
+    variable = loc[:2] if loc[:1] == ("variables",) and len(loc) > 1 else None
+    if variable:  # a variable's value of no usable type (each type it tried is an error)
+        return f"variable '{variable[1]}' {VARIABLE_RULE}", variable
+    field = ".".join(p for p in loc if isinstance(p, str))
+    if kind == "missing":
+        return f"missing required field {field}", loc
+    if kind == "extra_forbidden":
+        return f"unknown field '{field}' (allowed: {', '.join(_fields_at(loc[:-1]))})", loc
+    if kind == "blank":
+        return f"{field} is empty", loc
+    if kind in _TABLE_TYPES:
+        head = str(loc[0])
+        if kind == "list_type" or (len(loc) > 1 and isinstance(loc[1], int)):
+            return f"'{head}' must be an array of tables ([[{head}]])", loc[:1]
+        return f"'{field}' must be a table ([{field}])", loc
+    if kind == "string_type":
+        return f"{field} must be a string, not {type(value).__name__}", loc
+    if field in _RULES:
+        return _RULES[field].format(value=value), loc
+    return f"{field or 'template'}: {error['msg']}", loc
 
 
-def _variables(ctx: _Ctx, raw: dict[str, Any]) -> dict[str, Any]:
-    out = dict(DEFAULT_VARIABLES)
-    for key, value in raw.items():
-        bad = f"variable '{key}'"
-        if not IDENT_RE.match(key):
-            ctx.fail(f"{bad}: names are letters, digits and _ (not starting with a digit)", table="variables", key=key)
-        if key in RESERVED:
-            ctx.fail(f"{bad} is supplied by drafter; pick another name", table="variables", key=key)
-        if key in COUNT_RANGES:
-            low, high = COUNT_RANGES[key]
-            if type(value) is not int or not low <= value <= high:
-                ctx.fail(f"{bad} must be {count_rule(key)}, not {value!r}", table="variables", key=key)
-        elif key in DEFAULT_VARIABLES and not isinstance(value, str):
-            ctx.fail(f"{bad} must be a string, not {value!r}", table="variables", key=key)
-        elif not isinstance(value, (str, int, float)) or (isinstance(value, float) and not math.isfinite(value)):
-            ctx.fail(f"{bad} must be a string, number or true/false", table="variables", key=key)
-        out[key] = value
-    return out
-
-
-def _extras(ctx: _Ctx, raw: object) -> list[Extra]:
-    if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-        ctx.fail("'extras' must be an array of tables ([[extras]])", key="extras")
-    out: list[Extra] = []
-    for i, item in enumerate(raw):
-        for key in item:
-            if key not in ("key", "label", "description"):
-                ctx.fail(f"unknown field 'extras.{key}' (allowed: key, label, description)", table="extras", key=key, index=i)
-        for key in ("label", "description"):
-            if not isinstance(item.get(key, ""), str):
-                ctx.fail(f"extras.{key} must be a string", table="extras", key=key, index=i)
-        key = item.get("key")
-        if not isinstance(key, str) or not re.match(r"^[a-z][a-z0-9_]{0,39}$", key):
-            ctx.fail(f"extras.key {key!r} must be a-z, 0-9 and _ (starting with a letter)", table="extras", key="key", index=i)
-        if key in (*STANDARD_PARTS, "variants") or key in [e.key for e in out]:
-            ctx.fail(f"extras.key '{key}' is already used by another part", table="extras", key="key", index=i)
-        out.append(Extra(key=key, label=item.get("label", ""), description=item.get("description", "")))
-    return out
+def _first_error(exc: ValidationError) -> ErrorDetails:
+    """The error to report: a misspelt key first (it explains a missing one), else the first."""
+    errors = exc.errors()
+    return next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
 
 
 def _check_prompt(ctx: _Ctx, table: str, key: str, text: str, allowed: frozenset[str] | set[str]) -> None:
@@ -155,8 +151,8 @@ def _check_prompt(ctx: _Ctx, table: str, key: str, text: str, allowed: frozenset
             continue
         name, pos = tok
         line = ctx.value_line(table, key, text, pos)
-        if name in VARIANT_NAMES:
-            only = "parts.variants" if name == "n" else "[parts] prompts"
+        if name in VARIANTS_PROMPT_PLACEHOLDERS:
+            only = f"parts.{VARIANTS_PART}" if name == "n" else "[parts] prompts"
             ctx.fail(f"variable {{{name}}} in {field} is only supplied to {only}", line=line)
         ctx.fail(
             f"unknown variable {{{name}}} in {field}; declare it under [variables] "
@@ -165,11 +161,9 @@ def _check_prompt(ctx: _Ctx, table: str, key: str, text: str, allowed: frozenset
         )
 
 
-def parse_template(text: str, path: Path | str, *, origin: Origin = "user") -> Template:
-    """Parse and validate a template file's text. Errors name the file, line and field."""
-    ctx = _Ctx(path, text)
+def _read(ctx: _Ctx, text: str) -> dict[str, Any]:
     try:
-        data = parse_toml(text)
+        return parse_toml(text)
     except TomlTooDeep as exc:
         ctx.fail(f"TOML syntax error: {exc}")
     except tomllib.TOMLDecodeError as exc:
@@ -178,46 +172,25 @@ def parse_template(text: str, path: Path | str, *, origin: Origin = "user") -> T
         if m:
             ctx.fail(f"TOML syntax error: {msg[: m.start()]}", line=int(m[1]), column=int(m[2]))
         ctx.fail(f"TOML syntax error: {msg}")
-    for key in data:
-        if key not in _TOP_KEYS:
-            ctx.fail(f"unknown field '{key}' (allowed: {', '.join(_TOP_KEYS)})", key=key)
-    name = _string(ctx, data, None, "name", required=True)
-    assert name is not None
-    if not NAME_RE.match(name):
-        ctx.fail(f"name {name!r} must be 1 to 48 lowercase letters, digits and hyphens", key="name")
-    file = Path(path)
-    if file.suffix == ".toml" and file.stem != name:
-        ctx.fail(f"name '{name}' does not match the file name '{file.name}' (they must be the same)", key="name")
-    model = _string(ctx, data, None, "model")
-    temperature = data.get("temperature")
-    if temperature is not None and (isinstance(temperature, bool) or not isinstance(temperature, (int, float))
-                                    or not 0 <= temperature <= 2):
-        ctx.fail(f"temperature must be a number from 0 to 2, not {temperature!r}", key="temperature")
-    prompts = _table(ctx, data, "prompts", ("system", "user"))
-    system = _string(ctx, prompts, "prompts", "system", required=True)
-    user = _string(ctx, prompts, "prompts", "user", required=True)
-    variables = _variables(ctx, _table(ctx, data, "variables", None))
-    layout_raw = _table(ctx, data, "layout", tuple(TemplateLayout.model_fields))
-    for key in layout_raw:
-        _string(ctx, layout_raw, "layout", key)
-    extras = _extras(ctx, data.get("extras", []))
-    part_keys = (*STANDARD_PARTS, "variants", *(e.key for e in extras))
-    parts = _table(ctx, data, "parts", part_keys)
-    for key in parts:
-        _string(ctx, parts, "parts", key, required=True)
 
-    declared = set(variables)
-    _check_prompt(ctx, "prompts", "system", system or "", DRAFT_NAMES | declared)
-    _check_prompt(ctx, "prompts", "user", user or "", DRAFT_NAMES | declared)
-    for key, value in parts.items():
-        _check_prompt(ctx, "parts", key, value, (VARIANT_NAMES if key == "variants" else PART_NAMES) | declared)
-    description = one_line(_string(ctx, data, None, "description") or "")
+
+def parse_template(text: str, path: Path | str, *, origin: Origin = "user") -> Template:
+    """Parse and validate a template file's text. Errors name the file, line and field."""
+    ctx = _Ctx(path, text)
+    data = _read(ctx, text)
     try:
-        return Template(
-            name=name, description=description, system=system or "", user=user or "", variables=variables,
-            model=model or None, temperature=None if temperature is None else float(temperature),
-            layout=TemplateLayout(**layout_raw), extras=extras, parts=parts, path=Path(path), origin=origin,
-        )
-    except ValidationError as exc:  # the checks above should catch everything; keep it one line anyway
-        first = exc.errors()[0]
-        ctx.fail(f"{'.'.join(str(p) for p in first['loc']) or 'template'}: {first['msg']}")
+        template = Template.model_validate(data).located(path, origin)
+    except ValidationError as exc:
+        message, loc = _explain(_first_error(exc))
+        ctx.fail(message, line=ctx.key_line(loc))
+    file = Path(path)
+    if file.suffix == ".toml" and file.stem != template.name:
+        ctx.fail(f"name '{template.name}' does not match the file name '{file.name}' (they must be the same)",
+                 line=ctx.key_line(("name",)))
+    declared = set(template.variables)
+    _check_prompt(ctx, "prompts", "system", template.system, DRAFT_PROMPT_PLACEHOLDERS | declared)
+    _check_prompt(ctx, "prompts", "user", template.user, DRAFT_PROMPT_PLACEHOLDERS | declared)
+    for key, value in template.parts.items():
+        allowed = VARIANTS_PROMPT_PLACEHOLDERS if key == VARIANTS_PART else PART_PROMPT_PLACEHOLDERS
+        _check_prompt(ctx, "parts", key, value, allowed | declared)
+    return template

@@ -105,14 +105,6 @@ def scan(text: str) -> list[Token]:
     return out
 
 
-def placeholders(text: str) -> list[str]:
-    """The variable names a prompt uses, in order (raises TemplateError on a bad placeholder)."""
-    try:
-        return [t[0] for t in scan(text) if isinstance(t, tuple)]
-    except PlaceholderError as exc:
-        raise TemplateError(str(exc)) from None
-
-
 def _as_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -6,7 +6,7 @@ cancelled generation and a saved copy can never share (and corrupt) a mutable ob
 Parts as the user edits them may be incomplete: a field cleared by the user is empty, and
 the post is then assembled without it (what the field shows is what the post holds).
 :func:`edit_parts` applies one field's value with the model's own normalisation
-(:class:`drafter.post.Parts` validators) but lets a field be empty.
+(:meth:`drafter.post.Parts.replace`) but lets a field be empty.
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from ..drafting import Job
     from ..engines.base import DraftResult
     from ..post import Layout, Parts
-
-STANDARD_PARTS = ("hook", "takeaways", "question", "hashtags")
-_EMPTY: dict[str, Any] = {"hook": "", "takeaways": [], "question": "", "hashtags": []}
 
 
 @dataclass(frozen=True)
@@ -37,54 +34,37 @@ class DraftState:
         return replace(self, **changes)
 
 
-def _normalise(part: str, value: Any) -> tuple[Any, str | None]:
-    """``value`` as the parts model would store it, or empty with the model's complaint."""
-    from pydantic import ValidationError
-
-    from ..post import Parts
-
-    try:
-        validated = Parts.__pydantic_validator__.validate_assignment(
-            Parts.model_construct(**_EMPTY), part, value)  # fmt: skip
-    except ValidationError as exc:
-        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        return _EMPTY[part], f"{part}: {message}"
-    return getattr(validated, part), None
-
-
 def edit_parts(parts: "Parts", part: str, value: str | list[str]) -> tuple["Parts", str | None]:
     """``parts`` with one field changed, and a line about a problem with the value (or None).
 
     An empty or unusable value leaves the field empty (never the previous value): the post
-    then has no such block, and the linter says what is missing.
+    then has no such block, and the linter says what is missing. (An empty extra is simply
+    dropped: the model allows that.)
     """
-    from ..post import Parts, one_line
+    from pydantic import ValidationError
 
-    if part in STANDARD_PARTS:
-        if part == "hashtags" and isinstance(value, str):
-            from .session import parse_hashtags
+    from ..post import Parts
 
-            value = parse_hashtags(value) if value.strip() else []
-        if (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not any(
-                str(v).strip() for v in value)):  # fmt: skip
-            normalised, problem = _EMPTY[part], f"{part}: empty (the post has no {part} now)"
+    if part == "hashtags" and isinstance(value, str):
+        from .session import parse_hashtags
+
+        value = parse_hashtags(value) if value.strip() else []
+    try:
+        return parts.replace(part, value), None
+    except ValidationError as exc:
+        blank = not any(str(v).strip() for v in value) if isinstance(value, list) else not value.strip()
+        if blank:
+            message = f"empty (the post has no {part} now)"
         else:
-            normalised, problem = _normalise(part, value)
-        data = {**dict(parts), part: normalised}
-    else:
-        extras = dict(parts.extras)
-        text = one_line(" ".join(value) if isinstance(value, list) else value)
-        if text:
-            extras[part] = text
-        else:
-            extras.pop(part, None)
-        data, problem = {**dict(parts), "extras": extras}, None
-    return Parts.model_construct(**data), problem
+            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        return parts.replace(part, Parts.blank().get(part), validate=False), f"{part}: {message}"
 
 
 def problems(parts: "Parts") -> list[str]:
     """What is missing from parts the user edited (empty fields)."""
-    return [f"{p} is empty" for p in STANDARD_PARTS if not getattr(parts, p)]
+    from ..post import PART_NAMES
+
+    return [f"{p} is empty" for p in PART_NAMES if not parts.get(p)]
 
 
 def valid_parts(parts: "Parts | None") -> "Parts | None":
@@ -112,17 +92,8 @@ def assemble_lenient(parts: "Parts", layout: "Layout") -> str:
 
 def replace_part(parts: "Parts", part: str, new: "Parts") -> "Parts":
     """``parts`` with ``part`` taken from ``new`` (a regenerated post), every other part kept."""
-    from ..post import Parts
-
-    data = dict(parts)
-    if part in STANDARD_PARTS:
-        data[part] = getattr(new, part)
-    else:
-        extras = dict(parts.extras)
-        if part in new.extras:
-            extras[part] = new.extras[part]
-        data["extras"] = extras
-    return Parts.model_construct(**data)
+    value = new.get(part, None)
+    return parts if value is None else parts.replace(part, value, validate=False)
 
 
 class History:

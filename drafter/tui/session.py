@@ -13,8 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .draft_state import (STANDARD_PARTS, DraftState, History, assemble_lenient, edit_parts, problems,
-                          replace_part, valid_parts)
+from .draft_state import DraftState, History, assemble_lenient, edit_parts, problems, replace_part, valid_parts
 
 if TYPE_CHECKING:
     from ..drafting import Drafter, Job
@@ -173,16 +172,10 @@ class Session:
             return self.parts
         from ..post import Parts
 
-        data = dict(self.parts) if self.parts is not None else {"hook": "", "takeaways": [], "question": "",
-                                                                 "hashtags": [], "extras": {}}  # fmt: skip
-        extras = dict(data["extras"])
+        parts = self.parts if self.parts is not None else Parts.blank()
         for part, value in self.pending.values.items():
-            if part in STANDARD_PARTS:
-                data[part] = value
-            else:
-                extras[part] = value
-        data["extras"] = extras
-        return Parts.model_construct(**data)
+            parts = parts.replace(part, value, validate=False)  # a stream's values so far, as they are
+        return parts
 
     def problems(self) -> list[str]:
         """Empty parts (the post is assembled without them)."""

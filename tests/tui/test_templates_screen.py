@@ -109,6 +109,34 @@ def test_set_default_edge_cases(tmp_path: Path, before: str, after: str) -> None
     assert (tmp_path / "drafter.toml").read_bytes().decode() == after
 
 
+@pytest.mark.parametrize("before, after", [
+    # a template key inside a table is not the setting: the top-level one goes before the table
+    ('[tui]\ntemplate = "x"\n', 'template = "a"\n[tui]\ntemplate = "x"\n'),
+    ('# c\n[lint.rules.emoji]\nmax = 5\n[prompts]\ntemplate = 1\n',
+     '# c\ntemplate = "a"\n[lint.rules.emoji]\nmax = 5\n[prompts]\ntemplate = 1\n'),
+    # CRLF: a new line takes the file's line ending; the rest is kept byte for byte
+    ('# c\r\nmodel = "m"\r\n\r\n[lint]\r\nthreshold = 7\r\n',
+     '# c\r\ntemplate = "a"\r\nmodel = "m"\r\n\r\n[lint]\r\nthreshold = 7\r\n'),
+    ('model = "m"\r\n[lint]\r\ntemplate = "t"\r\n', 'template = "a"\r\nmodel = "m"\r\n[lint]\r\ntemplate = "t"\r\n'),
+    # the key already there under another quoting is replaced, never added a second time
+    ("'template' = 'old'\nmodel = 'm'\n", "template = \"a\"\nmodel = 'm'\n"),
+    ('"template"   =   "old"   # keep this comment\r\n[t]\r\n', 'template = "a"   # keep this comment\r\n[t]\r\n'),
+    ("model = 'm'\ntemplate = '''old'''\n", "model = 'm'\ntemplate = \"a\"\n"),
+], ids=["table-only", "tables-after-comments", "crlf-insert", "crlf-table-key", "single-quoted-key",
+        "double-quoted-key-crlf", "multiline-literal-value"])
+def test_set_default_in_tables_crlf_and_quoted_keys(tmp_path: Path, before: str, after: str) -> None:
+    (tmp_path / "drafter.toml").write_bytes(before.encode())
+    set_default_template(tmp_path, "a")
+    text = (tmp_path / "drafter.toml").read_bytes().decode()
+    assert text == after
+    assert tomllib.loads(text)["template"] == "a"
+
+
+def test_set_default_writes_a_name_that_needs_escaping_as_a_valid_string(tmp_path: Path) -> None:
+    set_default_template(tmp_path, 'odd "name" \\ é')
+    assert tomllib.loads((tmp_path / "drafter.toml").read_text(encoding="utf-8"))["template"] == 'odd "name" \\ é'
+
+
 def test_set_default_leaves_invalid_toml_alone(tmp_path: Path) -> None:
     (tmp_path / "drafter.toml").write_text("model = \n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):

@@ -360,7 +360,9 @@ class MainScreen(Screen):
         self.requests.ask_open()
 
     def part_names(self) -> list[str]:
-        return self.editor.part_names() if self.ready else ["hook", "takeaways", "question", "hashtags"]
+        from ...post import PART_NAMES
+
+        return self.editor.part_names() if self.ready else list(PART_NAMES)
 
     # -- files ----------------------------------------------------------------------------
     @when_ready

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, TypeVar
 from textual.worker import Worker, WorkerState
 
 from ...errors import DrafterError, EngineError
-from ..draft_state import STANDARD_PARTS
 from ..session import source_from_input
 from .screen_part import ScreenPart
 
@@ -283,9 +282,11 @@ class Requests(ScreenPart):
 
     # -- generate -----------------------------------------------------------------------
     def generate(self, text: str, template: str | None, overrides: dict[str, str]) -> None:
-        extras = set(self.session.job.spec.extra_keys) if self.session.job else set()
+        from ...post import PART_NAMES
+
+        names = self.session.job.spec.part_names() if self.session.job else PART_NAMES
         self.start("Generate", "Preparing the prompt…", self._generate(text, template, overrides),
-                   kind="generate", parts={*STANDARD_PARTS, *extras})  # fmt: skip
+                   kind="generate", parts={*names})  # fmt: skip
 
     async def _generate(self, text: str, template: str | None, overrides: dict[str, str]) -> Done:
         drafter, session, screen = self.drafter, self.session, self.screen_

@@ -24,7 +24,6 @@ from .textbox import TextBox
 if TYPE_CHECKING:
     from ...post import Extra, Parts
 
-STANDARD = ("hook", "takeaways", "question", "hashtags")
 PLACEHOLDERS = {"hook": "One line that stops the scroll", "question": "A specific question for the comments",
                 "hashtags": "e.g. #Leadership #RemoteWork"}  # fmt: skip
 WRITING = "writing…"
@@ -99,8 +98,9 @@ class PartsEditor(VerticalScroll):
 
     def part_names(self) -> list[str]:
         """The parts in the order they appear (standard ones and the template's extras)."""
-        extras = [w.part for w in self.query_one("#extras").query(PartInput)]
-        return [*STANDARD[:2], *extras, *STANDARD[2:]]
+        from ...post import ordered_part_names
+
+        return ordered_part_names(w.part for w in self.query_one("#extras").query(PartInput))
 
     async def configure(self, extras: "list[Extra]") -> None:
         """Fields for the template's extra parts (rebuilt when the template changes).
@@ -126,16 +126,12 @@ class PartsEditor(VerticalScroll):
         self.query_one("#editor-empty").display = parts is None and not busy
         self.query_one("#parts").disabled = parts is None and not busy
         takeaways = self.query_one(TakeawayList)
-        for name in ("hook", "question", "hashtags"):
-            field = self._input(name)
-            if field is not None and name != skip:
-                value = getattr(parts, name) if parts is not None else ""
+        for field in self.query(PartInput):  # hook, question, hashtags and the extras
+            if field.part != skip:
+                value = parts.get(field.part, "") if parts is not None else ""
                 field.show(" ".join(value) if isinstance(value, list) else value)
         if skip != "takeaways":
             takeaways.set_values(list(parts.takeaways) if parts is not None else [])
-        for field in self.query_one("#extras").query(PartInput):
-            if field.part != skip:
-                field.show(parts.extras.get(field.part, "") if parts is not None else "")
         for field in self.query(PartInput):
             locked = field.part in busy
             field.disabled = locked
