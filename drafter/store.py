@@ -86,32 +86,29 @@ class DraftSummary:
 
 
 # -- the listing index ------------------------------------------------------------------------
-# In memory, an entry is two small NamedTuples of str/int/datetime. The garbage collector keeps
-# tracking them (CPython stops tracking only exact tuples): 20,000 objects for 10,000 drafts, a
-# few ms more per full collection (bench/bench_store.py), where pydantic models per entry kept
+# In memory, an entry is one NamedTuple of str/int/datetime per file. The garbage collector keeps
+# tracking it (CPython stops tracking only exact tuples): 10,000 objects for 10,000 drafts, a few
+# ms more per full collection (bench/bench_store.py), where pydantic models per entry kept
 # ~60,000. The file is validated as a whole with pydantic.
-
-
-class _Summary(NamedTuple):
-    """What the index keeps of a draft: a :class:`DraftSummary` less its path."""
-
-    id: str
-    title: str
-    updated: datetime
-    template: str
-    chars: int
-    source: str
+_NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
 
 
 class _Entry(NamedTuple):
-    """One file in the index: its stat, when its content was read, and what it holds."""
+    """One file in the index: its stat, when its content was read, and what it holds: a draft's
+    summary (a :class:`DraftSummary` less its path) or, in ``problem``, why it is not a draft we
+    can read (then the summary fields are empty)."""
 
     mtime_ns: int
     size: int
     read_ns: int
     """Clock ns just before the content was read (the racy-file rule, :func:`fresh`)."""
-    info: _Summary | str
-    """The draft's summary, or why the file is not a draft we can read."""
+    problem: str = ""
+    id: str = ""
+    title: str = ""
+    updated: datetime = _NO_TIME
+    template: str = ""
+    chars: int = 0
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,25 +160,27 @@ def _parse_index(raw: bytes) -> _Index:
     scanned_ns = data["scanned_ns"]
     entries: dict[str, _Entry] = {}
     for name, item in data["entries"].items():
-        summary, info = item.get("summary"), item.get("problem")
+        summary, problem = item.get("summary"), item.get("problem")
+        stamp = (item["mtime_ns"], item["size"], item.get("read_ns", scanned_ns))
         if summary is not None:
-            info = _Summary(summary["id"], summary["title"], _plain_time(datetime.fromisoformat(summary["updated"])),
-                            summary["template"], summary["chars"], summary["source"])  # fmt: skip
-        if info is None:
+            entries[name] = _Entry(*stamp, id=summary["id"], title=summary["title"],
+                                   updated=_plain_time(datetime.fromisoformat(summary["updated"])),
+                                   template=summary["template"], chars=summary["chars"], source=summary["source"])
+        elif problem:
+            entries[name] = _Entry(*stamp, problem)
+        else:
             raise ValueError(f"index entry {name!r} has neither summary nor problem")
-        entries[name] = _Entry(item["mtime_ns"], item["size"], item.get("read_ns", scanned_ns), info)
     return _Index(scanned_ns, entries)
 
 
 def _index_json(index: _Index) -> str:
     entries: dict[str, dict[str, object]] = {}
     for name, entry in index.entries.items():
-        info = entry.info
-        if isinstance(info, str):
-            summary, problem = None, info
+        if entry.problem:
+            summary, problem = None, entry.problem
         else:
-            summary = {"id": info.id, "title": info.title, "updated": info.updated.isoformat(),
-                       "template": info.template, "chars": info.chars, "source": info.source}  # fmt: skip
+            summary = {"id": entry.id, "title": entry.title, "updated": entry.updated.isoformat(),
+                       "template": entry.template, "chars": entry.chars, "source": entry.source}  # fmt: skip
             problem = None
         entries[name] = {"mtime_ns": entry.mtime_ns, "size": entry.size, "read_ns": entry.read_ns,
                          "summary": summary, "problem": problem}  # fmt: skip
@@ -331,15 +330,15 @@ class Store:
             entries[item.name] = entry
             changed = True  # new, changed, or racy (with the new read time, so it is trusted later)
         changed = changed or entries.keys() != old.entries.keys()
-        rows: list[tuple[_Summary, str]] = []
+        rows: list[tuple[_Entry, str]] = []
         for name, entry in entries.items():
-            if isinstance(entry.info, str):
-                problems.append(f"{self.folder / name}: {entry.info}")
+            if entry.problem:
+                problems.append(f"{self.folder / name}: {entry.problem}")
             else:
-                rows.append((entry.info, name))
+                rows.append((entry, name))
         rows.sort(key=lambda row: (row[0].updated, row[0].id), reverse=True)  # updated (aware: by instant), id
-        summaries = [DraftSummary(info.id, info.title, info.updated, info.template, info.chars, self.folder / name,
-                                  info.source) for info, name in rows]  # fmt: skip
+        summaries = [DraftSummary(e.id, e.title, e.updated, e.template, e.chars, self.folder / name, e.source)
+                     for e, name in rows]
         problems.sort()
         if changed:
             self._write_index(_Index(scan_start, entries))
@@ -361,12 +360,13 @@ class Store:
         if isinstance(head, str):
             return _Entry(mtime_ns, size, read_ns, head)
         try:
-            info = _Summary(head.id, head.shown_title, _plain_time(head.updated), head.template,
-                            measure(head.text).chars, head.source_label)  # fmt: skip
+            entry = _Entry(mtime_ns, size, read_ns, id=head.id, title=head.shown_title,
+                           updated=_plain_time(head.updated), template=head.template, chars=measure(head.text).chars,
+                           source=head.source_label)  # fmt: skip
         except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # e.g. a date out of range
             return _Entry(mtime_ns, size, read_ns, f"corrupt: cannot be summarised ({type(exc).__name__})")
         self._texts_read[path.name] = TextEntry(mtime_ns, size, read_ns, head.text)  # for texts(), no second read
-        return _Entry(mtime_ns, size, read_ns, info)
+        return entry
 
     def _index_key(self) -> tuple[int, int, int] | None:
         try:
