@@ -39,7 +39,8 @@ from textual.widgets import Input  # noqa: E402
 from drafter.config import Settings  # noqa: E402
 from drafter.drafting import Drafter  # noqa: E402
 from drafter.post import Parts, assemble  # noqa: E402
-from drafter.store import Draft, SourceRecord, Store, now  # noqa: E402
+from drafter.draft import Draft, SourceRecord, now  # noqa: E402
+from drafter.store import Store  # noqa: E402
 from drafter.tui.screens.library import DraftsScreen  # noqa: E402
 from drafter.workspace import Workspace  # noqa: E402
 

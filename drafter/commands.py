@@ -99,7 +99,7 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
         failure = {"error": str(exc), "kind": exc.kind, "partial": exc.partial} if as_json else None
         where = _keep(drafter, exc.partial, exc.kind, failure)
         raise EngineError(f"{exc}; the text received is on stdout and {where}",
-                          kind=exc.kind, retryable=exc.retryable, partial=exc.partial) from exc
+                          kind=exc.kind, partial=exc.partial) from exc
     except KeyboardInterrupt as exc:
         from .cli import interrupt_exit_code
 
@@ -218,7 +218,7 @@ def drafts_list(as_json: bool) -> int:
 @drafts.command("show")
 @click.argument("id")
 def drafts_show(id: str) -> int:  # noqa: A002 - the argument's name in the usage line
-    from .store import validate_id
+    from .draft import validate_id
 
     store = make_drafter().store
     print(strip_controls(store.load(validate_id(id)).text))
@@ -229,7 +229,7 @@ def drafts_show(id: str) -> int:  # noqa: A002 - the argument's name in the usag
 @click.argument("id")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default="txt", show_default=True)
 def drafts_export(id: str, fmt: str) -> int:  # noqa: A002
-    from .store import export_text, validate_id
+    from .draft import export_text, validate_id
 
     store = make_drafter().store
     exported = export_text(store.load(validate_id(id)), fmt)
@@ -240,7 +240,7 @@ def drafts_export(id: str, fmt: str) -> int:  # noqa: A002
 @drafts.command("delete")
 @click.argument("id")
 def drafts_delete(id: str) -> int:  # noqa: A002
-    from .store import validate_id
+    from .draft import validate_id
 
     store = make_drafter().store
     draft_id = validate_id(id)

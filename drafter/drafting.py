@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from .engines.base import Engine
     from .unsaved import Kept
     from .lint import LintReport
-    from .store import Draft, Store
+    from .draft import Draft
+    from .store import Store
     from .templates import Template, TemplateLibrary
 
 PROMPT_MARGIN_TOKENS = 256
@@ -366,7 +367,8 @@ class Drafter:
 
     def new_draft(self, job: Job, result: DraftResult) -> "Draft":
         """A draft record for a finished generation (not yet saved)."""
-        from .store import Draft, default_title
+        from .draft import Draft
+        from .titles import default_title
 
         text = assemble(result.parts, job.layout)
         title = job.source.topic or default_title(job.source, result.parts)

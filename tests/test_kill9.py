@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from drafter.sources import Source
-from drafter.store import Draft, Store
+from drafter.draft import Draft
+from drafter.store import Store
 
 ROUNDS = 4
 WORKERS = 3
@@ -31,7 +32,8 @@ LINE_TIMEOUT = 60.0
 WORKER = r"""
 import sys
 from drafter.sources import Source
-from drafter.store import Draft, Store
+from drafter.draft import Draft
+from drafter.store import Store
 
 store, tag, shared_id = Store(sys.argv[1]), sys.argv[2], sys.argv[3]
 body = "A sentence of the article that makes the file big enough to be cut mid-write. " * 800

@@ -406,15 +406,6 @@ async def test_hook_variants(loopback: Loopback, make) -> None:
     assert loopback.chat_requests[0].body["response_format"]["json_schema"]["schema"]["properties"]["hooks"]["maxItems"] == 4
 
 
-async def test_list_models(loopback: Loopback, make) -> None:
-    loopback.models = ["b-model", "a-model"]
-    assert await make(loopback).list_models() == ["a-model", "b-model"]
-    loopback.script(Reply.error(401, "bad key", path="models"))
-    with pytest.raises(EngineError) as info:
-        await make(loopback).list_models()
-    assert info.value.kind == "auth"
-
-
 def test_retry_after_headers() -> None:
     assert retry_after_seconds({"retry-after": "1"}) == 1.0
     assert retry_after_seconds({"retry-after-ms": "250", "retry-after": "9"}) == 0.25

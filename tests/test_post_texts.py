@@ -11,7 +11,8 @@ import pytest
 from drafter.post import Parts
 from drafter.post_texts import TEXTS_NAME
 from drafter.sources import Source
-from drafter.store import Draft, Store
+from drafter.draft import Draft
+from drafter.store import Store
 
 HOUR_NS = 3600 * 1_000_000_000
 

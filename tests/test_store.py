@@ -19,17 +19,9 @@ from drafter import store as store_mod
 from drafter.errors import DraftNotFound, InputError, StoreError
 from drafter.post import Parts
 from drafter.sources import Source
-from drafter.store import (
-    AUTOSAVE_DIR,
-    INDEX_NAME,
-    MAX_SOURCE_TEXT,
-    Draft,
-    SourceRecord,
-    Store,
-    default_title,
-    export_text,
-    validate_id,
-)
+from drafter.draft import MAX_SOURCE_TEXT, Draft, SourceRecord, export_text, validate_id
+from drafter.store import AUTOSAVE_DIR, INDEX_NAME, Store
+from drafter.titles import default_title
 
 ARTICLE = (
     "Our town's library started lending soldering irons last spring. Volunteers run a repair "
@@ -149,7 +141,7 @@ def test_new_id_is_unique_in_the_folder(store: Store, monkeypatch: pytest.Monkey
 
 @given(st.text(max_size=300))
 def test_generated_ids_are_always_valid(title: str) -> None:
-    assert validate_id(store_mod.make_id(title))
+    assert validate_id(draft_mod.make_id(title))
 
 
 BAD_IDS = ["../x", "/etc/passwd", "a/b", "a\\b", "..", ".", "", "A B", "Abc", "x\x00y", "x" * 101,
@@ -317,7 +309,7 @@ def test_a_file_larger_than_the_cap_is_reported_without_being_read(store: Store)
     good = store.save(make_draft(store))
     big = store.folder / "2025-01-01-huge-0000.json"
     with big.open("wb") as fh:  # sparse: no disk used, but a 16 MB+ file as far as stat and read go
-        fh.truncate(store_mod.MAX_DRAFT_BYTES + 1)
+        fh.truncate(draft_mod.MAX_DRAFT_BYTES + 1)
     summaries, problems = store.list()
     assert [s.id for s in summaries] == [good.id]
     assert len(problems) == 1 and "huge-0000.json" in problems[0] and "larger than 16 MB" in problems[0]
@@ -581,12 +573,6 @@ def test_unwritable_index_is_kept_in_memory(store: Store, monkeypatch: pytest.Mo
     reads = count_reads(monkeypatch)
     assert len(store.list()[0]) == 2 and len(store.list()[0]) == 2 and len(reads) == 2
     assert not (store.folder / INDEX_NAME).exists()
-
-
-def test_draft_names_are_re_exported_by_store() -> None:
-    for name in ("Draft", "SourceRecord", "Revision", "default_title", "export_text", "validate_id", "make_id",
-                 "parse_draft", "slugify", "short_title", "clean_title", "now", "MAX_SOURCE_TEXT"):  # fmt: skip
-        assert getattr(store_mod, name) is getattr(draft_mod, name), name
 
 
 def test_index_not_rewritten_when_nothing_changed(store: Store) -> None:

@@ -12,7 +12,9 @@ from drafter.config import Settings
 from drafter.drafting import Drafter
 from drafter.post import Parts, assemble
 from drafter.sources import Source
-from drafter.store import Draft, Store, auto_title, copy_title
+from drafter.draft import Draft
+from drafter.store import Store
+from drafter.titles import auto_title, copy_title
 from drafter.workspace import Workspace
 
 LONG_HOOK = ("We split the monolith into eleven services and then spent a whole year merging "

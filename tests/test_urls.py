@@ -15,7 +15,7 @@ from drafter.cli import main
 from drafter.config import Settings
 from drafter.drafting import Drafter
 from drafter.sources import Source
-from drafter.store import Draft
+from drafter.draft import Draft
 from drafter.urls import check_base_url, display_url, redact_urls
 from drafter.workspace import Workspace
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
@@ -133,7 +133,7 @@ def test_every_cli_error_line_is_redacted(capsys, workspace_dir: Path) -> None:
 
 
 def test_markdown_export_of_an_old_draft_redacts_its_source_url() -> None:
-    from drafter.store import SourceRecord, export_text
+    from drafter.draft import SourceRecord, export_text
 
     record = SourceRecord(kind="url", topic="News", location=f"https://news.example.com/a?token={SECRET}")
     draft = Draft.new("News", record, "classic", text="Post")

@@ -19,6 +19,8 @@ from .base import PartUpdate, Usage
 
 @dataclass
 class Attempt:
+    """The answer of one request, as read so far (each request reads into a new one)."""
+
     text: str = ""
     refusal: str = ""
     finish_reason: str | None = None
@@ -32,9 +34,6 @@ class Attempt:
     """Chunks received (0 with an answer that is not an event stream)."""
     content_type: str = ""
     """The content-type the server answered with."""
-
-    def reset(self) -> None:
-        self.__dict__.update(Attempt().__dict__)
 
     def take(self, chunk: Any) -> str | None:
         """Record a streamed ``ChatCompletionChunk``; its new answer text, if any.

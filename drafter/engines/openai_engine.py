@@ -5,11 +5,16 @@ done here so each one can be shown as a :class:`Progress` event. Output modes ar
 in the order json_schema -> json_object -> text; what a server accepted is remembered
 per base URL (:mod:`.mode_cache`). Every failure ends in one :class:`EngineError` line
 (:mod:`.openai_errors`).
+
+A generation has three layers, each a generator of events: the loop over output modes
+(``_generate``), the retries within one mode (``_ask``, following :meth:`Failures.after`)
+and one request streamed into a fresh :class:`Attempt` (``_request``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +34,7 @@ from .base import (
     PartUpdate, Progress, Prompt, RegenerateRequest, VariantsReady, every_answer,
 )
 from .mode_cache import MODES, ModeCache
-from .openai_errors import MAX_RETRY_WAIT, Failures, Retry, display_url, retry_after_seconds
+from .openai_errors import MAX_RETRY_WAIT, Failures, display_url, retry_after_seconds
 from .openai_chunks import Attempt
 from .watchdog import Watchdog
 
@@ -74,10 +79,29 @@ class _Job:
 
 @dataclass
 class _Outcome:
-    value: Any = None
-    mode: OutputMode = "json_schema"
+    """The accepted answer: its parsed value, the mode it came in, its request and the notes."""
+
+    value: Any
+    mode: OutputMode
+    attempt: Attempt
+    notes: list[str]
+
+
+@dataclass
+class _Run:
+    """What one generation has received so far, over all its requests (an error carries it all)."""
+
+    deadline: Deadline
+    """Ends the whole generation."""
     attempt: Attempt = field(default_factory=Attempt)
-    notes: list[str] = field(default_factory=list)
+    """The latest request's answer (each request reads into a new one)."""
+    earlier: list[tuple[str, str]] = field(default_factory=list)
+    """(label, answer) of earlier output modes: kept in an error's ``partial`` too."""
+
+
+class _ModeRejected(Exception):
+    """The server does not accept the output mode asked for: :meth:`OpenAIEngine._ask` raises
+    it, the loop over modes moves on to the next one."""
 
 
 class OpenAIEngine:
@@ -136,19 +160,6 @@ class OpenAIEngine:
     def hook_variants(self, request: HookVariantsRequest) -> AsyncIterator[Event]:
         return self._generate(lambda: self._hooks_job(request))
 
-    async def list_models(self) -> list[str]:
-        """Model ids the server offers (for ``drafter doctor``); errors as :class:`EngineError`."""
-        try:
-            async with asyncio.timeout(self.settings.timeout):  # as a whole: slow headers too
-                page = await self._api().models.list()
-            return sorted(m.id for m in page.data)
-        except openai.APIStatusError as exc:
-            raise self._failures.status(exc) from None
-        except (openai.APITimeoutError, TimeoutError) as exc:
-            raise self._failures.timeout() from exc
-        except openai.APIConnectionError as exc:
-            raise self._failures.connection() from exc
-
     # ---- jobs -------------------------------------------------------------------------------
 
     def _job(self, request: DraftRequest | RegenerateRequest | HookVariantsRequest, schema: dict[str, Any],
@@ -204,125 +215,146 @@ class OpenAIEngine:
         return DraftResult(parts=parts, engine="openai", model=self.model, mode=out.mode, usage=a.usage,
                            finish_reason=a.finish_reason, raw=a.text, notes=out.notes)
 
-    # ---- generation core ----------------------------------------------------------------
+    # ---- generation: the loop over output modes, the retries in one mode, one request -------
 
     async def _generate(self, make_job: Callable[[], _Job]) -> AsyncIterator[Event]:
-        """Ask, falling back through the output modes, until the job's parser accepts an answer.
+        """Ask, moving through the output modes, until the job's parser accepts an answer.
 
-        One generator from the first request to the last event, so each streamed chunk goes
-        straight to the consumer (nested generators cost a hop per chunk per layer). The
-        outer loop moves to another output mode; the inner one asks again only after a
-        failure; the innermost reads the stream. Every :class:`EngineError` leaves carrying
-        the latest answer text that had arrived (``partial``); the whole generation ends by
-        the job's deadline.
+        The loop over modes: a mode the server does not accept moves on to the next one (and
+        the mode cache learns it); JSON the parser cannot read asks once more for labelled text.
+        Retries within a mode are :meth:`_ask`'s. Every :class:`EngineError` leaves carrying
+        all the answer text that had arrived (``partial``); the whole generation ends by the
+        job's deadline.
         """
         job = make_job()
-        attempt = Attempt()
-        earlier: list[tuple[str, str]] = []  # (label, answer) of earlier output modes: kept in ``partial`` too
+        run = _Run(Deadline(job.deadline))
         try:
-            out = _Outcome()
-            mode = ask = self._modes.start()
-            partial = job.partial
-            deadline = Deadline(job.deadline)
-            cap = answer_cap(job.max_tokens)
             yield Progress(f"connecting to {self.host} ({self.model})")
+            accepted = ask = self._modes.start()  # accepted: the mode the server took; ask: the one asked for
+            notes: list[str] = []
             while True:
-                params = self._params(job, ask)
-                failures = 0
-                while True:
-                    stream: Any = None
-                    watchdog: Watchdog | None = None
-                    retry: Retry | None = None
-                    try:
-                        if deadline.passed():
-                            raise TimeoutError
-                        # Headers within the timeout: a server sending one header line a second never
-                        # trips the SDK's per-read timeout.
-                        async with asyncio.timeout(deadline.bound(self.settings.timeout)):
-                            stream = await self._api().chat.completions.create(**params)
-                        attempt.content_type = stream.response.headers.get("content-type", "")
-                        # Idle timeout between chunks: a stalled stream ends even if no socket read times out.
-                        watchdog = Watchdog(self.settings.timeout, deadline)
-                        clock, next_chunk, take = time.monotonic, stream.__anext__, attempt.take
-                        while True:
-                            now = clock()
-                            if now >= deadline.at:  # a steady stream never waits long enough for the watchdog
-                                raise TimeoutError
-                            watchdog.waiting_since = now
-                            try:
-                                content = take(await next_chunk())
-                            except StopAsyncIteration:
-                                break
-                            except asyncio.CancelledError:
-                                watchdog.reraise_as_timeout()
-                                raise
-                            except _MALFORMED as exc:
-                                raise self._failures.malformed(exc, len(attempt.text)) from exc
-                            finally:
-                                watchdog.waiting_since = None
-                            if content:
-                                if len(attempt.text) > cap:
-                                    attempt.text = attempt.text[:cap]
-                                    raise self._failures.oversized(cap, job.max_tokens)
-                                yield Chunk(content, len(attempt.text))
-                                # Re-parsing the growing JSON on every chunk costs ~20 µs a chunk; a UI
-                                # needs no more than PARTIAL_INTERVAL updates, and the end parses anyway.
-                                if partial is not None and clock() - attempt.parsed_at >= PARTIAL_INTERVAL:
-                                    for update in attempt.updates(partial(attempt.text, ask), clock()):
-                                        yield update
-                        if partial is not None and attempt.parsed_len != len(attempt.text):
-                            # The throttle may have skipped the tail: show the whole answer once more.
-                            for update in attempt.updates(partial(attempt.text, ask), clock()):
-                                yield update
-                    except (openai.APIError, TimeoutError) as exc:
-                        if deadline.passed():
-                            raise self._failures.deadline(job.deadline) from None
-                        retry = self._failures.after(
-                            exc, mode=ask, params=params, received=len(attempt.text),
-                            started=bool(attempt.text or attempt.refusal), failures=failures, backoff=self.backoff_base)
-                    finally:
-                        if watchdog is not None:
-                            watchdog.close()
-                        if stream is not None:
-                            await stream.close()
-                    if retry is None or retry.next_mode:
-                        break
-                    failures = retry.failures
-                    if retry.wait is not None and retry.wait >= deadline.remaining():
-                        raise self._failures.deadline(job.deadline, f"the next retry was {retry.wait:.0f} s away")
-                    yield Progress(retry.message)
-                    if retry.wait is not None:
-                        await asyncio.sleep(retry.wait)
-                    attempt.reset()
-                if retry is not None and retry.next_mode:  # the server does not accept this output mode
-                    rejected, mode = ask, MODES[MODES.index(ask) + 1]
-                    ask = mode
-                    out.notes.append(f"the server does not accept {rejected} output; used {mode} instead")
-                    yield Progress(f"{rejected} output not supported by the server; retrying with {mode}")
-                    earlier.append((f"{rejected} output, not accepted by the server", attempt.text))
-                    attempt = Attempt()
+                try:
+                    async with contextlib.aclosing(self._ask(job, ask, run)) as events:
+                        async for event in events:
+                            yield event
+                except _ModeRejected:
+                    rejected, accepted = ask, MODES[MODES.index(ask) + 1]
+                    ask = accepted
+                    notes.append(f"the server does not accept {rejected} output; used {accepted} instead")
+                    yield Progress(f"{rejected} output not supported by the server; retrying with {accepted}")
+                    run.earlier.append((f"{rejected} output, not accepted by the server", run.attempt.text))
                     continue
+                attempt = run.attempt
                 self._failures.check_answer(attempt.text, attempt.refusal, attempt.finish_reason, job.max_tokens,
                                             chunks=attempt.chunks, content_type=attempt.content_type)
                 try:
-                    out.value = job.parse(attempt.text, ask, out.notes)
+                    value = job.parse(attempt.text, ask, notes)
                 except ValueError as exc:
-                    if ask != "text":
-                        earlier.append((f"{ask} output, not readable: {one_line(str(exc), 160)}", attempt.text))
-                        ask = "text"
-                        out.notes.append(f"the model's JSON could not be read ({exc}); asked again for labelled text")
-                        yield Progress("the JSON answer did not fit; asking again for labelled text")
-                        attempt = Attempt()
-                        continue
-                    raise OutputParseError(f"the model's answer could not be read ({exc})", raw=attempt.text) from None
-                out.mode, out.attempt = ask, attempt
-                self._modes.remember(mode)
-                for event in job.finish(out):
+                    if ask == "text":
+                        raise OutputParseError(f"the model's answer could not be read ({exc})",
+                                               raw=attempt.text) from None
+                    run.earlier.append((f"{ask} output, not readable: {one_line(str(exc), 160)}", attempt.text))
+                    ask = "text"
+                    notes.append(f"the model's JSON could not be read ({exc}); asked again for labelled text")
+                    yield Progress("the JSON answer did not fit; asking again for labelled text")
+                    continue
+                self._modes.remember(accepted)
+                for event in job.finish(_Outcome(value, ask, attempt, notes)):
                     yield event
                 return
         except EngineError as exc:
-            exc.partial = every_answer(exc.partial or attempt.text, earlier)
+            exc.partial = every_answer(exc.partial or run.attempt.text, run.earlier)
             raise
+
+    async def _ask(self, job: _Job, mode: OutputMode, run: _Run) -> AsyncIterator[Event]:
+        """Ask in ``mode`` until an answer has arrived (left in ``run.attempt``).
+
+        After a failed request :meth:`Failures.after` decides: ask again (after a wait, shown
+        as a :class:`Progress`), raise its :class:`EngineError`, or give up on the mode
+        (:class:`_ModeRejected`). Each request reads into a new :class:`Attempt`.
+        """
+        params = self._params(job, mode)
+        failures = 0
+        while True:
+            run.attempt = attempt = Attempt()
+            try:
+                async with contextlib.aclosing(self._request(job, mode, params, attempt, run.deadline)) as events:
+                    async for event in events:
+                        yield event
+                return
+            except (openai.APIError, TimeoutError) as exc:
+                if run.deadline.passed():
+                    raise self._failures.deadline(job.deadline) from None
+                retry = self._failures.after(
+                    exc, mode=mode, params=params, received=len(attempt.text),
+                    started=bool(attempt.text or attempt.refusal), failures=failures, backoff=self.backoff_base)
+            if retry.next_mode:
+                raise _ModeRejected
+            failures = retry.failures
+            if retry.wait is not None and retry.wait >= run.deadline.remaining():
+                raise self._failures.deadline(job.deadline, f"the next retry was {retry.wait:.0f} s away")
+            yield Progress(retry.message)
+            if retry.wait is not None:
+                await asyncio.sleep(retry.wait)
+
+    async def _request(self, job: _Job, mode: OutputMode, params: dict[str, Any], attempt: Attempt,
+                       deadline: Deadline) -> AsyncIterator[Event]:
+        """One request in one mode: stream the answer into ``attempt``, yielding each
+        :class:`Chunk` and, throttled, the parts parsed so far.
+
+        Raises ``openai.APIError`` or ``TimeoutError`` for :meth:`_ask` to judge, and an
+        :class:`EngineError` for a malformed or oversized stream. This is the hot path: the
+        loop keeps what it needs in locals.
+        """
+        if deadline.passed():
+            raise TimeoutError
+        partial, cap = job.partial, answer_cap(job.max_tokens)
+        stream: Any = None
+        watchdog: Watchdog | None = None
+        try:
+            # Headers within the timeout: a server sending one header line a second never
+            # trips the SDK's per-read timeout.
+            async with asyncio.timeout(deadline.bound(self.settings.timeout)):
+                stream = await self._api().chat.completions.create(**params)
+            attempt.content_type = stream.response.headers.get("content-type", "")
+            # Idle timeout between chunks: a stalled stream ends even if no socket read times out.
+            watchdog = Watchdog(self.settings.timeout, deadline)
+            clock, next_chunk, take = time.monotonic, stream.__anext__, attempt.take
+            while True:
+                now = clock()
+                if now >= deadline.at:  # a steady stream never waits long enough for the watchdog
+                    raise TimeoutError
+                watchdog.waiting_since = now
+                try:
+                    content = take(await next_chunk())
+                except StopAsyncIteration:
+                    break
+                except asyncio.CancelledError:
+                    watchdog.reraise_as_timeout()
+                    raise
+                except _MALFORMED as exc:
+                    raise self._failures.malformed(exc, len(attempt.text)) from exc
+                finally:
+                    watchdog.waiting_since = None
+                if content:
+                    if len(attempt.text) > cap:
+                        attempt.text = attempt.text[:cap]
+                        raise self._failures.oversized(cap, job.max_tokens)
+                    yield Chunk(content, len(attempt.text))
+                    # Re-parsing the growing JSON on every chunk costs ~20 µs a chunk; a UI
+                    # needs no more than PARTIAL_INTERVAL updates, and the end parses anyway.
+                    if partial is not None and clock() - attempt.parsed_at >= PARTIAL_INTERVAL:
+                        for update in attempt.updates(partial(attempt.text, mode), clock()):
+                            yield update
+            if partial is not None and attempt.parsed_len != len(attempt.text):
+                # The throttle may have skipped the tail: show the whole answer once more.
+                for update in attempt.updates(partial(attempt.text, mode), clock()):
+                    yield update
+        finally:
+            if watchdog is not None:
+                watchdog.close()
+            if stream is not None:
+                await stream.close()
 
     def _params(self, job: _Job, mode: str) -> dict[str, Any]:
         system = f"{job.prompt.system.rstrip()}\n\n{job.instructions(mode)}".strip()

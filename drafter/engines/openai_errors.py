@@ -128,7 +128,7 @@ class Failures:
                                  "connection") from None
             if started:
                 raise self.error(f"the server closed the stream early ({received} characters received) "
-                                 f"at {self.url}: try again", "connection", retryable=True) from exc
+                                 f"at {self.url}: try again", "connection") from exc
             failures += 1
             if failures > retries:
                 raise self.connection() from exc
@@ -182,7 +182,7 @@ class Failures:
         """The whole generation ran past its deadline (steady drip, slow headers, long retries)."""
         because = f" ({why})" if why else ""
         return self.error(f"no complete answer from {self.host} within the {seconds:g} s deadline{because}: raise "
-                          "--deadline or DRAFTER_DEADLINE, or use a faster model", "deadline", retryable=True)
+                          "--deadline or DRAFTER_DEADLINE, or use a faster model", "deadline")
 
     def oversized(self, cap: int, max_tokens: int) -> EngineError:
         """The answer passed the most drafter reads for ``max_tokens`` (see ``answer_cap``)."""
@@ -197,17 +197,17 @@ class Failures:
             text = text.replace(key, "[key]")
         return re.sub(r"\bsk-[A-Za-z0-9_*\-]{4,}", "[key]", text)
 
-    def error(self, message: str, kind: str, *, retryable: bool = False) -> EngineError:
-        return EngineError(self.redact(message), kind=kind, retryable=retryable)
+    def error(self, message: str, kind: str) -> EngineError:
+        return EngineError(self.redact(message), kind=kind)
 
     def timeout(self) -> EngineError:
         return self.error(
             f"no answer from {self.host} within {self.settings.timeout:g} s: raise DRAFTER_TIMEOUT or --timeout, "
-            "or use a faster model", "timeout", retryable=True)
+            "or use a faster model", "timeout")
 
     def connection(self) -> EngineError:
         return self.error(f"cannot connect to {self.url}: is the server running? Check --base-url or "
-                          "DRAFTER_BASE_URL", "connection", retryable=True)
+                          "DRAFTER_BASE_URL", "connection")
 
     def status(self, exc: openai.APIStatusError, *, retries: int = 0) -> EngineError:
         status, said = exc.status_code, one_line(_server_message(exc), 160)
@@ -226,10 +226,10 @@ class Failures:
             after = retry_after_seconds(exc.response.headers)
             wait = "not given" if after is None else f"{after:g} s"
             return self.error(f"rate limited by {self.host} (429) after {retries} retries (retry-after: {wait}): "
-                              "wait and try again, or raise DRAFTER_RETRIES", "rate_limit", retryable=True)
+                              "wait and try again, or raise DRAFTER_RETRIES", "rate_limit")
         if status >= 500:
             return self.error(f"{self.host} failed with {status} ({said}) after {retries} retries: try again "
-                              "later or check the server's log", "server", retryable=True)
+                              "later or check the server's log", "server")
         return self.error(f"the server rejected the request ({status}: {said})", "bad_request")
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..lint import LintReport
     from ..post import Layout, Parts, Stats
     from ..sources import Source
-    from ..store import Draft
+    from ..draft import Draft
 
 __all__ = ["DraftState", "History", "Pending", "Session", "counters_line", "describe_input", "lint_post",
            "parse_hashtags", "shown_value", "source_from_input"]

@@ -17,7 +17,8 @@ from drafter.config import Settings
 from drafter.drafting import Drafter
 from drafter.post import Parts
 from drafter.sources import Source
-from drafter.store import Draft, Store
+from drafter.draft import Draft
+from drafter.store import Store
 from drafter.tui.app import make_app
 from drafter.tui.screens.library import DraftsScreen
 from drafter.tui.screens.templates import TemplatesScreen

@@ -29,7 +29,7 @@ from drafter.engines.base import DraftResult
 from drafter.post import Parts, assemble
 from drafter.safe_text import one_line
 from drafter.sources import from_topic
-from drafter.store import Draft
+from drafter.draft import Draft
 from drafter.tui import session as session_module
 from drafter.tui.draft_state import assemble_lenient
 from drafter.tui.session import Session

@@ -379,7 +379,7 @@ class DraftsScreen(Screen[str | None]):
     async def export(self, draft_id: str, fmt: ExportFormat, path: Path) -> Path | None:
         """Write one draft as txt/md/json to ``path``; errors become a notification."""
         from ...atomic import write_or_raise
-        from ...store import export_text
+        from ...draft import export_text
 
         def write() -> None:
             write_or_raise(path, export_text(self.drafter.store.load(draft_id), fmt), StoreError)

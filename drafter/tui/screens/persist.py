@@ -19,7 +19,7 @@ from .screen_part import ScreenPart
 
 if TYPE_CHECKING:
     from ...drafting import Job
-    from ...store import Draft
+    from ...draft import Draft
     from ..autosaves import Owner
     from .main import MainScreen
 
@@ -286,7 +286,7 @@ class Storage(ScreenPart):
 
     def _draft_from_text(self) -> "Draft | None":
         """A post typed by hand, never generated: a draft from the text and the source box."""
-        from ...store import Draft
+        from ...draft import Draft
         from ..session import source_from_input
 
         text, session = self.screen_.compose_pane.source_text, self.session
