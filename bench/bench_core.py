@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from drafter.post import PostSpec  # noqa: E402
-from drafter.sources import from_file, from_text  # noqa: E402
+from drafter.models.post import PostSpec  # noqa: E402
+from drafter.sources.inputs import from_file, from_text  # noqa: E402
 
 LONG = ROOT / "tests" / "corpus" / "long-review-urban-trees.md"
 
@@ -50,14 +50,14 @@ def median_ms(fn, runs: int) -> float:
 
 
 def bench_offline(runs: int) -> None:
-    from drafter.engines.offline import extract_post
+    from drafter.engines.offline.engine import extract_post
 
     text = article_5000_words()
     source = from_text(text)
     spec = PostSpec()
     # The engine caches its analysis per text: clear every cache in its modules to time the real work.
     modules = [m for name, m in sorted(sys.modules.items())
-               if name.startswith(("drafter.text", "drafter.engines.offline"))]
+               if name.startswith(("drafter.engines.offline.text", "drafter.engines.offline.engine"))]
     caches = {id(f): f for m in modules for f in vars(m).values() if hasattr(f, "cache_clear")}.values()
 
     def cold() -> None:
@@ -95,10 +95,10 @@ def bench_process(runs: int) -> None:
 def bench_stream(runs: int, pieces: int) -> None:
     import openai
 
-    from drafter.config import Settings
-    from drafter.drafting import Drafter
+    from drafter.settings.config import Settings
+    from drafter.service.drafting import Drafter
     from drafter.engines.base import Completed
-    from drafter.workspace import Workspace
+    from drafter.settings.paths import Workspace
     from tests.loopback import Loopback, Reply
 
     content = {

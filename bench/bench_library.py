@@ -36,13 +36,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from textual.app import App  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
-from drafter.config import Settings  # noqa: E402
-from drafter.drafting import Drafter  # noqa: E402
-from drafter.post import Parts, assemble  # noqa: E402
-from drafter.draft import Draft, SourceRecord, now  # noqa: E402
-from drafter.store import Store  # noqa: E402
+from drafter.settings.config import Settings  # noqa: E402
+from drafter.service.drafting import Drafter  # noqa: E402
+from drafter.models.post import Parts, assemble  # noqa: E402
+from drafter.models.draft import Draft, SourceRecord, now  # noqa: E402
+from drafter.storage.store import Store  # noqa: E402
 from drafter.tui.screens.library import DraftsScreen  # noqa: E402
-from drafter.workspace import Workspace  # noqa: E402
+from drafter.settings.paths import Workspace  # noqa: E402
 
 TARGET_OPEN_S = 0.5
 TARGET_KEY_MS = 50.0

@@ -27,9 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from drafter.post import Parts, assemble  # noqa: E402
-from drafter.draft import Draft, SourceRecord, now  # noqa: E402
-from drafter.store import INDEX_NAME, Store  # noqa: E402
+from drafter.models.post import Parts, assemble  # noqa: E402
+from drafter.models.draft import Draft, SourceRecord, now  # noqa: E402
+from drafter.storage.store import INDEX_NAME, Store  # noqa: E402
 
 PARAGRAPH = (
     "The county's new recycling line takes in spent lithium cells, shreds them under a nitrogen "

@@ -135,11 +135,11 @@ def bench_startup(runs: int) -> dict[str, float]:
 
 async def bench_keystroke(keys: int) -> tuple[float, float, bool]:
     sys.path.insert(0, str(ROOT))
-    from drafter.config import Settings
-    from drafter.drafting import Drafter
+    from drafter.settings.config import Settings
+    from drafter.service.drafting import Drafter
     from drafter.tui.app import make_app
     from drafter.tui.screens.main import MainScreen
-    from drafter.workspace import Workspace
+    from drafter.settings.paths import Workspace
 
     async def ready(pilot) -> MainScreen:
         screen = pilot.app.screen

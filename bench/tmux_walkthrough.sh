@@ -148,7 +148,7 @@ step "start a scripted LLM server (127.0.0.1)"
 "$PYTHON" - "$HERE" "$TMP" <<'PY' &
 import pathlib, sys, time
 sys.path.insert(0, sys.argv[1])
-from drafter.post import Parts, assemble
+from drafter.models.post import Parts, assemble
 from tests.loopback import Loopback, Reply
 good = {"hook": "Our team dropped the daily status meeting and shipped more",
         "takeaways": ["Written updates took five minutes, not thirty",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from drafter.cli import main
+from drafter.cli.main import main
 from tests.loopback import loopback  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +118,7 @@ def test_bad_files_exit_2(capsys, workspace_dir, tmp_path, content, needle):
 
 
 def test_debug_shows_the_traceback(workspace_dir):
-    from drafter.errors import SourceError
+    from drafter.common.errors import SourceError
 
     with pytest.raises(SourceError):
         main(["--debug", "--workspace", str(workspace_dir), "draft", "--article", "missing.txt"])
@@ -151,7 +151,7 @@ def test_doctor_never_prints_the_key(capsys, workspace_dir, monkeypatch):
 def test_stdin_and_import_hygiene(workspace_dir):
     """`-` reads stdin; the offline path imports neither openai nor textual (whole process)."""
     code = (
-        "import sys; from drafter.cli import main; rc = main(sys.argv[1:]); "
+        "import sys; from drafter.cli.main import main; rc = main(sys.argv[1:]); "
         "sys.stdout.flush(); print('LOADED', 'openai' in sys.modules, 'textual' in sys.modules, "
         "'tiktoken' in sys.modules, file=sys.stderr); sys.exit(rc)"
     )
@@ -219,7 +219,7 @@ def test_bad_settings_stop_before_any_request(capsys, workspace_dir, loopback, m
 
 def all_commands() -> list[list[str]]:
     """Every (sub)command's name path: [], ["draft"], ["drafts", "list"], ..."""
-    from drafter.cli import cli
+    from drafter.cli.main import cli
 
     found: list[list[str]] = []
 
@@ -235,7 +235,7 @@ def all_commands() -> list[list[str]]:
 def invoke(*argv: str):
     from click.testing import CliRunner
 
-    from drafter.cli import cli
+    from drafter.cli.main import cli
 
     return CliRunner().invoke(cli, list(argv))
 
@@ -273,7 +273,7 @@ def test_usage_errors_are_one_line_not_clicks_usage_block(argv, workspace_dir):
     ["--debug", "drafts", "show"],
 ])
 def test_debug_anywhere_gives_the_traceback(argv, workspace_dir):
-    from drafter.errors import DrafterError
+    from drafter.common.errors import DrafterError
 
     result = invoke("--workspace", str(workspace_dir), *argv)
     assert isinstance(result.exception, DrafterError) and result.exit_code == 1
@@ -283,7 +283,7 @@ def test_debug_anywhere_gives_the_traceback(argv, workspace_dir):
 @pytest.mark.parametrize("argv, opened_with", [([], None), (["--debug"], None), (["--workspace", "W"], "W"),
                                                (["--workspace=W", "--debug"], "W")])
 def test_no_command_opens_the_app_with_the_workspace(monkeypatch, argv, opened_with):
-    from drafter import cli
+    from drafter.cli import main as cli
 
     opened: list[str | None] = []
     monkeypatch.setattr(cli, "_run_app", lambda workspace: opened.append(workspace) or 0)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from drafter.config import DEFAULT_MODEL, load_settings
-from drafter.errors import ConfigError
-from drafter.workspace import Workspace, resolve_workspace, user_config_file
+from drafter.settings.config import DEFAULT_MODEL, load_settings
+from drafter.common.errors import ConfigError
+from drafter.settings.paths import Workspace, resolve_workspace, user_config_file
 
 
 def write(path: Path, text: str) -> Path:
@@ -148,7 +148,7 @@ def test_config_file_that_cannot_be_read_is_a_config_error(workspace_dir, make):
     import os
     import threading
 
-    from drafter.reading import MAX_TOML_BYTES
+    from drafter.common.reading import MAX_TOML_BYTES
 
     path = workspace_dir / "drafter.toml"
     path.unlink()
@@ -195,7 +195,7 @@ def test_http_base_urls_load(url):
 
 
 def test_lint_settings_are_checked_when_set_in_code_too():
-    from drafter.config import Settings
+    from drafter.settings.config import Settings
 
     with pytest.raises(ConfigError, match="threshold"):
         Settings(lint={"threshold": "abc"})
@@ -220,8 +220,8 @@ def test_lint_rule_tables_from_the_user_config_and_the_workspace_are_both_kept(w
 
 
 def test_doctor_says_which_layers_set_the_lint_settings(workspace_dir, isolated_home):
-    from drafter.doctor import report
-    from drafter.drafting import Drafter
+    from drafter.cli.doctor import report
+    from drafter.service.drafting import Drafter
 
     lines = dict(report(Drafter.from_environment(workspace_dir, env={})))
     assert lines["lint"] == "threshold 80 (from default)"
@@ -246,7 +246,7 @@ def test_a_rule_shorthand_in_one_layer_merges_with_the_rule_table_of_another(wor
 
 
 def test_deep_merge_merges_tables_at_every_depth_and_replaces_the_rest():
-    from drafter.config import deep_merge
+    from drafter.settings.config import deep_merge
 
     lower = {"a": 1, "t": {"x": 1, "deep": {"k": 1, "keep": True}, "list": [1]}, "gone": {"y": 1}}
     upper = {"a": 2, "t": {"deep": {"k": 2}, "list": [2]}, "gone": "scalar", "new": {"z": 1}}
@@ -277,7 +277,7 @@ def test_an_unknown_rule_with_no_close_match_lists_the_known_rules(workspace_dir
     ("DRAFTER_BULLET", "bullet", "-"),
 ])
 def test_each_documented_environment_variable_sets_its_setting(var, key, value):
-    from drafter.config import Settings
+    from drafter.settings.config import Settings
 
     settings, origin = load_settings(None, env={var: value})
     assert origin[key] == "environment" and getattr(settings, key) != Settings.model_fields[key].default

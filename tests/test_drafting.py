@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from drafter.cli import main
-from drafter.config import Settings
-from drafter.drafting import Drafter
-from drafter.sources import from_text
-from drafter.workspace import Workspace
+from drafter.cli.main import main
+from drafter.settings.config import Settings
+from drafter.service.drafting import Drafter
+from drafter.sources.inputs import from_text
+from drafter.settings.paths import Workspace
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
 
 ARTICLE = (
@@ -106,7 +106,7 @@ def test_long_article_is_trimmed_to_the_budget_and_said(tmp_path):
                       Workspace(tmp_path / "ws", "test"))
     job = drafter.prepare(from_text(sentence * 2000), "classic")
     assert any("trimmed" in n and "tokens" in n for n in job.notes)
-    from drafter import tokens
+    from drafter.service import tokens
 
     total = tokens.count(job.prompt.system + job.prompt.user, "gpt-4")
     assert total + 1000 <= tokens.context_window("gpt-4")
@@ -182,7 +182,7 @@ class _RecordingEngine:
 
     async def draft(self, request):
         from drafter.engines.base import Completed, DraftResult
-        from drafter.post import Parts
+        from drafter.models.post import Parts
 
         self.requests.append(request)
         yield Completed(DraftResult(parts=Parts(**self.parts), engine="openai", model="fake", mode="json_schema"))

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from drafter.cli import main
+from drafter.cli.main import main
 from drafter.engines.base import every_answer
-from drafter.engines.mode_cache import ModeCache
+from drafter.engines.openai.mode_cache import ModeCache
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
 from tests.test_faults_llm import GOOD, SUBPROCESS_TIMEOUT, signal_mid_stream, assert_kept, draft_argv, run, the_line
 

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from drafter.config import Settings
+from drafter.settings.config import Settings
 from drafter.engines.base import Completed, DraftRequest, HookVariantsRequest, Prompt, RegenerateRequest
-from drafter.engines.openai_engine import OpenAIEngine
-from drafter.errors import EngineError
-from drafter.post import Parts, PostSpec
-from drafter.sources import Source
+from drafter.engines.openai.engine import OpenAIEngine
+from drafter.common.errors import EngineError
+from drafter.models.post import Parts, PostSpec
+from drafter.models.source import Source
 from tests.loopback import Loopback, Reply, chunk, loopback  # noqa: F401  (fixture)
 from tests.test_faults_llm import GOOD
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from drafter.cli import main
+from drafter.cli.main import main
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 

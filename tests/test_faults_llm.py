@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from drafter.cli import main
-from drafter.engines.openai_engine import answer_cap
+from drafter.cli.main import main
+from drafter.engines.openai.engine import answer_cap
 from tests.loopback import Loopback, Reply, chunk, loopback  # noqa: F401  (fixture)
 
 GOOD = {

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from drafter.cli import main
-from drafter.fetch import MAX_REDIRECTS
-from drafter.sources import from_url
+from drafter.cli.main import main
+from drafter.sources.fetch import MAX_REDIRECTS
+from drafter.sources.inputs import from_url
 from tests.pages import Pages, pages  # noqa: F401  (pages is a fixture)
 from tests.test_sources import PARAGRAPHS, article_html
 from tests.cli_contract import one_line

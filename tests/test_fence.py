@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafter.errors import TemplateError
-from drafter.safe_text import fold
-from drafter.sources import Source
+from drafter.common.errors import TemplateError
+from drafter.common.safe_text import fold
+from drafter.models.source import Source
 from drafter.templates import TemplateLibrary
 from drafter.templates.render import MARKER_DRAWS, fence, fence_source, new_marker
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)

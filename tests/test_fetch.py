@@ -1,4 +1,4 @@
-"""drafter.fetch: one HTTP client (httpx2) for the article fetch and the doctor probe.
+"""drafter.sources.fetch: one HTTP client (httpx2) for the article fetch and the doctor probe.
 
 The bounds themselves (one deadline, redirects, size) are tested through the CLI in
 tests/test_faults_web.py and tests/test_edges_engine.py; here: that there is one client, that
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from drafter.doctor import probe
-from drafter.errors import SourceError
-from drafter.sources import from_url
+from drafter.cli.doctor import probe
+from drafter.common.errors import SourceError
+from drafter.sources.inputs import from_url
 from tests.pages import Pages, pages  # noqa: F401  (fixture)
 from tests.test_edges_engine import raw_server
 from tests.test_sources import article_html
@@ -25,20 +25,20 @@ PACKAGE = ROOT / "drafter"
 
 
 def test_one_http_client_in_the_package() -> None:
-    """No module but drafter/fetch.py speaks HTTP itself (urllib.request, http.client, httpx2)."""
+    """No module but drafter/sources/fetch.py speaks HTTP itself (urllib.request, http.client, httpx2)."""
     speaking = {
         str(path.relative_to(ROOT))
         for path in PACKAGE.rglob("*.py")
         for needle in ("urllib.request", "http.client", "import httpx")
         if needle in path.read_text(encoding="utf-8")
     }
-    assert speaking == {"drafter/fetch.py"}
+    assert speaking == {"drafter/sources/fetch.py"}
 
 
 def test_httpx2_loads_only_for_a_url_and_never_brings_openai(pages: Pages) -> None:
     url = pages.add("/post", article_html())
     code = (
-        "import sys; from drafter import cli, sources; before = 'httpx2' in sys.modules; "
+        "import sys; from drafter.cli import main as cli; from drafter.sources import inputs as sources; before = 'httpx2' in sys.modules; "
         f"sources.from_url({url!r}); print(before, 'httpx2' in sys.modules, 'openai' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)

@@ -19,11 +19,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from drafter.cli import main
-from drafter.post import Parts
-from drafter.sources import Source
-from drafter.draft import Draft
-from drafter.store import INDEX_NAME, Store
+from drafter.cli.main import main
+from drafter.models.post import Parts
+from drafter.models.source import Source
+from drafter.models.draft import Draft
+from drafter.storage.store import INDEX_NAME, Store
 
 FUZZ_ID = "2025-01-01-fuzz-0000"
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -2,7 +2,7 @@
 
 Whatever comes in: exit 0, 1 or 2, never a traceback or "unexpected error", a failure is one
 line on stderr, stdout carries no raw control codes, and nothing appears in drafts/ (nothing
-was saved). Most cases run the CLI in-process (``drafter.cli.main`` with swapped stdio, which
+was saved). Most cases run the CLI in-process (``drafter.cli.main.main`` with swapped stdio, which
 is fast); a few run it as a subprocess with real pipes.
 """
 
@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from drafter.cli import main
+from drafter.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

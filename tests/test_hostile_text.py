@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from drafter.lint import lint
-from drafter.text import analyse, clean_text
+from drafter.engines.offline.text import analyse, clean_text
 
 SIZE = 100_000
 SHAPES = ["[", "[a", "[x](", "(", "#", "# ", "#a ", "*", "**a", "_", "__a", " ", "\U0001F600",

@@ -1,6 +1,6 @@
 """Inputs without bounds and files that are not files (issue 7, items 5 and 12).
 
-`lint` reads through the same function as `draft`'s sources (drafter.sources.read_text /
+`lint` reads through the same function as `draft`'s sources (drafter.sources.inputs.read_text /
 read_file / read_stdin): the size cap, regular files only, binary and encoding checks. Cases
 that could block or fill memory if the bound were lost run in a subprocess with a timeout.
 """
@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from drafter import evaluation, sources
-from drafter.cli import main
-from drafter.sources import MAX_BYTES
+from drafter.cli import evaluation
+from drafter.sources import inputs as sources
+from drafter.cli.main import main
+from drafter.sources.inputs import MAX_BYTES
 from tests.cli_contract import one_line
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import pytest
 
-from drafter.cli import cli, main
+from drafter.cli.main import cli, main
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent

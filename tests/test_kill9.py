@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from drafter.sources import Source
-from drafter.draft import Draft
-from drafter.store import Store
+from drafter.models.source import Source
+from drafter.models.draft import Draft
+from drafter.storage.store import Store
 
 ROUNDS = 4
 WORKERS = 3
@@ -31,9 +31,9 @@ LINE_TIMEOUT = 60.0
 
 WORKER = r"""
 import sys
-from drafter.sources import Source
-from drafter.draft import Draft
-from drafter.store import Store
+from drafter.models.source import Source
+from drafter.models.draft import Draft
+from drafter.storage.store import Store
 
 store, tag, shared_id = Store(sys.argv[1]), sys.argv[2], sys.argv[3]
 body = "A sentence of the article that makes the file big enough to be cut mid-write. " * 800

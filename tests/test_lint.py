@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from drafter.errors import ConfigError
+from drafter.common.errors import ConfigError
 from drafter.lint import (
     Finding,
     LintReport,
@@ -22,7 +22,7 @@ from drafter.lint import (
 from drafter.lint.registry import all_rules
 from drafter.lint.settings import defaults
 from drafter.lint.text import PostView
-from drafter.post import Layout, Parts, PostSpec, assemble, collapse_blank_lines
+from drafter.models.post import Layout, Parts, PostSpec, assemble, collapse_blank_lines
 
 # My own sample post: specific hook under both folds, varied bullets, a specific question,
 # three hashtags on the last line. It must score 100.
@@ -479,8 +479,8 @@ def test_bad_settings_are_one_line_config_errors(settings: dict, expected: str) 
 
 
 def test_lint_settings_from_a_file(tmp_path: Path) -> None:
-    from drafter.config import load_settings
-    from drafter.workspace import Workspace
+    from drafter.settings.config import load_settings
+    from drafter.settings.paths import Workspace
 
     path = tmp_path / "drafter.toml"
     path.write_text('[lint]\nthreshold = 70\n[lint.rules.emoji]\nmax = 9\n', encoding="utf-8")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from drafter.unsaved import UNSAVED_DIR, keep
+from drafter.storage.unsaved import UNSAVED_DIR, keep
 from tests.loopback import Loopback, Reply, loopback  # noqa: F401  (fixture)
 from tests.test_faults_llm import GOOD, signal_mid_stream, assert_kept, draft_argv, kept_file, run, the_line
 
@@ -138,8 +138,8 @@ def test_keep_never_overwrites_and_falls_back_in_order(tmp_path):
 
 
 def test_a_full_disk_on_save_keeps_the_post_in_the_workspace(capsys, workspace_dir, loopback, monkeypatch):
-    from drafter.errors import StoreError
-    from drafter.store import Store
+    from drafter.common.errors import StoreError
+    from drafter.storage.store import Store
 
     def full(self, draft, **_):
         raise StoreError(f"cannot write {self.path_for(draft.id)}: No space left on device")

@@ -22,10 +22,10 @@ from drafter.engines.base import (
     RegenerateRequest,
     VariantsReady,
 )
-from drafter.engines.offline import OfflineEngine, extract_post, hook_candidates
-from drafter.post import FOLD_DESKTOP, FOLD_MOBILE, MAX_CHARS, MAX_TAKEAWAY_CHARS, Extra, Parts, PostSpec, assemble
-from drafter.sources import Source, from_file
-from drafter.text import analyse, clean_text, compress, content_stems, is_boilerplate, split_sentences, tidy
+from drafter.engines.offline.engine import OfflineEngine, extract_post, hook_candidates
+from drafter.models.post import FOLD_DESKTOP, FOLD_MOBILE, MAX_CHARS, MAX_TAKEAWAY_CHARS, Extra, Parts, PostSpec, assemble
+from drafter.sources.inputs import Source, from_file
+from drafter.engines.offline.text import analyse, clean_text, compress, content_stems, is_boilerplate, split_sentences, tidy
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(p for p in CORPUS.iterdir() if p.suffix in {".md", ".txt", ".html"})
@@ -45,7 +45,7 @@ def _strip_tags(text: str) -> str:
 
 
 def load(path: Path) -> Source:
-    """The article as the app loads it (drafter.sources.from_file): a loader failure fails the test.
+    """The article as the app loads it (drafter.sources.inputs.from_file): a loader failure fails the test.
 
     The crude-tags and raw-html cases in test_web_page_furniture_never_reaches_the_post cover
     the engine on its own, without the loader's HTML extraction.
@@ -361,7 +361,7 @@ async def test_regenerate_on_a_scaffold_keeps_placeholders() -> None:
 
 
 def test_offline_path_imports_no_network_or_ui_libraries() -> None:
-    code = ("import sys, drafter.engines.offline, drafter.text; "
+    code = ("import sys, drafter.engines.offline.engine, drafter.engines.offline.text; "
             "bad = [m for m in ('openai', 'textual', 'tiktoken') if m in sys.modules]; "
             "assert not bad, bad")
     root = Path(__file__).resolve().parents[1]

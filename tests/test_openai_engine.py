@@ -10,15 +10,15 @@ from typing import Any, AsyncIterator
 
 import pytest
 
-from drafter.config import Settings
+from drafter.settings.config import Settings
 from drafter.engines.base import (
     Chunk, Completed, DraftRequest, HookVariantsRequest, PartUpdate, Progress, Prompt,
     RegenerateRequest, VariantsReady,
 )
-from drafter.engines.openai_engine import OpenAIEngine, retry_after_seconds
-from drafter.errors import EngineError, InputError, OutputParseError
-from drafter.post import Extra, Parts, PostSpec
-from drafter.sources import Source
+from drafter.engines.openai.engine import OpenAIEngine, retry_after_seconds
+from drafter.common.errors import EngineError, InputError, OutputParseError
+from drafter.models.post import Extra, Parts, PostSpec
+from drafter.models.source import Source
 from tests.loopback import Loopback, Reply, loopback  # noqa: F401  (fixture)
 
 SECRET = "sk-test-SECRET"

@@ -10,8 +10,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from drafter.engines import parsing
-from drafter.post import Extra, Parts, PostSpec
+from drafter.engines.openai import parsing
+from drafter.models.post import Extra, Parts, PostSpec
 
 WHY = Extra(key="why_it_matters", label="Why it matters:", description="One sentence on the stakes.")
 SPEC = PostSpec(takeaways=3, hashtags=2, extras=[WHY])

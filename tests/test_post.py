@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from drafter.post import (
+from drafter.models.post import (
     FOLD_DESKTOP,
     MAX_CHARS,
     PART_NAMES,

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from drafter.post import Parts
-from drafter.post_texts import TEXTS_NAME
-from drafter.sources import Source
-from drafter.draft import Draft
-from drafter.store import Store
+from drafter.models.post import Parts
+from drafter.storage.post_texts import TEXTS_NAME
+from drafter.models.source import Source
+from drafter.models.draft import Draft
+from drafter.storage.store import Store
 
 HOUR_NS = 3600 * 1_000_000_000
 
@@ -34,11 +34,11 @@ def age(folder: Path) -> None:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of draft files whose bytes were read (the store and the texts cache read through
     ``read_bounded``)."""
-    import drafter.post_texts
-    import drafter.store
+    import drafter.storage.post_texts
+    import drafter.storage.store
 
     seen: list[str] = []
-    original = drafter.store.read_bounded
+    original = drafter.storage.store.read_bounded
 
     def counting(path: Path | str, limit: int) -> bytes:
         name = Path(path).name
@@ -46,8 +46,8 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             seen.append(name)
         return original(path, limit)
 
-    monkeypatch.setattr(drafter.store, "read_bounded", counting)
-    monkeypatch.setattr(drafter.post_texts, "read_bounded", counting)
+    monkeypatch.setattr(drafter.storage.store, "read_bounded", counting)
+    monkeypatch.setattr(drafter.storage.post_texts, "read_bounded", counting)
     return seen
 
 

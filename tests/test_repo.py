@@ -53,7 +53,7 @@ def test_wheel_contains_builtin_templates_and_finds_them(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", *offline, "-q", "--target", str(target),
                     str(wheel)], check=True, capture_output=True, timeout=300)
     code = (
-        "import drafter.workspace as w, drafter.templates as t; "
+        "import drafter.settings.paths as w, drafter.templates as t; "
         "lib = t.TemplateLibrary(None); print(w.builtin_prompts_dir()); print(','.join(sorted(lib.names())))"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,

@@ -1,4 +1,4 @@
-"""drafter.sources: topic, text, stdin, files and URLs (served on 127.0.0.1) into a Source."""
+"""drafter.sources.inputs: topic, text, stdin, files and URLs (served on 127.0.0.1) into a Source."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from drafter import sources
-from drafter.errors import InputError, SourceError
-from drafter.sources import MAX_BYTES, Source, from_file, from_text, from_topic, from_url, load
+from drafter.sources import inputs as sources
+from drafter.common.errors import InputError, SourceError
+from drafter.sources.inputs import MAX_BYTES, Source, from_file, from_text, from_topic, from_url, load
 from tests.pages import Pages, pages, unused_port  # noqa: F401  (pages is a fixture)
 
 PARAGRAPHS = [
@@ -369,7 +369,7 @@ def test_url_scheme(url: str) -> None:
 def test_import_is_light() -> None:
     root = Path(__file__).resolve().parents[1]
     code = (
-        "import sys, drafter.sources; "
+        "import sys, drafter.sources.inputs; "
         "print(sorted(m for m in ('trafilatura', 'urllib.request', 'tiktoken', 'openai') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)

@@ -1,4 +1,4 @@
-"""drafter.store: drafts on disk — round trip, atomic writes, unreadable files, ids, index, autosave."""
+"""drafter.storage.store: drafts on disk — round trip, atomic writes, unreadable files, ids, index, autosave."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafter import draft as draft_mod
-from drafter import store as store_mod
-from drafter.errors import DraftNotFound, InputError, StoreError
-from drafter.post import Parts
-from drafter.sources import Source
-from drafter.draft import MAX_SOURCE_TEXT, Draft, SourceRecord, export_text, validate_id
-from drafter.store import AUTOSAVE_DIR, INDEX_NAME, Store
-from drafter.titles import default_title
+from drafter.models import draft as draft_mod
+from drafter.storage import store as store_mod
+from drafter.common.errors import DraftNotFound, InputError, StoreError
+from drafter.models.post import Parts
+from drafter.models.source import Source
+from drafter.models.draft import MAX_SOURCE_TEXT, Draft, SourceRecord, export_text, validate_id
+from drafter.storage.store import AUTOSAVE_DIR, INDEX_NAME, Store
+from drafter.models.titles import default_title
 
 ARTICLE = (
     "Our town's library started lending soldering irons last spring. Volunteers run a repair "
@@ -133,7 +133,7 @@ def test_new_id_shape_and_no_folder_created(store: Store) -> None:
 def test_new_id_is_unique_in_the_folder(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     first = store.save(make_draft(store, title="Same title"))
     hexes = iter([first.id[-4:], first.id[-4:], "beef"])
-    import drafter.draft as draft_mod
+    import drafter.models.draft as draft_mod
 
     monkeypatch.setattr(draft_mod.secrets, "token_hex", lambda n: next(hexes))
     assert store.new_id("Same title").endswith("-beef")
@@ -703,7 +703,7 @@ def test_export_formats(store: Store) -> None:
 
 
 def test_api_key_never_written(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    from drafter.config import load_settings
+    from drafter.settings.config import load_settings
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET")
     settings, _ = load_settings()

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafter.errors import InputError, TemplateError
-from drafter.post import Layout, Parts, PostSpec, assemble
-from drafter.sources import Source
+from drafter.common.errors import InputError, TemplateError
+from drafter.models.post import Layout, Parts, PostSpec, assemble
+from drafter.models.source import Source
 from drafter.templates import (
     BUILTIN_NAMES,
     FENCE_CLOSE,
@@ -23,7 +23,7 @@ from drafter.templates import (
     parse_template,
     render_string,
 )
-from drafter.workspace import builtin_prompts_dir
+from drafter.settings.paths import builtin_prompts_dir
 
 BUILTIN = builtin_prompts_dir()
 TOPIC = Source(kind="topic", topic="Four-day work weeks in small agencies")
@@ -646,8 +646,8 @@ def test_templates_new_on_a_full_or_read_only_disk_exits_1(capsys, monkeypatch, 
     import errno
     import os
 
-    from drafter import atomic
-    from drafter.cli import main
+    from drafter.common import atomic
+    from drafter.cli.main import main
 
     ws = tmp_path / "ws"
     (ws / "prompts").mkdir(parents=True)

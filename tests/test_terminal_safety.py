@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafter.cli import main
-from drafter.errors import SourceError
-from drafter.post import Parts
-from drafter.safe_text import escape_json_controls, has_controls, safe_json, strip_controls
-from drafter.sources import from_file, from_text, from_url, load
+from drafter.cli.main import main
+from drafter.common.errors import SourceError
+from drafter.models.post import Parts
+from drafter.common.safe_text import escape_json_controls, has_controls, safe_json, strip_controls
+from drafter.sources.inputs import from_file, from_text, from_url, load
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
 from tests.pages import Pages, pages  # noqa: F401  (fixture)
 from tests.test_drafting import CLEAN

@@ -1,4 +1,4 @@
-"""The small rules written once (drafter.text_rules, safe_text.one_line, errors.first_error,
+"""The small rules written once (drafter.models.text_rules, safe_text.one_line, errors.first_error,
 atomic.write_or_raise): every layer that applies one gives the same answer."""
 
 from __future__ import annotations
@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from drafter import atomic
-from drafter.engines.parsing import parse_text_parts
-from drafter.errors import StoreError, first_error
+from drafter.common import atomic
+from drafter.engines.openai.parsing import parse_text_parts
+from drafter.common.errors import StoreError, first_error
 from drafter.lint import lint
-from drafter.post import PostSpec, measure, normalise_hashtag
-from drafter.safe_text import one_line
-from drafter.store import Store
-from drafter.text import split_sentences
-from drafter.text.clean import is_boilerplate
-from drafter.titles import auto_title
+from drafter.models.post import PostSpec, measure, normalise_hashtag
+from drafter.common.safe_text import one_line
+from drafter.storage.store import Store
+from drafter.engines.offline.text import split_sentences
+from drafter.engines.offline.text.clean import is_boilerplate
+from drafter.models.titles import auto_title
 
 
 def test_one_line_collapses_strips_controls_and_cuts() -> None:

@@ -8,14 +8,14 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafter.config import Settings
-from drafter.drafting import Drafter
-from drafter.post import Parts, assemble
-from drafter.sources import Source
-from drafter.draft import Draft
-from drafter.store import Store
-from drafter.titles import auto_title, copy_title
-from drafter.workspace import Workspace
+from drafter.settings.config import Settings
+from drafter.service.drafting import Drafter
+from drafter.models.post import Parts, assemble
+from drafter.models.source import Source
+from drafter.models.draft import Draft
+from drafter.storage.store import Store
+from drafter.models.titles import auto_title, copy_title
+from drafter.settings.paths import Workspace
 
 LONG_HOOK = ("We split the monolith into eleven services and then spent a whole year merging "
              "most of them back together again")

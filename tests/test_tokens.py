@@ -1,4 +1,4 @@
-"""drafter.tokens: offline tiktoken loading, counts, context windows, trimming."""
+"""drafter.service.tokens: offline tiktoken loading, counts, context windows, trimming."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drafter import tokens
-from drafter.errors import TokenizerError
+from drafter.service import tokens
+from drafter.common.errors import TokenizerError
 
 def _forget_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Drop encodings already built in this process (ours and tiktoken's registry)."""
@@ -190,7 +190,7 @@ def test_import_does_not_import_tiktoken() -> None:
     import subprocess
     import sys
 
-    code = "import sys, drafter.tokens; print('tiktoken' in sys.modules)"
+    code = "import sys, drafter.service.tokens; print('tiktoken' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "False"

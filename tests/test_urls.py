@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafter.cli import main
-from drafter.config import Settings
-from drafter.drafting import Drafter
-from drafter.sources import Source
-from drafter.draft import Draft
-from drafter.urls import check_base_url, display_url, redact_urls
-from drafter.workspace import Workspace
+from drafter.cli.main import main
+from drafter.settings.config import Settings
+from drafter.service.drafting import Drafter
+from drafter.models.source import Source
+from drafter.models.draft import Draft
+from drafter.common.urls import check_base_url, display_url, redact_urls
+from drafter.settings.paths import Workspace
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
 
 SECRET = "sk-proj-SECRET123456"
@@ -118,7 +118,7 @@ def test_engine_errors_through_the_cli_never_show_the_url_secret(capsys, workspa
 
 
 def test_the_offline_path_can_import_the_redaction_without_openai() -> None:
-    code = "import sys, drafter.urls, drafter.config; print('openai' in sys.modules)"
+    code = "import sys, drafter.common.urls, drafter.settings.config; print('openai' in sys.modules)"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert res.returncode == 0 and res.stdout.strip() == "False", res.stderr
@@ -133,7 +133,7 @@ def test_every_cli_error_line_is_redacted(capsys, workspace_dir: Path) -> None:
 
 
 def test_markdown_export_of_an_old_draft_redacts_its_source_url() -> None:
-    from drafter.draft import SourceRecord, export_text
+    from drafter.models.draft import SourceRecord, export_text
 
     record = SourceRecord(kind="url", topic="News", location=f"https://news.example.com/a?token={SECRET}")
     draft = Draft.new("News", record, "classic", text="Post")
@@ -157,7 +157,7 @@ def _draft_with_location(workspace: Path, location: str) -> Path:
 def test_drafts_list_json_never_shows_credentials_from_a_stored_url(capsys, workspace_dir: Path) -> None:
     import json
 
-    from drafter.cli import main
+    from drafter.cli.main import main
 
     _draft_with_location(workspace_dir, "http://u:sk-SECRET@h/?key=sk-SECRET")
     for argv in (["drafts", "list", "--json"], ["drafts", "list"], ["drafts", "show", "leaky", "--json"]):
@@ -170,7 +170,7 @@ def test_drafts_list_json_never_shows_credentials_from_a_stored_url(capsys, work
 
 
 def test_a_loaded_draft_and_its_summary_hold_the_url_as_shown(workspace_dir: Path) -> None:
-    from drafter.store import Store
+    from drafter.storage.store import Store
 
     _draft_with_location(workspace_dir, "https://user:sk-SECRET@example.com/a/b?token=sk-SECRET#frag")
     store = Store(workspace_dir / "drafts")

@@ -12,8 +12,8 @@ from typing import AsyncIterator, Literal, Protocol, Union, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..post import Parts, PostSpec
-from ..sources import Source
+from ..models.post import Parts, PostSpec
+from ..models.source import Source
 
 OutputMode = Literal["json_schema", "json_object", "text", "extractive"]
 

@@ -37,7 +37,7 @@ drafter.toml and the user config are loaded) and merged over
     url-in-body = "hint"      # = { severity = "hint" }
 
 An unknown key, rule id or option, or a value of the wrong type, raises a one-line
-:class:`~drafter.errors.ConfigError` naming the table and the key (``unknown lint rule
+:class:`~drafter.common.errors.ConfigError` naming the table and the key (``unknown lint rule
 'emojis' in [lint.rules] (did you mean 'emoji'?)``).
 
 Rules (id: default severity, limits)

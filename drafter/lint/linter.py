@@ -12,7 +12,7 @@ from .settings import LintSettings, defaults, resolve
 from .text import PostView
 
 if TYPE_CHECKING:
-    from ..post import Parts, PostSpec
+    from ..models.post import Parts, PostSpec
 
 PathLike = Path | str
 

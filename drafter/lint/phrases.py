@@ -31,8 +31,8 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from ..errors import ConfigError, first_problem
-from ..reading import read_toml
+from ..common.errors import ConfigError, first_problem
+from ..common.reading import read_toml
 from .settings import DATA_DIR
 
 BUILTIN_FILE = DATA_DIR / "ai_tells.toml"

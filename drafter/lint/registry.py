@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from .report import Severity
 
 if TYPE_CHECKING:
-    from ..post import PostSpec
+    from ..models.post import PostSpec
     from .phrases import Tell
     from .settings import LintSettings
     from .text import PostView
@@ -86,6 +86,7 @@ def rule(rule_id: str, options: type[RuleSettings] = RuleSettings) -> Callable[[
 
 def all_rules() -> dict[str, Rule]:
     """Every registered rule, in registration order (imports the rule modules once)."""
-    from . import rules, rules_style  # noqa: F401  (registers on import)
+    from . import rules  # noqa: F401  (registers on import)
+    from . import rules_style
 
     return RULES

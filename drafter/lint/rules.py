@@ -14,8 +14,8 @@ from typing import Iterator, Literal
 
 from pydantic import Field, field_validator
 
-from ..post import normalise_hashtag
-from ..text_rules import HASHTAG_STOPWORDS, LINKED_TAG
+from ..models.post import normalise_hashtag
+from ..models.text_rules import HASHTAG_STOPWORDS, LINKED_TAG
 from .registry import Context, Hit, RuleSettings, rule
 from .report import Severity
 from .text import Tag

@@ -9,8 +9,8 @@ from typing import Iterator, Literal
 
 from pydantic import Field
 
-from .phrases import Tell, find_tell
 from .numbers import backed, post_numbers, source_values
+from .phrases import Tell, find_tell
 from .registry import Context, Hit, RuleSettings, rule
 from .rules import url_spans
 

@@ -1,7 +1,7 @@
 """Lint settings: the shipped defaults merged with the ``[lint]`` table of the settings.
 
 The shape is documented in :mod:`drafter.lint`. Every mistake ends in a one-line
-:class:`~drafter.errors.ConfigError` naming the table and the key (and the file and line
+:class:`~drafter.common.errors.ConfigError` naming the table and the key (and the file and line
 when the settings come from a file).
 """
 
@@ -16,8 +16,8 @@ from typing import Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError
 
-from ..errors import ConfigError, first_problem
-from ..reading import read_toml
+from ..common.errors import ConfigError, first_problem
+from ..common.reading import read_toml
 from .registry import RuleSettings, all_rules
 from .report import SEVERITIES
 

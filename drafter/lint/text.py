@@ -1,7 +1,7 @@
 """A parsed view of a post: lines, hook, hashtags, takeaways, question, sentence starts.
 
 Everything is an offset into the original text (so findings can point at it) and is
-computed lazily, once per lint call. When :class:`~drafter.post.Parts` are given, their
+computed lazily, once per lint call. When :class:`~drafter.models.post.Parts` are given, their
 hook, takeaways and question are located in the text; anything not found is inferred:
 hook = first non-blank line; takeaways = lines starting with a list marker; question = the
 last sentence ending in "?" after the takeaways (or the hook), before the hashtag lines.
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from ..text_rules import SENTENCE_END, WELL_FORMED_TAG
+from ..models.text_rules import SENTENCE_END, WELL_FORMED_TAG
 
 if TYPE_CHECKING:
-    from ..post import Parts
+    from ..models.post import Parts
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 # A list marker at the start of a line, followed by white space.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import atomic
-from ..errors import TemplateError, TemplateWriteError
-from ..reading import read_bounded
+from ..common import atomic
+from ..common.errors import TemplateError, TemplateWriteError
+from ..common.reading import read_bounded
 
 MAX_TEMPLATE_BYTES = 1_000_000
 
@@ -53,7 +53,7 @@ def read_file(path: Path) -> str:
 
 
 def write_atomic(target: Path, text: str, *, overwrite: bool) -> None:
-    """Atomic write (see :mod:`drafter.atomic`); ``overwrite=False`` never replaces a file."""
+    """Atomic write (see :mod:`drafter.common.atomic`); ``overwrite=False`` never replaces a file."""
     try:
         atomic.write_or_raise(target, text, TemplateWriteError, shown=display_path(target), overwrite=overwrite)
     except FileExistsError:

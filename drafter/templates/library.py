@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ..config import DEFAULT_TEMPLATE
-from ..errors import TemplateError
+from ..common.errors import TemplateError
+from ..settings.config import DEFAULT_TEMPLATE
 from .files import already_exists, display_path, read_file, same_path, toml_files, write_atomic
 from .model import NAME_RE, Origin, Template
 from .parse import parse_template
@@ -46,7 +46,7 @@ class TemplateLibrary:
 
     def __init__(self, user_dir: Path | None, builtin_dir: Path | None = None) -> None:
         if builtin_dir is None:
-            from ..workspace import builtin_prompts_dir
+            from ..settings.paths import builtin_prompts_dir
 
             builtin_dir = builtin_prompts_dir()
         self.user_dir = Path(user_dir) if user_dir is not None else None

@@ -17,12 +17,12 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr,
                       StrictStr, ValidationInfo, field_validator)
 from pydantic_core import PydanticCustomError
 
+from ..common.errors import TemplateError
+from ..common.safe_text import one_line
 from ..engines.base import Prompt
-from ..errors import TemplateError
-from ..post import HASHTAGS_MAX, HASHTAGS_MIN, PART_NAMES, TAKEAWAYS_MAX, TAKEAWAYS_MIN, Extra, Layout, LayoutStyle
-from ..post import Parts, PostSpec, assemble
-from ..safe_text import one_line
-from ..sources import Source
+from ..models.post import HASHTAGS_MAX, HASHTAGS_MIN, PART_NAMES, TAKEAWAYS_MAX, TAKEAWAYS_MIN, Extra, Layout, LayoutStyle
+from ..models.post import Parts, PostSpec, assemble
+from ..models.source import Source
 from .part_prompts import DEFAULT_PART_PROMPTS, DEFAULT_VARIANTS_PROMPT, extra_part_prompt
 from .render import IDENT_RE, fence_source, render_string
 
@@ -206,7 +206,7 @@ class Template(BaseModel):
         return PostSpec(takeaways=values["takeaways"], hashtags=values["hashtags"], extras=list(self.extras))
 
     def layout(self, spec: PostSpec | None = None, bullet_override: str | None = None) -> Layout:
-        """The :class:`drafter.post.Layout` for assembling this template's posts."""
+        """The :class:`drafter.models.post.Layout` for assembling this template's posts."""
         spec = spec or self.spec()
         style = self.layout_table.model_dump()
         if bullet_override is not None:

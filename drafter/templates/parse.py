@@ -16,8 +16,8 @@ from typing import Any, NoReturn, get_args
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ..errors import TemplateError
-from ..reading import TomlTooDeep, parse_toml
+from ..common.errors import TemplateError
+from ..common.reading import TomlTooDeep, parse_toml
 from .files import display_path
 from .model import (
     DRAFT_PROMPT_PLACEHOLDERS,

@@ -15,9 +15,9 @@ import re
 import secrets
 from typing import Callable, Mapping
 
-from ..errors import TemplateError
-from ..safe_text import fold, one_line
-from ..sources import Source
+from ..common.errors import TemplateError
+from ..common.safe_text import fold, one_line
+from ..models.source import Source
 
 FENCE_OPEN, FENCE_CLOSE = "<<<ARTICLE", "ARTICLE>>>"
 """How the article's fence lines begin and end (the built-in system prompts name them)."""

@@ -17,10 +17,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..errors import DrafterError
+from ..common.errors import DrafterError
 
 if TYPE_CHECKING:
-    from ..drafting import Drafter
+    from ..service.drafting import Drafter
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -49,7 +49,7 @@ class DrafterApp(App[None]):
     def drafter(self) -> "Drafter":
         """The core, built on first use (after the first frame) from the workspace and settings."""
         if self._drafter is None:
-            from ..drafting import Drafter
+            from ..service.drafting import Drafter
 
             self._drafter = Drafter.from_environment(self._workspace, env=self.env)
         return self._drafter
@@ -106,7 +106,7 @@ class DrafterApp(App[None]):
                 main.autosave_now()
                 self.exit()
 
-        from ..store import AUTOSAVE_DIR
+        from ..storage.store import AUTOSAVE_DIR
 
         where = main.drafter.store.folder / AUTOSAVE_DIR
         try:

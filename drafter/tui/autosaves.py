@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from ..store import AUTOSAVE_DIR, Store
+from ..storage.store import AUTOSAVE_DIR, Store
 
 SUFFIX = ".owner"
 

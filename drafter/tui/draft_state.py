@@ -6,7 +6,7 @@ cancelled generation and a saved copy can never share (and corrupt) a mutable ob
 Parts as the user edits them may be incomplete: a field cleared by the user is empty, and
 the post is then assembled without it (what the field shows is what the post holds).
 :func:`edit_parts` applies one field's value with the model's own normalisation
-(:meth:`drafter.post.Parts.replace`) but lets a field be empty.
+(:meth:`drafter.models.post.Parts.replace`) but lets a field be empty.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..drafting import Job
     from ..engines.base import DraftResult
-    from ..post import Layout, Parts
+    from ..models.post import Layout, Parts
+    from ..service.drafting import Job
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ def edit_parts(parts: "Parts", part: str, value: str | list[str]) -> tuple["Part
     """
     from pydantic import ValidationError
 
-    from ..errors import first_problem
-    from ..post import Parts
+    from ..common.errors import first_problem
+    from ..models.post import Parts
 
     if part == "hashtags" and isinstance(value, str):
         from .session import parse_hashtags
@@ -63,7 +63,7 @@ def edit_parts(parts: "Parts", part: str, value: str | list[str]) -> tuple["Part
 
 def problems(parts: "Parts") -> list[str]:
     """What is missing from parts the user edited (empty fields)."""
-    from ..post import PART_NAMES
+    from ..models.post import PART_NAMES
 
     return [f"{p} is empty" for p in PART_NAMES if not parts.get(p)]
 
@@ -72,7 +72,7 @@ def valid_parts(parts: "Parts | None") -> "Parts | None":
     """The parts as a validated model, or None when a field is empty (they are then saved as text only)."""
     from pydantic import ValidationError
 
-    from ..post import Parts
+    from ..models.post import Parts
 
     if parts is None:
         return None
@@ -83,8 +83,8 @@ def valid_parts(parts: "Parts | None") -> "Parts | None":
 
 
 def assemble_lenient(parts: "Parts", layout: "Layout") -> str:
-    """:func:`drafter.post.assemble`, for parts that may have empty fields."""
-    from ..post import assemble
+    """:func:`drafter.models.post.assemble`, for parts that may have empty fields."""
+    from ..models.post import assemble
 
     if not parts.question and layout.question_prefix:
         layout = layout.model_copy(update={"question_prefix": ""})

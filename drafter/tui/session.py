@@ -4,7 +4,7 @@ A :class:`Session` is the one model of the open draft: the current :class:`Draft
 (parts, the whole-post text when the user edited it by hand, job, result), the undo history
 of those states, a pending generation, the template and its variables, and the draft record.
 Every change is a method call; the screen renders from it. The drafting itself stays in
-:mod:`drafter.drafting`.
+:mod:`drafter.service.drafting`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from .draft_state import DraftState, History, assemble_lenient, edit_parts, problems, replace_part, valid_parts
 
 if TYPE_CHECKING:
-    from ..drafting import Drafter, Job
     from ..engines.base import DraftResult
     from ..lint import LintReport
-    from ..post import Layout, Parts, Stats
-    from ..sources import Source
-    from ..draft import Draft
+    from ..models.draft import Draft
+    from ..models.post import Layout, Parts, Stats
+    from ..models.source import Source
+    from ..service.drafting import Drafter, Job
 
 __all__ = ["DraftState", "History", "Pending", "Session", "counters_line", "describe_input", "lint_post",
            "parse_hashtags", "shown_value", "source_from_input"]
@@ -29,7 +29,7 @@ __all__ = ["DraftState", "History", "Pending", "Session", "counters_line", "desc
 TOPIC_MAX_CHARS = 300
 """A single line up to this long is a topic; anything longer or on several lines is an article."""
 
-# drafter.post (pydantic) is imported inside the functions: this module is on the path of the
+# drafter.models.post (pydantic) is imported inside the functions: this module is on the path of the
 # first frame, and pydantic is not needed until there is a post.
 
 
@@ -39,7 +39,7 @@ def source_from_input(text: str, loaded: "Source | None" = None) -> "Source":
     A file or URL opened earlier is used as long as the box still holds its text; otherwise a
     short single line is a topic and anything else is a pasted article.
     """
-    from .. import sources
+    from ..sources import inputs as sources
 
     if loaded is not None and text.strip() == (loaded.text or loaded.topic).strip():
         return loaded
@@ -61,7 +61,7 @@ def describe_input(text: str) -> str:
 
 def parse_hashtags(value: str) -> list[str]:
     """Hashtags typed in one field ("#AI ml, Ethics") as normalised tags."""
-    from ..post import normalise_hashtags
+    from ..models.post import normalise_hashtags
 
     pieces = [p for p in value.replace(",", " ").split() if p]
     return normalise_hashtags(pieces)
@@ -135,7 +135,7 @@ class Session:
 
     @property
     def layout(self) -> "Layout":
-        from ..post import Layout
+        from ..models.post import Layout
 
         return self.job.layout if self.job is not None else Layout()
 
@@ -170,7 +170,7 @@ class Session:
         """The fields as the editor shows them: the draft, with a pending stream over its parts."""
         if self.pending is None or not self.pending.values:
             return self.parts
-        from ..post import Parts
+        from ..models.post import Parts
 
         parts = self.parts if self.parts is not None else Parts.blank()
         for part, value in self.pending.values.items():
@@ -197,7 +197,7 @@ class Session:
         hook gives (the same rule as the library's, so undo and a picked hook show at once)."""
         if self.draft is None:
             return None
-        from ..titles import resolve_title
+        from ..models.titles import resolve_title
 
         hook = self.parts.hook if self.parts is not None else ""
         return resolve_title(self.draft.title, self.draft.title_set, self.post_text, hook, self.draft.source)[0]
@@ -402,7 +402,7 @@ def lint_post(drafter: "Drafter", session: Session) -> "LintReport | None":
 
 
 def counters_line(stats: "Stats", usage: tuple[int, int] | None) -> str:
-    from ..post import MAX_CHARS
+    from ..models.post import MAX_CHARS
 
     seconds = stats.reading_seconds
     read = f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, Callable
 import pytest
 from textual.pilot import Pilot
 
-from drafter.config import Settings
-from drafter.drafting import Drafter
+from drafter.settings.config import Settings
+from drafter.service.drafting import Drafter
 from drafter.tui.app import DrafterApp, make_app
-from drafter.workspace import Workspace
+from drafter.settings.paths import Workspace
 from tests.loopback import Loopback, loopback  # noqa: F401  (fixture)
 
 if TYPE_CHECKING:

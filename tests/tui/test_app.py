@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.widgets import Input, TextArea
 
-from drafter.errors import StoreError
-from drafter.post import Parts
+from drafter.common.errors import StoreError
+from drafter.models.post import Parts
 from drafter.tui.screens.help import HelpScreen
 from drafter.tui.screens.main import MainScreen
 from drafter.tui.screens.modals import ConfirmModal, RawOutputModal, RegenerateModal, VariantsModal
@@ -569,8 +569,8 @@ def test_source_from_input_topic_or_article() -> None:
 def test_one_linter_for_the_preview(workspace) -> None:
     """Issue 8 (bug 8) replaced the session's quick checks: the preview's findings are the
     linter's, with its hashtag range (1-6), on hand-edited text too."""
-    from drafter.config import Settings
-    from drafter.drafting import Drafter
+    from drafter.settings.config import Settings
+    from drafter.service.drafting import Drafter
 
     drafter = Drafter(Settings(engine="offline"), workspace)
     session = Session(parts=PARTS)

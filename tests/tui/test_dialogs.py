@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
 import drafter.tui
-from drafter.sources import Source
+from drafter.models.source import Source
 from drafter.tui.screens.dialog import Dialog
 from drafter.tui.screens.modals import (
     ConfirmModal, ExportModal, OpenSourceModal, RawOutputModal, TextPrompt, load_location,
@@ -53,7 +53,8 @@ def test_one_confirm_dialog_and_one_export_dialog_in_the_whole_app() -> None:
     assert [c.__name__ for c in modals if "Confirm" in c.__name__] == ["ConfirmModal"]
     assert [c.__name__ for c in modals if "Export" in c.__name__] == ["ExportModal"]
     assert all(issubclass(c, Dialog) for c in modals), "every dialog shares Dialog (its keys, buttons, styles)"
-    from drafter.tui.screens import library, templates
+    from drafter.tui.screens import library
+    from drafter.tui.screens import templates
 
     assert library.ConfirmModal is ConfirmModal and templates.ConfirmModal is ConfirmModal
     assert library.ExportModal is ExportModal

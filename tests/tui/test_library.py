@@ -12,17 +12,17 @@ import pytest
 from textual.app import App
 from textual.widgets import Input
 
-from drafter.config import Settings
-from drafter.drafting import Drafter
-from drafter.post import Parts
-from drafter.sources import Source
-from drafter.draft import Draft
-from drafter.store import Store
+from drafter.settings.config import Settings
+from drafter.service.drafting import Drafter
+from drafter.models.post import Parts
+from drafter.models.source import Source
+from drafter.models.draft import Draft
+from drafter.storage.store import Store
 from drafter.tui.app import make_app
 from drafter.tui.screens.library import DraftsScreen, short_problem
 from drafter.tui.widgets.library_table import build_rows, filter_rows
 from drafter.tui.screens.modals import ConfirmModal, ExportModal, TextPrompt
-from drafter.workspace import Workspace
+from drafter.settings.paths import Workspace
 from tests.tui.conftest import wait_for
 
 BASE = datetime(2025, 3, 14, 9, 30, tzinfo=timezone(timedelta(hours=1)))

@@ -13,16 +13,16 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
-from drafter.config import Settings
-from drafter.drafting import Drafter
-from drafter.post import Parts
-from drafter.sources import Source
-from drafter.draft import Draft
-from drafter.store import Store
+from drafter.settings.config import Settings
+from drafter.service.drafting import Drafter
+from drafter.models.post import Parts
+from drafter.models.source import Source
+from drafter.models.draft import Draft
+from drafter.storage.store import Store
 from drafter.tui.app import make_app
 from drafter.tui.screens.library import DraftsScreen
 from drafter.tui.screens.templates import TemplatesScreen
-from drafter.workspace import Workspace
+from drafter.settings.paths import Workspace
 
 BASE = datetime(2025, 3, 14, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 SIZES = [(80, 24), (120, 40)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, TextArea
 
-from drafter.post import measure
+from drafter.models.post import measure
 from drafter.tui.screens.modals import VariantsModal
 from drafter.tui.widgets.takeaways import TakeawayInput
 from tests.loopback import Loopback, Reply

@@ -23,17 +23,17 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from drafter.config import Settings
-from drafter.drafting import Drafter, Job
+from drafter.settings.config import Settings
+from drafter.service.drafting import Drafter, Job
 from drafter.engines.base import DraftResult
-from drafter.post import Parts, assemble
-from drafter.safe_text import one_line
-from drafter.sources import from_topic
-from drafter.draft import Draft
+from drafter.models.post import Parts, assemble
+from drafter.common.safe_text import one_line
+from drafter.sources.inputs import from_topic
+from drafter.models.draft import Draft
 from drafter.tui import session as session_module
 from drafter.tui.draft_state import assemble_lenient
 from drafter.tui.session import Session
-from drafter.workspace import Workspace
+from drafter.settings.paths import Workspace
 
 RUN = settings(max_examples=150, stateful_step_count=25, deadline=None,
                suppress_health_check=[HealthCheck.too_slow])  # fmt: skip

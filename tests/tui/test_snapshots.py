@@ -11,9 +11,9 @@ from typing import AsyncIterator
 
 import pytest
 
-from drafter.config import Settings
-from drafter.drafting import Drafter
-from drafter.errors import EngineError
+from drafter.settings.config import Settings
+from drafter.service.drafting import Drafter
+from drafter.common.errors import EngineError
 from drafter.tui.app import make_app
 from drafter.tui.screens.main import MainScreen
 

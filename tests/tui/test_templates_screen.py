@@ -10,15 +10,15 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, TextArea
 
-from drafter.config import Settings, load_settings
-from drafter.drafting import Drafter
-from drafter.errors import ConfigError
+from drafter.settings.config import Settings, load_settings
+from drafter.service.drafting import Drafter
+from drafter.common.errors import ConfigError
 from drafter.templates import BUILTIN_NAMES
 from drafter.tui.app import make_app
 from drafter.tui.screens.templates import TemplatesScreen, locate_error
 from drafter.tui.screens.modals import ConfirmModal, TextPrompt
-from drafter.workspace import Workspace
-from drafter.workspace_settings import set_default_template
+from drafter.settings.paths import Workspace
+from drafter.settings.edit import set_default_template
 from tests.tui.conftest import wait_for
 
 UNSET = object()

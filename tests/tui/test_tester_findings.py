@@ -143,7 +143,7 @@ async def test_saving_over_a_draft_changed_elsewhere_asks_first(offline_app, wor
 def test_open_dialog_advice_is_the_apps_not_the_command_lines(tmp_path) -> None:
     import pytest
 
-    from drafter.errors import SourceError
+    from drafter.common.errors import SourceError
     from drafter.tui.screens.modals import load_location
 
     for typed in ("-", str(tmp_path / "missing.txt")):

@@ -20,15 +20,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from ...errors import DrafterError, StoreError
-from .modals import EXPORT_FORMATS, ConfirmModal, ExportFormat, ExportModal, TextPrompt
+from ...common.errors import DrafterError, StoreError
 from ..widgets.library_preview import LibraryPreview
 from ..widgets.library_table import LibraryRow, LibraryTable, build_rows, filter_rows
 from ..widgets.problems import show_problems
+from .modals import EXPORT_FORMATS, ConfirmModal, ExportFormat, ExportModal, TextPrompt
 
 if TYPE_CHECKING:
-    from ...drafting import Drafter
-    from ...store import DraftSummary
+    from ...service.drafting import Drafter
+    from ...storage.store import DraftSummary
 
 EXPORTS_DIR = "exports"
 """Default export folder, beside drafts/ in the workspace."""
@@ -378,8 +378,8 @@ class DraftsScreen(Screen[str | None]):
     @work(exclusive=True, group="drafts-export", exit_on_error=False)
     async def export(self, draft_id: str, fmt: ExportFormat, path: Path) -> Path | None:
         """Write one draft as txt/md/json to ``path``; errors become a notification."""
-        from ...atomic import write_or_raise
-        from ...draft import export_text
+        from ...common.atomic import write_or_raise
+        from ...models.draft import export_text
 
         def write() -> None:
             write_or_raise(path, export_text(self.drafter.store.load(draft_id), fmt), StoreError)

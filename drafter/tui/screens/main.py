@@ -23,7 +23,7 @@ from textual.widget import MountError
 from textual.widgets import Footer, Select, Tab, Tabs
 from textual.worker import Worker
 
-from ...errors import DrafterError
+from ...common.errors import DrafterError
 from ..session import Session
 from ..widgets.compose import ComposePane, VariablesForm
 from ..widgets.status import StatusLine, TopBar
@@ -31,7 +31,7 @@ from .persist import Storage
 from .work import Requests, when_ready
 
 if TYPE_CHECKING:
-    from ...drafting import Drafter
+    from ...service.drafting import Drafter
     from ..app import DrafterApp
     from ..widgets.editor import PartsEditor
     from ..widgets.preview import PreviewPane
@@ -360,7 +360,7 @@ class MainScreen(Screen):
         self.requests.ask_open()
 
     def part_names(self) -> list[str]:
-        from ...post import PART_NAMES
+        from ...models.post import PART_NAMES
 
         return self.editor.part_names() if self.ready else list(PART_NAMES)
 
@@ -394,7 +394,7 @@ class MainScreen(Screen):
         if not self.session.dirty:
             then()
             return
-        from ...store import AUTOSAVE_DIR
+        from ...storage.store import AUTOSAVE_DIR
 
         self.confirm(f"{verb}? The open draft has unsaved changes (ctrl+s saves them; an autosave copy is "
                      f"kept in {self.drafter.store.folder.name}/{AUTOSAVE_DIR}).", "Continue", "Go back",

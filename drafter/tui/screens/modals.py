@@ -23,7 +23,7 @@ from .dialog import Dialog, button_row
 from .part_modals import QUICK_INSTRUCTIONS, RawOutputModal, RegenerateModal, VariantsModal
 
 if TYPE_CHECKING:
-    from ...sources import Source
+    from ...models.source import Source
 
 __all__ = [
     "EXPORT_FORMATS", "QUICK_INSTRUCTIONS", "ConfirmModal", "ExportFormat", "ExportModal", "OpenSourceModal",
@@ -214,8 +214,8 @@ class ExportModal(Dialog[Path | None]):
 def load_location(location: str, *, fetch_timeout: float | None = None) -> "Source":
     """The source a typed location names: an http(s) URL (fetched within ``fetch_timeout``
     seconds, default the documented 15), else a file (``~`` expanded)."""
-    from ... import sources
-    from ...errors import SourceError
+    from ...common.errors import SourceError
+    from ...sources import inputs as sources
 
     if sources.is_url(location):
         return sources.from_url(location, timeout=fetch_timeout or sources.FETCH_TIMEOUT)
@@ -233,7 +233,7 @@ class OpenSourceModal(Dialog["Source | str | None"]):
 
     With ``load`` (e.g. :func:`load_location`), the dialog opens the location itself, in a
     thread: a failure is shown in the dialog with the text kept, and it dismisses with the
-    loaded :class:`~drafter.sources.Source`. Without, it dismisses with the text, and a caller
+    loaded :class:`~drafter.models.source.Source`. Without, it dismisses with the text, and a caller
     whose open failed can show it again as ``OpenSourceModal(text, error=message)``.
     """
 

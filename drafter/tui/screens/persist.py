@@ -12,14 +12,14 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from ...errors import DrafterError
-from ...safe_text import one_line
+from ...common.errors import DrafterError
+from ...common.safe_text import one_line
 from ..session import lint_post, shown_value
 from .screen_part import ScreenPart
 
 if TYPE_CHECKING:
-    from ...drafting import Job
-    from ...draft import Draft
+    from ...models.draft import Draft
+    from ...service.drafting import Job
     from ..autosaves import Owner
     from .main import MainScreen
 
@@ -286,14 +286,14 @@ class Storage(ScreenPart):
 
     def _draft_from_text(self) -> "Draft | None":
         """A post typed by hand, never generated: a draft from the text and the source box."""
-        from ...draft import Draft
+        from ...models.draft import Draft
         from ..session import source_from_input
 
         text, session = self.screen_.compose_pane.source_text, self.session
         try:
             source = source_from_input(text, session.loaded) if text.strip() else None
             if source is None:
-                from ... import sources
+                from ...sources import inputs as sources
 
                 source = sources.from_topic(session.post_text.split("\n", 1)[0][:200])
             title = source.topic or session.post_text.split("\n", 1)[0]
@@ -402,8 +402,8 @@ class Storage(ScreenPart):
         self.screen_.app.push_screen(ExportModal(str(default)), chosen)
 
     async def _export_to(self, path: Path, text: str) -> None:
-        from ...atomic import write_or_raise
-        from ...errors import StoreError
+        from ...common.atomic import write_or_raise
+        from ...common.errors import StoreError
 
         try:
             await asyncio.to_thread(write_or_raise, path, text.rstrip("\n") + "\n", StoreError)

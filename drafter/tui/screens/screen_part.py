@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ...drafting import Drafter
+    from ...service.drafting import Drafter
     from ..session import Session
     from .main import MainScreen
 

@@ -17,14 +17,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TextArea
 
-from ...errors import DrafterError
-from .modals import ConfirmModal, TextPrompt
+from ...common.errors import DrafterError
 from ..widgets.library_table import highlighted_key
 from ..widgets.problems import show_problems
 from ..widgets.template_editor import TemplateEditor, locate_error
+from .modals import ConfirmModal, TextPrompt
 
 if TYPE_CHECKING:
-    from ...drafting import Drafter
+    from ...service.drafting import Drafter
     from ...templates import TemplateInfo, TemplateLibrary
 
 __all__ = ["TemplatesScreen", "locate_error"]
@@ -308,7 +308,7 @@ class TemplatesScreen(Screen[str | None]):
                                         action="Duplicate", check=self._check_new_name), done)
 
     def action_set_default(self) -> None:
-        from ...workspace_settings import set_default_template
+        from ...settings.edit import set_default_template
 
         name = self.selected_name
         if name is None or self.editing is not None:

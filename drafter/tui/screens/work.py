@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, TypeVar
 
 from textual.worker import Worker, WorkerState
 
-from ...errors import DrafterError, EngineError
+from ...common.errors import DrafterError, EngineError
 from ..session import source_from_input
 from .screen_part import ScreenPart
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from ...drafting import Job
     from ...engines.base import DraftResult, Event
-    from ...sources import Source
+    from ...models.source import Source
+    from ...service.drafting import Job
     from .main import MainScreen
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -282,7 +282,7 @@ class Requests(ScreenPart):
 
     # -- generate -----------------------------------------------------------------------
     def generate(self, text: str, template: str | None, overrides: dict[str, str]) -> None:
-        from ...post import PART_NAMES
+        from ...models.post import PART_NAMES
 
         names = self.session.job.spec.part_names() if self.session.job else PART_NAMES
         self.start("Generate", "Preparing the prompt…", self._generate(text, template, overrides),

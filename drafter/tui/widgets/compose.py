@@ -14,7 +14,7 @@ from ..session import describe_input, shown_value
 from .textbox import TextBox
 
 if TYPE_CHECKING:
-    from ...sources import Source
+    from ...models.source import Source
     from ...templates import Template
 
 COUNT_VARIABLES = ("takeaways", "hashtags")

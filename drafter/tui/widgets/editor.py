@@ -22,7 +22,7 @@ from .takeaways import TakeawayList
 from .textbox import TextBox
 
 if TYPE_CHECKING:
-    from ...post import Extra, Parts
+    from ...models.post import Extra, Parts
 
 PLACEHOLDERS = {"hook": "One line that stops the scroll", "question": "A specific question for the comments",
                 "hashtags": "e.g. #Leadership #RemoteWork"}  # fmt: skip
@@ -98,7 +98,7 @@ class PartsEditor(VerticalScroll):
 
     def part_names(self) -> list[str]:
         """The parts in the order they appear (standard ones and the template's extras)."""
-        from ...post import ordered_part_names
+        from ...models.post import ordered_part_names
 
         return ordered_part_names(w.part for w in self.query_one("#extras").query(PartInput))
 

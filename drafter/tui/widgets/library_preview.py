@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from ...post import MAX_CHARS
+from ...models.post import MAX_CHARS
 from .library_table import OVER_STYLE, TIME_FORMAT
 
 if TYPE_CHECKING:

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from rich.text import Text
 from textual.widgets import DataTable
 
-from ...post import MAX_CHARS
+from ...models.post import MAX_CHARS
 
 if TYPE_CHECKING:
-    from ...store import DraftSummary
+    from ...storage.store import DraftSummary
 
 PAGE_ROWS = 100
 """Matches put in the table at once; more are added as the cursor nears the last row."""

@@ -14,8 +14,8 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from ...post import FOLD_DESKTOP, FOLD_MOBILE, collapse_blank_lines, fold_index, measure
-from ...text_rules import HASHTAG
+from ...models.post import FOLD_DESKTOP, FOLD_MOBILE, collapse_blank_lines, fold_index, measure
+from ...models.text_rules import HASHTAG
 from ..session import counters_line
 
 if TYPE_CHECKING:

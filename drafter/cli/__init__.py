@@ -1,0 +1,1 @@
+"""The command line: arguments in, the drafting service called, results and one-line errors out."""

@@ -1,0 +1,76 @@
+"""Standard output that fails into one clear line.
+
+While a command runs, :func:`guarded_stdout` puts a :class:`_Guarded` stream in front of
+``sys.stdout``: a write or flush the system refuses (a full disk behind ``> /dev/full``, an I/O
+error) raises :class:`OutputError`, and a closed stdout (``>&-``, where Python's ``sys.stdout``
+is None and ``print`` would silently drop everything) raises it at the first write. A reader
+that went away (``| head``) stays a ``BrokenPipeError``, which the CLI treats as success.
+After a failure the file descriptor is pointed at the null device, so Python's flush at exit
+cannot fail a second time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from typing import Any, Iterator, TextIO
+
+from ..common.errors import DrafterError
+
+
+class OutputError(DrafterError):
+    """What a command printed could not be written to standard output (exit 1)."""
+
+
+class _Guarded:
+    """A text stream in front of the real stdout (None when it is closed)."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._do(lambda s: s.write(text))
+
+    def flush(self) -> None:
+        if self._stream is not None:
+            self._do(lambda s: s.flush())
+
+    def _do(self, action: Any) -> Any:
+        if self._stream is None:
+            raise OutputError("cannot print: standard output is closed")
+        try:
+            return action(self._stream)
+        except BrokenPipeError:
+            self._silence()
+            raise
+        except OSError as exc:
+            self._silence()
+            raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+    def _silence(self) -> None:
+        """Send the rest (and Python's flush at exit) to the null device."""
+        try:
+            fd = self._stream.fileno()  # type: ignore[union-attr]
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, fd)
+            os.close(null)
+        except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Run a command with :class:`_Guarded` stdout; everything printed is flushed before the end,
+    so a failure to write is an :class:`OutputError` here, not a message at interpreter exit."""
+    before = sys.stdout
+    guarded = _Guarded(before)
+    sys.stdout = guarded  # type: ignore[assignment]
+    try:
+        yield
+        guarded.flush()
+    finally:
+        sys.stdout = before

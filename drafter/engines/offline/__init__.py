@@ -1,0 +1,1 @@
+"""The offline engine: an extractive, deterministic draft, and its plain-text analysis."""

@@ -1,0 +1,1 @@
+"""The engine for OpenAI and OpenAI-compatible servers, and how it reads their answers."""

@@ -1,0 +1,1 @@
+"""The models: a post and its parts, a draft of record, its title, the source article."""

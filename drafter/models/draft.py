@@ -1,0 +1,377 @@
+"""A draft and its parts of record: the models stored in ``<id>.json``, ids, export (titles:
+:mod:`drafter.models.titles`).
+
+Everything here works on values and bytes; :mod:`drafter.storage.store` does the disk I/O, the listing
+index and autosave. ``drafter.storage.store`` re-exports these names, so older imports keep working.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..common.errors import InputError, StoreError, first_error
+from ..common.safe_text import one_line
+from .post import Parts, assemble, measure
+from .titles import (  # noqa: F401 - the title names are re-exported (older imports from here keep working)
+    TITLE_CHARS, auto_title, clean_title, copy_title, default_title, resolve_title, short_title,
+)
+from ..common.urls import display_url, redact_urls
+
+if TYPE_CHECKING:
+    from .source import Source
+
+SCHEMA_VERSION = 1
+"""Bumped when a draft file changes incompatibly; newer files are refused, never overwritten.
+Fields added since have defaults (``title_set``: a file without it is worked out from its title)."""
+MAX_SOURCE_TEXT = 100_000
+"""Article text longer than this many characters is not copied into the draft (sha256 is kept)."""
+MAX_DRAFT_BYTES = 16_000_000
+"""A draft file larger than this is not read (reported instead) and never written."""
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+"""A draft id, which is also its file stem."""
+
+RevisionKind = Literal["generate", "regenerate", "variant", "save", "edit"]
+Variables = dict[str, str | int | float | bool]
+
+
+def now() -> datetime:
+    """Local time with its UTC offset (readable in the file, comparable across zones)."""
+    return datetime.now().astimezone()
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.astimezone()
+
+
+def slugify(text: str, limit: int = TITLE_CHARS) -> str:
+    """ASCII lowercase words joined by '-', at most ``limit`` chars; "draft" if nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > limit:
+        head = slug[: limit + 1]
+        slug = head.rsplit("-", 1)[0] if "-" in head else slug[:limit]
+    return slug.strip("-") or "draft"
+
+
+def make_id(title: str) -> str:
+    """``<date>-<slug of title>-<4 hex>``; :meth:`Store.new_id` also makes it unique in a folder."""
+    return f"{now().date().isoformat()}-{slugify(title)}-{secrets.token_hex(2)}"
+
+
+def validate_id(draft_id: object) -> str:
+    """Return ``draft_id`` if it is a safe file stem; anything that could escape the folder
+    (``/``, ``\\``, ``..``, NUL, upper case, spaces, > 100 chars) raises InputError."""
+    if not isinstance(draft_id, str) or not ID_RE.fullmatch(draft_id):
+        shown = repr(draft_id)[:60]
+        raise InputError(f"invalid draft id {shown}: use lowercase letters, digits and '-' (1-100 chars)")
+    return draft_id
+
+
+class SourceRecord(BaseModel):
+    """What a draft was made from, as recorded in the draft file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["topic", "text", "file", "url"]
+    """Where the source came from."""
+    topic: str = ""
+    """The topic typed, or the article's title."""
+    location: str | None = None
+    """File name, or URL as :func:`drafter.common.urls.display_url` shows it (no user info, no query)."""
+    title: str | None = None
+    """Title found in the page or file."""
+    sha256: str | None = None
+    """SHA-256 of the article text (None for a bare topic): tells if the article changed."""
+    chars: int = 0
+    """Length of the article text in characters."""
+    text: str | None = None
+    """The article text itself when it is at most MAX_SOURCE_TEXT (100,000) characters, else None."""
+
+    @model_validator(mode="after")
+    def _no_credentials(self) -> "SourceRecord":
+        """A URL location is kept as :func:`display_url` shows it, whatever the file says (a
+        hand-edited draft or one from an older version may hold ``user:key@`` or a query)."""
+        if self.location and self.kind == "url":
+            self.location = display_url(self.location)
+        return self
+
+    @classmethod
+    def from_source(cls, source: "Source") -> "SourceRecord":
+        text = source.text
+        location = source.location
+        return cls(
+            kind=source.kind,
+            topic=source.topic,
+            location=location,
+            title=source.title,
+            sha256=source.sha256 if text else None,
+            chars=len(text),
+            text=text if text and len(text) <= MAX_SOURCE_TEXT else None,
+        )
+
+
+class Revision(BaseModel):
+    """One step in a draft's history."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: datetime
+    """When it happened."""
+    kind: RevisionKind
+    """What happened: generate, regenerate (one part), variant (hook picked), save, edit."""
+    engine: str | None = None
+    """Engine that produced it (None for a hand edit)."""
+    model: str | None = None
+    """Model that produced it."""
+    parts: Parts | None = None
+    """The parts after this step, if known."""
+    text: str | None = None
+    """The post text after this step, if known."""
+    note: str = ""
+    """Free text, e.g. the instruction given for a regenerate."""
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: datetime) -> datetime:
+        return _aware(value)
+
+
+class Draft(BaseModel):
+    """A draft as stored in ``<id>.json``. Field order is the order in the file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
+    """File format version; files from a newer drafter are refused."""
+    id: str
+    """File stem: lowercase letters, digits and '-'."""
+    title: str
+    """Shown in the library: the user's name for it, else follows the hook (see ``title_set``)."""
+    created: datetime
+    """When the draft was first made."""
+    updated: datetime
+    """When it was last saved."""
+    template: str
+    """Template name used to generate it."""
+    chars: int = 0
+    """Characters in ``text`` as LinkedIn counts them (derived from text on every read/save)."""
+    title_set: bool = False
+    """True once the user named the draft; until then ``title`` follows the hook (derived on every
+    read/save). Absent in older files: see :func:`resolve_title`."""
+    engine: str | None = None
+    """Engine of the last generation."""
+    model: str | None = None
+    """Model of the last generation."""
+    text: str = ""
+    """The post as the user last edited it (or as assembled from the parts)."""
+    parts: Parts | None = None
+    """The structured parts of the last generation, if any."""
+    variables: Variables = Field(default_factory=dict)
+    """Template variables used (tone, audience, counts...)."""
+    source: SourceRecord
+    """What it was drafted from."""
+    revisions: list[Revision] = Field(default_factory=list)
+    """History, oldest first."""
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not ID_RE.fullmatch(value):
+            raise ValueError("must be lowercase letters, digits and '-'")
+        return value
+
+    _title = field_validator("title")(lambda value: clean_title(value))
+
+    @field_validator("created", "updated")
+    @classmethod
+    def _when(cls, value: datetime) -> datetime:
+        return _aware(value)
+
+    @model_validator(mode="after")
+    def _derived(self) -> "Draft":
+        self.chars = measure(self.text).chars  # derived: a hand edit of text is counted right
+        given = self.title_set if "title_set" in self.model_fields_set else None  # None: an older file
+        hook = self.parts.hook if self.parts is not None else ""
+        self.title, self.title_set = resolve_title(self.title, given, self.text, hook, self.source)
+        return self
+
+    @classmethod
+    def new(
+        cls,
+        title: str | None,
+        source: "Source | SourceRecord",
+        template: str,
+        variables: Variables | None = None,
+        *,
+        parts: Parts | None = None,
+        text: str | None = None,
+        engine: str | None = None,
+        model: str | None = None,
+        id: str | None = None,
+        note: str = "",
+    ) -> "Draft":
+        """A fresh draft; with parts or text it gets a first "generate" revision.
+
+        ``title`` None: the title follows the hook until the user renames the draft; a title
+        given is the user's. Pass ``id=store.new_id(...)`` for an id guaranteed unique in a folder.
+        """
+        record = source if isinstance(source, SourceRecord) else SourceRecord.from_source(source)
+        title_set = bool(title and one_line(title))
+        title = title if title_set else default_title(record, parts)
+        if text is None:
+            text = assemble(parts) if parts is not None else ""
+        when = now()
+        revisions = []
+        if parts is not None or text:
+            revisions.append(Revision(at=when, kind="generate", engine=engine, model=model, parts=parts, text=text,
+                                      note=redact_urls(note)))  # engine notes may name a server URL
+        return cls(
+            id=validate_id(id) if id is not None else make_id(title),
+            title=title, title_set=title_set, created=when, updated=when, template=template,
+            engine=engine, model=model, text=text, parts=parts, variables=dict(variables or {}),
+            source=record, revisions=revisions,
+        )  # fmt: skip
+
+    def revise(
+        self, kind: RevisionKind, *, parts: Parts | None = None, text: str | None = None,
+        engine: str | None = None, model: str | None = None, note: str = "",
+    ) -> "Draft":  # fmt: skip
+        """A copy with new parts and/or text and the step appended to ``revisions``."""
+        parts = parts if parts is not None else self.parts
+        text = text if text is not None else self.text
+        rev = Revision(at=now(), kind=kind, engine=engine, model=model, parts=parts, text=text, note=note)
+        update: dict[str, object] = {"parts": parts, "text": text, "chars": measure(text).chars,
+                                     "revisions": [*self.revisions, rev]}  # fmt: skip
+        if not self.title_set:  # model_copy runs no validator: follow the new hook here
+            update["title"] = auto_title(text, parts.hook if parts is not None else "", self.source)
+        if engine is not None:
+            update.update(engine=engine, model=model)
+        return self.model_copy(update=update)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def _problem(raw: bytes, exc: ValidationError) -> str:
+    """Why a file that failed validation is not a draft we can read, in a few words."""
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        return "corrupt: not UTF-8 text"
+    except json.JSONDecodeError as err:
+        return f"corrupt: not valid JSON (line {err.lineno} column {err.colno})"
+    except RecursionError:
+        return "corrupt: JSON nested too deeply to be a draft"
+    if not isinstance(data, dict) or "schema_version" not in data or "id" not in data:
+        return "not a drafter draft (foreign JSON without schema_version/id)"
+    version = data["schema_version"]
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        return f"written by a newer drafter (schema {version}); upgrade drafter"
+    return f"corrupt draft: {first_error(exc, 'draft')}"
+
+
+class _SourceHeader(BaseModel):
+    """The source fields the library shows and searches."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    topic: str = ""
+    title: str | None = None
+    location: str | None = None
+
+
+class _PartsHeader(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    hook: str = ""
+
+
+class DraftHeader(BaseModel):
+    """What list() validates of a draft file (whole-file JSON syntax included); load() checks all."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    schema_version: int = Field(ge=1, le=SCHEMA_VERSION)
+    id: str
+    title: str
+    title_set: bool | None = None
+    """None in a file from before the field (see :func:`resolve_title`)."""
+    updated: datetime
+    template: str
+    text: str
+    source: _SourceHeader = Field(default_factory=_SourceHeader)
+    parts: _PartsHeader | None = None
+
+    @property
+    def shown_title(self) -> str:
+        """The title as :class:`Draft` resolves it (the same rule, so list and load agree)."""
+        return resolve_title(self.title, self.title_set, self.text, self.parts.hook if self.parts else "",
+                             self.source)[0]  # fmt: skip
+
+    @property
+    def source_label(self) -> str:
+        """The source's title, topic and location on one line (what the library searches and
+        ``drafts list`` shows), every URL in it without user info or query."""
+        src = self.source
+        seen: list[str] = []
+        for item in (src.title, src.topic, src.location):
+            shown = redact_urls(one_line(item)) if item else ""
+            if shown and shown not in seen:
+                seen.append(shown)
+        return " · ".join(seen)
+
+
+_M = TypeVar("_M", Draft, DraftHeader)
+
+
+def read_draft(path: Path, raw: bytes, model: type[_M] = Draft) -> _M | str:  # type: ignore[assignment]
+    """The draft in a file's bytes, or why it is not one we can read (a few words). Never raises."""
+    try:
+        try:
+            draft = model.model_validate_json(raw)
+        except ValidationError as exc:
+            return _problem(raw, exc)
+    except (RecursionError, MemoryError, ValueError, TypeError) as exc:  # whatever bytes a file holds
+        return f"corrupt: cannot be read as a draft ({type(exc).__name__})"
+    if draft.id != path.stem:
+        return f"holds id {draft.id!r}, not {path.stem!r}; rename the file or fix the id"
+    return draft
+
+
+def parse_draft(path: Path, raw: bytes) -> Draft:
+    """Validate a draft file's bytes; StoreError names the file and says what is wrong."""
+    result = read_draft(path, raw)
+    if isinstance(result, str):
+        raise StoreError(f"{path}: {result}")
+    return result
+
+
+def export_text(draft: Draft, fmt: Literal["txt", "md", "json"]) -> str:
+    """The draft as plain text, Markdown with a small front matter, or the full JSON."""
+    if fmt == "txt":
+        return draft.text
+    if fmt == "json":
+        return draft.to_json()
+    if fmt == "md":
+        src = draft.source
+        location = display_url(src.location) if src.location and src.kind == "url" else src.location
+        where = location or src.topic or src.title or ""
+        lines = [
+            "---",
+            f"title: {json.dumps(draft.title, ensure_ascii=False)}",
+            f"template: {json.dumps(draft.template, ensure_ascii=False)}",
+            f"created: {draft.created.isoformat(timespec='seconds')}",
+            f"updated: {draft.updated.isoformat(timespec='seconds')}",
+            f"source: {json.dumps(f'{src.kind}: {where}'.strip(), ensure_ascii=False)}",
+            "---",
+        ]
+        return "\n".join(lines) + "\n\n" + draft.text.rstrip("\n") + "\n"
+    raise InputError(f"unknown export format {fmt!r}: use txt, md or json")

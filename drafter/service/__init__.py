@@ -1,0 +1,1 @@
+"""The drafting service the CLI and the app share: source + template + settings -> a post."""

@@ -1,0 +1,379 @@
+"""The drafting service the CLI and the TUI share.
+
+source + template + settings -> :class:`Job` (rendered prompt, spec, layout, notes)
+-> engine events -> :class:`~drafter.engines.base.DraftResult` -> draft on disk.
+
+Nothing here prints or touches a widget: callers render the events.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping
+
+from ..settings.config import Settings, load_settings
+from ..engines.base import (
+    Chunk,
+    Completed,
+    DraftRequest,
+    DraftResult,
+    Event,
+    HookVariantsRequest,
+    Progress,
+    Prompt,
+    RegenerateRequest,
+    Usage,
+    every_answer,
+)
+from ..common.errors import EngineError, InputError
+from ..models.post import Layout, Parts, PostSpec, assemble
+from ..models.source import Source
+from ..settings.paths import Workspace, resolve_workspace, user_cache_dir
+
+if TYPE_CHECKING:
+    from ..engines.base import Engine
+    from ..lint import LintReport
+    from ..models.draft import Draft
+    from ..storage.store import Store
+    from ..storage.unsaved import Kept
+    from ..templates import Template, TemplateLibrary
+
+PROMPT_MARGIN_TOKENS = 256
+"""Room kept free in the context window for message framing and format instructions."""
+MAX_ARTICLE_TOKENS = 12_000
+"""Articles longer than this are trimmed at sentence boundaries even for huge context windows
+(cost and latency); the user is told."""
+
+
+@dataclass(frozen=True)
+class RepairOutcome:
+    """What the repair pass did: scores before and after, and which version was kept."""
+
+    before: int
+    after: int | None
+    kept: str
+    note: str
+
+
+@dataclass
+class Transcript:
+    """What a generation has produced so far, read from its events (feed it every event).
+
+    For keeping work that is cut short where no error carries it, such as a cancelled task:
+    ``text`` is the answer text of the stream in progress, ``result`` the last finished one
+    (the first draft, while a repair round streams).
+    """
+
+    text: str = ""
+    result: DraftResult | None = None
+    earlier: list[str] = field(default_factory=list)
+    """Answers of earlier streams of the same generation (another output mode), oldest first."""
+
+    def add(self, event: Event) -> None:
+        if isinstance(event, Chunk):
+            # received_chars counts the whole answer so far: equal to this chunk's length, a new stream began.
+            if event.received_chars == len(event.text):
+                if self.result is None and self.text.strip():
+                    self.earlier.append(self.text)
+                self.text = event.text
+            else:
+                self.text += event.text
+        elif isinstance(event, Completed):
+            self.result = event.result
+
+    @property
+    def received(self) -> str:
+        """Every answer received before a finished draft, the latest first (see :func:`every_answer`)."""
+        return every_answer(self.text, [("an earlier attempt", text) for text in self.earlier])
+
+
+@dataclass
+class Job:
+    """One drafting task, fully resolved before any engine runs."""
+
+    source: Source
+    template: "Template"
+    variables: dict[str, Any]
+    spec: PostSpec
+    layout: Layout
+    prompt: Prompt
+    notes: list[str] = field(default_factory=list)
+
+    def request(self, settings: Settings) -> DraftRequest:
+        return DraftRequest(
+            source=self.source,
+            spec=self.spec,
+            prompt=self.prompt,
+            temperature=self.template.temperature if self.template.temperature is not None else settings.temperature,
+            max_tokens=settings.max_tokens,
+        )
+
+
+class Drafter:
+    """Settings, workspace, templates, store and engine, each resolved once and on demand."""
+
+    def __init__(self, settings: Settings, workspace: Workspace, *, origins: Mapping[str, str] | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
+        self.settings = settings
+        self.workspace = workspace
+        self.origins = dict(origins or {})
+        self._env = os.environ if env is None else env
+
+    @classmethod
+    def from_environment(
+        cls,
+        workspace: str | os.PathLike[str] | None = None,
+        flags: Mapping[str, Any] | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> "Drafter":
+        env = os.environ if env is None else env
+        ws = resolve_workspace(workspace, env)
+        settings, origins = load_settings(ws, flags, env)
+        return cls(settings, ws, origins=origins, env=env)
+
+    # ---- collaborators, built lazily (the offline path never loads openai) ----------
+
+    @cached_property
+    def templates(self) -> "TemplateLibrary":
+        from ..templates import TemplateLibrary
+
+        return TemplateLibrary(self.workspace.prompts_dir)
+
+    @cached_property
+    def store(self) -> "Store":
+        from ..storage.store import Store
+
+        return Store(self.workspace.drafts_dir)
+
+    @property
+    def cache_dir(self) -> Path:
+        return user_cache_dir(self._env)
+
+    @cached_property
+    def engine(self) -> "Engine":
+        from ..engines import make_engine
+
+        return make_engine(self.settings, cache_dir=self.cache_dir)
+
+    @property
+    def engine_name(self) -> str:
+        return self.settings.resolved_engine()
+
+    @property
+    def engine_label(self) -> str:
+        """What the UI shows: "offline (extractive)" or "openai · gpt-4.1-mini @ host"."""
+        if self.engine_name == "offline":
+            return "offline (extractive, no LLM)"
+        from ..common.urls import display_url
+
+        where = display_url(self.settings.base_url) if self.settings.base_url else "api.openai.com"
+        return f"openai · {self.settings.model} @ {where}"
+
+    # ---- preparing work ---------------------------------------------------------------
+
+    def template(self, name: str | None = None) -> "Template":
+        return self.templates.get(name or self.settings.template)
+
+    def prepare(self, source: Source, template: str | None = None,
+                overrides: Mapping[str, str] | None = None) -> Job:
+        """Resolve template variables, render the prompt, fit the article to the token budget."""
+        tpl = self.template(template)
+        variables = tpl.resolve_variables(dict(overrides or {}))
+        spec = tpl.spec(variables)
+        layout = tpl.layout(spec, self.settings.bullet)
+        notes = list(source.notes)
+        if self.engine_name == "openai" and source.has_article:
+            source, note = self._fit_article(tpl, source, variables)
+            if note:
+                notes.append(note)
+        prompt = tpl.render_draft(source, variables)
+        return Job(source, tpl, variables, spec, layout, prompt, notes)
+
+    def _fit_article(self, tpl: "Template", source: Source, variables: dict[str, Any]) -> tuple[Source, str | None]:
+        from . import tokens
+
+        model = tpl.model or self.settings.model
+        window = tokens.context_window(model)
+        empty = tpl.render_draft(source.model_copy(update={"text": "x"}), variables)
+        overhead = tokens.count(empty.system + empty.user, model) + PROMPT_MARGIN_TOKENS
+        budget = min(MAX_ARTICLE_TOKENS, window - self.settings.max_tokens - overhead)
+        if budget < 200:
+            raise InputError(
+                f"the prompt leaves no room for the article in {model}'s context window "
+                f"({window} tokens); lower --max-tokens or pick a model with a larger window"
+            )
+        text, before, after = tokens.trim_to_budget(source.text, budget, model)
+        if after >= before:
+            return source, None
+        note = f"article trimmed from {before:,} to {after:,} tokens at a sentence boundary to fit the budget"
+        return source.model_copy(update={"text": text}), note
+
+    def job_from_draft(self, draft: "Draft") -> Job:
+        """Rebuild the job of a saved draft (to regenerate parts after reopening it).
+
+        Falls back to the default template when the draft's template no longer exists.
+        """
+        src = draft.source
+        source = Source(kind=src.kind, topic=src.topic or "", text=src.text or "",
+                        location=src.location, title=src.title)
+        names = set(self.templates.names())
+        template = draft.template if draft.template in names else None
+        overrides = {k: str(v) for k, v in draft.variables.items()} if template else {}
+        try:
+            return self.prepare(source, template, overrides)
+        except InputError:
+            return self.prepare(source, template)
+
+    def regenerate_request(self, job: Job, current: Parts, part: str, instruction: str = "") -> RegenerateRequest:
+        if part not in job.spec.part_names():
+            raise InputError(f"unknown part {part!r}: use {', '.join(job.spec.part_names())}")
+        prompt = job.template.render_part(part, job.source, job.variables, current, instruction)
+        return RegenerateRequest(
+            part=part, current=current, source=job.source, spec=job.spec, prompt=prompt,
+            instruction=instruction, temperature=job.request(self.settings).temperature,
+            max_tokens=self.settings.max_tokens,
+        )
+
+    def variants_request(self, job: Job, current: Parts | None, n: int = 5) -> HookVariantsRequest:
+        prompt = job.template.render_variants(job.source, job.variables, current, n)
+        return HookVariantsRequest(
+            n=n, current=current, source=job.source, spec=job.spec, prompt=prompt,
+            temperature=job.request(self.settings).temperature, max_tokens=self.settings.max_tokens,
+        )
+
+    # ---- running ----------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the engine's connections (call before the event loop ends)."""
+        engine = self.__dict__.pop("engine", None)
+        close = getattr(engine, "aclose", None)
+        if close is not None:
+            await close()
+
+    def run(self, coro_factory: Callable[[], Any]) -> Any:
+        """Run one piece of async work to completion in a fresh event loop, then close the engine."""
+        import asyncio
+
+        async def main() -> Any:
+            try:
+                return await coro_factory()
+            finally:
+                await self.aclose()
+
+        return asyncio.run(main())
+
+    def draft_events(self, job: Job) -> AsyncIterator[Event]:
+        return self.engine.draft(job.request(self.settings))
+
+    async def generate(self, job: Job, on_event: Callable[[Event], None] | None = None,
+                       *, repair: bool | None = None) -> tuple[DraftResult, "RepairOutcome | None"]:
+        """Run the engine to completion (events go to ``on_event``), then the repair pass
+        (``repair`` None: the ``repair`` setting).
+
+        The ``deadline`` setting bounds both together: the repair round gets what the draft left
+        of it, and if it runs out the first draft is kept (see :meth:`_repair`).
+        """
+        started = time.monotonic()
+        result = await self.complete(self.draft_events(job), on_event)
+        outcome = None
+        if (self.settings.repair if repair is None else repair) and self.engine_name != "offline":
+            left = self.settings.deadline - (time.monotonic() - started)
+            result, outcome = await self._repair(job, result, on_event, deadline=left)
+        return result, outcome
+
+    @staticmethod
+    async def complete(events: AsyncIterator[Event], on_event: Callable[[Event], None] | None) -> DraftResult:
+        """Consume a draft or regenerate stream (each event to ``on_event``); its final result."""
+        result = None
+        async for event in events:
+            if on_event is not None:
+                on_event(event)
+            if isinstance(event, Completed):
+                result = event.result
+        if result is None:
+            raise EngineError("the engine stopped without a post", kind="empty")
+        return result
+
+    def lint(self, job: Job | None, parts: Parts | None, text: str | None = None) -> "LintReport":
+        """The linter with this workspace's settings and phrase files. ``job`` and ``parts`` are
+        optional when ``text`` is given (a hand-typed post, or a draft without its template)."""
+        from ..lint import lint
+
+        if text is None:
+            assert job is not None and parts is not None, "lint needs text, or a job and parts"
+            text = assemble(parts, job.layout)
+        return lint(
+            text, parts=parts, spec=job.spec if job else None,
+            source_text=(job.source.text or None) if job else None,
+            settings=self.settings.lint, extra_phrases_files=self.phrase_files(),
+        )
+
+    def phrase_files(self) -> list[Path]:
+        """The workspace's own AI-tell phrases, if it has any (``<workspace>/ai_tells.toml``)."""
+        path = self.workspace.root / "ai_tells.toml"
+        return [path] if path.is_file() else []
+
+    async def _repair(self, job: Job, result: DraftResult, on_event: Callable[[Event], None] | None,
+                      *, deadline: float | None = None) -> tuple[DraftResult, "RepairOutcome | None"]:
+        """One repair round when the score is low or an error-level rule fires; keep the better.
+
+        ``deadline``: seconds the round may take (None: the setting); none left, no round.
+        """
+        before = self.lint(job, result.parts)
+        if before.score >= before.threshold and not before.errors:  # [lint] threshold
+            return result, None
+        if deadline is not None and deadline <= 0:
+            return result, RepairOutcome(before.score, None, kept="original",
+                                         note=f"repair skipped: the {self.settings.deadline:g} s deadline was used up")
+        from ..templates.render import fence
+
+        findings = "\n".join(f"- {f.rule}: {f.message}" for f in before.findings)
+        current = assemble(result.parts, job.layout)
+        prompt = Prompt(
+            system=job.prompt.system,
+            user=(f"{job.prompt.user}\n\nYou already wrote this draft. {fence(current, 'DRAFT')}\n"
+                  f"A checker found these problems:\n{findings}\n"
+                  "Write the post again, fixing every problem, keeping the facts and the same parts."),
+        )
+        if on_event is not None:
+            on_event(Progress(f"score {before.score}/100: one repair round"))
+        request = job.request(self.settings).model_copy(update={"prompt": prompt, "deadline": deadline})
+        try:
+            repaired = await self.complete(self.engine.draft(request), on_event)
+        except EngineError as exc:
+            return result, RepairOutcome(before.score, None, kept="original", note=f"repair failed: {exc}")
+        after = self.lint(job, repaired.parts)
+        better = (len(after.errors), -after.score) < (len(before.errors), -before.score)
+        kept = "repaired" if better else "original"
+        chosen = repaired if better else result
+        usage = Usage(
+            prompt_tokens=result.usage.prompt_tokens + repaired.usage.prompt_tokens,
+            completion_tokens=result.usage.completion_tokens + repaired.usage.completion_tokens,
+        )
+        chosen = chosen.model_copy(update={"usage": usage})
+        note = f"repair pass: score {before.score} -> {after.score}, kept the {kept} version"
+        return chosen, RepairOutcome(before.score, after.score, kept=kept, note=note)
+
+    def keep_unsaved(self, text: str, what: str) -> "Kept":
+        """Write generated text that is not (or could not be) a saved draft where it can be found
+        again: ``drafts/.unsaved/``, else the user cache (see :mod:`drafter.storage.unsaved`)."""
+        from ..storage.unsaved import keep, places
+
+        return keep(text, what, places(self.workspace.drafts_dir, self.cache_dir))
+
+    def new_draft(self, job: Job, result: DraftResult) -> "Draft":
+        """A draft record for a finished generation (not yet saved)."""
+        from ..models.draft import Draft
+        from ..models.titles import default_title
+
+        text = assemble(result.parts, job.layout)
+        title = job.source.topic or default_title(job.source, result.parts)
+        return Draft.new(  # no title: it follows the hook until the user renames the draft
+            None, job.source, job.template.name, job.variables,
+            parts=result.parts, text=text, engine=result.engine, model=result.model,
+            id=self.store.new_id(title), note="; ".join(result.notes),
+        )

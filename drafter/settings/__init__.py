@@ -1,0 +1,1 @@
+"""Settings and paths: the layered configuration, the workspace and the user's folders."""

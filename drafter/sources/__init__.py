@@ -1,0 +1,1 @@
+"""Where an article comes from: a topic, pasted text, stdin, a file or a URL."""

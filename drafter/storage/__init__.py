@@ -1,0 +1,1 @@
+"""Drafts on disk: the store, its caches, kept unsaved text."""
