@@ -298,3 +298,12 @@ def test_the_workspace_given_last_wins_at_any_level(capsys, tmp_path, workspace_
                  ["drafts", "--workspace", str(workspace_dir), "list"]):
         code, out, err = run(capsys, *argv)
         assert code == 0 and out == "" and f"no drafts in {workspace_dir / 'drafts'}" in err, argv
+
+
+def test_the_app_path_does_not_build_the_commands():
+    """``drafter`` alone opens the app: the root group adds its commands only when one is looked
+    up (a name, ``--help``), so the app's start-up does not pay for declaring them."""
+    code = ("import sys; from drafter.cli.main import cli; before = 'drafter.cli.commands' in sys.modules; "
+            "names = list(cli.commands); print(before, 'drafter.cli.commands' in sys.modules, 'draft' in names)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.stdout.split() == ["False", "True", "True"], out.stderr

@@ -18,7 +18,6 @@ import click
 
 from .. import __version__
 from ..common.errors import DrafterError, InputError
-from . import commands
 from . import options
 from .output import guarded_stdout
 
@@ -113,7 +112,27 @@ def _usage_line(exc: click.UsageError) -> str:
 
 
 class DrafterGroup(options.Group):
-    """The root group; its :meth:`main` keeps drafter's contract (see the module docstring)."""
+    """The root group; its :meth:`main` keeps drafter's contract (see the module docstring).
+
+    The commands are declared in :mod:`drafter.cli.commands` and added the first time the group's
+    commands are looked at (a command named, ``--help``): ``drafter`` alone opens the app without
+    building them."""
+
+    _loaded = False
+
+    @property
+    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+        if not self._loaded:
+            self._loaded = True
+            from . import commands
+
+            for command in commands.COMMANDS:
+                self.add_command(_with_global_options(command))
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> int:
@@ -174,9 +193,7 @@ def cli(ctx: click.Context) -> int | None:
     return None
 
 
-for _command in commands.COMMANDS:
-    cli.add_command(_command)
-_with_global_options(cli)
+cli.params.extend(options.global_options())  # the commands get theirs when they are added
 
 
 def main(argv: Sequence[str] | None = None) -> int:
