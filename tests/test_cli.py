@@ -307,3 +307,12 @@ def test_the_app_path_does_not_build_the_commands():
             "names = list(cli.commands); print(before, 'drafter.cli.commands' in sys.modules, 'draft' in names)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.stdout.split() == ["False", "True", "True"], out.stderr
+
+
+@pytest.mark.parametrize(("argv", "needle"), [(["eval"], "missing argument 'FOLDER'"),
+                                              (["drafts", "show"], "missing argument 'ID'"),
+                                              (["templates", "new"], "missing argument 'NAME'")])
+def test_a_missing_argument_is_named(capsys, workspace_dir, argv, needle):
+    code = main(["--workspace", str(workspace_dir), *argv])
+    err = capsys.readouterr().err
+    assert code == 2 and needle in err and err.count("\n") == 1

@@ -119,6 +119,18 @@ def test_redirect_to_another_scheme_is_refused(capsys, workspace_dir, pages, fet
     assert code == 2 and "which is not http(s)" in one_line(err)
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/a", "http://[::1/a", "http://127.0.0.1:0/a"])
+def test_an_address_with_a_bad_port_or_host_is_one_line(capsys, workspace_dir, url) -> None:
+    code, _, err = draft(capsys, workspace_dir, url)
+    assert code == 2 and "unexpected error" not in err
+    assert "port" in one_line(err) or "not a valid URL" in one_line(err)
+
+
+def test_a_redirect_to_a_port_out_of_range_is_one_line(capsys, workspace_dir, pages, fetch_bound) -> None:
+    code, _, err = draft(capsys, workspace_dir, pages.redirect("/a", "http://127.0.0.1:99999/b"))
+    assert code == 2 and "unexpected error" not in err and one_line(err).startswith("drafter: cannot fetch")
+
+
 # ---- what the body is --------------------------------------------------------------------
 
 

@@ -99,7 +99,8 @@ def _usage_line(exc: click.UsageError) -> str:
     option misspelt, say): both the root's help and the command's are named then.
     """
     message = exc.format_message().strip().rstrip(".")
-    if isinstance(exc, click.BadParameter) and exc.param is not None:  # which argument, then why
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter) \
+            and exc.param is not None:  # which argument, then why
         param = exc.param
         name = param.opts[0] if isinstance(param, click.Option) else param.name
         message = f"argument {name}: {exc.message.strip().rstrip('.')}"

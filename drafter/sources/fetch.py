@@ -40,8 +40,8 @@ class Page:
 
 class HTTPFailure(Exception):
     """Why a GET got no answer to use, in a few words (``what``), and of which ``kind``:
-    "timeout", "redirects" (more than :data:`MAX_REDIRECTS`), "scheme" (a redirect away from
-    http(s)), "closed" (hung up before any HTTP answer), "not-http" (something answered, not in
+    "url" (not an http(s) URL with a valid host and port), "timeout", "redirects" (more than
+    :data:`MAX_REDIRECTS`), "scheme" (a redirect away from http(s)), "closed" (hung up before any HTTP answer), "not-http" (something answered, not in
     HTTP) or "network"."""
 
     def __init__(self, kind: str, what: str) -> None:
@@ -58,6 +58,12 @@ def get(url: str, *, timeout: float, read: Callable[[Any], Awaitable[T]], header
     """
     import asyncio
 
+    from ..common.urls import check_base_url
+
+    try:
+        check_base_url(url)  # a port out of range or a broken host fails here, not deep in a connect
+    except ValueError as exc:
+        raise HTTPFailure("url", str(exc)) from None
     return asyncio.run(_get(url, Deadline(timeout), read, headers or {}))
 
 
@@ -91,8 +97,17 @@ async def _get(url: str, deadline: Deadline, read: Callable[[Any], Awaitable[T]]
         if _closed(exc):  # an answer cut off
             raise HTTPFailure("network", "the server closed the connection") from None
         raise HTTPFailure("not-http", f"the answer is not HTTP ({one_line(str(exc))})") from None
-    except (httpx2.HTTPError, httpx2.InvalidURL, OSError, ValueError) as exc:  # ValueError: a bad host name
+    except (httpx2.HTTPError, httpx2.InvalidURL, OSError, ValueError, OverflowError) as exc:  # a bad host or port
         raise HTTPFailure("network", _network_failure(exc)) from None
+    except ExceptionGroup as group:  # a connect attempt inside a task group (a redirect's bad port, say)
+        raise HTTPFailure("network", _network_failure(_first_leaf(group))) from None
+
+
+def _first_leaf(group: BaseExceptionGroup) -> BaseException:
+    first: BaseException = group
+    while isinstance(first, BaseExceptionGroup):
+        first = first.exceptions[0]
+    return first
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -184,7 +199,7 @@ def fetch(url: str, *, timeout: float, max_bytes: int, accept: frozenset[str]) -
     try:
         return get(url, timeout=timeout, read=read, headers=headers)
     except HTTPFailure as exc:
-        if exc.kind == "scheme":
+        if exc.kind in ("scheme", "url"):
             raise SourceError(f"{url} {exc.what}") from None
         advice = "check the address" if exc.kind == "redirects" else "check the address or paste the text instead"
         raise SourceError(f"cannot fetch {url}: {exc.what}; {advice}") from None

@@ -283,7 +283,10 @@ def from_url(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_BYTE
     from .fetch import fetch
 
     url = url.strip()
-    parsed = urllib.parse.urlsplit(url)
+    try:
+        parsed = urllib.parse.urlsplit(url)
+    except ValueError:  # a broken IPv6 host
+        raise SourceError(f"{url} is not a valid URL (check the host and port)") from None
     if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
         raise SourceError(f"{url}: only http:// and https:// addresses can be fetched")
     page = fetch(url, timeout=timeout, max_bytes=max_bytes, accept=_HTML_TYPES | _TEXT_TYPES)
