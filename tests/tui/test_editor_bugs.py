@@ -263,3 +263,25 @@ async def test_leaving_unsaved_changes_keeps_the_autosave_it_promises(offline_ap
         await wait_for(pilot, lambda: screen.session.parts is None, what="the new draft")
         kept = json.loads((workspace.drafts_dir / ".autosave" / f"{draft_id}.json").read_text(encoding="utf-8"))
         assert kept["text"].startswith("A hook worth keeping")
+
+
+async def test_generate_right_after_a_burst_of_keys_uses_the_whole_source(offline_app) -> None:
+    """Keys that arrive in a burst (a paste, tmux, a fast typist) may still wait in the Source
+    box's queue when ctrl+g is handled: the draft must use the text the box then shows."""
+    from textual import events
+
+    app = offline_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await started(pilot)
+        area = screen.compose_pane.source_area
+        area.focus()
+        await pilot.pause()
+        typed = "second topic words here"
+        for ch in typed:  # queued on the box, not yet taken
+            area.post_message(events.Key(ch if ch != " " else "space", ch))
+        screen.action_generate()
+        asked_for_a_topic = lambda: any("Type a topic" in n.message for n in app._notifications)  # noqa: E731
+        await wait_for(pilot, lambda: (screen.session.parts is not None and not screen.busy) or asked_for_a_topic(),
+                       what="a draft or the empty-source notice")  # fmt: skip
+        assert area.text == typed and not asked_for_a_topic()
+        assert typed in screen.session.parts.hook

@@ -345,7 +345,9 @@ class MainScreen(Screen):
 
     @when_ready
     def action_generate(self) -> None:
-        self.requests.ask_generate()
+        # Keys typed just before (a paste, a fast typist, tmux) may still wait in the Source box's
+        # queue: ask once the box has taken them, so the draft uses the text the box shows.
+        self.compose_pane.source_area.call_later(self.requests.ask_generate)
 
     @when_ready
     def action_regenerate(self, part: str = "") -> None:
