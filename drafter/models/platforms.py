@@ -1,0 +1,151 @@
+"""The platforms a finished post is copied to, as data: limits, how each counts, hashtag habits.
+
+Each platform counts text its own way (sources in ``README.md``, *Platforms*):
+
+- **LinkedIn**: characters (code points), 3,000 at most, with the "see more" fold.
+- **X**: twitter-text v3's weighted length (NFC first; most Latin, punctuation and symbols weigh
+  1, other code points such as CJK weigh 2; an emoji, ZWJ sequences and flags included, weighs 2;
+  every URL, bare domains too, weighs 23), 280 at most. Counted by ``twitter-text-parser``, which
+  implements that configuration; ``tests/test_platforms.py`` checks it against cases built here.
+- **Bluesky**: grapheme clusters, 300 at most.
+- **Mastodon**: grapheme clusters, every ``http(s)://`` URL as 23 and a mention as its user name
+  only; 500 by default, but each server sets its own (the ``mastodon_limit`` of a caller).
+- **Threads**: characters, an emoji counting its UTF-8 bytes (Meta's Threads API), 500 at most.
+
+Pure functions; ``twitter_text`` and ``regex`` are imported when a count needs them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Literal
+
+from .post import FOLD_DESKTOP, FOLD_MOBILE, MAX_CHARS
+
+PlatformName = Literal["linkedin", "x", "threads", "bluesky", "mastodon"]
+
+URL_WEIGHT = 23
+"""What one URL weighs on X and on Mastodon, whatever its length."""
+
+
+@lru_cache(maxsize=1)
+def _graphemes() -> Any:
+    import regex
+
+    return regex.compile(r"\X")
+
+
+@lru_cache(maxsize=1)
+def _pictographic() -> Any:
+    import regex
+
+    return regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3")
+
+
+def count_characters(text: str) -> int:
+    """Code points: what LinkedIn counts (whether it counts UTF-16 units instead is unverified)."""
+    return len(text)
+
+
+def count_graphemes(text: str) -> int:
+    """Grapheme clusters (what a reader sees as one character): ``é`` written as e + a combining
+    accent is one, a family emoji joined by ZWJ is one, a flag is one."""
+    return len(_graphemes().findall(text))
+
+
+def count_x(text: str) -> int:
+    """X's weighted length (twitter-text v3)."""
+    from twitter_text import parse_tweet
+
+    return int(parse_tweet(text).weightedLength)
+
+
+def _mastodon_countable(text: str) -> str:
+    from twitter_text import extract_urls_with_indices
+
+    out, at = [], 0
+    for found in extract_urls_with_indices(text, extract_urls_without_protocol=False):
+        start, end = found["indices"]
+        out.append(text[at:start])
+        out.append("x" * URL_WEIGHT)
+        at = end
+    out.append(text[at:])
+    import regex
+
+    # @user@server.example counts as @user
+    return regex.sub(r"(?<![\w@])(@\w+)@[\w.-]+\w", r"\1", "".join(out))
+
+
+def count_mastodon(text: str) -> int:
+    """Graphemes, every http(s) URL as 23, a mention as its user name only."""
+    return count_graphemes(_mastodon_countable(text))
+
+
+def count_threads(text: str) -> int:
+    """Characters, except that an emoji counts the UTF-8 bytes of its code points."""
+    total = 0
+    pictographic = _pictographic()
+    for cluster in _graphemes().findall(text):
+        if pictographic.search(cluster):
+            total += len(cluster.encode("utf-8"))
+        else:
+            total += len(cluster)
+    return total
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform's rules, as data."""
+
+    name: PlatformName
+    label: str
+    limit: int
+    """The most a post may count, by :attr:`count`."""
+    count: Callable[[str], int]
+    counts: str
+    """How it counts, in a few words (shown beside the count)."""
+    hashtags_max: int
+    """How many hashtags the platform's readers expect at most (its habit, not a hard limit)."""
+    fold: tuple[int, int] | None = None
+    """Where the "see more" fold falls (desktop, mobile), if the platform has one."""
+    threads: bool = False
+    """Whether a post that does not fit can continue as a thread of posts."""
+    links_max: int | None = None
+    """The most links one post may carry, where the platform limits them."""
+    normalise: Callable[[str], str] | None = None
+    """How the platform normalises text before counting (X: NFC)."""
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+MASTODON_LIMIT = 500
+"""Mastodon's default; a server's own is ``configuration.statuses.max_characters``."""
+
+PLATFORMS: dict[PlatformName, Platform] = {
+    "linkedin": Platform("linkedin", "LinkedIn", MAX_CHARS, count_characters, "characters", 5,
+                         fold=(FOLD_DESKTOP, FOLD_MOBILE)),
+    "x": Platform("x", "X", 280, count_x, "weighted characters (URLs 23, emoji and CJK 2)", 2,
+                  threads=True, normalise=_nfc),
+    "threads": Platform("threads", "Threads", 500, count_threads, "characters (emoji: their UTF-8 bytes)", 1,
+                        threads=True, links_max=5),
+    "bluesky": Platform("bluesky", "Bluesky", 300, count_graphemes, "graphemes", 2, threads=True),
+    "mastodon": Platform("mastodon", "Mastodon", MASTODON_LIMIT, count_mastodon, "graphemes (URLs 23)", 3,
+                         threads=True),
+}
+
+
+def platform(name: str, *, mastodon_limit: int | None = None) -> Platform:
+    """The platform called ``name`` (Mastodon with the server's own limit when given)."""
+    try:
+        found = PLATFORMS[name]  # type: ignore[index]
+    except KeyError:
+        raise ValueError(f"no platform {name!r} (platforms: {', '.join(PLATFORMS)})") from None
+    if name == "mastodon" and mastodon_limit is not None:
+        from dataclasses import replace
+
+        return replace(found, limit=mastodon_limit)
+    return found
