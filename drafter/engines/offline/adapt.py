@@ -1,0 +1,124 @@
+"""A post adapted for another platform, offline and deterministically: the same parts, laid out
+in that platform's posts.
+
+The hook opens the first post, the takeaways follow in order, the question closes; hashtags are
+cut to the platform's habit (``Platform.hashtags_max``; one topic tag on Threads) and keep their
+CamelCase. A post that does not fit becomes a thread where the platform has them: posts break
+between parts first, then at sentence ends, then at clause boundaries (``,`` ``;`` ``:`` dashes),
+then between words; never inside a word, a URL or a hashtag, since every cut falls on white space.
+Numbering (``1/4``) is optional and counted in the limit. Counts are the platform's own
+(:mod:`drafter.models.platforms`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...models.platforms import Platform
+from ...models.post import Parts
+from ...models.text_rules import SENTENCE_END
+
+_SENTENCE_CUT = re.compile(SENTENCE_END + r"\s+")
+_CLAUSE_CUT = re.compile(r"[,;:]\s+|\s[\u2013\u2014-]\s")
+_SPACE = re.compile(r"\s+")
+_MAX_NUMBERING_ROUNDS = 4
+
+
+def blocks(parts: Parts, platform: Platform, bullet: str = "•") -> list[str]:
+    """The post's blocks for ``platform``, in order: hook, takeaways, extras, question, hashtags."""
+    out = [parts.hook] if parts.hook else []
+    out += [f"{bullet} {t}" for t in parts.takeaways if t]
+    out += [v for v in parts.extras.values() if v]
+    if parts.question:
+        out.append(parts.question)
+    tags = parts.hashtags[: platform.hashtags_max]
+    if tags:
+        out.append(" ".join(tags))
+    return out
+
+
+def adapt(parts: Parts, platform: Platform, *, numbering: bool = True, bullet: str = "•") -> list[str]:
+    """The posts ``parts`` become on ``platform``: one when the whole post fits (or the platform
+    has no threads; its linter then reports the length), else a thread whose every post fits."""
+    items = blocks(parts, platform, bullet)
+    whole = "\n\n".join(items)
+    if platform.count(whole) <= platform.limit or not platform.threads:
+        return [whole]
+    total = 1
+    for _ in range(_MAX_NUMBERING_ROUNDS):  # the numbering's width depends on how many posts there are
+        posts = _pack(items, platform, reserve=_label(total, total) if numbering else "")
+        if not numbering or len(posts) == total:
+            break
+        total = len(posts)
+    if numbering:
+        return [f"{post}\n\n{_label(i, len(posts))}" for i, post in enumerate(posts, 1)]
+    return posts
+
+
+def _label(i: int, n: int) -> str:
+    return f"{i}/{n}"
+
+
+def _fits(text: str, platform: Platform, reserve: str) -> bool:
+    return platform.count(f"{text}\n\n{reserve}" if reserve else text) <= platform.limit
+
+
+def _pack(items: list[str], platform: Platform, reserve: str) -> list[str]:
+    """Blocks packed greedily into posts; a block too long for one post is cut into pieces first."""
+    pieces: list[str] = []
+    for item in items:
+        pieces += [item] if _fits(item, platform, reserve) else _cut(item, platform, reserve)
+    posts: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}\n\n{piece}" if current else piece
+        if current and not _fits(candidate, platform, reserve):
+            posts.append(current)
+            current = piece
+        else:
+            current = candidate
+    if current:
+        posts.append(current)
+    return posts
+
+
+def _cut(text: str, platform: Platform, reserve: str) -> list[str]:
+    """``text`` in pieces that each fit: at sentence ends, then clause boundaries, then words.
+    A single word longer than a post (a very long URL) stays whole, over the limit."""
+    for pattern in (_SENTENCE_CUT, _CLAUSE_CUT, _SPACE):
+        units = _split_keeping(text, pattern)
+        if len(units) > 1:
+            pieces: list[str] = []
+            for unit in _join_greedy(units, platform, reserve):
+                pieces += [unit] if _fits(unit, platform, reserve) else _cut(unit, platform, reserve)
+            return pieces
+    return [text]
+
+
+def _split_keeping(text: str, pattern: re.Pattern[str]) -> list[str]:
+    """``text`` cut after each match of ``pattern`` (the punctuation stays with the left part)."""
+    units, start = [], 0
+    for m in pattern.finditer(text):
+        left = text[start:m.end()].strip()
+        if left:
+            units.append(left)
+        start = m.end()
+    rest = text[start:].strip()
+    if rest:
+        units.append(rest)
+    return units
+
+
+def _join_greedy(units: list[str], platform: Platform, reserve: str) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for unit in units:
+        candidate = f"{current} {unit}" if current else unit
+        if current and not _fits(candidate, platform, reserve):
+            out.append(current)
+            current = unit
+        else:
+            current = candidate
+    if current:
+        out.append(current)
+    return out

@@ -1,0 +1,77 @@
+"""drafter.engines.offline.adapt: a post laid out for another platform, deterministically."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from drafter.engines.offline.adapt import adapt
+from drafter.models.platforms import PLATFORMS, platform
+from drafter.models.post import Parts
+
+SHORT = Parts(hook="Our library now opens at seven.", takeaways=["Commuters asked for it.", "Staff rotate shifts."],
+              question="Would earlier hours change how you use yours?", hashtags=["#Libraries", "#CityLife", "#Reading"])
+LONG = Parts(
+    hook="We rebuilt our on-call rotation after a year of burned-out engineers and missed pages.",
+    takeaways=[
+        "Pages dropped by 62 percent once every alert had an owner, a runbook and a review date; the rest were "
+        "deleted, merged or turned into tickets that someone reads in daylight, which is where they belonged.",
+        "Shorter shifts helped more than money: a week on call became three days, with a named backup who takes "
+        "over at once when the primary has been woken twice in one night, no questions asked.",
+        "We publish the numbers every month at https://status.example.com/oncall-report-2026 so anyone can check "
+        "whether the rotation is still humane, and the team votes on one change each quarter.",
+    ],
+    question="What is the one on-call rule your team would never give up again?",
+    hashtags=["#OnCall", "#SiteReliability", "#EngineeringCulture", "#DevOps"],
+)
+
+
+def words(posts: list[str]) -> list[str]:
+    text = " ".join(re.sub(r"\n\n\d+/\d+$", "", p) for p in posts)
+    return text.replace("•", " ").split()
+
+
+def test_a_post_that_fits_is_one_post_with_the_platforms_hashtags() -> None:
+    posts = adapt(SHORT, PLATFORMS["bluesky"])
+    assert len(posts) == 1 and posts[0].startswith(SHORT.hook) and posts[0].endswith("#Libraries #CityLife")
+    assert adapt(SHORT, PLATFORMS["threads"])[0].endswith("\n\n#Libraries")  # one topic tag on Threads
+
+
+@pytest.mark.parametrize("name", ["x", "bluesky", "threads"])
+def test_a_long_post_becomes_a_thread_whose_posts_all_fit(name: str) -> None:
+    target = PLATFORMS[name]
+    posts = adapt(LONG, target)
+    assert len(posts) > 1
+    assert all(target.count(p) <= target.limit for p in posts), [target.count(p) for p in posts]
+    assert [p.rsplit("\n\n", 1)[1] for p in posts] == [f"{i}/{len(posts)}" for i in range(1, len(posts) + 1)]
+    assert posts[0].startswith(LONG.hook) and LONG.question in posts[-1]
+    # nothing lost, nothing cut inside a word, the URL and the hashtags whole
+    kept = LONG.hashtags[: target.hashtags_max]
+    expected = words(["\n\n".join([LONG.hook, *LONG.takeaways, LONG.question, " ".join(kept)])])
+    assert words(posts) == expected
+    assert any("https://status.example.com/oncall-report-2026" in p for p in posts)
+
+
+def test_numbering_off_and_a_small_server_limit() -> None:
+    small = platform("mastodon", mastodon_limit=120)
+    posts = adapt(LONG, small, numbering=False)
+    assert len(posts) > 3 and not any(re.search(r"\d+/\d+$", p) for p in posts)
+    assert all(small.count(p) <= 120 for p in posts)
+    assert adapt(LONG, small, numbering=False) == posts  # deterministic
+
+
+def test_linkedin_has_no_threads_so_the_post_stays_one() -> None:
+    long_parts = LONG.replace("takeaways", LONG.takeaways * 12)
+    posts = adapt(long_parts, PLATFORMS["linkedin"])
+    assert len(posts) == 1 and PLATFORMS["linkedin"].count(posts[0]) > 3000
+
+
+@pytest.mark.parametrize("name", ["x", "bluesky"])
+def test_the_numbering_is_counted_when_posts_are_full(name: str) -> None:
+    """A run of words with no punctuation fills every post to the brim: the "i/n" label must fit too."""
+    target = PLATFORMS[name]
+    tight = SHORT.replace("takeaways", [" ".join(f"w{i}" for i in range(600))])
+    posts = adapt(tight, target)
+    assert len(posts) >= 10 and all(target.count(p) <= target.limit for p in posts)
+    assert max(target.count(p) for p in posts) >= target.limit - 6  # they really are full
