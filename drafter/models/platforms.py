@@ -17,7 +17,6 @@ Pure functions; ``twitter_text`` and ``regex`` are imported when a count needs t
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Literal
@@ -42,6 +41,13 @@ def _pictographic() -> Any:
     import regex
 
     return regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3")
+
+
+@lru_cache(maxsize=1)
+def _remote_mention() -> Any:
+    import regex
+
+    return regex.compile(r"(?<![\w@])(@\w+)@[\w.-]+\w")  # @user@server.example counts as @user
 
 
 def count_characters(text: str) -> int:
@@ -72,10 +78,7 @@ def _mastodon_countable(text: str) -> str:
         out.append("x" * URL_WEIGHT)
         at = end
     out.append(text[at:])
-    import regex
-
-    # @user@server.example counts as @user
-    return regex.sub(r"(?<![\w@])(@\w+)@[\w.-]+\w", r"\1", "".join(out))
+    return _remote_mention().sub(r"\1", "".join(out))
 
 
 def count_mastodon(text: str) -> int:
@@ -114,12 +117,6 @@ class Platform:
     """Whether a post that does not fit can continue as a thread of posts."""
     links_max: int | None = None
     """The most links one post may carry, where the platform limits them."""
-    normalise: Callable[[str], str] | None = None
-    """How the platform normalises text before counting (X: NFC)."""
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 MASTODON_LIMIT = 500
@@ -129,7 +126,7 @@ PLATFORMS: dict[PlatformName, Platform] = {
     "linkedin": Platform("linkedin", "LinkedIn", MAX_CHARS, count_characters, "characters", 5,
                          fold=(FOLD_DESKTOP, FOLD_MOBILE)),
     "x": Platform("x", "X", 280, count_x, "weighted characters (URLs 23, emoji and CJK 2)", 2,
-                  threads=True, normalise=_nfc),
+                  threads=True),
     "threads": Platform("threads", "Threads", 500, count_threads, "characters (emoji: their UTF-8 bytes)", 1,
                         threads=True, links_max=5),
     "bluesky": Platform("bluesky", "Bluesky", 300, count_graphemes, "graphemes", 2, threads=True),

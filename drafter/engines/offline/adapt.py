@@ -68,18 +68,7 @@ def _pack(items: list[str], platform: Platform, reserve: str) -> list[str]:
     pieces: list[str] = []
     for item in items:
         pieces += [item] if _fits(item, platform, reserve) else _cut(item, platform, reserve)
-    posts: list[str] = []
-    current = ""
-    for piece in pieces:
-        candidate = f"{current}\n\n{piece}" if current else piece
-        if current and not _fits(candidate, platform, reserve):
-            posts.append(current)
-            current = piece
-        else:
-            current = candidate
-    if current:
-        posts.append(current)
-    return posts
+    return _greedy(pieces, "\n\n", platform, reserve)
 
 
 def _cut(text: str, platform: Platform, reserve: str) -> list[str]:
@@ -89,7 +78,7 @@ def _cut(text: str, platform: Platform, reserve: str) -> list[str]:
         units = _split_keeping(text, pattern)
         if len(units) > 1:
             pieces: list[str] = []
-            for unit in _join_greedy(units, platform, reserve):
+            for unit in _greedy(units, " ", platform, reserve):
                 pieces += [unit] if _fits(unit, platform, reserve) else _cut(unit, platform, reserve)
             return pieces
     return [text]
@@ -109,11 +98,13 @@ def _split_keeping(text: str, pattern: re.Pattern[str]) -> list[str]:
     return units
 
 
-def _join_greedy(units: list[str], platform: Platform, reserve: str) -> list[str]:
+def _greedy(units: list[str], sep: str, platform: Platform, reserve: str) -> list[str]:
+    """``units`` joined by ``sep`` into as few pieces as fit, in order (a unit that fits no piece
+    on its own stays alone)."""
     out: list[str] = []
     current = ""
     for unit in units:
-        candidate = f"{current} {unit}" if current else unit
+        candidate = f"{current}{sep}{unit}" if current else unit
         if current and not _fits(candidate, platform, reserve):
             out.append(current)
             current = unit
