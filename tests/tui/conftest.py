@@ -22,6 +22,19 @@ TOPIC = "Why our team stopped holding daily status meetings"
 ARTICLE = (Path(__file__).parent.parent / "corpus" / "opinion-status-meetings.txt")
 
 
+@pytest.fixture
+def lasting_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Toasts stay until the snapshot is taken: their timeouts run on the wall clock, so on a
+    loaded machine a note could expire before the frame is drawn (CI caught one missing)."""
+    from textual.app import App
+
+    def notify(self, message: str, **kwargs: Any) -> None:
+        kwargs["timeout"] = 3600.0
+        App.notify(self, message, **kwargs)
+
+    monkeypatch.setattr(DrafterApp, "notify", notify)
+
+
 async def wait_for(pilot: Pilot, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "") -> None:
     """Let the app run until ``predicate()`` is true; fail after ``timeout`` seconds.
 

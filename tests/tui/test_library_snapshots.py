@@ -42,6 +42,8 @@ DRAFTS = [
     ("Stop writing documentation nobody reads", "contrarian", 530),
 ]
 
+pytestmark = pytest.mark.usefixtures("lasting_notes")
+
 
 def seed(store: Store) -> None:
     for i, (title, template, chars) in enumerate(DRAFTS):

@@ -102,3 +102,20 @@ async def test_counters_follow_every_edit(offline_app) -> None:
         stats = measure(screen.session.post_text)
         counters = str(screen.query_one("#counters").render())  # no wait: updated with the same edit
         assert counters.startswith(f"{stats.chars:,}/") and f" {stats.hashtags} hashtags" in counters
+
+
+async def test_a_jump_scrolls_once_without_an_animation(offline_app) -> None:
+    """alt+letters scroll the editor straight to the field: no animated centring from Textual's
+    focus racing the editor's own scroll (the frame drawn would depend on the animation's timing)."""
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await generate(pilot, app)
+        editor = screen.editor
+        for key, selector in (("alt+h", "#part-hook"), ("alt+q", "#part-question"), ("alt+g", "#part-hashtags")):
+            editor.scroll_end(animate=False, immediate=True)  # the field starts out of view
+            await pilot.pause()
+            await pilot.press(key)
+            field = screen.query_one(selector, Input)
+            await wait_for(pilot, lambda: editor.region.contains_region(field.region), what=f"{selector} in view")
+            assert not app.animator.is_being_animated(editor, "scroll_y"), key
+            assert editor.scroll_y == editor.scroll_target_y, key

@@ -20,6 +20,7 @@ from drafter.tui.screens.main import MainScreen
 from .conftest import ARTICLE, TOPIC, wait_for
 
 SIZES = [(80, 24), (120, 40)]
+pytestmark = pytest.mark.usefixtures("lasting_notes")
 
 
 @pytest.fixture(autouse=True)

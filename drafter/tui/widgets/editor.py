@@ -158,16 +158,18 @@ class PartsEditor(VerticalScroll):
     def focus_part(self, part: str) -> bool:
         """Put the cursor in one part's field (alt+h/t/q/g/p) and scroll it into view. False if
         there is no such field."""
+        # Focus without Textual's own scroll (an animated centring that raced the one below and
+        # left the field wherever the animation was when the frame was drawn).
         if part == "post":
-            self.post_area.focus()
+            self.post_area.focus(scroll_visible=False)
         elif part == "takeaways":
-            if not self.query_one(TakeawayList).focus_first():
+            if not self.query_one(TakeawayList).focus_first(scroll_visible=False):
                 return False
         else:
             field = self._input(part)
             if field is None or field.disabled:
                 return False
-            field.focus()
+            field.focus(scroll_visible=False)
         # After the next refresh: the editor may have just been shown (a hidden pane has no
         # size to scroll in), so focus alone leaves the field where the scroll was.
         self.call_after_refresh(self._reveal_focused)

@@ -102,10 +102,10 @@ class TakeawayList(Vertical):
         for item in self._items:
             item.placeholder = "writing…" if busy else "A takeaway"
 
-    def focus_first(self) -> bool:
+    def focus_first(self, *, scroll_visible: bool = True) -> bool:
         if not self._items or self.disabled:
             return False
-        self._items[0].focus()
+        self._items[0].focus(scroll_visible=scroll_visible)
         return True
 
     def _new_item(self, value: str) -> TakeawayInput:
