@@ -19,7 +19,7 @@ from drafter.storage import store as store_mod
 from drafter.common.errors import DraftNotFound, InputError, StoreError
 from drafter.models.post import Parts
 from drafter.models.source import Source
-from drafter.models.draft import MAX_SOURCE_TEXT, Draft, SourceRecord, export_text, validate_id
+from drafter.models.draft import MAX_SOURCE_TEXT, SCHEMA_VERSION, Draft, SourceRecord, export_text, validate_id
 from drafter.storage.store import AUTOSAVE_DIR, INDEX_NAME, Store
 from drafter.models.titles import default_title
 
@@ -78,7 +78,7 @@ def test_round_trip_and_file_layout(store: Store) -> None:
     assert saved.chars == len(saved.text) > 0
     raw = store.path_for(draft.id).read_text(encoding="utf-8")
     assert "Café de réparation — ça marche" in raw  # ensure_ascii=False
-    assert raw.startswith('{\n  "schema_version": 1,\n  "id": ')  # pretty, indent 2
+    assert raw.startswith(f"{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"id\": ")  # pretty, indent 2
     keys = list(json.loads(raw))
     assert keys[:7] == ["schema_version", "id", "title", "created", "updated", "template", "chars"]
     loaded = store.load(draft.id)
@@ -218,7 +218,7 @@ UNREADABLE = {
 
 def newer_schema(draft: Draft) -> str:
     data = json.loads(draft.to_json())
-    data.update(schema_version=2, shiny_new_field=True)
+    data.update(schema_version=SCHEMA_VERSION + 1, shiny_new_field=True)
     return json.dumps(data)
 
 
@@ -228,7 +228,7 @@ def test_unreadable_files_reported_skipped_and_never_overwritten(store: Store, k
     victim = make_draft(store, title="Victim")
     path = store.path_for(victim.id)
     if kind == "newer":
-        content, reason = newer_schema(victim), "written by a newer drafter (schema 2); upgrade drafter"
+        content, reason = newer_schema(victim), f"written by a newer drafter (schema {SCHEMA_VERSION + 1}); upgrade drafter"
     elif kind == "bad-field":
         content, reason = json.dumps({**json.loads(victim.to_json()), "updated": "last tuesday"}), "corrupt draft: updated"
     elif kind == "id-mismatch":
@@ -719,3 +719,53 @@ def test_api_key_never_written(store: Store, monkeypatch: pytest.MonkeyPatch) ->
     for path in files:
         assert b"sk-test-SECRET" not in path.read_bytes(), path
     assert "sk-test-SECRET" not in export_text(saved, "json") + export_text(saved, "md")
+
+
+# -- platform versions (schema 2) ----------------------------------------------------------
+
+
+def test_a_version_1_draft_opens_with_no_platform_versions_and_saves_as_the_current_schema(store: Store) -> None:
+    """Older drafts still open: a file written before platform versions (schema 1, no
+    ``versions``) loads with none, and the next save writes the current schema."""
+    draft = store.save(make_draft(store, title="Written last year"))
+    path = store.path_for(draft.id)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["versions"]
+    data["schema_version"] = 1
+    for rev in data["revisions"]:
+        rev.pop("platform"), rev.pop("posts")
+    path.write_text(json.dumps(data), encoding="utf-8")
+    old = store.load(draft.id)
+    assert old.versions == {} and old.text == draft.text and old.schema_version == SCHEMA_VERSION
+    resaved = store.save(old.with_version("x", ["one post"]))
+    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == SCHEMA_VERSION == 2
+    assert store.load(draft.id).versions["x"].posts == ["one post"] == resaved.versions["x"].posts
+
+
+def test_platform_versions_round_trip_with_their_revisions(store: Store) -> None:
+    draft = store.save(make_draft(store, title="Threads and all"))
+    adapted = draft.with_version("x", ["1/2 first", "2/2 second"], engine="offline", model="extractive")
+    edited = adapted.with_version("x", ["1/2 first, edited", "2/2 second"], kind="edit")
+    saved = store.save(edited)
+    loaded = store.load(saved.id)
+    version = loaded.versions["x"]
+    assert version.posts == ["1/2 first, edited", "2/2 second"] and version.edited
+    assert version.engine == "offline" and not version.stale(loaded.text)
+    assert [(r.kind, r.platform, r.posts) for r in loaded.revisions[-2:]] == [
+        ("adapt", "x", ["1/2 first", "2/2 second"]), ("edit", "x", ["1/2 first, edited", "2/2 second"])]
+    assert loaded.model_copy(update={"text": loaded.text + " more"}).versions["x"].stale(loaded.text + " more")
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ({"linkedin": {"platform": "linkedin", "posts": ["x"], "updated": "2026-11-01T10:00:00Z"}}, "versions"),
+    ({"x": {"platform": "bluesky", "posts": ["x"], "updated": "2026-11-01T10:00:00Z"}}, "versions"),
+    ({"x": {"platform": "x", "posts": [], "updated": "2026-11-01T10:00:00Z"}}, "versions"),
+    ({"myspace": {"platform": "myspace", "posts": ["x"], "updated": "2026-11-01T10:00:00Z"}}, "versions"),
+])
+def test_a_broken_version_is_a_corrupt_draft_in_one_line(store: Store, bad: dict, reason: str) -> None:
+    draft = store.save(make_draft(store, title="Broken version"))
+    path = store.path_for(draft.id)
+    path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), "versions": bad}), encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        store.load(draft.id)
+    assert "corrupt draft" in str(caught.value) and reason in str(caught.value) and "\n" not in str(caught.value)

@@ -1,6 +1,6 @@
 """The engine protocol, its requests, and the events it yields.
 
-Every engine is an object with ``draft``, ``regenerate`` and ``hook_variants``, each an
+Every engine is an object with ``draft``, ``regenerate``, ``hook_variants`` and ``adapt``, each an
 async generator of events. The UI renders events as they come and cancels by cancelling
 the task that iterates; engines clean up in ``finally`` and never write anything.
 """
@@ -12,6 +12,7 @@ from typing import AsyncIterator, Literal, Protocol, Union, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..models.platforms import PlatformName
 from ..models.post import Parts, PostSpec
 from ..models.source import Source
 
@@ -65,6 +66,22 @@ class RegenerateRequest(_Request):
 class HookVariantsRequest(_Request):
     n: int = Field(default=5, ge=1, le=10)
     current: Parts | None = None
+
+
+class AdaptRequest(_Request):
+    """The finished LinkedIn post rewritten for another platform: one post, or a thread.
+
+    ``prompt`` is the template's prompt for the platform (:meth:`Template.render_platform`),
+    rendered with the post and the platform's limit; ``text`` is that post as it is now.
+    """
+
+    platform: PlatformName
+    limit: int = Field(gt=0)
+    """The most one post may count on the platform (Mastodon's is the server's setting)."""
+    text: str
+    """The LinkedIn post as the user left it (what is adapted)."""
+    numbering: bool = True
+    """Number a thread's posts ("1/4"); the label counts in the limit."""
 
 
 class DraftResult(BaseModel):
@@ -129,7 +146,22 @@ class VariantsReady:
     usage: Usage = field(default_factory=Usage)
 
 
-Event = Union[Progress, Chunk, PartUpdate, Completed, VariantsReady]
+@dataclass(frozen=True)
+class PostsReady:
+    """The last event of ``adapt``: the platform's posts in order (a thread when more than one),
+    as the engine wrote them; counting and fitting them is the service's (:mod:`drafter.service.adapting`)."""
+
+    posts: list[str]
+    engine: str
+    model: str
+    mode: OutputMode
+    usage: Usage = field(default_factory=Usage)
+    raw: str = ""
+    """The model's text as received (empty for the offline engine)."""
+    notes: list[str] = field(default_factory=list)
+
+
+Event = Union[Progress, Chunk, PartUpdate, Completed, VariantsReady, PostsReady]
 
 
 @runtime_checkable
@@ -144,6 +176,8 @@ class Engine(Protocol):
     def regenerate(self, request: RegenerateRequest) -> AsyncIterator[Event]: ...
 
     def hook_variants(self, request: HookVariantsRequest) -> AsyncIterator[Event]: ...
+
+    def adapt(self, request: AdaptRequest) -> AsyncIterator[Event]: ...
 
 
 def every_answer(latest: str, earlier: list[tuple[str, str]]) -> str:

@@ -14,6 +14,7 @@ from typing import Iterator, Literal
 
 from pydantic import Field, field_validator
 
+from ..models.platforms import LINKEDIN_FOLD_DESKTOP, LINKEDIN_FOLD_MOBILE, LINKEDIN_LIMIT
 from ..models.post import normalise_hashtag
 from ..models.text_rules import HASHTAG_STOPWORDS, LINKED_TAG
 from .registry import Context, Hit, RuleSettings, rule
@@ -24,6 +25,12 @@ from .text import Tag
 class MaxChars(RuleSettings):
     max: int = Field(ge=1)
     """Characters allowed."""
+
+
+class LinkedInMax(RuleSettings):
+    max: int | None = Field(default=None, ge=1)
+    """Characters allowed; None: the number in LinkedIn's platform definition
+    (:mod:`drafter.models.platforms`: its limit, or where its fold falls)."""
 
 
 class HashtagCount(RuleSettings):
@@ -55,15 +62,15 @@ def _plural(n: int, word: str) -> str:
 
 
 # ---- length and the fold ---------------------------------------------------------------
-@rule("too-long", MaxChars)
-def too_long(ctx: Context, opts: MaxChars) -> Iterator[Hit]:
-    post = ctx.post
-    if len(post.text) <= opts.max:
+@rule("too-long", LinkedInMax)
+def too_long(ctx: Context, opts: LinkedInMax) -> Iterator[Hit]:
+    post, limit = ctx.post, opts.max or LINKEDIN_LIMIT
+    if len(post.text) <= limit:
         return
     shown = len(post.shown[0])
-    if shown > opts.max:
-        yield Hit(post.shown_offset(opts.max), len(post.text),
-                  f"post is {shown:,} characters; LinkedIn allows {opts.max:,} (cut {shown - opts.max:,})")
+    if shown > limit:
+        yield Hit(post.shown_offset(limit), len(post.text),
+                  f"post is {shown:,} characters; LinkedIn allows {limit:,} (cut {shown - limit:,})")
 
 
 def _hook_over(ctx: Context, limit: int) -> tuple[int, int] | None:
@@ -89,17 +96,17 @@ def _fold(ctx: Context, limit: int, where: str) -> Iterator[Hit]:
               f'{what}; {where} shows about {limit} before "…see more" ({shown - limit} hidden)')
 
 
-@rule("hook-desktop-fold", MaxChars)
-def hook_desktop_fold(ctx: Context, opts: MaxChars) -> Iterator[Hit]:
-    yield from _fold(ctx, opts.max, "desktop")
+@rule("hook-desktop-fold", LinkedInMax)
+def hook_desktop_fold(ctx: Context, opts: LinkedInMax) -> Iterator[Hit]:
+    yield from _fold(ctx, opts.max or LINKEDIN_FOLD_DESKTOP, "desktop")
 
 
-@rule("hook-mobile-fold", MaxChars)
-def hook_mobile_fold(ctx: Context, opts: MaxChars) -> Iterator[Hit]:
+@rule("hook-mobile-fold", LinkedInMax)
+def hook_mobile_fold(ctx: Context, opts: LinkedInMax) -> Iterator[Hit]:
     desktop = ctx.settings.rules.get("hook-desktop-fold")
-    if desktop is not None and desktop.enabled and _hook_over(ctx, desktop.max) is not None:
+    if desktop is not None and desktop.enabled and _hook_over(ctx, desktop.max or LINKEDIN_FOLD_DESKTOP) is not None:
         return  # the desktop finding already says it; one cause, one finding
-    yield from _fold(ctx, opts.max, "a phone")
+    yield from _fold(ctx, opts.max or LINKEDIN_FOLD_MOBILE, "a phone")
 
 
 @rule("long-line", MaxChars)

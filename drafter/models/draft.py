@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..common.errors import InputError, StoreError, first_error
 from ..common.safe_text import one_line
+from .platforms import PLATFORMS, PlatformName
 from .post import Parts, assemble, measure
 from .titles import (  # noqa: F401 - the title names are re-exported (older imports from here keep working)
     TITLE_CHARS, auto_title, clean_title, copy_title, default_title, resolve_title, short_title,
@@ -28,9 +29,10 @@ from ..common.urls import display_url, redact_urls
 if TYPE_CHECKING:
     from .source import Source
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped when a draft file changes incompatibly; newer files are refused, never overwritten.
-Fields added since have defaults (``title_set``: a file without it is worked out from its title)."""
+Fields added since have defaults (``title_set``: a file without it is worked out from its title).
+2: ``versions``, the post adapted for other platforms (a version 1 file reads as having none)."""
 MAX_SOURCE_TEXT = 100_000
 """Article text longer than this many characters is not copied into the draft (sha256 is kept)."""
 MAX_DRAFT_BYTES = 16_000_000
@@ -38,7 +40,7 @@ MAX_DRAFT_BYTES = 16_000_000
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 """A draft id, which is also its file stem."""
 
-RevisionKind = Literal["generate", "regenerate", "variant", "save", "edit"]
+RevisionKind = Literal["generate", "regenerate", "variant", "save", "edit", "adapt"]
 Variables = dict[str, str | int | float | bool]
 
 
@@ -137,11 +139,59 @@ class Revision(BaseModel):
     """The post text after this step, if known."""
     note: str = ""
     """Free text, e.g. the instruction given for a regenerate."""
+    platform: PlatformName | None = None
+    """The platform version this step changed ("adapt", or "edit" of a version); None: the LinkedIn post."""
+    posts: list[str] | None = None
+    """That platform version's posts after this step."""
 
     @field_validator("at")
     @classmethod
     def _at(cls, value: datetime) -> datetime:
         return _aware(value)
+
+
+def text_sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class PlatformVersion(BaseModel):
+    """The post as it goes on another platform: one post, or a thread's posts in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform: PlatformName
+    posts: list[str] = Field(min_length=1)
+    """What is copied, post by post (one item when it fits in one post)."""
+    engine: str | None = None
+    """Engine that adapted it ("offline" or "openai"); None once only hand edits made it."""
+    model: str | None = None
+    edited: bool = False
+    """True once the user changed it by hand: adapting again asks before replacing it."""
+    adapted_from: str | None = None
+    """SHA-256 of the LinkedIn text it was adapted from (another hash: that post changed since)."""
+    updated: datetime
+
+    @field_validator("updated")
+    @classmethod
+    def _when(cls, value: datetime) -> datetime:
+        return _aware(value)
+
+    @field_validator("platform")
+    @classmethod
+    def _not_linkedin(cls, value: str) -> str:
+        if value == "linkedin":
+            raise ValueError("the LinkedIn post is the draft's text, not a version")
+        return value
+
+    @property
+    def label(self) -> str:
+        return PLATFORMS[self.platform].label
+
+    def stale(self, text: str) -> bool:
+        """Whether the LinkedIn post changed since this version was adapted from it."""
+        return self.adapted_from is not None and self.adapted_from != text_sha256(text)
 
 
 class Draft(BaseModel):
@@ -180,6 +230,8 @@ class Draft(BaseModel):
     """What it was drafted from."""
     revisions: list[Revision] = Field(default_factory=list)
     """History, oldest first."""
+    versions: dict[PlatformName, PlatformVersion] = Field(default_factory=dict)
+    """The post adapted for other platforms, by platform (schema 2; LinkedIn's is ``text``)."""
 
     @field_validator("id")
     @classmethod
@@ -196,7 +248,15 @@ class Draft(BaseModel):
         return _aware(value)
 
     @model_validator(mode="after")
+    def _versions_keyed(self) -> "Draft":
+        for key, version in self.versions.items():
+            if version.platform != key:
+                raise ValueError(f"versions[{key!r}] holds the {version.platform!r} version")
+        return self
+
+    @model_validator(mode="after")
     def _derived(self) -> "Draft":
+        self.schema_version = SCHEMA_VERSION  # an older file is read as the current schema, and saved so
         self.chars = measure(self.text).chars  # derived: a hand edit of text is counted right
         given = self.title_set if "title_set" in self.model_fields_set else None  # None: an older file
         hook = self.parts.hook if self.parts is not None else ""
@@ -255,6 +315,27 @@ class Draft(BaseModel):
         if engine is not None:
             update.update(engine=engine, model=model)
         return self.model_copy(update=update)
+
+    def with_version(self, platform: PlatformName, posts: list[str], *, kind: Literal["adapt", "edit"] = "adapt",
+                     engine: str | None = None, model: str | None = None, note: str = "") -> "Draft":
+        """A copy with ``platform``'s version set to ``posts`` and the step in ``revisions``:
+        "adapt" (made by an engine from the LinkedIn text as it is now) or "edit" (by hand)."""
+        when = now()
+        old = self.versions.get(platform)
+        if kind == "adapt":
+            version = PlatformVersion(platform=platform, posts=posts, engine=engine, model=model,
+                                      adapted_from=text_sha256(self.text), updated=when)
+        else:
+            version = PlatformVersion(platform=platform, posts=posts, edited=True, updated=when,
+                                      engine=old.engine if old else None, model=old.model if old else None,
+                                      adapted_from=old.adapted_from if old else None)
+        rev = Revision(at=when, kind=kind, engine=engine, model=model, platform=platform, posts=list(posts),
+                       note=note)
+        return self.model_copy(update={"versions": {**self.versions, platform: version},
+                                       "revisions": [*self.revisions, rev]})
+
+    def without_version(self, platform: PlatformName) -> "Draft":
+        return self.model_copy(update={"versions": {k: v for k, v in self.versions.items() if k != platform}})
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

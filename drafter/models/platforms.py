@@ -19,11 +19,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Literal
-
-from .post import FOLD_DESKTOP, FOLD_MOBILE, MAX_CHARS
+from typing import Any, Callable, Literal, get_args
 
 PlatformName = Literal["linkedin", "x", "threads", "bluesky", "mastodon"]
+PLATFORM_NAMES: tuple[PlatformName, ...] = get_args(PlatformName)
+"""Every platform, in the order drafter shows them (LinkedIn, the post of record, first)."""
+
+LINKEDIN_LIMIT = 3000
+"""LinkedIn rejects longer posts (the API: "exceeded the maximum allowed (3000 characters)")."""
+LINKEDIN_FOLD_DESKTOP = 210
+"""Estimate: characters LinkedIn shows before "…see more" on desktop."""
+LINKEDIN_FOLD_MOBILE = 140
+"""Estimate: characters LinkedIn shows before "…see more" on a phone."""
 
 URL_WEIGHT = 23
 """What one URL weighs on X and on Mastodon, whatever its length."""
@@ -117,32 +124,54 @@ class Platform:
     """Whether a post that does not fit can continue as a thread of posts."""
     links_max: int | None = None
     """The most links one post may carry, where the platform limits them."""
+    hashtag_advice: str = ""
+    """The platform's hashtag habit in a few words (what its prompt and its linter say)."""
+
+    def fits(self, text: str) -> bool:
+        return self.count(text) <= self.limit
 
 
 MASTODON_LIMIT = 500
 """Mastodon's default; a server's own is ``configuration.statuses.max_characters``."""
 
 PLATFORMS: dict[PlatformName, Platform] = {
-    "linkedin": Platform("linkedin", "LinkedIn", MAX_CHARS, count_characters, "characters", 5,
-                         fold=(FOLD_DESKTOP, FOLD_MOBILE)),
-    "x": Platform("x", "X", 280, count_x, "weighted characters (URLs 23, emoji and CJK 2)", 2,
-                  threads=True),
+    "linkedin": Platform("linkedin", "LinkedIn", LINKEDIN_LIMIT, count_characters, "characters", 5,
+                         fold=(LINKEDIN_FOLD_DESKTOP, LINKEDIN_FOLD_MOBILE),
+                         hashtag_advice="three to five CamelCase hashtags on the last line"),
+    "x": Platform("x", "X", 280, count_x, "weighted characters (URLs 23, emoji and CJK 2)", 2, threads=True,
+                  hashtag_advice="one or two hashtags at most, CamelCase, or none"),
     "threads": Platform("threads", "Threads", 500, count_threads, "characters (emoji: their UTF-8 bytes)", 1,
-                        threads=True, links_max=5),
-    "bluesky": Platform("bluesky", "Bluesky", 300, count_graphemes, "graphemes", 2, threads=True),
+                        threads=True, links_max=5,
+                        hashtag_advice="one topic tag (Threads shows only the first); letters, digits, spaces"),
+    "bluesky": Platform("bluesky", "Bluesky", 300, count_graphemes, "graphemes", 2, threads=True,
+                        hashtag_advice="one or two CamelCase hashtags, or none"),
     "mastodon": Platform("mastodon", "Mastodon", MASTODON_LIMIT, count_mastodon, "graphemes (URLs 23)", 3,
-                         threads=True),
+                         threads=True,
+                         hashtag_advice="two or three CamelCase hashtags (screen readers and search rely on them)"),
 }
 
 
 def platform(name: str, *, mastodon_limit: int | None = None) -> Platform:
-    """The platform called ``name`` (Mastodon with the server's own limit when given)."""
+    """The platform called ``name`` (any case; Mastodon with the server's own limit when given).
+    ValueError (one line, naming the platforms) for any other name."""
     try:
-        found = PLATFORMS[name]  # type: ignore[index]
+        found = PLATFORMS[name.strip().lower()]  # type: ignore[index]
     except KeyError:
-        raise ValueError(f"no platform {name!r} (platforms: {', '.join(PLATFORMS)})") from None
+        raise ValueError(f"no platform {name!r} (platforms: {', '.join(PLATFORMS)}, or all)") from None
+    name = found.name
     if name == "mastodon" and mastodon_limit is not None:
         from dataclasses import replace
 
         return replace(found, limit=mastodon_limit)
     return found
+
+
+def platforms(names: "list[str] | tuple[str, ...]", *, mastodon_limit: int | None = None) -> list[Platform]:
+    """The platforms named (``all``: every one), in :data:`PLATFORM_NAMES` order, each once."""
+    wanted: set[str] = set()
+    for name in names:
+        if name.strip().lower() == "all":
+            wanted.update(PLATFORM_NAMES)
+        else:
+            wanted.add(platform(name).name)
+    return [platform(n, mastodon_limit=mastodon_limit) for n in PLATFORM_NAMES if n in wanted]

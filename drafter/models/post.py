@@ -14,14 +14,15 @@ from typing import Annotated, Any, Iterable, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from ..common.safe_text import one_line
+from .platforms import LINKEDIN_FOLD_DESKTOP, LINKEDIN_FOLD_MOBILE, LINKEDIN_LIMIT
 from .text_rules import HASHTAG, HASHTAG_STOPWORDS
 
-MAX_CHARS = 3000
-"""LinkedIn rejects longer posts (the API: "exceeded the maximum allowed (3000 characters)")."""
-FOLD_DESKTOP = 210
-"""Estimate: characters shown before "…see more" on desktop."""
-FOLD_MOBILE = 140
-"""Estimate: characters shown before "…see more" on a phone."""
+MAX_CHARS = LINKEDIN_LIMIT
+"""LinkedIn's limit (defined with the platform, :mod:`drafter.models.platforms`)."""
+FOLD_DESKTOP = LINKEDIN_FOLD_DESKTOP
+"""Estimate: characters shown before "…see more" on desktop (LinkedIn's platform definition)."""
+FOLD_MOBILE = LINKEDIN_FOLD_MOBILE
+"""Estimate: characters shown before "…see more" on a phone (LinkedIn's platform definition)."""
 MAX_TAKEAWAY_CHARS = 200
 
 TAKEAWAYS_DEFAULT, TAKEAWAYS_MIN, TAKEAWAYS_MAX = 3, 2, 6

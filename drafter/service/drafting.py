@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping
 
 from ..settings.config import Settings, load_settings
 from ..engines.base import (
+    AdaptRequest,
     Chunk,
     Completed,
     DraftRequest,
@@ -36,6 +37,8 @@ from ..settings.paths import Workspace, resolve_workspace, user_cache_dir
 
 if TYPE_CHECKING:
     from ..engines.base import Engine
+    from ..models.platforms import Platform
+    from .adapting import Version
     from ..lint import LintReport
     from ..models.draft import Draft
     from ..storage.store import Store
@@ -244,6 +247,33 @@ class Drafter:
             n=n, current=current, source=job.source, spec=job.spec, prompt=prompt,
             temperature=job.request(self.settings).temperature, max_tokens=self.settings.max_tokens,
         )
+
+    def platforms(self, names: "list[str] | tuple[str, ...]") -> "list[Platform]":
+        """The platforms named (``all``: every one), Mastodon with the ``mastodon_limit`` setting.
+        InputError (one line, naming the platforms) for an unknown name."""
+        from ..models.platforms import platforms
+
+        try:
+            return platforms(names, mastodon_limit=self.settings.mastodon_limit)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+
+    def adapt_request(self, job: Job, text: str, platform: "Platform") -> AdaptRequest:
+        """The request that adapts the LinkedIn post ``text`` for ``platform``."""
+        numbering = self.settings.thread_numbering
+        prompt = job.template.render_platform(platform, job.source, job.variables, text, numbering=numbering)
+        return AdaptRequest(
+            source=job.source, spec=job.spec, prompt=prompt, platform=platform.name, limit=platform.limit,
+            text=text, numbering=numbering, temperature=job.request(self.settings).temperature,
+            max_tokens=self.settings.max_tokens,
+        )
+
+    async def adapt(self, job: Job, text: str, platform: "Platform", on_event: Callable[[Event], None] | None = None,
+                    *, repair: bool | None = None, deadline: float | None = None) -> "Version":
+        """``text`` adapted for ``platform`` (see :func:`drafter.service.adapting.adapt`)."""
+        from .adapting import adapt
+
+        return await adapt(self, job, text, platform, on_event, repair=repair, deadline=deadline)
 
     # ---- running ----------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 from ..common import reading
 from ..common.errors import ConfigError, first_problem
 from ..common.urls import check_base_url
+from ..models.platforms import MASTODON_LIMIT
 from ..sources.fetch import FETCH_TIMEOUT
 from .paths import Workspace, user_config_file
 
@@ -70,6 +71,10 @@ class Settings(BaseModel):
     """Template used when none is named."""
     bullet: str | None = None
     """Overrides the template's bullet marker ("•" by default)."""
+    mastodon_limit: int = Field(default=MASTODON_LIMIT, ge=50, le=100_000)
+    """Characters a post may have on your Mastodon server (servers set their own; 500 is the default)."""
+    thread_numbering: bool = True
+    """Number the posts of a thread ("1/4"); the label counts in each post's limit."""
     lint: _Lint | None = None
     """The [lint] table merged over the linter's shipped defaults and validated when the settings
     are made (see the README); None: the shipped defaults as they are."""

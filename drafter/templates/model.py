@@ -21,9 +21,12 @@ from ..common.errors import TemplateError
 from ..common.safe_text import one_line
 from ..engines.base import Prompt
 from ..models.post import HASHTAGS_MAX, HASHTAGS_MIN, PART_NAMES, TAKEAWAYS_MAX, TAKEAWAYS_MIN, Extra, Layout, LayoutStyle
+from ..models.platforms import Platform, PlatformName
 from ..models.post import Parts, PostSpec, assemble
 from ..models.source import Source
 from .part_prompts import DEFAULT_PART_PROMPTS, DEFAULT_VARIANTS_PROMPT, extra_part_prompt
+from .platform_prompts import (DEFAULT_PLATFORM_PROMPTS, NO_THREAD, NUMBERING, PLATFORM_PROMPT_PLACEHOLDERS_EXTRA,
+                               THREAD_ALLOWED)
 from .render import IDENT_RE, fence_source, render_string
 
 Value = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
@@ -44,7 +47,9 @@ PART_PROMPT_PLACEHOLDERS = DRAFT_PROMPT_PLACEHOLDERS | {"part", "instruction", "
 """... and to the prompts that rewrite one part (``[parts]``)."""
 VARIANTS_PROMPT_PLACEHOLDERS = PART_PROMPT_PLACEHOLDERS | {"n"}
 """... and to the hook-variants prompt (``parts.variants``): every name drafter supplies."""
-RESERVED = VARIANTS_PROMPT_PLACEHOLDERS - set(DEFAULT_VARIABLES)
+PLATFORM_PROMPT_PLACEHOLDERS = DRAFT_PROMPT_PLACEHOLDERS | PLATFORM_PROMPT_PLACEHOLDERS_EXTRA
+"""... and to the prompts that adapt the post for another platform (``[platforms]``)."""
+RESERVED = (VARIANTS_PROMPT_PLACEHOLDERS | PLATFORM_PROMPT_PLACEHOLDERS) - set(DEFAULT_VARIABLES)
 """Supplied names a template may not declare in [variables]."""
 VARIANTS_PART = "variants"
 """The ``[parts]`` key of the hook-variants prompt (not a part of the post)."""
@@ -102,6 +107,8 @@ class Template(BaseModel):
     """The ``[prompts]`` table: the system and user prompts."""
     parts: dict[str, PromptText] = Field(default_factory=dict)
     """Per-part prompts by part name; defaults are used for the ones missing."""
+    platforms: dict[PlatformName, PromptText] = Field(default_factory=dict)
+    """Per-platform adaptation prompts (``[platforms]``, e.g. ``x = "..."``); built-ins for the rest."""
     _path: Path | None = PrivateAttr(default=None)
     _origin: Origin = PrivateAttr(default="user")
 
@@ -153,6 +160,14 @@ class Template(BaseModel):
         for key in value:
             if key not in allowed:
                 raise invalid(f"unknown field 'parts.{key}' (allowed: {', '.join(allowed)})", "parts", key)
+        return value
+
+    @field_validator("platforms")
+    @classmethod
+    def _platform_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        if "linkedin" in value:
+            raise invalid("platforms.linkedin is not needed: the LinkedIn post is the draft ([prompts])",
+                          "platforms", "linkedin")
         return value
 
     @property
@@ -272,6 +287,28 @@ class Template(BaseModel):
             instruction=one_line(instruction) or "none",
         )
         return self._prompt(values, self.part_prompt(part), f"parts.{part}")
+
+    def platform_prompt(self, name: str) -> str:
+        """The raw prompt text that adapts the post for platform ``name``: the template's, or the built-in."""
+        if name in self.platforms:
+            return self.platforms[name]  # type: ignore[index]
+        if name in DEFAULT_PLATFORM_PROMPTS:
+            return DEFAULT_PLATFORM_PROMPTS[name]
+        raise TemplateError(f"no prompt adapts a post for {name!r}: LinkedIn's post is the draft itself")
+
+    def render_platform(self, platform: Platform, source: Source, variables: Mapping[str, object] | None,
+                        post: str, *, numbering: bool = True) -> Prompt:
+        """Prompt that adapts the finished LinkedIn ``post`` for ``platform`` (its limit as given)."""
+        from .render import fence
+
+        values = self._context(source, variables)
+        thread = THREAD_ALLOWED.format(numbering=NUMBERING if numbering else "") if platform.threads else NO_THREAD
+        values.update(
+            platform=platform.label, limit=platform.limit, counts=platform.counts,
+            hashtag_advice=platform.hashtag_advice, max_hashtags=platform.hashtags_max, thread=thread,
+            post=fence(post, "POST"),
+        )  # fmt: skip
+        return self._prompt(values, self.platform_prompt(platform.name), f"platforms.{platform.name}")
 
     def render_variants(
         self, source: Source, variables: Mapping[str, object] | None, current: Parts | None, n: int = 5

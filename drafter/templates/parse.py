@@ -22,6 +22,7 @@ from .files import display_path
 from .model import (
     DRAFT_PROMPT_PLACEHOLDERS,
     PART_PROMPT_PLACEHOLDERS,
+    PLATFORM_PROMPT_PLACEHOLDERS,
     VARIABLE_RULE,
     VARIANTS_PART,
     VARIANTS_PROMPT_PLACEHOLDERS,
@@ -193,4 +194,6 @@ def parse_template(text: str, path: Path | str, *, origin: Origin = "user") -> T
     for key, value in template.parts.items():
         allowed = VARIANTS_PROMPT_PLACEHOLDERS if key == VARIANTS_PART else PART_PROMPT_PLACEHOLDERS
         _check_prompt(ctx, "parts", key, value, allowed | declared)
+    for key, value in template.platforms.items():
+        _check_prompt(ctx, "platforms", key, value, PLATFORM_PROMPT_PLACEHOLDERS | declared)
     return template

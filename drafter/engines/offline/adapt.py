@@ -15,32 +15,46 @@ from __future__ import annotations
 import re
 
 from ...models.platforms import Platform
-from ...models.post import Parts
-from ...models.text_rules import SENTENCE_END
+from ...models.post import Layout, Parts, assemble, collapse_blank_lines
+from ...models.text_rules import HASHTAG, SENTENCE_END
 
 _SENTENCE_CUT = re.compile(SENTENCE_END + r"\s+")
 _CLAUSE_CUT = re.compile(r"[,;:]\s+|\s[\u2013\u2014-]\s")
 _SPACE = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_BULLET_LINE = re.compile(r"^\s*(?:[-*•·‣◦▪●–—→✅✔➜▶►]|\d{1,2}[.)])\s")
+_NUMBERING = re.compile(r"\s*\(?\b\d{1,3}\s*/\s*\d{1,3}\)?\s*$")
 _MAX_NUMBERING_ROUNDS = 4
 
 
-def blocks(parts: Parts, platform: Platform, bullet: str = "•") -> list[str]:
-    """The post's blocks for ``platform``, in order: hook, takeaways, extras, question, hashtags."""
-    out = [parts.hook] if parts.hook else []
-    out += [f"{bullet} {t}" for t in parts.takeaways if t]
-    out += [v for v in parts.extras.values() if v]
-    if parts.question:
-        out.append(parts.question)
-    tags = parts.hashtags[: platform.hashtags_max]
-    if tags:
-        out.append(" ".join(tags))
+def blocks(text: str, platform: Platform) -> list[str]:
+    """The post's blocks for ``platform``, in order: each paragraph, each line of a bulleted
+    paragraph on its own (a thread may break between takeaways), and the hashtags line cut to
+    the platform's habit (the first ones: the template lists the most specific first)."""
+    paragraphs = [p.strip() for p in _BLANK_LINES.split(collapse_blank_lines(text)) if p.strip()]
+    out: list[str] = []
+    for i, para in enumerate(paragraphs):
+        lines = para.split("\n")
+        if i == len(paragraphs) - 1 and _only_hashtags(para):
+            tags = para.split()[: platform.hashtags_max]
+            if tags:
+                out.append(" ".join(tags))
+        elif len(lines) > 1 and sum(bool(_BULLET_LINE.match(line)) for line in lines) >= len(lines) - 1:
+            out += [line.strip() for line in lines if line.strip()]  # a heading line stays before its bullets
+        else:
+            out.append(para)
     return out
 
 
-def adapt(parts: Parts, platform: Platform, *, numbering: bool = True, bullet: str = "•") -> list[str]:
-    """The posts ``parts`` become on ``platform``: one when the whole post fits (or the platform
-    has no threads; its linter then reports the length), else a thread whose every post fits."""
-    items = blocks(parts, platform, bullet)
+def _only_hashtags(paragraph: str) -> bool:
+    tokens = paragraph.split()
+    return bool(tokens) and all(HASHTAG.fullmatch(t) for t in tokens)
+
+
+def adapt_text(text: str, platform: Platform, *, numbering: bool = True) -> list[str]:
+    """The posts the post ``text`` becomes on ``platform``: one when it fits (or the platform has
+    no threads; its linter then reports the length), else a thread whose every post fits."""
+    items = blocks(text, platform)
     whole = "\n\n".join(items)
     if platform.count(whole) <= platform.limit or not platform.threads:
         return [whole]
@@ -53,6 +67,27 @@ def adapt(parts: Parts, platform: Platform, *, numbering: bool = True, bullet: s
     if numbering:
         return [f"{post}\n\n{_label(i, len(posts))}" for i, post in enumerate(posts, 1)]
     return posts
+
+
+def adapt(parts: Parts, platform: Platform, *, numbering: bool = True, bullet: str = "•") -> list[str]:
+    """:func:`adapt_text` of the post the parts assemble into."""
+    return adapt_text(assemble(parts, Layout(bullet=bullet)), platform, numbering=numbering)
+
+
+def split_posts(posts: list[str], platform: Platform, *, numbering: bool = True) -> list[str]:
+    """Posts (an LLM's) made to fit: the ones over the limit cut as :func:`adapt_text` cuts,
+    then the thread numbered again when it was numbered. Posts that fit are kept as written."""
+    stripped = [_NUMBERING.sub("", p).strip() for p in posts]
+    was_numbered = numbering and len(posts) > 1 and all(_NUMBERING.search(p) for p in posts)
+    if all(platform.fits(p) for p in posts) or not platform.threads:
+        return posts
+    reserve = _label(99, 99) if numbering else ""
+    pieces: list[str] = []
+    for post in stripped:
+        pieces += [post] if _fits(post, platform, reserve) else _cut(post, platform, reserve)
+    if numbering and (was_numbered or len(pieces) > 1):
+        return [f"{post}\n\n{_label(i, len(pieces))}" for i, post in enumerate(pieces, 1)]
+    return pieces
 
 
 def _label(i: int, n: int) -> str:

@@ -19,12 +19,14 @@ from ...models.post import MAX_CHARS, Parts, PartValue, PostSpec, assemble
 from ...models.source import Source
 from .text import Analysis, analyse, compress
 from ..base import (
+    AdaptRequest,
     Completed,
     DraftRequest,
     DraftResult,
     Event,
     HookVariantsRequest,
     PartUpdate,
+    PostsReady,
     Progress,
     RegenerateRequest,
     VariantsReady,
@@ -195,3 +197,14 @@ class OfflineEngine:
         current = request.current.hook if request.current else None
         hooks = [h for h in hook_candidates(request.source, request.n + 1) if h != current][: request.n]
         yield VariantsReady(hooks)
+
+    async def adapt(self, request: AdaptRequest) -> AsyncIterator[Event]:
+        """The post laid out for the platform by :func:`.adapt.adapt_text` (no rewording)."""
+        from dataclasses import replace
+
+        from ...models.platforms import platform
+        from .adapt import adapt_text
+
+        target = replace(platform(request.platform), limit=request.limit)
+        posts = adapt_text(request.text, target, numbering=request.numbering)
+        yield PostsReady(posts=posts, engine=self.name, model=self.model, mode="extractive")

@@ -1,0 +1,165 @@
+"""Adapting a finished LinkedIn post for the other platforms, shared by the CLI and the app.
+
+post text + platform -> engine ``adapt`` events -> :class:`~drafter.engines.base.PostsReady`
+-> counted with the platform's own function -> (LLM: one repair round for over-limit posts)
+-> a deterministic split of what still does not fit -> :class:`Version` with each post's count
+and findings.
+
+LinkedIn's own version is the post itself (one post, the whole linter checks it). Nothing here
+prints or saves: callers render the events and store the versions in the draft
+(:meth:`drafter.models.draft.Draft.with_version`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..common.errors import EngineError
+from ..engines.base import AdaptRequest, Event, PostsReady, Progress, Prompt, Usage
+from ..models.platforms import Platform
+
+if TYPE_CHECKING:
+    from ..lint.report import Finding
+    from .drafting import Drafter, Job
+
+
+@dataclass
+class Version:
+    """One platform's posts, as adapted and made to fit, with what its checks say."""
+
+    platform: Platform
+    posts: list[str]
+    engine: str
+    model: str
+    mode: str
+    usage: Usage = field(default_factory=Usage)
+    notes: list[str] = field(default_factory=list)
+    raw: str = ""
+
+    @property
+    def counts(self) -> list[int]:
+        return [self.platform.count(p) for p in self.posts]
+
+    @property
+    def fits(self) -> bool:
+        return all(c <= self.platform.limit for c in self.counts)
+
+    def findings(self) -> "list[list[Finding]]":
+        from ..lint.platform import check_posts
+
+        return check_posts(self.posts, self.platform)
+
+    def as_json(self) -> dict[str, Any]:
+        """What ``--json`` prints per platform: its name, the posts, each post's count and the limit."""
+        return {
+            "platform": self.platform.name,
+            "posts": list(self.posts),
+            "counts": self.counts,
+            "limit": self.platform.limit,
+            "counted": self.platform.counts,
+            "fits": self.fits,
+            "engine": self.engine,
+            "model": self.model,
+            "mode": self.mode,
+            "notes": list(self.notes),
+            "findings": [[f.model_dump() for f in post] for post in self.findings()],
+        }
+
+
+def linkedin_version(text: str, platform: Platform, engine: str = "", model: str = "") -> Version:
+    """LinkedIn's version: the post itself."""
+    return Version(platform, [text], engine, model, "as-is")
+
+
+def over_limit(posts: list[str], platform: Platform) -> list[tuple[int, int]]:
+    """(1-based index, count) of each post over ``platform``'s limit."""
+    return [(i, n) for i, n in enumerate((platform.count(p) for p in posts), 1) if n > platform.limit]
+
+
+def _repair_prompt(prompt: Prompt, posts: list[str], platform: Platform, over: list[tuple[int, int]]) -> Prompt:
+    from ..templates.render import fence
+
+    written = "\n\n".join(f"Post {i}:\n{p}" for i, p in enumerate(posts, 1))
+    problems = "\n".join(f"- post {i} is {n:,} {platform.counts}; {platform.label} allows {platform.limit:,}"
+                         for i, n in over)  # fmt: skip
+    return Prompt(system=prompt.system, user=(
+        f"{prompt.user}\n\nYou already wrote these posts. {fence(written, 'POSTS')}\n"
+        f"They do not all fit:\n{problems}\n"
+        f"Write the posts again so that every post is at most {platform.limit:,} {platform.counts}: shorten "
+        "or split the long ones, keep the facts and the order."))
+
+
+async def adapt(drafter: "Drafter", job: "Job", text: str, platform: Platform,
+                on_event: Callable[[Event], None] | None = None, *, repair: bool | None = None,
+                deadline: float | None = None) -> Version:
+    """``text`` (the LinkedIn post as it is now) adapted for ``platform``.
+
+    The engine writes the posts; every post is counted with the platform's own function. With
+    an LLM, posts over the limit get one repair round naming each one and its count (``repair``
+    None: the ``repair`` setting), bounded by what is left of ``deadline`` (None: the setting);
+    whatever still does not fit is split as the offline engine splits (sentence ends, clauses,
+    words). Raises EngineError (its ``partial`` holds what arrived) when no post came back.
+    """
+    if platform.name == "linkedin":
+        return linkedin_version(text, platform, drafter.engine.name, drafter.engine.model)
+    started = time.monotonic()
+    budget = drafter.settings.deadline if deadline is None else deadline
+    request = drafter.adapt_request(job, text, platform)
+    first = await _posts(drafter.engine.adapt(request), on_event)
+    posts, usage, notes = _clean(first.posts), first.usage, list(first.notes)
+    if not posts:
+        raise EngineError(f"the engine returned no {platform.label} post", kind="empty", partial=first.raw)
+    chosen = first
+    over = over_limit(posts, platform)
+    wants_repair = drafter.settings.repair if repair is None else repair
+    if over and wants_repair and first.engine != "offline":
+        left = budget - (time.monotonic() - started)
+        if left <= 0:
+            notes.append(f"repair skipped: the {budget:g} s deadline was used up")
+        else:
+            if on_event is not None:
+                on_event(Progress(f"{platform.label}: {len(over)} post(s) over {platform.limit:,}; one repair round"))
+            fix = request.model_copy(update={"prompt": _repair_prompt(request.prompt, posts, platform, over),
+                                             "deadline": left})
+            try:
+                second = await _posts(drafter.engine.adapt(fix), on_event)
+            except EngineError as exc:
+                notes.append(f"repair failed: {exc}")
+            else:
+                usage = Usage(prompt_tokens=usage.prompt_tokens + second.usage.prompt_tokens,
+                              completion_tokens=usage.completion_tokens + second.usage.completion_tokens)
+                again = _clean(second.posts)
+                still = over_limit(again, platform) if again else over
+                if again and len(still) < len(over):
+                    notes.append(f"{platform.label} repair: {len(over)} post(s) over the limit -> {len(still)}")
+                    posts, over, chosen = again, still, second
+                else:
+                    notes.append(f"{platform.label} repair did not shorten the posts; kept the first answer")
+    if over:
+        from ..engines.offline.adapt import split_posts
+
+        posts = split_posts(posts, platform, numbering=drafter.settings.thread_numbering)
+        notes.append(f"{platform.label}: {len(over)} post(s) over {platform.limit:,} split at sentence ends")
+    return Version(platform, posts, chosen.engine, chosen.model, chosen.mode, usage, notes, chosen.raw)
+
+
+def _clean(posts: list[str]) -> list[str]:
+    return [p.strip() for p in posts if p and p.strip()]
+
+
+async def _posts(events: Any, on_event: Callable[[Event], None] | None) -> PostsReady:
+    ready = None
+    async for event in events:
+        if on_event is not None:
+            on_event(event)
+        if isinstance(event, PostsReady):
+            ready = event
+    if ready is None:
+        raise EngineError("the engine stopped without posts", kind="empty")
+    return ready
+
+
+def with_limit(platform: Platform, limit: int) -> Platform:
+    return replace(platform, limit=limit)
