@@ -104,3 +104,19 @@ def test_split_posts_keeps_posts_that_fit_and_renumbers_after_cutting_the_long_o
     assert " ".join(re.sub(r"\s*\d+/\d+$", "", p) for p in out).split() == " ".join(
         re.sub(r"\s*\d+/\d+$", "", p) for p in posts).split()
     assert split_posts(["fits 1/2", "fits too 2/2"], x) == ["fits 1/2", "fits too 2/2"]  # nothing over: untouched
+
+
+def test_bluesky_splits_a_post_that_fits_300_graphemes_but_not_3000_bytes() -> None:
+    """Bluesky's lexicon caps a post at 3,000 bytes too: 120 family emoji (25 bytes each, one
+    grapheme each) fit 300 graphemes but not 3,000 bytes, so the version becomes a thread whose
+    every post fits both limits."""
+    from drafter.lint.platform import check_posts
+
+    bluesky = platform("bluesky")
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 25 bytes, one grapheme
+    text = "Families came. " + " ".join([family] * 120)  # 254 graphemes, 3,134 bytes
+    assert bluesky.count(text) <= bluesky.limit and not bluesky.fits(text)
+    assert [f.rule for f in check_posts([text], bluesky)[0]] == ["platform-length"]
+    posts = adapt_text(text, bluesky)
+    assert len(posts) > 1 and all(bluesky.fits(p) for p in posts)
+    assert not any(check_posts(posts, bluesky))

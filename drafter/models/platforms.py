@@ -165,9 +165,17 @@ class Platform:
     """The most links one post may carry, where the platform limits them."""
     hashtag_advice: str = ""
     """The platform's hashtag habit in a few words (what its prompt and its linter say)."""
+    byte_limit: int | None = None
+    """The most UTF-8 bytes a post may take, where the platform also limits those (Bluesky: 3,000)."""
+
+    def over_bytes(self, text: str) -> int:
+        """UTF-8 bytes past :attr:`byte_limit` (0 when within it, or when there is none)."""
+        if self.byte_limit is None:
+            return 0
+        return max(0, len(text.encode("utf-8", "surrogatepass")) - self.byte_limit)
 
     def fits(self, text: str) -> bool:
-        return self.count(text) <= self.limit
+        return self.count(text) <= self.limit and not self.over_bytes(text)
 
 
 MASTODON_LIMIT = 500
@@ -181,12 +189,12 @@ PLATFORMS: dict[PlatformName, Platform] = {
                   hashtag_advice="one or two hashtags at most, CamelCase, or none"),
     "threads": Platform("threads", "Threads", 500, count_threads, "characters (emoji: their UTF-8 bytes)", 1,
                         threads=True, links_max=5,
-                        hashtag_advice="one topic tag (Threads shows only the first); letters, digits, spaces"),
-    "bluesky": Platform("bluesky", "Bluesky", 300, count_graphemes, "graphemes", 2, threads=True,
+                        hashtag_advice="one topic tag a post (1-50 characters, no '.' or '&')"),
+    "bluesky": Platform("bluesky", "Bluesky", 300, count_graphemes, "graphemes", 2, threads=True, byte_limit=3000,
                         hashtag_advice="one or two CamelCase hashtags, or none"),
     "mastodon": Platform("mastodon", "Mastodon", MASTODON_LIMIT, count_mastodon, "graphemes (URLs 23)", 3,
                          threads=True,
-                         hashtag_advice="two or three CamelCase hashtags (screen readers and search rely on them)"),
+                         hashtag_advice="two or three CamelCase hashtags of letters, digits and '_' (screen readers read CamelCase right)"),
 }
 
 
