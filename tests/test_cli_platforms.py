@@ -336,3 +336,32 @@ def test_drafts_show_names_the_versions_on_stderr(capsys, ws, workspace_dir) -> 
     code, out, err = run(capsys, "drafts", *ws, "show", draft_id)
     assert code == 0 and out == load(workspace_dir, draft_id)["text"] + "\n"
     assert "versions: X (3 posts), Threads (1 post, edited)" in one_line(err)
+
+
+def _to_full_disk(argv: list[str]) -> "subprocess.CompletedProcess[str]":
+    """The CLI in its own process with stdout on /dev/full (a disk that refuses every write)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+    return subprocess.run(["sh", "-c", 'exec "$0" -m drafter "$@" >/dev/full', sys.executable, *argv],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+
+
+def test_versions_that_cannot_be_printed_are_kept(workspace_dir) -> None:
+    proc = _to_full_disk(["--workspace", str(workspace_dir), "draft", "--engine", "offline", "--article",
+                          str(EXAMPLE), "--platform", "all"])
+    assert proc.returncode == 1
+    line = proc.stderr.splitlines()[-1]
+    assert "standard output" in line and "kept in" in line
+    kept = read_versions(kept_file(line).read_text(encoding="utf-8"))
+    assert [v["platform"] for v in kept] == list(PLATFORM_NAMES)
+
+
+def test_adapted_versions_that_cannot_be_printed_are_in_the_draft(capsys, ws, workspace_dir) -> None:
+    draft_id = saved_draft(capsys, ws)
+    proc = _to_full_disk([*ws, "adapt", draft_id, "--engine", "offline", "--platform", "x"])
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[-1].endswith(f"the versions are saved in draft {draft_id}")
+    assert "x" in load(workspace_dir, draft_id)["versions"]
