@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "corpus" / "example-article.md"
 HEADER = re.compile(r"^=== (?P<label>.+?) · (?:1 post|a thread of (?P<n>\d+) posts) · (?P<counts>.+), "
                     r"limit (?P<limit>[\d,]+) ===$")
-POST = re.compile(r"^--- post (?P<i>\d+)/(?P<n>\d+) · (?P<count>[\d,]+)/(?P<limit>[\d,]+)(?: \(over by [\d,]+\))? ---$")
+POST = re.compile(r"^--- post (?P<i>\d+)/(?P<n>\d+) · (?P<count>[\d,]+)/(?P<limit>[\d,]+)(?: \(over by [\d,]+\))?"
+                  r"(?: \([\d,]+ bytes over .+\))? ---$")
 LABELS = {p.label: name for name, p in PLATFORMS.items()}
 
 
@@ -297,6 +298,20 @@ def test_export_a_platform_version(capsys, ws, workspace_dir) -> None:
     assert data["platform"] == "threads" and data["posts"] == saved["versions"]["threads"]["posts"]
     assert data["counts"] == [platform("threads").count(p) for p in data["posts"]] and data["limit"] == 500
     assert data["edited"] is False and data["stale"] is False
+
+
+def test_a_post_over_its_limit_says_by_how_much(capsys, ws, workspace_dir) -> None:
+    draft_id = saved_draft(capsys, ws)
+    _edit(workspace_dir, draft_id, "x", ["a" * 290, "short"])
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"  # 1 grapheme, 25 bytes
+    _edit(workspace_dir, draft_id, "bluesky", [family * 121, "ok"])
+    code, out, _ = run(capsys, "drafts", *ws, "export", draft_id, "--platform", "x")
+    assert code == 0 and out.startswith("--- post 1/2 · 290/280 (over by 10) ---\n" + "a" * 290 + "\n\n--- post 2/2 · 5/280 ---")
+    code, out, _ = run(capsys, "drafts", *ws, "export", draft_id, "--platform", "bluesky")
+    assert out.startswith("--- post 1/2 · 121/300 (25 bytes over Bluesky's 3,000) ---\n")
+    code, raw, _ = run(capsys, "drafts", *ws, "export", draft_id, "--platform", "bluesky", "--format", "json")
+    data = json.loads(raw)
+    assert data["counts"] == [121, 2] and data["fits"] is False  # 121 graphemes fit, 3,025 bytes do not
 
 
 def test_export_a_one_post_version_is_the_post_itself(capsys, ws, workspace_dir) -> None:

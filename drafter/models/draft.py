@@ -466,8 +466,10 @@ def header_line(platform: Platform, posts: int) -> str:
 
 def post_line(platform: Platform, index: int, total: int, post: str) -> str:
     """The line above one post: which post of how many, and its count against the limit."""
-    count = platform.count(post)
+    count, extra = platform.count(post), platform.over_bytes(post)
     over = f" (over by {count - platform.limit:,})" if count > platform.limit else ""
+    if extra:
+        over += f" ({extra:,} bytes over {platform.label}'s {platform.byte_limit:,})"
     return f"--- post {index}/{total} · {count:,}/{platform.limit:,}{over} ---"
 
 
@@ -508,7 +510,7 @@ def export_version(draft: Draft, platform: Platform, fmt: Literal["txt", "md", "
         data = {
             "draft_id": draft.id, "title": draft.title, "platform": platform.name, "label": platform.label,
             "posts": posts, "counts": counts, "limit": platform.limit, "counted": platform.counts,
-            "fits": all(c <= platform.limit for c in counts),
+            "fits": all(platform.fits(p) for p in posts),
             "engine": version.engine if version else draft.engine, "model": version.model if version else draft.model,
             "edited": edited, "stale": stale, "updated": updated.isoformat(timespec="seconds"),
         }  # fmt: skip
