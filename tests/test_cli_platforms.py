@@ -194,6 +194,27 @@ def test_one_platform_failing_under_json(capsys, ws, failing) -> None:
     assert "X: not adapted: the server closed the stream" in err and "kept in" not in err
 
 
+def test_bad_input_for_one_platform_is_its_line_alone(capsys, ws, monkeypatch) -> None:
+    """A platform whose request cannot be built (a template problem, say) fails alone, exit 2."""
+    from drafter.common.errors import TemplateError
+    from drafter.service.drafting import Drafter
+
+    real = Drafter.adapt_request
+
+    def adapt_request(self, job, text, target):
+        if target.name == "x":
+            raise TemplateError("platforms.x: the prompt cannot be rendered")
+        return real(self, job, text, target)
+
+    monkeypatch.setattr(Drafter, "adapt_request", adapt_request)
+    code, out, err = run(capsys, "draft", *ws, "--article", str(EXAMPLE), "--platform", "x", "--platform", "threads",
+                         "--json")
+    data = json.loads(out)
+    assert code == 2 and [v["platform"] for v in data["platforms"]] == ["threads"] and data["text"]
+    assert data["platform_errors"][0]["platform"] == "x" and data["platform_errors"][0]["kind"] == "error"
+    assert "drafter: X: not adapted: platforms.x: the prompt cannot be rendered" in err.splitlines()
+
+
 def test_an_interrupt_while_adapting_keeps_the_post_and_the_finished_versions(capsys, ws, workspace_dir,
                                                                                 failing) -> None:
     failing("bluesky", interrupt=True)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..service.adapting import Version
     from ..service.drafting import Drafter
 
-EXIT_OK, EXIT_FAILURE = 0, 1
+EXIT_OK = 0
 
 
 # ---- draft ----------------------------------------------------------------------------
@@ -79,7 +79,8 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
 
     ``--platform``: the post is then adapted for each platform named and printed as
     :mod:`drafter.cli.platforms` lays it out, the LinkedIn post first; a platform that fails is
-    one stderr line (its text kept), the others are still printed and saved, and the exit is 1."""
+    one stderr line (its text kept), the others are still printed and saved, and the exit is 1
+    (2 when that platform's failure was bad input)."""
     from ..common.errors import EngineError, StoreError
     from ..engines.base import Event, Progress
     from ..models.post import assemble
@@ -180,7 +181,7 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
     except OutputError as exc:  # the post is not on stdout: it must be somewhere
         where = f"saved as draft {saved_id}" if saved_id else drafter.keep_unsaved(shown, "post").where()
         raise OutputError(f"{exc}; the post is {where}") from None
-    return EXIT_FAILURE if adapting and adapting.failures else EXIT_OK
+    return adapting.exit_code if adapting else EXIT_OK
 
 
 # ---- adapt ----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .options import say
 
 if TYPE_CHECKING:
-    from ..common.errors import EngineError
+    from ..common.errors import DrafterError
     from ..engines.base import Event
     from ..models.draft import Draft
     from ..models.platforms import Platform
@@ -56,13 +56,14 @@ class Failure:
     """A platform whose adaptation failed, and where the text that had arrived went."""
 
     platform: "Platform"
-    error: "EngineError"
+    error: "DrafterError"
+    """An EngineError (its ``partial`` holds what arrived), or another error for that platform alone."""
     kept: str | None = None
     """The file holding the text that arrived (None: nothing arrived, or no place took it)."""
 
     def as_json(self) -> dict[str, Any]:
-        return {"platform": self.platform.name, "error": str(self.error), "kind": self.error.kind,
-                "partial": self.error.partial, "kept": self.kept}
+        return {"platform": self.platform.name, "error": str(self.error), "kind": getattr(self.error, "kind", "error"),
+                "partial": getattr(self.error, "partial", ""), "kept": self.kept}
 
 
 @dataclass
@@ -73,17 +74,22 @@ class Adapting:
     versions: "list[Version]" = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
 
+    @property
+    def exit_code(self) -> int:
+        """0 when every platform was adapted; else the failures' own code (1 for an engine, 2 for bad input)."""
+        return max((f.error.exit_code for f in self.failures), default=0)
+
     async def run(self, drafter: "Drafter", job: "Job", text: str, platforms: "list[Platform]") -> None:
         """Adapt ``text`` for each platform in turn. A failure is one stderr line (the text that
         arrived is kept under ``drafts/.unsaved/``) and the next platform still runs."""
-        from ..common.errors import EngineError
+        from ..common.errors import DrafterError
 
         for platform in platforms:
             if platform.name != "linkedin" and drafter.engine_name != "offline":
                 say(f"adapting for {platform.label}")
             try:
                 version = await drafter.adapt(job, text, platform, _progress)
-            except EngineError as exc:
+            except DrafterError as exc:
                 self.failures.append(_failed(drafter, platform, exc))
                 continue
             for note in version.notes:
@@ -98,10 +104,11 @@ def _progress(event: "Event") -> None:
         say(event.message)
 
 
-def _failed(drafter: "Drafter", platform: "Platform", exc: "EngineError") -> Failure:
+def _failed(drafter: "Drafter", platform: "Platform", exc: "DrafterError") -> Failure:
     failure = Failure(platform, exc)
-    if exc.partial.strip():
-        kept = drafter.keep_unsaved(exc.partial, f"{platform.name} version")
+    partial = getattr(exc, "partial", "")
+    if partial.strip():
+        kept = drafter.keep_unsaved(partial, f"{platform.name} version")
         failure.kept = None if kept.path is None else str(kept.path)
         say(f"{platform.label}: not adapted: {exc}; the text received is {kept.where()}")
     else:
@@ -142,7 +149,8 @@ def adapt_saved(drafter: "Drafter", draft_id: str, names: tuple[str, ...], *, fo
 
     A version edited by hand is kept unless ``force``: one stderr line says so and how to
     replace it, and the exit is 1 (not everything asked for was done), as it is when a
-    platform fails. Exit 0 when every platform named was adapted and saved."""
+    platform fails (2 when its failure was bad input, such as a template's prompt). Exit 0
+    when every platform named was adapted and saved."""
     from ..common.errors import InputError, StoreError
     from ..models.draft import validate_id
     from .output import OutputError, keep_and_print, print_result
@@ -192,7 +200,7 @@ def adapt_saved(drafter: "Drafter", draft_id: str, names: tuple[str, ...], *, fo
     except OutputError as exc:
         where = f"saved in draft {draft_id}" if added else drafter.keep_unsaved(shown, "versions").where()
         raise OutputError(f"{exc}; the versions are {where}") from None
-    return 1 if adapting.failures or skipped else 0
+    return max(adapting.exit_code, 1 if skipped else 0)
 
 
 def versions_note(record: "Draft") -> str:
