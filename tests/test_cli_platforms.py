@@ -287,6 +287,31 @@ def test_adapt_a_failing_platform_saves_the_others(capsys, ws, workspace_dir, fa
     assert sorted(load(workspace_dir, draft_id)["versions"]) == ["bluesky"]
 
 
+def test_adapt_never_overwrites_a_draft_saved_elsewhere_meanwhile(capsys, ws, workspace_dir, monkeypatch) -> None:
+    """The app saved the draft while the versions were being made: the file is left as the app
+    wrote it, the versions are printed and kept under drafts/.unsaved/, exit 1."""
+    import drafter.engines as engines
+    from drafter.storage.store import Store
+
+    draft_id = saved_draft(capsys, ws)
+    store = Store(workspace_dir / "drafts")
+    real = engines.make_engine
+
+    class EditedMeanwhile(FailingEngine):
+        async def adapt(self, request):
+            store.save(store.load(draft_id).revise("edit", text="Edited in the app meanwhile."))
+            async for event in self.inner.adapt(request):
+                yield event
+
+    monkeypatch.setattr(engines, "make_engine", lambda *a, **k: EditedMeanwhile(real(*a, **k), ""))
+    code, out, err = run(capsys, "adapt", *ws, draft_id, "--platform", "x")
+    assert code == 1 and [v["platform"] for v in read_versions(out)] == ["x"]
+    line = one_line("\n".join(l for l in err.splitlines() if "saved elsewhere" in l))
+    assert read_versions(kept_file(line).read_text(encoding="utf-8"))[0]["posts"] == read_versions(out)[0]["posts"]
+    saved = load(workspace_dir, draft_id)
+    assert saved["text"] == "Edited in the app meanwhile." and saved["versions"] == {}
+
+
 @pytest.mark.parametrize("draft_id, needle", [("nope", "no draft 'nope'"), ("../etc", "invalid draft id")])
 def test_adapt_a_bad_id_is_exit_2(capsys, ws, draft_id, needle) -> None:
     code, out, err = run(capsys, "adapt", *ws, draft_id, "--platform", "x")

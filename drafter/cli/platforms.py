@@ -190,6 +190,9 @@ def adapt_saved(drafter: "Drafter", draft_id: str, names: tuple[str, ...], *, fo
         for version in added:
             record = with_version(record, version)
         try:
+            if drafter.store.load(draft_id).updated != record.updated:  # saved elsewhere (the app) meanwhile
+                raise StoreError(f"draft {draft_id!r} was saved elsewhere while adapting, so the versions were "
+                                 "not saved in it (run drafter adapt again)")
             drafter.store.save(record)
         except StoreError as exc:
             where = keep_and_print(drafter, shown, "versions", payload)
