@@ -426,3 +426,23 @@ def test_adapted_versions_that_cannot_be_printed_are_in_the_draft(capsys, ws, wo
     assert proc.returncode == 1
     assert proc.stderr.splitlines()[-1].endswith(f"the versions are saved in draft {draft_id}")
     assert "x" in load(workspace_dir, draft_id)["versions"]
+
+
+def test_offline_platform_versions_load_no_llm_library(workspace_dir) -> None:
+    """``draft --platform all`` and ``adapt`` offline import neither openai, tiktoken nor textual."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from drafter.cli.main import main; rc = main(sys.argv[1:]); sys.stdout.flush(); "
+            "print('LOADED', 'openai' in sys.modules, 'textual' in sys.modules, 'tiktoken' in sys.modules, "
+            "file=sys.stderr); sys.exit(rc)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+    ws = ["--workspace", str(workspace_dir)]
+    res = subprocess.run([sys.executable, "-c", code, *ws, "draft", "--article", str(EXAMPLE), "--platform", "all",
+                          "--save", "--json"], capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0 and "LOADED False False False" in res.stderr, res.stderr
+    draft_id = json.loads(res.stdout)["draft_id"]
+    res = subprocess.run([sys.executable, "-c", code, *ws, "adapt", draft_id, "--platform", "all"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0 and "LOADED False False False" in res.stderr, res.stderr
