@@ -120,3 +120,17 @@ def test_bluesky_splits_a_post_that_fits_300_graphemes_but_not_3000_bytes() -> N
     posts = adapt_text(text, bluesky)
     assert len(posts) > 1 and all(bluesky.fits(p) for p in posts)
     assert not any(check_posts(posts, bluesky))
+
+
+def test_bullets_stay_a_list_and_paragraphs_stay_apart_in_every_post() -> None:
+    """Lines of one bulleted paragraph keep their single line breaks in a post (and in one post
+    that fits); paragraphs keep their blank line; a thread may still break between two bullets."""
+    text = ("Our library now opens at seven.\n\n• Commuters asked for it.\n• Staff rotate shifts.\n"
+            "• The café opens too.\n\nWould earlier hours change how you use yours?\n\n#Libraries #CityLife")
+    one = adapt_text(text, platform("mastodon"))
+    assert one == [text]  # it fits: the same layout (Mastodon keeps both tags)
+    posts = adapt_text(text, platform("x"), numbering=False)
+    assert len(posts) > 1 and "• Commuters asked for it.\n• Staff rotate shifts." in posts[0]
+    small = platform("mastodon", mastodon_limit=60)
+    thread = adapt_text(text, small, numbering=False)
+    assert any(p.startswith("• Staff rotate shifts.") or p.startswith("• The café") for p in thread)

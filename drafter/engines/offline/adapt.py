@@ -25,25 +25,35 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 _BULLET_LINE = re.compile(r"^\s*(?:[-*•·‣◦▪●–—→✅✔➜▶►]|\d{1,2}[.)])\s")
 _NUMBERING = re.compile(r"\s*\(?\b\d{1,3}\s*/\s*\d{1,3}\)?\s*$")
 _MAX_NUMBERING_ROUNDS = 4
+_PARAGRAPH, _LINE = "\n\n", "\n"
 
 
-def blocks(text: str, platform: Platform) -> list[str]:
+Block = tuple[str, str]
+"""A block of text and the separator that joins it to the block before it in the same post:
+a line break between the lines of one paragraph (bullets stay a list), a blank line otherwise."""
+
+
+def blocks(text: str, platform: Platform) -> list[Block]:
     """The post's blocks for ``platform``, in order: each paragraph, each line of a bulleted
     paragraph on its own (a thread may break between takeaways), and the hashtags line cut to
     the platform's habit (the first ones: the template lists the most specific first)."""
     paragraphs = [p.strip() for p in _BLANK_LINES.split(collapse_blank_lines(text)) if p.strip()]
-    out: list[str] = []
+    out: list[Block] = []
     for i, para in enumerate(paragraphs):
-        lines = para.split("\n")
+        lines = [line.strip() for line in para.split("\n") if line.strip()]
         if i == len(paragraphs) - 1 and _only_hashtags(para):
             tags = para.split()[: platform.hashtags_max]
             if tags:
-                out.append(" ".join(tags))
+                out.append((" ".join(tags), _PARAGRAPH))
         elif len(lines) > 1 and sum(bool(_BULLET_LINE.match(line)) for line in lines) >= len(lines) - 1:
-            out += [line.strip() for line in lines if line.strip()]  # a heading line stays before its bullets
+            out += [(line, _PARAGRAPH if j == 0 else _LINE) for j, line in enumerate(lines)]  # a heading stays on top
         else:
-            out.append(para)
+            out.append((para, _PARAGRAPH))
     return out
+
+
+def _join(items: list[Block]) -> str:
+    return "".join(text if i == 0 else sep + text for i, (text, sep) in enumerate(items))
 
 
 def _only_hashtags(paragraph: str) -> bool:
@@ -55,7 +65,7 @@ def adapt_text(text: str, platform: Platform, *, numbering: bool = True) -> list
     """The posts the post ``text`` becomes on ``platform``: one when it fits (or the platform has
     no threads; its linter then reports the length), else a thread whose every post fits."""
     items = blocks(text, platform)
-    whole = "\n\n".join(items)
+    whole = _join(items)
     if platform.fits(whole) or not platform.threads:
         return [whole]
     total = 1
@@ -98,12 +108,15 @@ def _fits(text: str, platform: Platform, reserve: str) -> bool:
     return platform.fits(f"{text}\n\n{reserve}" if reserve else text)
 
 
-def _pack(items: list[str], platform: Platform, reserve: str) -> list[str]:
+def _pack(items: list[Block], platform: Platform, reserve: str) -> list[str]:
     """Blocks packed greedily into posts; a block too long for one post is cut into pieces first."""
-    pieces: list[str] = []
-    for item in items:
-        pieces += [item] if _fits(item, platform, reserve) else _cut(item, platform, reserve)
-    return _greedy(pieces, "\n\n", platform, reserve)
+    pieces: list[Block] = []
+    for text, sep in items:
+        if _fits(text, platform, reserve):
+            pieces.append((text, sep))
+        else:
+            pieces += [(piece, sep if j == 0 else _PARAGRAPH) for j, piece in enumerate(_cut(text, platform, reserve))]
+    return _greedy(pieces, platform, reserve)
 
 
 def _cut(text: str, platform: Platform, reserve: str) -> list[str]:
@@ -113,7 +126,7 @@ def _cut(text: str, platform: Platform, reserve: str) -> list[str]:
         units = _split_keeping(text, pattern)
         if len(units) > 1:
             pieces: list[str] = []
-            for unit in _greedy(units, " ", platform, reserve):
+            for unit in _greedy([(u, " ") for u in units], platform, reserve):
                 pieces += [unit] if _fits(unit, platform, reserve) else _cut(unit, platform, reserve)
             return pieces
     return [text]
@@ -133,12 +146,12 @@ def _split_keeping(text: str, pattern: re.Pattern[str]) -> list[str]:
     return units
 
 
-def _greedy(units: list[str], sep: str, platform: Platform, reserve: str) -> list[str]:
-    """``units`` joined by ``sep`` into as few pieces as fit, in order (a unit that fits no piece
-    on its own stays alone)."""
+def _greedy(units: list[Block], platform: Platform, reserve: str) -> list[str]:
+    """``units`` joined, each by its separator, into as few pieces as fit, in order (a unit that
+    fits no piece on its own stays alone)."""
     out: list[str] = []
     current = ""
-    for unit in units:
+    for unit, sep in units:
         candidate = f"{current}{sep}{unit}" if current else unit
         if current and not _fits(candidate, platform, reserve):
             out.append(current)
