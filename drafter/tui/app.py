@@ -144,7 +144,7 @@ def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
         ("Copy the whole thread", "The platform shown, its posts as one text (shift+f8)", main.action_copy_thread),
         ("Next platform", "The preview's switcher (f6)", lambda: main.action_next_platform(1)),
         ("Previous platform", "The preview's switcher (shift+f6)", lambda: main.action_next_platform(-1)),
-        ("Adapt again", "The post adapted again for the platform shown (f7)", main.action_adapt_again),
+        ("Adapt again", "The post adapted again for the platform shown (ctrl+r)", main.action_adapt_again),
         ("Export to a file", "Write the post as a .txt file", main.action_export_post),
         ("Drafts library", "Reopen a saved draft (ctrl+l)", main.action_library),
         ("Templates", "Browse and edit templates (ctrl+t)", main.action_templates),

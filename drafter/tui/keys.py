@@ -47,10 +47,11 @@ ACTION_HELP: dict[str, str] = {
                  "post, in order (“copied 2/4”)",
     "copy_thread": "Copy the whole thread of the platform shown as one text (its posts, a blank line between)",
     "next_platform(1)": "Next platform (LinkedIn, X, Threads, Bluesky, Mastodon; or click one above the preview): "
-                        "one without a version is adapted from the LinkedIn post",
+                        "one without a version is adapted from the LinkedIn post (in a text box too: f6 no longer "
+                        "selects the line there)",
     "next_platform(-1)": "Previous platform",
-    "adapt_again": "Adapt the post again for the platform shown (asks first if you edited that version)",
-    "regenerate": "Regenerate one part (with an optional instruction)",
+    "regenerate": "Regenerate one part (with an optional instruction); on another platform than LinkedIn: adapt "
+                  "the post again for it (asks first if you edited that version)",
     "variants": "Hook variants: pick one of five hooks",
     "open_source": "Open a file or URL as the source",
     "library": "Drafts library: find and reopen a saved draft",

@@ -88,12 +88,12 @@ def version_notes(version: "PlatformVersion | None", text: str, *, label: str, a
         if not text.strip():
             return [f"Nothing to adapt for {label} yet: generate a draft (ctrl+g) or write the LinkedIn post."]
         if busy:
-            return [f"No {label} version yet: f7 adapts the post once the running request ends."]
-        return [f"No {label} version yet: f7 adapts the post."]
+            return [f"No {label} version yet: ctrl+r adapts the post once the running request ends."]
+        return [f"No {label} version yet: ctrl+r adapts the post."]
     notes = []
     if version.stale(text):
-        again = "f7 adapts it again (asks first: you edited it)" if version.edited else "f7 adapts it again"
+        again = "ctrl+r adapts it again (asks first: you edited it)" if version.edited else "ctrl+r adapts it again"
         notes.append(f"⚠ The LinkedIn post changed since this version was adapted: {again}.")
     if version.edited:
-        notes.append("✎ Edited by you (Editor, f3): f7 asks before replacing it.")
+        notes.append("✎ Edited by you (Editor, f3): ctrl+r asks before replacing it.")
     return notes

@@ -1,6 +1,6 @@
 """Adapting the post for the other platforms, from the main screen.
 
-Choosing a platform that has no version yet adapts the post for it; f7 adapts it again, and
+Choosing a platform that has no version yet adapts the post for it; ctrl+r adapts it again, and
 asks first when the user edited that version by hand (as a new generation asks before replacing
 an edited post). Each adaptation is one request of :class:`.work.Requests`: one at a time,
 escape cancels it, and its end (done, failed, cancelled) goes through the same handler as a
@@ -55,7 +55,7 @@ class Adaptations(ScreenPart):
         if editing:  # the cursor follows into the editor shown now
             (versions.area if name != "linkedin" else editor.post_area).focus()
         if not screen.busy:
-            again = " · f7 adapt again" if name != "linkedin" else ""
+            again = " · ctrl+r adapt again" if name != "linkedin" else ""
             screen.status.stop(f"{self.label(name)}: f6 next platform · f8 copy{again}")
 
     def render(self, *, fields: bool) -> None:
@@ -73,14 +73,14 @@ class Adaptations(ScreenPart):
     # -- adapting ---------------------------------------------------------------------------
     def ensure(self) -> None:
         """Adapt the post for the platform shown if it has no version yet (there is a post, and
-        no request runs: then the preview says f7 adapts it once the request ends)."""
+        no request runs: then the preview says ctrl+r adapts it once the request ends)."""
         session = self.session
         if session.platform != "linkedin" and session.version is None and session.has_post \
                 and not self.screen_.busy:  # fmt: skip
             self.adapt(session.platform)
 
     def ask_again(self) -> None:
-        """f7: adapt the post again for the platform shown (asks first over hand edits)."""
+        """ctrl+r on a platform: adapt the post again for the platform shown (asks first over hand edits)."""
         session, screen = self.session, self.screen_
         name = session.platform
         if name == "linkedin":

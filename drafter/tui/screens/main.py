@@ -71,9 +71,8 @@ class MainScreen(Screen):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("f8", "copy_post", "Copy"),
         Binding("shift+f8", "copy_thread", "Copy all", show=False),
-        Binding("f6", "next_platform(1)", "Platform", show=False),
-        Binding("shift+f6", "next_platform(-1)", "Platform", show=False),
-        Binding("f7", "adapt_again", "Adapt", show=False),
+        Binding("f6", "next_platform(1)", "Platform", show=False, priority=True),
+        Binding("shift+f6", "next_platform(-1)", "Platform", show=False, priority=True),
         Binding("ctrl+r", "regenerate", "Regen"),
         Binding("f5", "variants", "Hooks"),
         Binding("ctrl+o", "open_source", "Open", show=False),
@@ -305,6 +304,7 @@ class MainScreen(Screen):
 
     @when_ready
     def action_adapt_again(self) -> None:
+        """The palette's "Adapt again" (ctrl+r on a platform)."""
         self.adaptations.ask_again()
 
     @when_ready
@@ -324,6 +324,8 @@ class MainScreen(Screen):
         busy = self.busy
         if action == "cancel":
             return busy
+        if action == "regenerate" and self.session.platform != "linkedin":  # adapts that platform's version again
+            return (self.session.has_post and not busy) or None
         if action in ("regenerate", "variants"):
             return (self.session.parts is not None and not busy) or None
         if action in ("copy_post", "copy_thread"):
@@ -411,6 +413,10 @@ class MainScreen(Screen):
 
     @when_ready
     def action_regenerate(self, part: str = "") -> None:
+        """ctrl+r: on LinkedIn, rewrite one part; on another platform, adapt its version again."""
+        if self.session.platform != "linkedin" and not part:
+            self.adaptations.ask_again()
+            return
         self.requests.ask_regenerate(part)
 
     @when_ready

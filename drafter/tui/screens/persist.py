@@ -405,7 +405,7 @@ class Storage(ScreenPart):
     def _nothing_to_copy(self) -> None:
         session = self.session
         if session.platform != "linkedin" and session.has_post:
-            self.screen_.notify(f"No {self.screen_.platform_label} version yet: f7 adapts the post.",
+            self.screen_.notify(f"No {self.screen_.platform_label} version yet: ctrl+r adapts the post.",
                                 severity="warning")  # fmt: skip
         else:
             self.screen_.notify("Nothing to copy yet: generate a draft first (ctrl+g).", severity="warning")

@@ -155,7 +155,7 @@ class PreviewPane(VerticalScroll, can_focus=True):
         self.query_one("#platform-info", Static).update(info)
         keys = "f8: copy the next post · shift+f8: the whole thread" if n > 1 else "f8: copy"
         self.query_one("#platform-keys", Static).update(
-            f"Counted as {platform.counts} · {keys} · f7: adapt again · f3: edit")
+            f"Counted as {platform.counts} · {keys} · ctrl+r: adapt again · f3: edit")
         box = self.query_one("#platform-notes", Static)
         box.update(Text("\n".join(notes)))
         box.display = bool(notes)

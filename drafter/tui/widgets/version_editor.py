@@ -40,7 +40,7 @@ class VersionEditor(VerticalScroll):
     def compose(self):
         yield Label("", id="version-title", classes="field-label")
         yield Static(f"One post per block, a line of {SEPARATOR} between posts · f6: next platform · "
-                     "f7: adapt again", id="version-hint")
+                     "ctrl+r: adapt again", id="version-hint")
         yield TextBox("", id="version-posts", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield Static("", id="version-notes")
 
@@ -63,11 +63,11 @@ class VersionEditor(VerticalScroll):
         self._posts = posts
         notes = self.query_one("#version-notes", Static)
         if version is None:
-            notes.update(f"No {label} version yet: f7 adapts the post (it is adapted when you choose {label}).")
+            notes.update(f"No {label} version yet: ctrl+r adapts the post (it is adapted when you choose {label}).")
         elif locked:
             notes.update(f"⏳ Adapting for {label}: the box is read-only until it is done (escape cancels).")
         elif version.edited:
-            notes.update("✎ Edited by you: f7 asks before replacing it; ctrl+z outside the box undoes.")
+            notes.update("✎ Edited by you: ctrl+r asks before replacing it; ctrl+z outside the box undoes.")
         else:
             notes.update("")
 
