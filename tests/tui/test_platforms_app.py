@@ -270,3 +270,42 @@ async def test_an_llm_adaptation_runs_as_a_request_that_shows_and_cancels(offlin
         assert version.posts == ["From the model for x."] and version.engine == "openai"
         assert "X version ready: one post (openai · test-model)" in screen.status.message
         assert not screen.version_editor.area.read_only
+
+        engine.go.clear()
+        await pilot.press("ctrl+r")  # again, over a version: its box is read-only while the request runs
+        await wait_for(pilot, lambda: screen.busy and engine.started == 3, what="the third request")
+        assert screen.version_editor.area.read_only
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.busy, what="the cancel")
+        assert screen.session.version == version and not screen.version_editor.area.read_only
+
+
+class BrokenAdapter(SlowAdapter):
+    """An engine whose answer breaks off after some text arrived."""
+
+    async def adapt(self, request) -> AsyncIterator[Any]:
+        from drafter.common.errors import EngineError
+        from drafter.engines.base import Progress
+
+        yield Progress("connecting")
+        raise EngineError("the answer was cut off", kind="truncated", partial="First post kept\n---\nSecond")
+
+
+async def test_the_text_of_a_broken_adaptation_is_offered_and_becomes_the_version(offline_app) -> None:
+    from textual.widgets import TextArea
+
+    from drafter.tui.screens.modals import RawOutputModal
+
+    app = offline_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await drafted(pilot)
+        before = screen.session.post_text
+        screen.drafter.__dict__["engine"] = BrokenAdapter()
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, RawOutputModal), what="the partial answer")
+        assert "First post kept" in app.screen.query_one("#raw", TextArea).text
+        await pilot.click("#use")
+        await wait_for(pilot, lambda: screen.session.version is not None, what="the kept text")
+        assert screen.session.version.posts == ["First post kept", "Second"] and screen.session.version.edited
+        assert screen.session.post_text == before  # the LinkedIn post is untouched
+        assert screen.focused is screen.version_editor.area
