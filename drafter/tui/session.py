@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .draft_state import DraftState, History, assemble_lenient, edit_parts, problems, replace_part, valid_parts
-from .versions import CopyStep, copy_step
 
 if TYPE_CHECKING:
     from ..engines.base import DraftResult
     from ..lint import LintReport
     from ..models.draft import Draft, PlatformVersion
     from ..models.platforms import PlatformName
+    from .versions import CopyStep
     from ..models.post import Layout, Parts, Stats
     from ..models.source import Source
     from ..service.drafting import Drafter, Job
@@ -302,6 +302,8 @@ class Session:
     def next_copy(self) -> "CopyStep | None":
         """What the copy key takes on the platform shown, and the thread moves on to its next
         post; None when there is nothing to copy."""
+        from .versions import CopyStep, copy_step
+
         if self.platform == "linkedin":
             return CopyStep(self.post_text, 0, 1) if self.has_post else None
         version = self.version

@@ -14,6 +14,7 @@ clipboard and lint are :class:`.persist.Storage`.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from textual import on
@@ -30,7 +31,6 @@ from ...common.errors import DrafterError
 from ..session import Session
 from ..widgets.compose import ComposePane, VariablesForm
 from ..widgets.status import StatusLine, TopBar
-from .adapting import Adaptations
 from .persist import Storage
 from .work import Requests, when_ready
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ..widgets.editor import PartsEditor
     from ..widgets.preview import PreviewPane
     from ..widgets.version_editor import VersionEditor
+    from .adapting import Adaptations
 
 VIEWS = ("compose", "editor", "preview")
 WIDE = 120
@@ -100,7 +101,6 @@ class MainScreen(Screen):
         self.session = Session()
         self.requests = Requests(self)
         self.storage = Storage(self)
-        self.adaptations = Adaptations(self)
         self._lint_timer: Timer | None = None
         self._autosave_timer: Timer | None = None
         self.ready = False
@@ -185,6 +185,13 @@ class MainScreen(Screen):
     @property
     def preview(self) -> "PreviewPane":
         return self.query_one("#preview-pane")  # type: ignore[return-value]
+
+    @cached_property
+    def adaptations(self) -> "Adaptations":
+        """The platform versions' requests (made on first use: not on the first frame's path)."""
+        from .adapting import Adaptations
+
+        return Adaptations(self)
 
     @property
     def version_editor(self) -> "VersionEditor":
