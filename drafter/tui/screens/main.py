@@ -106,9 +106,9 @@ class MainScreen(Screen):
         self.ready = False
         """True once the editor and preview are mounted (just after the first frame)."""
         self.deferred: list[Callable[[], object]] = []
+        """Actions asked for before that; run in order once ready."""
         self._laid_out = "linkedin"
         """The platform the panes were last laid out for (its editor in the Editor's place)."""
-        """Actions asked for before that; run in order once ready."""
 
     @property
     def drafter_app(self) -> "DrafterApp":
