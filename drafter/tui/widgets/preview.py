@@ -164,7 +164,7 @@ class PreviewPane(VerticalScroll, can_focus=True):
         findings = list(thread.query(".post-findings"))
         for i, text in enumerate(posts):
             count = post_count(platform, text)
-            over = count > platform.limit
+            over = count > platform.limit or bool(platform.over_bytes(text))  # Bluesky's bytes too
             title = f"{i + 1}/{n}" if n > 1 else f"{platform.label} post"
             if i == next_index:
                 title += " · next to copy"
