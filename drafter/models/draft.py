@@ -193,6 +193,21 @@ class PlatformVersion(BaseModel):
         """Whether the LinkedIn post changed since this version was adapted from it."""
         return self.adapted_from is not None and self.adapted_from != text_sha256(text)
 
+    @classmethod
+    def adapted(cls, platform: PlatformName, posts: list[str], text: str, *, engine: str | None = None,
+                model: str | None = None) -> "PlatformVersion":
+        """Posts an engine adapted from the LinkedIn post ``text``."""
+        return cls(platform=platform, posts=posts, engine=engine, model=model, adapted_from=text_sha256(text),
+                   updated=now())
+
+    @classmethod
+    def edited_by_hand(cls, platform: PlatformName, posts: list[str],
+                       old: "PlatformVersion | None") -> "PlatformVersion":
+        """``old`` (if any) with the posts the user wrote: where it came from is kept."""
+        return cls(platform=platform, posts=posts, edited=True, updated=now(),
+                   engine=old.engine if old else None, model=old.model if old else None,
+                   adapted_from=old.adapted_from if old else None)
+
 
 class Draft(BaseModel):
     """A draft as stored in ``<id>.json``. Field order is the order in the file."""
@@ -320,18 +335,19 @@ class Draft(BaseModel):
                      engine: str | None = None, model: str | None = None, note: str = "") -> "Draft":
         """A copy with ``platform``'s version set to ``posts`` and the step in ``revisions``:
         "adapt" (made by an engine from the LinkedIn text as it is now) or "edit" (by hand)."""
-        when = now()
-        old = self.versions.get(platform)
         if kind == "adapt":
-            version = PlatformVersion(platform=platform, posts=posts, engine=engine, model=model,
-                                      adapted_from=text_sha256(self.text), updated=when)
+            version = PlatformVersion.adapted(platform, posts, self.text, engine=engine, model=model)
         else:
-            version = PlatformVersion(platform=platform, posts=posts, edited=True, updated=when,
-                                      engine=old.engine if old else None, model=old.model if old else None,
-                                      adapted_from=old.adapted_from if old else None)
-        rev = Revision(at=when, kind=kind, engine=engine, model=model, platform=platform, posts=list(posts),
-                       note=note)
-        return self.model_copy(update={"versions": {**self.versions, platform: version},
+            version = PlatformVersion.edited_by_hand(platform, posts, self.versions.get(platform))
+        return self.put_version(version, kind, engine=engine, model=model, note=note)
+
+    def put_version(self, version: PlatformVersion, kind: Literal["adapt", "edit"], *, engine: str | None = None,
+                    model: str | None = None, note: str = "") -> "Draft":
+        """A copy with ``version`` (made before, e.g. by the app as it happened) and the step in
+        ``revisions``."""
+        rev = Revision(at=version.updated, kind=kind, engine=engine, model=model, platform=version.platform,
+                       posts=list(version.posts), note=note)
+        return self.model_copy(update={"versions": {**self.versions, version.platform: version},
                                        "revisions": [*self.revisions, rev]})
 
     def without_version(self, platform: PlatformName) -> "Draft":

@@ -139,7 +139,12 @@ def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
         ("Hook variants", "Five alternative hooks to choose from (f5)", main.action_variants),
         ("Open a file or URL", "Use an article as the source (ctrl+o)", main.action_open_source),
         ("Save", "Save the draft (ctrl+s)", main.action_save),
-        ("Copy the post", "System clipboard and terminal clipboard (f8)", main.action_copy_post),
+        ("Copy the post", "System clipboard and terminal clipboard; a thread: its next post (f8)",
+         main.action_copy_post),
+        ("Copy the whole thread", "The platform shown, its posts as one text (shift+f8)", main.action_copy_thread),
+        ("Next platform", "The preview's switcher (f6)", lambda: main.action_next_platform(1)),
+        ("Previous platform", "The preview's switcher (shift+f6)", lambda: main.action_next_platform(-1)),
+        ("Adapt again", "The post adapted again for the platform shown (ctrl+r)", main.action_adapt_again),
         ("Export to a file", "Write the post as a .txt file", main.action_export_post),
         ("Drafts library", "Reopen a saved draft (ctrl+l)", main.action_library),
         ("Templates", "Browse and edit templates (ctrl+t)", main.action_templates),
@@ -155,6 +160,11 @@ def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
          main.preview.action_toggle_mobile),
         ("Preview: see more/less", "Expand or fold the preview (space)", main.preview.action_toggle_fold),
     ]
+    from ..models.platforms import PLATFORMS
+
+    for name, rules in PLATFORMS.items():
+        commands.append((f"Show {rules.label}", f"Preview (and edit) the post as it goes on {rules.label}",
+                         lambda n=name: main.action_platform(n)))  # fmt: skip
     for part in main.part_names():
         commands.append((f"Regenerate the {part.replace('_', ' ')}", f"Rewrite only the {part}",
                          lambda p=part: main.action_regenerate(p)))  # fmt: skip

@@ -11,24 +11,29 @@ the post is then assembled without it (what the field shows is what the post hol
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
     from ..engines.base import DraftResult
+    from ..models.draft import PlatformVersion
     from ..models.post import Layout, Parts
     from ..service.drafting import Job
 
 
 @dataclass(frozen=True)
 class DraftState:
-    """What the user sees in the editor: parts, the hand-typed whole post, and where they came from."""
+    """What the user sees in the editor: parts, the hand-typed whole post, where they came from,
+    and the post's versions for the other platforms."""
 
     parts: "Parts | None" = None
     text: str | None = None
     """The whole post as the user typed it; it wins over the parts until re-assembled."""
     job: "Job | None" = None
     result: "DraftResult | None" = None
+    versions: "Mapping[str, PlatformVersion]" = field(default_factory=dict)
+    """The draft's platform versions by platform (never LinkedIn: its post is the one above).
+    Replaced, never changed in place: a new mapping with each edit."""
 
     def with_(self, **changes: Any) -> "DraftState":
         return replace(self, **changes)

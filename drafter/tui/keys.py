@@ -43,8 +43,15 @@ ACTION_HELP: dict[str, str] = {
     "generate": "Generate a draft from the source",
     "cancel": "Cancel the running request",
     "save": "Save the draft",
-    "copy_post": "Copy the post (system clipboard and terminal)",
-    "regenerate": "Regenerate one part (with an optional instruction)",
+    "copy_post": "Copy the post of the platform shown (system clipboard and terminal); on a thread: its next "
+                 "post, in order (“copied 2/4”)",
+    "copy_thread": "Copy the whole thread of the platform shown as one text (its posts, a blank line between)",
+    "next_platform(1)": "Next platform (LinkedIn, X, Threads, Bluesky, Mastodon; or click one above the preview): "
+                        "one without a version is adapted from the LinkedIn post (in a text box too: f6 no longer "
+                        "selects the line there)",
+    "next_platform(-1)": "Previous platform",
+    "regenerate": "Regenerate one part (with an optional instruction); on another platform than LinkedIn: adapt "
+                  "the post again for it (asks first if you edited that version)",
     "variants": "Hook variants: pick one of five hooks",
     "open_source": "Open a file or URL as the source",
     "library": "Drafts library: find and reopen a saved draft",
@@ -68,7 +75,8 @@ ACTION_HELP: dict[str, str] = {
     "move(1)": "Move the takeaway down",
     "toggle_mobile": "Mobile / desktop fold (140 / 210 chars)",
     "toggle_fold": "Expand / fold “…see more”",
-    "screen.copy_post": "Copy the post",
+    "screen.copy_post": "Copy the post (a thread: its next post)",
+    "screen.copy_thread": "Copy the whole thread",
     "screen.export_post": "Export the post to a text file",
     "DraftsScreen.open": "Open the highlighted draft",
     "DraftsScreen.to_table": "From the search box: back to the list",

@@ -1,8 +1,9 @@
 """What the app is editing, as plain data: no Textual here, so it is tested without a terminal.
 
 A :class:`Session` is the one model of the open draft: the current :class:`DraftState`
-(parts, the whole-post text when the user edited it by hand, job, result), the undo history
-of those states, a pending generation, the template and its variables, and the draft record.
+(parts, the whole-post text when the user edited it by hand, job, result, the versions for
+other platforms), the undo history of those states, a pending generation, the template and its
+variables, the draft record, and which platform the preview shows.
 Every change is a method call; the screen renders from it. The drafting itself stays in
 :mod:`drafter.service.drafting`.
 """
@@ -11,14 +12,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .draft_state import DraftState, History, assemble_lenient, edit_parts, problems, replace_part, valid_parts
 
 if TYPE_CHECKING:
     from ..engines.base import DraftResult
     from ..lint import LintReport
-    from ..models.draft import Draft
+    from ..models.draft import Draft, PlatformVersion
+    from ..models.platforms import PlatformName
+    from .versions import CopyStep
     from ..models.post import Layout, Parts, Stats
     from ..models.source import Source
     from ..service.drafting import Drafter, Job
@@ -47,6 +50,16 @@ def source_from_input(text: str, loaded: "Source | None" = None) -> "Source":
     if "\n" not in stripped and len(stripped) <= TOPIC_MAX_CHARS:
         return sources.from_topic(stripped)
     return sources.from_text(text)
+
+
+def source_for_post(text: str, loaded: "Source | None", post: str) -> "Source":
+    """The source of a post typed by hand, never generated: the compose box's (see
+    :func:`source_from_input`), else the post's first line as a topic."""
+    if text.strip():
+        return source_from_input(text, loaded)
+    from ..sources import inputs as sources
+
+    return sources.from_topic(post.split("\n", 1)[0][:200])
 
 
 def describe_input(text: str) -> str:
@@ -115,6 +128,10 @@ class Session:
         """The current template's variables, as the form shows them."""
         self.user_variables: dict[str, str] = {}
         """Variables the user typed (kept across templates that have them)."""
+        self.platform: "PlatformName" = "linkedin"
+        """The platform the preview shows (and the editor and copy work on)."""
+        self.copy_index: dict[str, int] = {}
+        """By platform: the thread's post the next copy takes (0-based)."""
 
     # -- reading ----------------------------------------------------------------------
     @property
@@ -149,6 +166,16 @@ class Session:
         return self.text_override if self.text_override is not None else self.assembled
 
     @property
+    def versions(self) -> "Mapping[str, PlatformVersion]":
+        """The post's versions for the other platforms (part of the draft, undone and saved with it)."""
+        return self.state.versions
+
+    @property
+    def version(self) -> "PlatformVersion | None":
+        """The version of the platform shown (None on LinkedIn, or not adapted yet)."""
+        return self.state.versions.get(self.platform)
+
+    @property
     def usage(self) -> tuple[int, int] | None:
         result = self.result
         return (result.usage.prompt_tokens, result.usage.completion_tokens) if result else None
@@ -163,7 +190,10 @@ class Session:
 
     @property
     def has_user_edits(self) -> bool:
-        return self.has_post and self.state != self._base
+        """The user changed the LinkedIn post, or edited a version by hand, since it was generated or opened."""
+        state, base = self.state, self._base
+        edited_versions = any(v.edited and base.versions.get(k) != v for k, v in state.versions.items())
+        return self.has_post and ((state.parts, state.text) != (base.parts, base.text) or edited_versions)
 
     @property
     def shown_parts(self) -> "Parts | None":
@@ -183,7 +213,8 @@ class Session:
 
     def state_key(self) -> tuple[Any, ...]:
         parts = self.parts
-        return (json.dumps(dict(parts), sort_keys=True) if parts is not None else None, self.post_text)
+        versions = tuple((k, tuple(v.posts), v.edited, v.adapted_from) for k, v in sorted(self.versions.items()))
+        return (json.dumps(dict(parts), sort_keys=True) if parts is not None else None, self.post_text, versions)
 
     @property
     def dirty(self) -> bool:
@@ -244,6 +275,52 @@ class Session:
         self._commit(self.state.with_(text=None))
         self.history.break_group()
 
+    # -- platform versions ---------------------------------------------------------------
+    def _set_version(self, version: "PlatformVersion", key: str | None = None) -> bool:
+        return self._commit(self.state.with_(versions={**self.versions, version.platform: version}), key=key)
+
+    def edit_version(self, platform: "PlatformName", posts: list[str]) -> bool:
+        """The user edited ``platform``'s posts by hand (consecutive edits: one undo step)."""
+        from ..models.draft import PlatformVersion
+
+        old = self.versions.get(platform)
+        if old is not None and old.posts == posts:
+            return False
+        return self._set_version(PlatformVersion.edited_by_hand(platform, posts, old), key=f"version:{platform}")
+
+    def accept_version(self, platform: "PlatformName", posts: list[str], text: str, *, engine: str | None,
+                       model: str | None) -> None:
+        """An engine adapted ``text`` (the LinkedIn post when the request started) for ``platform``:
+        it replaces that version in one undo step, and copying starts again at its first post."""
+        from ..models.draft import PlatformVersion
+
+        self.history.break_group()
+        self._set_version(PlatformVersion.adapted(platform, posts, text, engine=engine, model=model))
+        self.history.break_group()
+        self.copy_index[platform] = 0
+
+    def next_copy(self) -> "CopyStep | None":
+        """What the copy key takes on the platform shown, and the thread moves on to its next
+        post; None when there is nothing to copy."""
+        from .versions import CopyStep, copy_step
+
+        if self.platform == "linkedin":
+            return CopyStep(self.post_text, 0, 1) if self.has_post else None
+        version = self.version
+        if version is None:
+            return None
+        step = copy_step(version, self.copy_index.get(self.platform, 0))
+        self.copy_index[self.platform] = (step.index + 1) % step.total
+        return step
+
+    @property
+    def copy_position(self) -> int | None:
+        """The index of the post the next copy takes on the platform shown (None: no thread)."""
+        version = self.version
+        if version is None or len(version.posts) < 2:
+            return None
+        return self.copy_index.get(self.platform, 0) % len(version.posts)
+
     def undo(self) -> bool:
         return self._step(self.history.undo())
 
@@ -276,11 +353,13 @@ class Session:
         """Discard the pending generation: the draft is as it was."""
         self.pending = None
 
-    def accept_generation(self, job: "Job", result: "DraftResult") -> None:
-        """A finished generation replaces the draft in one step (one undo entry)."""
+    def accept_generation(self, job: "Job", result: "DraftResult", *, keep_versions: bool = True) -> None:
+        """A finished generation replaces the draft in one step (one undo entry). The platform
+        versions stay (adapted from the post before, the preview says so) unless the generation
+        starts another draft (``keep_versions`` False: ctrl+z brings them back)."""
         self.pending = None
         self.history.break_group()
-        self._commit(DraftState(result.parts, None, job, result))
+        self._commit(DraftState(result.parts, None, job, result, self.versions if keep_versions else {}))
         self.history.break_group()
         self._base = self.state
 
@@ -344,10 +423,11 @@ class Session:
                                                                           self.layout)):  # fmt: skip
             text = draft.text
         self.pending = None
-        self.state = DraftState(parts, text, job, None)
+        self.state = DraftState(parts, text, job, None, dict(draft.versions))
         self.history.reset(self.state)
         self._base = self.state
         self.draft = draft
+        self.platform, self.copy_index = "linkedin", {}
         self.saved_state = self.state_key()
         self.on_disk = True
 
@@ -373,7 +453,7 @@ class Session:
                                   engine=engine, model=model, note=note)  # fmt: skip
         if parts is None and draft.parts is not None:
             draft = draft.model_copy(update={"parts": None})
-        return draft
+        return with_versions(draft, self.versions)
 
     def save_kind(self) -> str:
         """ "edit" when the text or parts differ from the draft's last revision, else "save"."""
@@ -381,6 +461,20 @@ class Session:
             return "save"
         same = self.draft.text == self.post_text and self.draft.parts == valid_parts(self.parts)
         return "save" if same else "edit"
+
+
+def with_versions(draft: "Draft", versions: "Mapping[str, PlatformVersion]") -> "Draft":
+    """``draft`` holding ``versions`` (the session's), each one that changed since the draft
+    had it recorded as a revision: "edit" when the user edited it by hand, else "adapt"."""
+    for name in sorted(set(draft.versions) | set(versions)):
+        mine = versions.get(name)
+        if mine is None:
+            draft = draft.without_version(name)  # type: ignore[arg-type]  # undone since
+        elif draft.versions.get(name) != mine:
+            kind = "edit" if mine.edited else "adapt"
+            draft = draft.put_version(mine, kind, engine=mine.engine if kind == "adapt" else None,
+                                      model=mine.model if kind == "adapt" else None)  # fmt: skip
+    return draft
 
 
 def shown_value(value: Any) -> str:

@@ -18,7 +18,9 @@ INTRO = (
     "2. ctrl+g generates; the parts fill in as they arrive (escape cancels).\n"
     "3. Edit any part, or the whole post; ctrl+r rewrites one part, f5 offers hook variants.\n"
     "4. Preview shows the post as LinkedIn will, with the “…see more” fold and the counters.\n"
-    "5. ctrl+s saves (autosave keeps a copy meanwhile), f8 copies, ctrl+l reopens drafts."
+    "5. f6 switches platform (X, Threads, Bluesky, Mastodon): the post is adapted for it, each post counted\n"
+    "   as that platform counts; the Editor (f3) edits that version, ctrl+r adapts it again.\n"
+    "6. ctrl+s saves (autosave keeps a copy meanwhile), f8 copies (a thread: post by post), ctrl+l reopens drafts."
 )
 
 

@@ -1,16 +1,20 @@
 """The main screen: Compose, Editor and Preview.
 
 Below 120 columns one pane shows at a time (tabs, or f2/f3/f4); from 120 columns the
-preview stays on the right of Compose or the Editor.
+preview stays on the right of Compose or the Editor. The preview's switcher (f6, or a click)
+chooses the platform: LinkedIn shows the post and its parts' editor; another platform shows its
+version, and the Editor's place holds that version's editor.
 
 One direction: widgets report what the user did (messages); the screen turns each into a
 command on the :class:`~drafter.tui.session.Session` and calls :meth:`MainScreen.render_session`,
 the one place the editor, preview, counters, top bar and timers are updated from it.
-Engine requests are :class:`.work.Requests`; files, clipboard and lint are :class:`.persist.Storage`.
+Engine requests are :class:`.work.Requests` (adaptations: :class:`.adapting.Adaptations`); files,
+clipboard and lint are :class:`.persist.Storage`.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from textual import on
@@ -35,6 +39,8 @@ if TYPE_CHECKING:
     from ..app import DrafterApp
     from ..widgets.editor import PartsEditor
     from ..widgets.preview import PreviewPane
+    from ..widgets.version_editor import VersionEditor
+    from .adapting import Adaptations
 
 VIEWS = ("compose", "editor", "preview")
 WIDE = 120
@@ -50,9 +56,12 @@ otherwise insert before the screen saw the key."""
 
 
 def _warm_imports() -> None:
-    """Import the linter (~50 ms) in a thread, so the first lint after a draft does not stall
-    the event loop. Never openai: that waits for the first request to an OpenAI server."""
+    """Import the linter (~50 ms) and X's counter (~150 ms) in a thread, so the first lint after
+    a draft and the first X version do not stall the event loop. Never openai: that waits for
+    the first request to an OpenAI server."""
     import drafter.lint  # noqa: F401
+    import drafter.lint.platform  # noqa: F401
+    import twitter_text  # noqa: F401
 
 
 class MainScreen(Screen):
@@ -62,6 +71,9 @@ class MainScreen(Screen):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("f8", "copy_post", "Copy"),
+        Binding("shift+f8", "copy_thread", "Copy all", show=False),
+        Binding("f6", "next_platform(1)", "Platform", show=False, priority=True),
+        Binding("shift+f6", "next_platform(-1)", "Platform", show=False, priority=True),
         Binding("ctrl+r", "regenerate", "Regen"),
         Binding("f5", "variants", "Hooks"),
         Binding("ctrl+o", "open_source", "Open", show=False),
@@ -95,6 +107,8 @@ class MainScreen(Screen):
         """True once the editor and preview are mounted (just after the first frame)."""
         self.deferred: list[Callable[[], object]] = []
         """Actions asked for before that; run in order once ready."""
+        self._laid_out = "linkedin"
+        """The platform the panes were last laid out for (its editor in the Editor's place)."""
 
     @property
     def drafter_app(self) -> "DrafterApp":
@@ -139,14 +153,16 @@ class MainScreen(Screen):
         self.query_one(TopBar).set_engine(drafter.engine_label, drafter.engine_name == "offline")
         from ..widgets.editor import PartsEditor
         from ..widgets.preview import PreviewPane
+        from ..widgets.version_editor import VersionEditor
 
         panes = self.query_one("#panes")
         try:
-            await panes.mount(PartsEditor(id="editor-pane"), PreviewPane(id="preview-pane"))
+            await panes.mount(PartsEditor(id="editor-pane"), VersionEditor(id="version-pane"),
+                              PreviewPane(id="preview-pane"))  # fmt: skip
             await self.compose_pane.add_template_controls()
         except MountError:
             return  # the app is closing already (it quit before the panes were mounted)
-        self._layout_panes()
+        self.layout_panes()
         self.ready = True
         self.render_session()
         for action in self.deferred:
@@ -170,9 +186,25 @@ class MainScreen(Screen):
     def preview(self) -> "PreviewPane":
         return self.query_one("#preview-pane")  # type: ignore[return-value]
 
+    @cached_property
+    def adaptations(self) -> "Adaptations":
+        """The platform versions' requests (made on first use: not on the first frame's path)."""
+        from .adapting import Adaptations
+
+        return Adaptations(self)
+
+    @property
+    def version_editor(self) -> "VersionEditor":
+        return self.query_one("#version-pane")  # type: ignore[return-value]
+
     @property
     def status(self) -> StatusLine:
         return self.query_one(StatusLine)
+
+    @property
+    def platform_label(self) -> str:
+        """The label of the platform shown ("LinkedIn", "X", …)."""
+        return self.adaptations.label(self.session.platform)
 
     # -- rendering: the one way the session reaches the screen ----------------------------
     def render_session(self, *, fields: bool = True, skip: str | None = None) -> None:
@@ -184,10 +216,17 @@ class MainScreen(Screen):
         if fields:
             self.editor.show(session.shown_parts, session.post_text, override=session.text_override is not None,
                              busy=session.busy_parts, skip=skip)  # fmt: skip
-        notes = [f"⚠ {p}: the post is assembled without it." for p in session.problems()]
-        if session.pending is not None and session.pending.kind != "variants":
-            notes.insert(0, "⏳ The engine is writing; this post stays until it is done (escape cancels).")
-        self.preview.update_text(session.post_text, session.usage, notes)
+        preview, platform = self.preview, session.platform
+        if platform != self._laid_out:  # another platform (chosen, or a draft opened / started)
+            self.layout_panes()
+        preview.show_switcher(platform, set(session.versions))
+        if platform == "linkedin":
+            notes = [f"⚠ {p}: the post is assembled without it." for p in session.problems()]
+            if session.pending is not None and session.pending.kind != "variants":
+                notes.insert(0, "⏳ The engine is writing; this post stays until it is done (escape cancels).")
+            preview.update_text(session.post_text, session.usage, notes)
+        else:
+            self.adaptations.render(fields=fields and skip != "version")
         self._lint_timer = self._restart(self._lint_timer, LINT_DELAY, self.run_lint)
         if session.dirty and session.has_post and session.draft is not None:  # never autosave an emptied editor
             self._autosave_timer = self._restart(self._autosave_timer, AUTOSAVE_DELAY, self.autosave)
@@ -219,20 +258,23 @@ class MainScreen(Screen):
         if tabs.active != view:
             with tabs.prevent(Tabs.TabActivated):  # only the user's tab changes come back here
                 tabs.active = view
-        self._layout_panes()
+        self.layout_panes()
 
     def on_resize(self) -> None:
-        self._layout_panes()
+        self.layout_panes()
 
-    def _layout_panes(self) -> None:
+    def layout_panes(self) -> None:
         """Which panes show. Toggling ``display`` on three panes is cheap; a class on the screen
         would restyle every widget."""
         view, wide = self.view, self.size.width >= WIDE
+        linkedin = self.session.platform == "linkedin"
+        self._laid_out = self.session.platform
         for pane in self.query("#panes > *"):
             if pane.id == "compose-pane":
                 show = view == "compose"
-            elif pane.id == "editor-pane":
-                show = view == "editor" or (wide and view == "preview")
+            elif pane.id in ("editor-pane", "version-pane"):  # the Editor: LinkedIn's parts, or a version
+                mine = (pane.id == "editor-pane") == linkedin
+                show = mine and (view == "editor" or (wide and view == "preview"))
             else:
                 show = view == "preview" or wide
             pane.display = show
@@ -247,14 +289,37 @@ class MainScreen(Screen):
         if not self.ready:
             return
         target = {"compose": "#source", "editor": "#part-hook", "preview": "#preview-pane"}[view]
+        if view == "editor" and self.session.platform != "linkedin":
+            target = "#version-posts"
         widget = self.query_one(target)
-        if view == "editor" and (widget.disabled or self.session.parts is None):
+        if target == "#part-hook" and (widget.disabled or self.session.parts is None):
             widget = self.query_one("#post")
         widget.focus()
 
+    # -- platforms ------------------------------------------------------------------------
+    @when_ready
+    def action_platform(self, name: str) -> None:
+        """A click on the switcher."""
+        self.adaptations.choose(name)
+
+    @when_ready
+    def action_next_platform(self, step: int) -> None:
+        """f6 / shift+f6: the next / previous platform."""
+        from ..versions import step_platform
+
+        self.adaptations.choose(step_platform(self.session.platform, step))
+
+    @when_ready
+    def action_adapt_again(self) -> None:
+        """The palette's "Adapt again" (ctrl+r on a platform)."""
+        self.adaptations.ask_again()
+
     @when_ready
     def action_jump(self, part: str) -> None:
-        """alt+h/t/q/g/p (or alt+1…alt+5): the cursor to one part of the editor (shown first if hidden)."""
+        """alt+h/t/q/g/p (or alt+1…alt+5): the cursor to one part of the editor (shown first if hidden;
+        the parts are LinkedIn's: the switcher goes back to it)."""
+        if self.session.platform != "linkedin":
+            self.adaptations.choose("linkedin")
         if self.view == "compose" or (self.view == "preview" and self.size.width < WIDE):
             self.view = "editor"
         if not self.editor.focus_part(part):
@@ -266,9 +331,13 @@ class MainScreen(Screen):
         busy = self.busy
         if action == "cancel":
             return busy
+        if action == "regenerate" and self.session.platform != "linkedin":  # adapts that platform's version again
+            return (self.session.has_post and not busy) or None
         if action in ("regenerate", "variants"):
             return (self.session.parts is not None and not busy) or None
-        if action in ("copy_post", "save"):
+        if action in ("copy_post", "copy_thread"):
+            return (self.session.has_post or self.session.version is not None) or None
+        if action == "save":
             return self.session.has_post or None
         return True
 
@@ -351,6 +420,10 @@ class MainScreen(Screen):
 
     @when_ready
     def action_regenerate(self, part: str = "") -> None:
+        """ctrl+r: on LinkedIn, rewrite one part; on another platform, adapt its version again."""
+        if self.session.platform != "linkedin" and not part:
+            self.adaptations.ask_again()
+            return
         self.requests.ask_regenerate(part)
 
     @when_ready
@@ -374,6 +447,14 @@ class MainScreen(Screen):
     @when_ready
     def action_copy_post(self) -> None:
         self.storage.copy_post()
+
+    @when_ready
+    def action_copy_thread(self) -> None:
+        self.storage.copy_thread()
+
+    def on_version_editor_edited(self, event: "VersionEditor.Edited") -> None:
+        if self.session.edit_version(event.platform, event.posts):  # type: ignore[arg-type]
+            self.render_session(skip="version")
 
     @when_ready
     def action_export_post(self) -> None:

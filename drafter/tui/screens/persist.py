@@ -287,15 +287,11 @@ class Storage(ScreenPart):
     def _draft_from_text(self) -> "Draft | None":
         """A post typed by hand, never generated: a draft from the text and the source box."""
         from ...models.draft import Draft
-        from ..session import source_from_input
+        from ..session import source_for_post
 
         text, session = self.screen_.compose_pane.source_text, self.session
         try:
-            source = source_from_input(text, session.loaded) if text.strip() else None
-            if source is None:
-                from ...sources import inputs as sources
-
-                source = sources.from_topic(session.post_text.split("\n", 1)[0][:200])
+            source = source_for_post(text, session.loaded, session.post_text)
             title = source.topic or session.post_text.split("\n", 1)[0]
             template = session.template or self.drafter.settings.template
             return Draft.new(title, source, template, text=session.post_text, id=self.drafter.store.new_id(title))
@@ -366,37 +362,88 @@ class Storage(ScreenPart):
 
     # -- copy and export -------------------------------------------------------------------
     def copy_post(self) -> None:
-        text = self.session.post_text
-        if not text.strip():
-            self.screen_.notify("Nothing to copy yet: generate a draft first (ctrl+g).", severity="warning")
+        """f8: the post of the platform shown; on a thread, its current post (what the preview
+        marks), and the thread moves on to the next one."""
+        session, screen = self.session, self.screen_
+        step = session.next_copy()
+        if step is None or not step.text.strip():
+            self._nothing_to_copy()
             return
-        self.screen_.app.copy_to_clipboard(text)
-        self.run(self._copy_to_system(text), "copy")
+        label = screen.platform_label
+        if session.platform == "linkedin":
+            what = "the post"
+        elif step.total == 1:
+            what = f"the {label} post"
+        else:
+            what = f"{label} post {step.label}"
+            if step.index + 1 < step.total:
+                screen.status.stop(f"Copied {step.label}: f8 copies {step.index + 2}/{step.total} next "
+                                   "(shift+f8: the whole thread).")  # fmt: skip
+            else:
+                screen.status.stop(f"Copied {step.label}: every post of the thread is copied "
+                                   f"(f8 starts again at 1/{step.total}).")  # fmt: skip
+            screen.render_session(fields=False)  # the preview marks the next post
+            screen.preview.scroll_to_post(session.copy_position or 0)
+        self._copy(step.text, what)
 
-    async def _copy_to_system(self, text: str) -> None:
+    def copy_thread(self) -> None:
+        """shift+f8: the whole version of the platform shown as one text (its posts in order)."""
+        from ..versions import thread_text
+
+        session, screen = self.session, self.screen_
+        if session.platform == "linkedin" or session.version is None:
+            if session.platform == "linkedin":
+                self.copy_post()
+            else:
+                self._nothing_to_copy()
+            return
+        posts = session.version.posts
+        what = f"the whole {screen.platform_label} thread ({len(posts)} posts)" if len(posts) > 1 else \
+            f"the {screen.platform_label} post"
+        self._copy(thread_text(posts), what)
+
+    def _nothing_to_copy(self) -> None:
+        session = self.session
+        if session.platform != "linkedin" and session.has_post:
+            self.screen_.notify(f"No {self.screen_.platform_label} version yet: ctrl+r adapts the post.",
+                                severity="warning")  # fmt: skip
+        else:
+            self.screen_.notify("Nothing to copy yet: generate a draft first (ctrl+g).", severity="warning")
+
+    def _copy(self, text: str, what: str) -> None:
+        self.screen_.app.copy_to_clipboard(text)
+        self.run(self._copy_to_system(text, what), "copy")
+
+    async def _copy_to_system(self, text: str, what: str = "the post") -> None:
         problem = await asyncio.to_thread(_clipboard_copy, text)
         size = f"{len(text):,} chars"
         if problem is None:
-            self.screen_.notify(f"Copied the post ({size}) to the system clipboard and the terminal (OSC 52).",
+            self.screen_.notify(f"Copied {what} ({size}) to the system clipboard and the terminal (OSC 52).",
                                 title="Copied", timeout=4)  # fmt: skip
         else:
-            self.screen_.notify(f"Sent the post ({size}) to the terminal clipboard (OSC 52); the system "
+            self.screen_.notify(f"Sent {what} ({size}) to the terminal clipboard (OSC 52); the system "
                                 f"clipboard is not available ({problem}). If pasting fails, export it to a "
                                 "file (e in Preview).", title="Copied to the terminal", severity="warning",
                                 timeout=10)  # fmt: skip
 
     def export_post(self) -> None:
-        if not self.session.post_text.strip():
+        """The post of the platform shown to a text file (a thread: its posts, a blank line between)."""
+        from ..versions import thread_text
+
+        session = self.session
+        version = session.version
+        text = session.post_text if session.platform == "linkedin" else thread_text(version.posts) if version else ""
+        if not text.strip():
             self.screen_.notify("Nothing to export yet.", severity="warning")
             return
         from .modals import ExportModal
 
-        name = self.session.draft.id if self.session.draft else "post"
-        default = self.drafter.workspace.root / "exports" / f"{name}.txt"  # as the drafts library does
+        name = session.draft.id if session.draft else "post"
+        suffix = "" if session.platform == "linkedin" else f"-{session.platform}"
+        default = self.drafter.workspace.root / "exports" / f"{name}{suffix}.txt"  # as the drafts library does
 
         def chosen(path: str | None) -> None:
             if path:
-                text = self.session.post_text
                 self.run(self._export_to(Path(path).expanduser(), text), "export")
 
         self.screen_.app.push_screen(ExportModal(str(default)), chosen)
@@ -414,7 +461,15 @@ class Storage(ScreenPart):
 
     # -- lint (debounced) -------------------------------------------------------------------
     def run_lint(self) -> None:
-        preview = self.screen_.preview
+        """LinkedIn: the whole linter on the post. Another platform: its checks, post by post."""
+        preview, session = self.screen_.preview, self.session
+        if session.platform != "linkedin":
+            from ...lint.platform import check_posts
+
+            version = session.version
+            platform = self.screen_.adaptations.platform(session.platform)
+            preview.set_post_findings(check_posts(list(version.posts), platform) if version is not None else [])
+            return
         try:
             report = lint_post(self.drafter, self.session)
         except DrafterError as exc:

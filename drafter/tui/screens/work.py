@@ -85,6 +85,10 @@ class Requests(ScreenPart):
         self._message = ""
         """What the request is doing, in the status line (back after a progress note)."""
         self._progress_shown = False
+        self.adapting: str | None = None
+        """The platform the running request adapts the post for (None: not an adaptation)."""
+        self._keep_raw: Callable[[str], None] | None = None
+        """Where text kept from a failed request goes (None: the LinkedIn post box)."""
 
     @property
     def busy(self) -> bool:
@@ -92,10 +96,14 @@ class Requests(ScreenPart):
 
     # -- start / end --------------------------------------------------------------------
     def start(self, what: str, message: str, job: Awaitable[Done], *, kind: str = "",
-              parts: set[str] | None = None, group: str = GROUP) -> None:
-        """Run ``job`` as the one request; ``kind`` and ``parts``: a pending draft for those parts."""
+              parts: set[str] | None = None, group: str = GROUP, adapting: str | None = None,
+              keep_raw: Callable[[str], None] | None = None) -> None:
+        """Run ``job`` as the one request; ``kind`` and ``parts``: a pending draft for those parts;
+        ``adapting``: the platform it adapts the post for; ``keep_raw``: what to do with the text
+        of a failed answer the user chose to keep (default: edit it as the LinkedIn post)."""
         if kind:
             self.session.begin(kind, parts or set())
+        self.adapting, self._keep_raw = adapting, keep_raw
         self.what, self._message, self._progress_shown = what, message, False
         self.screen_.status.start(message)
         self.worker = self.screen_.run_worker(job, name=what, group=group, exclusive=True, exit_on_error=False)
@@ -107,6 +115,7 @@ class Requests(ScreenPart):
                                                       WorkerState.CANCELLED):  # fmt: skip
             return
         self.worker = None
+        self.adapting = None
         if self._flush_timer is not None:
             self._flush_timer.stop()
             self._flush_timer = None
@@ -134,7 +143,8 @@ class Requests(ScreenPart):
             screen.status.stop(f"{what} failed: {title.lower()}.")
             from .modals import RawOutputModal
 
-            screen.app.push_screen(RawOutputModal(str(exc), exc.partial, title=title), self._use_raw)
+            keep = self._keep_raw or self._use_raw
+            screen.app.push_screen(RawOutputModal(str(exc), exc.partial, title=title), keep)
         elif isinstance(exc, DrafterError):
             screen.status.stop(f"{what} failed: {exc}")
             screen.notify(str(exc), title=f"{what} failed", severity="error", timeout=12)
@@ -159,6 +169,7 @@ class Requests(ScreenPart):
     def drop(self) -> None:
         """Stop the running request and forget it (the session is being replaced)."""
         worker, self.worker = self.worker, None
+        self.adapting = None
         if worker is not None:
             worker.cancel()
             self.session.cancel()
@@ -273,7 +284,7 @@ class Requests(ScreenPart):
         self._flush_timer = None
         self.screen_.render_session()
 
-    async def _engine_ready(self) -> None:
+    async def engine_ready(self) -> None:
         """Build the engine (imports openai the first time) off the event loop."""
         drafter = self.drafter
         if drafter.engine_name != "offline":
@@ -292,7 +303,7 @@ class Requests(ScreenPart):
         drafter, session, screen = self.drafter, self.session, self.screen_
         source = await asyncio.to_thread(source_from_input, text, session.loaded)
         job = await asyncio.to_thread(drafter.prepare, source, template, overrides)
-        await self._engine_ready()
+        await self.engine_ready()
         await screen.editor.configure(job.spec.extras)
         session.add_pending_parts(job.spec.extra_keys)
         if screen.view == "compose":
@@ -305,8 +316,9 @@ class Requests(ScreenPart):
 
     def _finish_generation(self, source: "Source", job: "Job", result: "DraftResult", repair_note: str) -> str:
         session, screen = self.session, self.screen_
-        session.accept_generation(job, result)
-        if session.draft is not None and same_source(session.draft.source, source):
+        same = session.draft is not None and same_source(session.draft.source, source)
+        session.accept_generation(job, result, keep_versions=same)  # another source: another draft
+        if same:
             session.draft = session.draft_for("generate", note="; ".join(result.notes))
         else:
             session.draft = self.drafter.new_draft(job, result)
@@ -331,7 +343,7 @@ class Requests(ScreenPart):
         drafter, session = self.drafter, self.session
         assert session.job is not None and session.parts is not None
         request = drafter.regenerate_request(session.job, session.parts, part, instruction)
-        await self._engine_ready()
+        await self.engine_ready()
         result = await drafter.complete(drafter.engine.regenerate(request), self.on_engine_event)
 
         def apply() -> str:
@@ -353,7 +365,7 @@ class Requests(ScreenPart):
 
         hooks: list[str] = []
         request = drafter.variants_request(session.job, session.parts, n=HOOK_VARIANTS)
-        await self._engine_ready()
+        await self.engine_ready()
         async for event in drafter.engine.hook_variants(request):
             self.on_engine_event(event)
             if isinstance(event, VariantsReady):
