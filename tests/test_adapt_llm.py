@@ -396,3 +396,39 @@ async def test_the_repair_prompt_fences_what_the_model_wrote(tmp_path: Path, loo
 async def test_linkedin_is_the_post_itself_without_a_request(tmp_path: Path, loopback: Loopback) -> None:
     version = await run_adapt(make_drafter(tmp_path, loopback.base_url), "linkedin")
     assert version.posts == [LINKEDIN] and loopback.chat_requests == []
+
+
+# ---- the labelled-text reader ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("POST 1:\nfirst\nline two\n\nPOST 2:\nsecond", ["first\nline two", "second"]),
+    ("Here is the thread:\n\n**Post 1:** first\n**Post 2/2:** second", ["first", "second"]),
+    ("## Tweet 1\nfirst\n\n## Tweet 2\nsecond", ["first", "second"]),
+    ("A thread for X, as asked\n---\nPOST 1: first\nPOST 2: second", ["first", "second"]),  # before: chatter
+    ("Post #1 - first\nPost #2 - second", ["first", "second"]),
+    ("first\n---\nsecond\n---\n", ["first", "second"]),  # rules between posts
+    ("first post 1/2\n\nsecond, a paragraph\n\nits end 2/2", ["first post 1/2", "second, a paragraph\n\nits end 2/2"]),
+    ("Here is the X version:\n\nJust one post.", ["Just one post."]),  # the intro line is not the post
+    ("Post 1 of the series is out.\nMore soon.", ["Post 1 of the series is out.\nMore soon."]),  # not a label
+    ("A 1/2 cup of flour.\n\nNo second post.", ["A 1/2 cup of flour.\n\nNo second post."]),  # numbers not a thread
+    ("```\nPOST 1:\nfenced\n```", ["fenced"]),
+])
+def test_labelled_text_is_read_tolerantly(answer: str, expected: list[str]) -> None:
+    notes: list[str] = []
+    assert parsing.parse_posts(answer, "text", notes) == expected and notes == []
+
+
+@pytest.mark.parametrize("answer", ["", "   \n", "POST 1:\n\nPOST 2:\n", '{"posts": []}', '{"foo": 1}'])
+def test_an_answer_without_a_post_is_a_parse_error(answer: str) -> None:
+    with pytest.raises(ValueError):
+        parsing.parse_posts(answer, "text", [])
+
+
+def test_plain_text_in_a_json_mode_is_read_as_posts_and_said() -> None:
+    notes: list[str] = []
+    assert parsing.parse_posts("I learned this at [the project].", "json_object", notes) == [
+        "I learned this at [the project]."]
+    assert notes == ["the model answered in plain text, not JSON; it was read as labelled posts"]
+    with pytest.raises(ValueError, match="malformed or incomplete"):  # cut-off JSON: ask again, never a post
+        parsing.parse_posts('{"posts": ["Harbour City', "json_schema", [])
