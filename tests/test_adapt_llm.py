@@ -432,3 +432,17 @@ def test_plain_text_in_a_json_mode_is_read_as_posts_and_said() -> None:
     assert notes == ["the model answered in plain text, not JSON; it was read as labelled posts"]
     with pytest.raises(ValueError, match="malformed or incomplete"):  # cut-off JSON: ask again, never a post
         parsing.parse_posts('{"posts": ["Harbour City', "json_schema", [])
+
+
+async def test_the_split_renumbers_a_numbered_thread_and_keeps_numbers_that_are_text(tmp_path: Path,
+                                                                                  loopback: Loopback) -> None:
+    numbered = [f"{LONG} 1/2", "Our helpline answers 24/7. 2/2"]
+    loopback.script(Reply.stream(posts_json(*numbered)), Reply.stream(posts_json(LONG, "Our helpline answers 24/7")))
+    first = await run_adapt(make_drafter(tmp_path, loopback.base_url), repair=False)
+    second = await run_adapt(make_drafter(tmp_path, loopback.base_url), repair=False)
+    for version in (first, second):
+        n = len(version.posts)
+        assert n > 2 and version.fits and [p.rsplit(None, 1)[1] for p in version.posts] == [f"{i}/{n}" for i in
+                                                                                            range(1, n + 1)]
+        assert version.posts[-1].startswith("Our helpline answers 24/7")  # "24/7" is text, not a number
+    assert " 1/2" not in " ".join(first.posts) and " 2/2" not in " ".join(first.posts)  # the old labels went
