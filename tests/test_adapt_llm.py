@@ -15,7 +15,6 @@ from drafter.common.errors import EngineError
 from drafter.common.safe_text import fold
 from drafter.engines.base import AdaptRequest, Chunk, PostsReady, Progress, Prompt
 from drafter.engines.openai import parsing
-from drafter.engines.openai.engine import OpenAIEngine
 from drafter.models.platforms import PLATFORMS
 from drafter.models.post import PostSpec
 from drafter.models.source import Source
@@ -26,6 +25,7 @@ from drafter.settings.paths import Workspace
 from drafter.sources.inputs import from_text
 from tests.loopback import Loopback, Reply, loopback  # noqa: F401  (fixture)
 from tests.test_fence import fence_lines
+from tests.test_openai_engine import SECRET, engines, make  # noqa: F401  (fixtures)
 
 ARTICLE = (
     "Harbour City opened a battery recycling plant in March. The plant recovers 92 percent of the lithium "
@@ -45,7 +45,6 @@ LONG = ("Harbour City opened a battery recycling plant in March, and it now reco
         "shredding and refining. The city expects 20,000 tonnes of batteries a year by 2027, which is a lot "
         "of lithium that no longer has to be mined. Which material should the next plant go after?")
 X = PLATFORMS["x"]
-SECRET = "sk-test-SECRET"
 
 
 def posts_json(*posts: str) -> str:
@@ -65,28 +64,6 @@ def formats(lb: Loopback) -> list[str | None]:
 
 
 # ---- the engine ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def engines() -> AsyncIterator[list[OpenAIEngine]]:
-    made: list[OpenAIEngine] = []
-    yield made
-    for engine in made:
-        await engine.aclose()
-
-
-@pytest.fixture
-def make(engines: list[OpenAIEngine], tmp_path: Path):
-    def make(lb: Loopback, **overrides: Any) -> OpenAIEngine:
-        values: dict[str, Any] = {"model": "test-model", "base_url": lb.base_url, "api_key": SECRET,
-                                  "timeout": 5.0, "retries": 0}
-        values.update(overrides)
-        engine = OpenAIEngine(Settings(**values), mode_cache=tmp_path / "modes.json")
-        engine.backoff_base = 0
-        engines.append(engine)
-        return engine
-
-    return make
 
 
 def adapt_request(**update: Any) -> AdaptRequest:
@@ -377,7 +354,7 @@ async def test_no_time_left_means_no_repair_request(tmp_path: Path) -> None:
     job = drafter.prepare(from_text(ARTICLE), "classic")
     request = drafter.adapt_request(job, LINKEDIN, X)
     ready = PostsReady(posts=[LONG], engine="openai", model="fake", mode="json_schema")
-    answer = adapting._Answer([LONG], ready, ready.usage, [])
+    answer = adapting.Answer([LONG], ready, ready.usage, [])
     kept = await adapting.repair_round(drafter, request, answer, X, None, left=0, budget=30)
     assert kept is answer and fake.requests == [] and answer.notes == ["repair skipped: the 30 s deadline was used up"]
     assert adapting.fitted(kept, X, numbering=True).fits

@@ -101,12 +101,15 @@ def repair_prompt(prompt: Prompt, posts: list[str], platform: Platform, over: li
 
 
 @dataclass
-class _Answer:
-    """The posts chosen so far and where they came from."""
+class Answer:
+    """An engine's posts on their way to a :class:`Version`: the ones chosen so far."""
 
     posts: list[str]
+    """The posts, stripped, empty ones left out."""
     ready: PostsReady
+    """The engine's event they came in (engine, model, mode, raw text)."""
     usage: Usage
+    """Tokens used by every request so far (the repair round's too)."""
     notes: list[str]
 
 
@@ -128,7 +131,7 @@ async def adapt(drafter: "Drafter", job: "Job", text: str, platform: Platform,
     budget = drafter.settings.deadline if deadline is None else deadline
     request = drafter.adapt_request(job, text, platform).model_copy(update={"deadline": budget})
     first = await _posts(drafter.engine.adapt(request), on_event)
-    answer = _Answer(_clean(first.posts), first, first.usage, list(first.notes))
+    answer = Answer(_clean(first.posts), first, first.usage, list(first.notes))
     if not answer.posts:
         raise EngineError(f"the engine returned no {platform.label} post", kind="empty", partial=first.raw)
     wants_repair = drafter.settings.repair if repair is None else repair
@@ -138,8 +141,8 @@ async def adapt(drafter: "Drafter", job: "Job", text: str, platform: Platform,
     return fitted(answer, platform, numbering=drafter.settings.thread_numbering)
 
 
-async def repair_round(drafter: "Drafter", request: AdaptRequest, answer: _Answer, platform: Platform,
-                       on_event: Callable[[Event], None] | None, *, left: float, budget: float) -> _Answer:
+async def repair_round(drafter: "Drafter", request: AdaptRequest, answer: Answer, platform: Platform,
+                       on_event: Callable[[Event], None] | None, *, left: float, budget: float) -> Answer:
     """One more request for the posts of ``answer`` that are over the limit, within ``left``
     seconds (none left: no request, and a note says so). The repaired posts are kept when they go
     less far past the limit in all; else the first answer, and a note says which."""
@@ -164,12 +167,12 @@ async def repair_round(drafter: "Drafter", request: AdaptRequest, answer: _Answe
     if again and excess(still, platform) < excess(over, platform):
         notes += [n for n in second.notes if n not in notes]
         notes.append(f"{platform.label} repair: {len(over)} post(s) over the limit -> {len(still)}")
-        return _Answer(again, second, usage, notes)
+        return Answer(again, second, usage, notes)
     notes.append(f"{platform.label} repair did not shorten the posts; kept the first answer")
-    return _Answer(answer.posts, answer.ready, usage, notes)
+    return Answer(answer.posts, answer.ready, usage, notes)
 
 
-def fitted(answer: _Answer, platform: Platform, *, numbering: bool) -> Version:
+def fitted(answer: Answer, platform: Platform, *, numbering: bool) -> Version:
     """The chosen posts as a :class:`Version`, those still over the limit split deterministically
     (:func:`drafter.engines.offline.adapt.split_posts`: every post then fits)."""
     posts, notes, ready = answer.posts, answer.notes, answer.ready

@@ -112,7 +112,7 @@ def parse_text_posts(text: str) -> list[str]:
             posts[-1].append(line)
         else:
             posts.append([line])
-    out = [p for p in (_clean("\n".join(lines)) for lines in posts) if p]
+    out = [p for p in (_clean("\n".join(chunk)) for chunk in posts) if p]
     if len(out) == 1 and not labelled:
         return _numbered_paragraphs(out[0]) or out
     return out
