@@ -221,7 +221,7 @@ async def test_posts_that_fit_are_kept_as_written(tmp_path: Path, loopback: Loop
 
 
 async def test_an_over_limit_post_gets_one_repair_round_naming_it(tmp_path: Path, loopback: Loopback) -> None:
-    repaired = [FITS[0], "Northwind employs 140 people there. 2/3", "Which material next? 3/3"]
+    repaired = [FITS[0].replace("1/2", "1/3"), "Northwind employs 140 people there. 2/3", "Which material next? 3/3"]
     loopback.script(Reply.stream(posts_json(FITS[0], LONG)), Reply.stream(posts_json(*repaired)))
     events: list[Any] = []
     version = await run_adapt(make_drafter(tmp_path, loopback.base_url), on_event=events.append)
@@ -423,3 +423,17 @@ async def test_the_split_renumbers_a_numbered_thread_and_keeps_numbers_that_are_
                                                                                             range(1, n + 1)]
         assert version.posts[-1].startswith("Our helpline answers 24/7")  # "24/7" is text, not a number
     assert " 1/2" not in " ".join(first.posts) and " 2/2" not in " ".join(first.posts)  # the old labels went
+
+
+@pytest.mark.parametrize("numbering, answer, expected", [
+    (True, ["First post.", "Second post."], ["First post.\n\n1/2", "Second post.\n\n2/2"]),
+    (False, ["First post. 1/2", "Second post.\n\n2/2"], ["First post.", "Second post."]),
+    (True, ["First post. 1/2", "Second post. 2/2"], ["First post. 1/2", "Second post. 2/2"]),  # as written
+    (False, ["Open 24/7.", "Second post."], ["Open 24/7.", "Second post."]),  # not a thread's numbers
+    (True, ["One post."], ["One post."]),
+])
+async def test_a_thread_is_numbered_as_the_setting_says(tmp_path: Path, loopback: Loopback, numbering: bool,
+                                                        answer: list[str], expected: list[str]) -> None:
+    loopback.script(Reply.stream(posts_json(*answer)))
+    version = await run_adapt(make_drafter(tmp_path, loopback.base_url, thread_numbering=numbering))
+    assert version.posts == expected and version.fits and len(loopback.chat_requests) == 1

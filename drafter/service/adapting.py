@@ -173,13 +173,16 @@ async def repair_round(drafter: "Drafter", request: AdaptRequest, answer: Answer
 
 
 def fitted(answer: Answer, platform: Platform, *, numbering: bool) -> Version:
-    """The chosen posts as a :class:`Version`, those still over the limit split deterministically
-    (:func:`drafter.engines.offline.adapt.split_posts`: every post then fits)."""
+    """The chosen posts as a :class:`Version`: a thread numbered as the ``thread_numbering``
+    setting says (whatever the model did), then the posts still over the limit split
+    deterministically (:func:`drafter.engines.offline.adapt.split_posts`: every post then fits)."""
+    from ..engines.offline.adapt import renumbered, split_posts
+
     posts, notes, ready = answer.posts, answer.notes, answer.ready
+    if platform.threads:
+        posts = renumbered(posts, numbering=numbering)
     over = over_limit(posts, platform)
     if over:
-        from ..engines.offline.adapt import split_posts
-
         posts = split_posts(posts, platform, numbering=numbering)
         notes.append(f"{platform.label}: {len(over)} post(s) over {platform.limit:,} split at sentence ends")
     return Version(platform, posts, ready.engine, ready.model, ready.mode, answer.usage, notes, ready.raw)

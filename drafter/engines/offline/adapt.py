@@ -98,6 +98,17 @@ def numbered(posts: list[str]) -> bool:
     return len(posts) > 1 and labels == [[str(i), str(len(posts))] for i in range(1, len(posts) + 1)]
 
 
+def renumbered(posts: list[str], *, numbering: bool) -> list[str]:
+    """A thread's posts numbered as ``numbering`` says: ``i/n`` added at the end of each post of
+    an unnumbered thread (numbering on), a thread's own numbers removed (off). One post, or a
+    thread already as wanted, is returned as it is."""
+    if len(posts) < 2 or numbered(posts) == numbering:
+        return posts
+    if numbering:
+        return [f"{post}\n\n{_label(i, len(posts))}" for i, post in enumerate(posts, 1)]
+    return [_NUMBERING.sub("", p).strip() for p in posts]
+
+
 def _label(i: int, n: int) -> str:
     return f"{i}/{n}"
 
