@@ -1,13 +1,18 @@
 """Core benchmarks, as medians and ratios measured in one invocation (no assertions).
 
-    python bench/bench_core.py [--runs N]
+    python bench/bench_core.py [--runs N] [--only offline|process|stream|platforms]
 
 1. offline engine on a 5,000-word article, in process   (target < 50 ms)
    baseline: tokenising the same text with one regex, in the same process
 2. `drafter draft --engine offline` as a whole process   (target < 0.3 s)
-   baseline: `python -c pass` started the same way, interleaved
+   baseline: `python -c pass` started the same way, interleaved;
+   and with `--platform all` (five versions, counted and split; target well under 1 s)
 3. a streamed draft from the loopback server: drafter's OpenAI engine against a bare
    `openai` SDK loop reading the same stream               (target: overhead < 5 %)
+4. every platform's version, offline: adapting the example article's post for all five
+   platforms in process (baseline: drafting that post, same process), and
+   `drafter draft --engine offline --platform all` as a whole process (target < 1 s;
+   baseline: the same command without --platform, interleaved)
 """
 
 from __future__ import annotations
@@ -80,16 +85,19 @@ def bench_process(runs: int) -> None:
         cmd = [sys.executable, "-m", "drafter", "--workspace", ws, "draft", "--engine", "offline",
                "--article", str(ROOT / "tests" / "corpus" / "example-article.md")]
         base = [sys.executable, "-c", "pass"]
-        drafter_t, base_t = [], []
-        for _ in range(runs):  # interleaved, so load on the machine hits both alike
-            for argv, bucket in ((cmd, drafter_t), (base, base_t)):
+        every = [*cmd, "--platform", "all"]
+        drafter_t, base_t, every_t = [], [], []
+        for _ in range(runs):  # interleaved, so load on the machine hits all alike
+            for argv, bucket in ((cmd, drafter_t), (base, base_t), (every, every_t)):
                 t0 = time.perf_counter()
                 subprocess.run(argv, env=env, check=True, capture_output=True, cwd=ROOT)
                 bucket.append(time.perf_counter() - t0)
-    d, b = statistics.median(drafter_t), statistics.median(base_t)
+    d, b, e = statistics.median(drafter_t), statistics.median(base_t), statistics.median(every_t)
     print(f"2. `drafter draft --engine offline` process: median {d * 1000:.0f} ms "
           f"(target 300 ms: {d / 0.3:.2f}x of target); `python -c pass` {b * 1000:.0f} ms; "
           f"ratio {d / b:.1f}x, drafter's own share {(d - b) * 1000:.0f} ms")
+    print(f"   with `--platform all` (five versions): median {e * 1000:.0f} ms "
+          f"({e / d:.2f}x the LinkedIn post alone; {(e - d) * 1000:.0f} ms for the four adaptations)")
 
 
 def bench_stream(runs: int, pieces: int) -> None:
@@ -160,15 +168,67 @@ def bench_stream(runs: int, pieces: int) -> None:
           f"overhead {(d / b - 1) * 100:+.1f}% (target < 5%)")
 
 
+def bench_platforms(runs: int) -> None:
+    from drafter.models.post import assemble
+    from drafter.service.drafting import Drafter
+    from drafter.settings.config import Settings
+    from drafter.settings.paths import Workspace
+    from drafter.sources.inputs import load
+
+    article = ROOT / "tests" / "corpus" / "example-article.md"
+    with tempfile.TemporaryDirectory() as ws:
+        drafter = Drafter(Settings(engine="offline"), Workspace(root=Path(ws), origin="--workspace"))
+        job = drafter.prepare(load(article=str(article)))
+        targets = drafter.platforms(["all"])
+
+        async def draft() -> str:
+            result, _ = await drafter.generate(job)
+            return assemble(result.parts, job.layout)
+
+        text = asyncio.run(draft())
+
+        async def adapt_all() -> None:
+            for target in targets:
+                version = await drafter.adapt(job, text, target)
+                version.findings()
+
+        asyncio.run(adapt_all())  # imports and caches warm, as in a second run in the app
+        a = median_ms(lambda: asyncio.run(adapt_all()), runs)
+        d = median_ms(lambda: asyncio.run(draft()), runs)
+    print(f"4a. adapting for all 5 platforms (counted and checked), in process: median {a:.1f} ms; "
+          f"drafting the post {d:.1f} ms; ratio {a / d:.2f}x")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+    with tempfile.TemporaryDirectory() as ws:
+        base = [sys.executable, "-m", "drafter", "--workspace", ws, "draft", "--engine", "offline",
+                "--article", str(article)]
+        cmd = [*base, "--platform", "all"]
+        all_t, base_t = [], []
+        for _ in range(runs):
+            for argv, bucket in ((cmd, all_t), (base, base_t)):
+                t0 = time.perf_counter()
+                subprocess.run(argv, env=env, check=True, capture_output=True, cwd=ROOT)
+                bucket.append(time.perf_counter() - t0)
+    p, b = statistics.median(all_t), statistics.median(base_t)
+    print(f"4b. `drafter draft --engine offline --platform all` process: median {p * 1000:.0f} ms "
+          f"(target 1 s: {p:.2f}x of target); without --platform {b * 1000:.0f} ms; ratio {p / b:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--pieces", type=int, default=200)
+    parser.add_argument("--only", choices=["offline", "process", "stream", "platforms"])
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, medians of {args.runs} runs")
-    bench_offline(args.runs)
-    bench_process(max(5, args.runs // 2))
-    bench_stream(args.runs, args.pieces)
+    chosen = {args.only} if args.only else {"offline", "process", "stream", "platforms"}
+    if "offline" in chosen:
+        bench_offline(args.runs)
+    if "process" in chosen:
+        bench_process(max(5, args.runs // 2))
+    if "stream" in chosen:
+        bench_stream(args.runs, args.pieces)
+    if "platforms" in chosen:
+        bench_platforms(max(5, args.runs // 2))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from drafter.engines.offline.adapt import adapt
+from drafter.engines.offline.adapt import adapt, adapt_text
 from drafter.models.platforms import PLATFORMS, platform
 from drafter.models.post import Parts
 
@@ -75,3 +75,48 @@ def test_the_numbering_is_counted_when_posts_are_full(name: str) -> None:
     posts = adapt(tight, target)
     assert len(posts) >= 10 and all(target.count(p) <= target.limit for p in posts)
     assert max(target.count(p) for p in posts) >= target.limit - 6  # they really are full
+
+
+@pytest.mark.parametrize("name", ["x", "bluesky", "threads", "mastodon"])
+def test_a_sentence_longer_than_a_post_is_cut_between_words_never_inside_a_url_or_hashtag(name: str) -> None:
+    """No sentence end and no clause boundary to cut at: the cut falls between words, and the
+    URL and the hashtag in the middle stay whole."""
+    filler = " ".join(f"word{i}" for i in range(90))
+    text = (f"Hook without a stop {filler} see https://example.com/a/very/long/path/to/the-report-2026 "
+            f"and #CamelCaseTag then {filler} the end")
+    target = platform(name)
+    posts = adapt_text(text, target, numbering=False)
+    assert len(posts) > 1 and all(target.count(p) <= target.limit for p in posts)
+    assert " ".join(posts).split() == text.split()
+    assert any("https://example.com/a/very/long/path/to/the-report-2026" in p for p in posts)
+
+
+def test_split_posts_keeps_posts_that_fit_and_renumbers_after_cutting_the_long_one() -> None:
+    from drafter.engines.offline.adapt import split_posts
+
+    x = platform("x")
+    long = " ".join(f"Sentence number {i} says one short thing." for i in range(20))
+    posts = ["First post that fits. 1/3", long + " 2/3", "Last post asks a question? 3/3"]
+    out = split_posts(posts, x, numbering=True)
+    assert len(out) > 3 and all(x.count(p) <= x.limit for p in out)
+    assert [p.rsplit("\n\n", 1)[1] for p in out] == [f"{i}/{len(out)}" for i in range(1, len(out) + 1)]
+    assert out[0].startswith("First post that fits.") and "Last post asks a question?" in out[-1]
+    assert " ".join(re.sub(r"\s*\d+/\d+$", "", p) for p in out).split() == " ".join(
+        re.sub(r"\s*\d+/\d+$", "", p) for p in posts).split()
+    assert split_posts(["fits 1/2", "fits too 2/2"], x) == ["fits 1/2", "fits too 2/2"]  # nothing over: untouched
+
+
+def test_bluesky_splits_a_post_that_fits_300_graphemes_but_not_3000_bytes() -> None:
+    """Bluesky's lexicon caps a post at 3,000 bytes too: 120 family emoji (25 bytes each, one
+    grapheme each) fit 300 graphemes but not 3,000 bytes, so the version becomes a thread whose
+    every post fits both limits."""
+    from drafter.lint.platform import check_posts
+
+    bluesky = platform("bluesky")
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 25 bytes, one grapheme
+    text = "Families came. " + " ".join([family] * 120)  # 254 graphemes, 3,134 bytes
+    assert bluesky.count(text) <= bluesky.limit and not bluesky.fits(text)
+    assert [f.rule for f in check_posts([text], bluesky)[0]] == ["platform-length"]
+    posts = adapt_text(text, bluesky)
+    assert len(posts) > 1 and all(bluesky.fits(p) for p in posts)
+    assert not any(check_posts(posts, bluesky))

@@ -1,7 +1,7 @@
 """Every ``--json`` output of every command is run, parsed with ``json.loads`` and checked.
 
-Commands with ``--json``: ``draft`` (offline and through an OpenAI-compatible server),
-``drafts list``, ``lint`` and ``eval``. A test below keeps this list in step with the parser.
+Commands with ``--json``: ``draft`` (offline and through an OpenAI-compatible server, with
+``--platform`` too), ``adapt``, ``drafts list``, ``lint`` and ``eval``. A test below keeps this list in step with the parser.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def commands_with_json() -> set[str]:
 
 
 def test_every_json_flag_has_a_test_here() -> None:
-    assert commands_with_json() == {"draft", "drafts list", "lint", "eval"}
+    assert commands_with_json() == {"draft", "adapt", "drafts list", "lint", "eval"}
 
 
 def test_draft_json_offline_article(capsys, workspace_dir: Path) -> None:
@@ -67,6 +67,46 @@ def test_draft_json_through_a_server_with_save(capsys, workspace_dir: Path, loop
     assert data["engine"] == "openai" and data["model"] == "gpt-4.1-mini" and data["finish_reason"] == "stop"
     assert data["parts"]["hook"] == ANSWER["hook"] and data["repair"] is None
     assert (workspace_dir / "drafts" / f"{data['draft_id']}.json").is_file()
+
+
+def _check_versions(versions: object, names: list[str]) -> None:
+    from drafter.models.platforms import PLATFORMS
+
+    assert isinstance(versions, list) and [v["platform"] for v in versions] == names
+    for v in versions:
+        target = PLATFORMS[v["platform"]]
+        assert isinstance(v["posts"], list) and all(isinstance(p, str) and p for p in v["posts"])
+        assert v["counts"] == [target.count(p) for p in v["posts"]] and v["limit"] == target.limit
+        assert v["fits"] is all(c <= target.limit for c in v["counts"]) and v["counted"] == target.counts
+        assert len(v["findings"]) == len(v["posts"])
+
+
+def test_draft_json_with_platforms(capsys, workspace_dir: Path) -> None:
+    code, data, _ = run_json(capsys, "draft", "--workspace", str(workspace_dir), "--article", str(EXAMPLE),
+                             "--platform", "all", "--json")
+    assert code == 0 and isinstance(data, dict) and data["platform_errors"] == []
+    _check_versions(data["platforms"], ["linkedin", "x", "threads", "bluesky", "mastodon"])
+    assert data["platforms"][0]["posts"] == [data["text"]]  # LinkedIn's version is the post itself
+    assert len(data["platforms"][1]["posts"]) > 1 and all(v["fits"] for v in data["platforms"])
+
+
+def test_adapt_json(capsys, workspace_dir: Path) -> None:
+    ws = ["--workspace", str(workspace_dir)]
+    _, saved, _ = run_json(capsys, "draft", *ws, "--article", str(EXAMPLE), "--json", "--save")
+    draft_id = saved["draft_id"]  # type: ignore[index]
+    code, data, err = run_json(capsys, "adapt", *ws, draft_id, "--platform", "bluesky", "--platform", "X", "--json")
+    assert code == 0 and isinstance(data, dict)
+    assert data["draft_id"] == draft_id and data["skipped"] == [] and data["platform_errors"] == []
+    _check_versions(data["platforms"], ["x", "bluesky"])
+    stored = json.loads((workspace_dir / "drafts" / f"{draft_id}.json").read_text(encoding="utf-8"))
+    assert {k: v["posts"] for k, v in stored["versions"].items()} == {v["platform"]: v["posts"]
+                                                                     for v in data["platforms"]}
+
+
+def test_adapt_json_of_a_missing_draft_is_one_line(capsys, workspace_dir: Path) -> None:
+    code = main(["adapt", "--workspace", str(workspace_dir), "nope", "--platform", "x", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
 
 
 def test_drafts_list_json(capsys, workspace_dir: Path) -> None:

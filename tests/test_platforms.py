@@ -7,8 +7,10 @@ counting library that drifts from the rules fails these tests.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from drafter.models.platforms import PLATFORMS, URL_WEIGHT, platform
+from drafter.models.platforms import PLATFORMS, URL_WEIGHT, count_x, platform
 from drafter.models.post import FOLD_DESKTOP, FOLD_MOBILE, MAX_CHARS
 
 FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"  # man ZWJ woman ZWJ girl ZWJ boy
@@ -110,3 +112,43 @@ def test_a_mastodon_server_sets_its_own_limit_and_an_unknown_platform_is_named()
     assert platform("mastodon").limit == 500 and platform("x", mastodon_limit=9).limit == 280
     with pytest.raises(ValueError, match="no platform 'myspace' \\(platforms: linkedin, x, threads"):
         platform("myspace")
+
+
+# -- X: drafter's own sum agrees with twitter-text-parser ---------------------------------------
+_X_ALPHABET = ("abc XYZ 019 .,;:!?'\"()-_/#@\n\r\t" "éüßñçØ" "ـعربى" "Ωπ" "Жж" "中文日本語한국어" "ｶﾀｶﾅ"
+               "•·–—‘’“”…′″‰" "\u200b\u200c\u200d\u2060" "\u0301\u0308" "©®™‼⁉↔" "😀👍🏽👨‍👩‍👧🇫🇷1️⃣#️⃣☺️✈"
+               "\U0001f9d1\u200d\U0001f4bb" "ℹ️⌚" "\u3000\u00a0")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_X_ALPHABET, max_size=60))
+def test_count_x_matches_twitter_text_on_any_text(text: str) -> None:
+    from twitter_text import parse_tweet
+
+    assert count_x(text) == parse_tweet(text).weightedLength
+
+
+@pytest.mark.parametrize("text", [
+    "Plain ASCII post with a list:\n- one\n- two\n\n#Tag",
+    "• A bullet weighs two — and so does an em dash",
+    "Prices rose 3.5 percent; see example.com or www.example.org/report",
+    "Café, naïve, résumé: one each after NFC (e\u0301 too)",
+    "Emoji ©️ and ™ and 👍🏽 in one line",
+])
+def test_count_x_matches_twitter_text_on_post_like_text(text: str) -> None:
+    from twitter_text import parse_tweet
+
+    assert count_x(text) == parse_tweet(text).weightedLength
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_X_ALPHABET, max_size=60))
+def test_the_quick_paths_of_every_count_agree_with_the_full_count(text: str) -> None:
+    """Graphemes, Threads and Mastodon skip work on plain text: the answer is the full count's."""
+    from drafter.models import platforms as p
+
+    clusters = p._graphemes().findall(text)
+    assert p.count_graphemes(text) == len(clusters)
+    assert p.count_threads(text) == sum(len(c.encode()) if p._pictographic().search(c) else len(c) for c in clusters)
+    with_url = f"{text} https://example.com/{len(text)}"
+    assert p.count_mastodon(with_url) == p.count_graphemes(p._mastodon_countable(with_url))

@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..common.errors import InputError
-from .options import (PATH, Command, Group, engine_flags, engine_options, json_option, make_drafter, no_repair_option,
-                      say)
+from .options import (PATH, Command, Group, PlatformParam, engine_flags, engine_options, json_option, make_drafter,
+                      no_repair_option, platform_option, say)
+from .output import keep_and_print, print_result
+from .platforms import Adapting, offline_note, run_adapting, versions_text, with_linkedin, with_version
 from ..common.safe_text import escape_json_controls, safe_json, strip_controls
 
 if TYPE_CHECKING:
+    from ..models.draft import Draft
+    from ..service.adapting import Version
     from ..service.drafting import Drafter
 
 EXIT_OK = 0
@@ -63,14 +67,20 @@ def read_source(topic: str | None, article: str | None, stdin: str | None, flags
 @click.option("--template", help="template name (see: drafter templates list)")
 @click.option("--var", multiple=True, metavar="KEY=VALUE", help="set a template variable")
 @engine_options
-@click.option("--save", is_flag=True, help="save the draft in the workspace")
+@platform_option()
+@click.option("--save", is_flag=True, help="save the draft in the workspace (with its platform versions)")
 @json_option
 @no_repair_option
 def draft(stdin: str | None, topic: str | None, article: str | None, template: str | None, var: tuple[str, ...],
-          save: bool, as_json: bool, no_repair: bool, **engine: Any) -> int:
+          platforms: tuple[str, ...], save: bool, as_json: bool, no_repair: bool, **engine: Any) -> int:
     """Draft a post and print it. Text that arrived is never dropped: a failed generation, an
     interrupt or a failed ``--save`` prints it and keeps it (``Drafter.keep_unsaved``), and the
-    one stderr line says where. (``-`` reads the article from stdin.)"""
+    one stderr line says where. (``-`` reads the article from stdin.)
+
+    ``--platform``: the post is then adapted for each platform named and printed as
+    :mod:`drafter.cli.platforms` lays it out, the LinkedIn post first; a platform that fails is
+    one stderr line (its text kept), the others are still printed and saved, and the exit is 1
+    (2 when that platform's failure was bad input)."""
     from ..common.errors import EngineError, StoreError
     from ..engines.base import Event, Progress
     from ..models.post import assemble
@@ -80,10 +90,9 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
     flags = engine_flags(engine, no_repair)
     source = read_source(topic, article, stdin, flags)
     drafter = make_drafter(flags)
+    chosen = drafter.platforms(platforms) if platforms else []
     job = drafter.prepare(source, template, _vars(var))
-    if drafter.settings.engine == "auto" and drafter.engine_name == "offline":
-        say("no OPENAI_API_KEY or base URL set: using the offline extractive engine "
-             "(set OPENAI_API_KEY, or --base-url for a local server, to draft with an LLM)")
+    offline_note(drafter)
     seen = Transcript()
 
     def on_event(event: Event) -> None:
@@ -97,7 +106,7 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
         if not exc.partial.strip():  # nothing worth keeping arrived
             raise
         failure = {"error": str(exc), "kind": exc.kind, "partial": exc.partial} if as_json else None
-        where = _keep(drafter, exc.partial, exc.kind, failure)
+        where = keep_and_print(drafter, exc.partial, exc.kind, failure)
         raise EngineError(f"{exc}; the text received is on stdout and {where}",
                           kind=exc.kind, partial=exc.partial) from exc
     except KeyboardInterrupt as exc:
@@ -108,7 +117,7 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
             raise
         what = "the finished draft is" if seen.result is not None else f"the {len(text):,} characters received are"
         failure = {"error": "interrupted", "kind": "interrupted", "partial": text} if as_json else None
-        say(f"interrupted: {what} on stdout and {_keep(drafter, text, 'interrupted', failure)}")
+        say(f"interrupted: {what} on stdout and {keep_and_print(drafter, text, 'interrupted', failure)}")
         return interrupt_exit_code(exc)
     for note in [*job.notes, *result.notes, *([repair.note] if repair else [])]:
         say(note)
@@ -118,10 +127,29 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
     stats = measure(text)
     if stats.over_limit:
         say(f"the post is {stats.chars:,} characters: {stats.over_limit:,} over LinkedIn's {MAX_CHARS:,} limit (not truncated)")
+    adapting, shown = None, text
+    if chosen:
+        def interrupted(done: Adapting, exc: KeyboardInterrupt) -> int:
+            from .main import interrupt_exit_code
+
+            shown = versions_text(with_linkedin(text, done.versions))
+            failure = ({"error": "interrupted", "kind": "interrupted", "partial": text,
+                        "platforms": [v.as_json() for v in done.versions]} if as_json else None)
+            say(f"interrupted while adapting: the post and {len(done.versions)} finished version(s) are on stdout "
+                f"and {keep_and_print(drafter, shown, 'interrupted', failure)}")
+            return interrupt_exit_code(exc)
+
+        adapting, code = run_adapting(drafter, job, text, chosen, interrupted)
+        if code is not None:
+            return code
+        shown = versions_text(with_linkedin(text, adapting.versions))
     saved_id, failed = None, None
     if save:
         try:
-            saved = drafter.store.save(drafter.new_draft(job, result))
+            record = drafter.new_draft(job, result)
+            for version in adapting.versions if adapting else []:
+                record = with_version(record, version)
+            saved = drafter.store.save(record)
             saved_id = saved.id
             say(f"saved draft {saved.id}")
         except StoreError as exc:
@@ -142,36 +170,38 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
             "draft_id": saved_id,
             "repair": None if repair is None else {"before": repair.before, "after": repair.after, "kept": repair.kept},
         }
+        if adapting is not None:
+            payload["platforms"] = [v.as_json() for v in adapting.versions]
+            payload["platform_errors"] = [f.as_json() for f in adapting.failures]
     if failed is not None:
-        where = _keep(drafter, text, "post", payload)
+        where = keep_and_print(drafter, shown, "post", payload)
         raise StoreError(f"{failed}; the post is on stdout and {where}") from failed
     try:
-        _print(text, payload)
+        print_result(shown, payload)
     except OutputError as exc:  # the post is not on stdout: it must be somewhere
-        where = f"saved as draft {saved_id}" if saved_id else drafter.keep_unsaved(text, "post").where()
+        where = f"saved as draft {saved_id}" if saved_id else drafter.keep_unsaved(shown, "post").where()
         raise OutputError(f"{exc}; the post is {where}") from None
-    return EXIT_OK
+    return adapting.exit_code if adapting else EXIT_OK
 
 
-def _print(text: str, payload: dict[str, Any] | None) -> None:
-    """The post (or its JSON payload) on stdout, never with a raw control character."""
-    print(strip_controls(text) if payload is None else safe_json(payload, ensure_ascii=False, indent=2))
-    sys.stdout.flush()  # a full disk behind stdout shows here, while the caller can still keep the text
+# ---- adapt ----------------------------------------------------------------------------
 
 
-def _keep(drafter: "Drafter", text: str, what: str, payload: dict[str, Any] | None) -> str:
-    """Keep ``text`` on disk, then print it (or ``payload`` as JSON, with ``"kept"``: the file);
-    returns "kept in <path>" (or why no place took it) for the one stderr line."""
-    from .output import OutputError
+@click.command("adapt", cls=Command, short_help="adapt a saved draft for other platforms (saved in it)",
+               help="Adapt a saved draft's post for other platforms, print the versions and save them in the "
+                    "draft. A version you edited by hand is kept unless --force (exit 1 when one was kept or a "
+                    "platform failed).")
+@click.argument("id")
+@platform_option(required=True)
+@click.option("--force", is_flag=True, help="replace versions edited by hand too")
+@engine_options
+@json_option
+@no_repair_option
+def adapt(id: str, platforms: tuple[str, ...], force: bool, as_json: bool, no_repair: bool,  # noqa: A002
+          **engine: Any) -> int:
+    from .platforms import adapt_saved
 
-    kept = drafter.keep_unsaved(text, what)
-    if payload is not None:
-        payload = {**payload, "kept": None if kept.path is None else str(kept.path)}
-    try:
-        _print(text, payload)
-    except OutputError as exc:
-        raise OutputError(f"{exc}; the {what} text is {kept.where()}") from None
-    return kept.where()
+    return adapt_saved(make_drafter(engine_flags(engine, no_repair)), id, platforms, force=force, as_json=as_json)
 
 
 # ---- drafts ---------------------------------------------------------------------------
@@ -218,21 +248,37 @@ def drafts_list(as_json: bool) -> int:
 @drafts.command("show")
 @click.argument("id")
 def drafts_show(id: str) -> int:  # noqa: A002 - the argument's name in the usage line
+    """The LinkedIn post on stdout; the platform versions the draft holds, if any, named on stderr."""
     from ..models.draft import validate_id
+    from .platforms import versions_note
 
     store = make_drafter().store
-    print(strip_controls(store.load(validate_id(id)).text))
+    record = store.load(validate_id(id))
+    print(strip_controls(record.text))
+    if record.versions:
+        say(versions_note(record))
     return EXIT_OK
 
 
 @drafts.command("export")
 @click.argument("id")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json"]), default="txt", show_default=True)
-def drafts_export(id: str, fmt: str) -> int:  # noqa: A002
-    from ..models.draft import export_text, validate_id
+@click.option("--platform", "platform_name", type=PlatformParam(allow_all=False), metavar="NAME",
+              help="that platform's version (txt: a thread's posts each under a '--- post i/n · count/limit ---' "
+                   "line)")
+def drafts_export(id: str, fmt: str, platform_name: str | None) -> int:  # noqa: A002
+    from ..models.draft import export_text, export_version, validate_id
 
-    store = make_drafter().store
-    exported = export_text(store.load(validate_id(id)), fmt)
+    drafter = make_drafter()
+    record = drafter.store.load(validate_id(id))
+    if platform_name is None:
+        exported = export_text(record, fmt)
+    else:
+        from .platforms import check_exportable
+
+        target = drafter.platforms([platform_name])[0]
+        check_exportable(record, target)
+        exported = export_version(record, target, fmt)
     print(escape_json_controls(exported) if fmt == "json" else strip_controls(exported))
     return EXIT_OK
 
@@ -335,5 +381,5 @@ def evaluate(folder: str, template: str | None, as_json: bool, no_repair: bool, 
     return run_eval(make_drafter(engine_flags(engine, no_repair)), folder, template=template, as_json=as_json)
 
 
-COMMANDS: list[click.Command] = [draft, drafts, templates, doctor, lint, evaluate]
+COMMANDS: list[click.Command] = [draft, adapt, drafts, templates, doctor, lint, evaluate]
 """In the order ``drafter --help`` lists them."""

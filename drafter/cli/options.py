@@ -44,6 +44,38 @@ class UsablePath(click.ParamType):
 PATH = UsablePath()
 
 
+class PlatformParam(click.ParamType):
+    """A platform name (any case; ``all`` where the command takes every platform), refused at
+    once (exit 2) with the line naming the platforms (:func:`drafter.models.platforms.platform`'s)."""
+
+    name = "platform"
+
+    def __init__(self, *, allow_all: bool = True) -> None:
+        self.allow_all = allow_all
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ..models.platforms import PLATFORM_NAMES, platform
+
+        name = str(value).strip().lower()
+        if name == "all":
+            if self.allow_all:
+                return name
+            self.fail(f"one platform at a time: {', '.join(PLATFORM_NAMES)}", param, ctx)
+        try:
+            return platform(name).name
+        except ValueError as exc:
+            message = str(exc) if self.allow_all else str(exc).replace(", or all)", ")")
+            self.fail(message, param, ctx)
+
+
+def platform_option(*, required: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--platform NAME``, repeatable (``all``: every platform), passed on as a tuple of names."""
+    from ..models.platforms import PLATFORM_NAMES
+
+    return click.option("--platform", "platforms", type=PlatformParam(), multiple=True, required=required,
+                        metavar="NAME", help=f"{', '.join(PLATFORM_NAMES)}, or all (repeatable)")
+
+
 def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
     """A global option's callback: a value given at any level is kept on the :class:`Invocation`
     (the last one given wins; one left out never resets an earlier one)."""

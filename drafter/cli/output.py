@@ -14,9 +14,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import Any, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, Iterator, TextIO
 
 from ..common.errors import DrafterError
+
+if TYPE_CHECKING:
+    from ..service.drafting import Drafter
 
 
 class OutputError(DrafterError):
@@ -74,3 +77,25 @@ def guarded_stdout() -> Iterator[None]:
         guarded.flush()
     finally:
         sys.stdout = before
+
+
+def print_result(text: str, payload: dict[str, Any] | None) -> None:
+    """A command's result on stdout: ``text``, or ``payload`` as JSON when given, never with a raw
+    control character."""
+    from ..common.safe_text import safe_json, strip_controls
+
+    print(strip_controls(text) if payload is None else safe_json(payload, ensure_ascii=False, indent=2))
+    sys.stdout.flush()  # a full disk behind stdout shows here, while the caller can still keep the text
+
+
+def keep_and_print(drafter: "Drafter", text: str, what: str, payload: dict[str, Any] | None) -> str:
+    """Keep ``text`` on disk, then print it (or ``payload`` as JSON, with ``"kept"``: the file);
+    returns "kept in <path>" (or why no place took it) for the one stderr line."""
+    kept = drafter.keep_unsaved(text, what)
+    if payload is not None:
+        payload = {**payload, "kept": None if kept.path is None else str(kept.path)}
+    try:
+        print_result(text, payload)
+    except OutputError as exc:
+        raise OutputError(f"{exc}; the {what} text is {kept.where()}") from None
+    return kept.where()

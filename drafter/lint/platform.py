@@ -59,6 +59,12 @@ def check_posts(posts: list[str], platform: Platform) -> list[list[Finding]]:
                 "platform-length", "error",
                 f"{which} is {count:,} {platform.counts.split(' (')[0]}; {platform.label} allows "
                 f"{platform.limit:,} (cut {count - platform.limit:,})", text, cut, len(text)))
+        over_bytes = platform.over_bytes(text)
+        if over_bytes:
+            found.append(_finding(
+                "platform-length", "error",
+                f"{which} is {platform.byte_limit + over_bytes:,} bytes of UTF-8; {platform.label} allows "
+                f"{platform.byte_limit:,} (emoji take 4 bytes or more each)", text, 0, len(text)))
         tags = list(HASHTAG.finditer(text))
         before = tags_seen
         tags_seen += len(tags)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..common.errors import InputError, StoreError, first_error
 from ..common.safe_text import one_line
-from .platforms import PLATFORMS, PlatformName
+from .platforms import PLATFORMS, Platform, PlatformName
 from .post import Parts, assemble, measure
 from .titles import (  # noqa: F401 - the title names are re-exported (older imports from here keep working)
     TITLE_CHARS, auto_title, clean_title, copy_title, default_title, resolve_title, short_title,
@@ -455,4 +455,79 @@ def export_text(draft: Draft, fmt: Literal["txt", "md", "json"]) -> str:
             "---",
         ]
         return "\n".join(lines) + "\n\n" + draft.text.rstrip("\n") + "\n"
+    raise InputError(f"unknown export format {fmt!r}: use txt, md or json")
+
+
+def header_line(platform: Platform, posts: int) -> str:
+    """The line drafter prints above a platform's posts: label, how many posts, how it counts, the limit."""
+    how_many = "1 post" if posts == 1 else f"a thread of {posts} posts"
+    return f"=== {platform.label} · {how_many} · {platform.counts}, limit {platform.limit:,} ==="
+
+
+def post_line(platform: Platform, index: int, total: int, post: str) -> str:
+    """The line above one post: which post of how many, and its count against the limit."""
+    count, extra = platform.count(post), platform.over_bytes(post)
+    over = f" (over by {count - platform.limit:,})" if count > platform.limit else ""
+    if extra:
+        over += f" ({extra:,} bytes over {platform.label}'s {platform.byte_limit:,})"
+    return f"--- post {index}/{total} · {count:,}/{platform.limit:,}{over} ---"
+
+
+def posts_text(platform: Platform, posts: list[str]) -> str:
+    """The posts, each under its :func:`post_line`, a blank line between them: every line drafter
+    adds is a line of its own, so a post is exactly what lies between its line and the blank line
+    before the next."""
+    return "\n\n".join(f"{post_line(platform, i, len(posts), p)}\n{p}" for i, p in enumerate(posts, 1))
+
+
+def version_posts(draft: Draft, platform: Platform) -> list[str]:
+    """What is copied to ``platform``: LinkedIn's is the post itself, another's its version's posts
+    (InputError when the draft has none)."""
+    if platform.name == "linkedin":
+        return [draft.text]
+    version = draft.versions.get(platform.name)
+    if version is None:
+        raise InputError(f"draft {draft.id!r} has no {platform.label} version")
+    return list(version.posts)
+
+
+def export_version(draft: Draft, platform: Platform, fmt: Literal["txt", "md", "json"]) -> str:
+    """``platform``'s version of the draft (``platform`` carries the limit in use: Mastodon's is a setting).
+
+    txt: one post as it is; a thread's posts each under a :func:`post_line`, a blank line between.
+    md: a front matter (title, platform, posts, counts, limit, ...), then the posts with a ``---``
+    line (a thematic break) between them. json: the version with each post's count and the limit.
+    """
+    posts = version_posts(draft, platform)
+    version = draft.versions.get(platform.name) if platform.name != "linkedin" else None
+    counts = [platform.count(p) for p in posts]
+    edited = version.edited if version else False
+    stale = version.stale(draft.text) if version else False
+    updated = version.updated if version else draft.updated
+    if fmt == "txt":
+        return posts[0] if len(posts) == 1 else posts_text(platform, posts)
+    if fmt == "json":
+        data = {
+            "draft_id": draft.id, "title": draft.title, "platform": platform.name, "label": platform.label,
+            "posts": posts, "counts": counts, "limit": platform.limit, "counted": platform.counts,
+            "fits": all(platform.fits(p) for p in posts),
+            "engine": version.engine if version else draft.engine, "model": version.model if version else draft.model,
+            "edited": edited, "stale": stale, "updated": updated.isoformat(timespec="seconds"),
+        }  # fmt: skip
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        lines = [
+            "---",
+            f"title: {json.dumps(draft.title, ensure_ascii=False)}",
+            f"platform: {platform.name}",
+            f"posts: {len(posts)}",
+            f"counts: {json.dumps(counts)}",
+            f"limit: {platform.limit}",
+            f"counted: {json.dumps(platform.counts, ensure_ascii=False)}",
+            f"edited: {json.dumps(edited)}",
+            f"stale: {json.dumps(stale)}",
+            f"updated: {updated.isoformat(timespec='seconds')}",
+            "---",
+        ]
+        return "\n".join(lines) + "\n\n" + "\n\n---\n\n".join(p.rstrip("\n") for p in posts) + "\n"
     raise InputError(f"unknown export format {fmt!r}: use txt, md or json")

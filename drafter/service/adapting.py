@@ -44,7 +44,7 @@ class Version:
 
     @property
     def fits(self) -> bool:
-        return all(c <= self.platform.limit for c in self.counts)
+        return all(self.platform.fits(p) for p in self.posts)
 
     def findings(self) -> "list[list[Finding]]":
         from ..lint.platform import check_posts
@@ -74,8 +74,8 @@ def linkedin_version(text: str, platform: Platform, engine: str = "", model: str
 
 
 def over_limit(posts: list[str], platform: Platform) -> list[tuple[int, int]]:
-    """(1-based index, count) of each post over ``platform``'s limit."""
-    return [(i, n) for i, n in enumerate((platform.count(p) for p in posts), 1) if n > platform.limit]
+    """(1-based index, count) of each post that does not fit ``platform`` (its limit, or its bytes)."""
+    return [(i, platform.count(p)) for i, p in enumerate(posts, 1) if not platform.fits(p)]
 
 
 def excess(over: list[tuple[int, int]], platform: Platform) -> int:

@@ -183,6 +183,37 @@ def store() -> list[Case]:
     ]
 
 
+def platforms() -> list[Case]:
+    g = "platforms"
+    parts = {"hook": "Most teams estimate too much.", "takeaways": ["Ship small", "Measure often", "Talk weekly"],
+             "question": "What would you stop estimating first?", "hashtags": ["#Agile", "#Teams", "#Planning"]}
+    saved = {"ws/drafts/good-one.json": _draft_file(text=POST, parts=parts)}
+    return [
+        Case("draft-platform-unknown", ["draft", "--engine", "offline", "--topic", "x", "--platform", "facebook"],
+             says="bluesky", group=g),
+        Case("draft-platform-empty", ["draft", "--engine", "offline", "--topic", "x", "--platform", ""], group=g),
+        Case("draft-platform-all", ["draft", "--engine", "offline", "--article", "{tmp}/ok.md", "--platform", "all"],
+             exit=(0,), files={"ok.md": ARTICLE}, out="=== Mastodon", group=g),
+        Case("draft-platform-json-save", ["draft", "--engine", "offline", "--topic", "estimates", "--platform", "X",
+                                          "--json", "--save"], exit=(0,), saves=True, out='"platforms"', group=g),
+        Case("adapt-missing-id", ["adapt", "nope", "--platform", "x"], says="no draft", group=g),
+        Case("adapt-traversal", ["adapt", "../../etc/passwd", "--platform", "x"], group=g),
+        Case("adapt-no-platform", ["adapt", "good-one"], files=saved, says="--platform", group=g),
+        Case("adapt-corrupt", ["adapt", "deep-one", "--platform", "x"], exit=(1, 2),
+             files={"ws/drafts/deep-one.json": NESTED}, group=g),
+        Case("adapt-ok", ["adapt", "good-one", "--platform", "all", "--engine", "offline"], exit=(0,), files=saved,
+             saves=True, out="=== X", says="saved", group=g),
+        Case("export-missing-version", ["drafts", "export", "good-one", "--platform", "x"], files=saved,
+             says="drafter adapt good-one --platform x", group=g),
+        Case("export-platform-all", ["drafts", "export", "good-one", "--platform", "all"], files=saved,
+             says="one platform", group=g),
+        Case("export-platform-unknown", ["drafts", "export", "good-one", "--platform", "tiktok"], files=saved,
+             says="mastodon", group=g),
+        Case("export-linkedin", ["drafts", "export", "good-one", "--platform", "LinkedIn"], exit=(0,), files=saved,
+             out="Most teams estimate", group=g),
+    ]
+
+
 def config() -> list[Case]:
     g = "config"
     topic = ["draft", "--topic", "estimates"]
@@ -327,7 +358,7 @@ def llm_cases() -> list[Case]:
 def all_cases() -> list[Case]:
     from . import cases_fix_engine, cases_fix_lint
 
-    cases = [*sources(), *lint(), *store(), *config(), *templates(), *llm_cases(), *cases_fix_lint.cases(),
+    cases = [*sources(), *lint(), *store(), *platforms(), *config(), *templates(), *llm_cases(), *cases_fix_lint.cases(),
              *cases_fix_engine.cases()]
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), "case names must be unique"

@@ -56,7 +56,7 @@ def adapt_text(text: str, platform: Platform, *, numbering: bool = True) -> list
     no threads; its linter then reports the length), else a thread whose every post fits."""
     items = blocks(text, platform)
     whole = "\n\n".join(items)
-    if platform.count(whole) <= platform.limit or not platform.threads:
+    if platform.fits(whole) or not platform.threads:
         return [whole]
     total = 1
     for _ in range(_MAX_NUMBERING_ROUNDS):  # the numbering's width depends on how many posts there are
@@ -114,7 +114,7 @@ def _label(i: int, n: int) -> str:
 
 
 def _fits(text: str, platform: Platform, reserve: str) -> bool:
-    return platform.count(f"{text}\n\n{reserve}" if reserve else text) <= platform.limit
+    return platform.fits(f"{text}\n\n{reserve}" if reserve else text)
 
 
 def _pack(items: list[str], platform: Platform, reserve: str) -> list[str]:
