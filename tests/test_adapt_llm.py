@@ -437,3 +437,15 @@ async def test_a_thread_is_numbered_as_the_setting_says(tmp_path: Path, loopback
     loopback.script(Reply.stream(posts_json(*answer)))
     version = await run_adapt(make_drafter(tmp_path, loopback.base_url, thread_numbering=numbering))
     assert version.posts == expected and version.fits and len(loopback.chat_requests) == 1
+
+
+async def test_a_post_over_bluesky_bytes_is_repaired_naming_its_bytes(tmp_path: Path, loopback: Loopback) -> None:
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"  # one grapheme, 25 bytes
+    heavy = "Families came to the opening. " + family * 140
+    bluesky = PLATFORMS["bluesky"]
+    assert bluesky.count(heavy) <= 300 and not bluesky.fits(heavy)  # under the count, over the bytes
+    loopback.script(Reply.stream(posts_json(heavy)), Reply.stream(posts_json("Families came to the opening.")))
+    version = await run_adapt(make_drafter(tmp_path, loopback.base_url), "bluesky")
+    assert version.posts == ["Families came to the opening."] and len(loopback.chat_requests) == 2
+    size = len(heavy.encode("utf-8"))
+    assert f"- post 1 is {size:,} bytes in UTF-8; Bluesky allows 3,000" in user_message(loopback.chat_requests[1])

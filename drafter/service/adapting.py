@@ -78,9 +78,21 @@ def over_limit(posts: list[str], platform: Platform) -> list[tuple[int, int]]:
     return [(i, platform.count(p)) for i, p in enumerate(posts, 1) if not platform.fits(p)]
 
 
-def excess(over: list[tuple[int, int]], platform: Platform) -> int:
-    """How far, in all, the posts ``over`` go past the limit (what a repair must remove)."""
-    return sum(n - platform.limit for _, n in over)
+def excess(posts: list[str], platform: Platform) -> int:
+    """How far, in all, ``posts`` go past the platform's limits (what a repair must remove): the
+    count past the limit, or the bytes past the byte cap, and at least 1 for each post that does
+    not fit."""
+    return sum(max(1, platform.count(p) - platform.limit, platform.over_bytes(p))
+               for p in posts if not platform.fits(p))
+
+
+def problem(i: int, post: str, platform: Platform) -> str:
+    """One line naming post ``i`` and why it does not fit: its count, or its bytes."""
+    n = platform.count(post)
+    if n > platform.limit:
+        return f"- post {i} is {n:,} {platform.counts}; {platform.label} allows {platform.limit:,}"
+    size = len(post.encode("utf-8", "surrogatepass"))
+    return f"- post {i} is {size:,} bytes in UTF-8; {platform.label} allows {platform.byte_limit:,}"
 
 
 def repair_prompt(prompt: Prompt, posts: list[str], platform: Platform, over: list[tuple[int, int]]) -> Prompt:
@@ -89,8 +101,7 @@ def repair_prompt(prompt: Prompt, posts: list[str], platform: Platform, over: li
     from ..templates.render import fence
 
     written = "\n\n".join(f"Post {i}:\n{p}" for i, p in enumerate(posts, 1))
-    problems = "\n".join(f"- post {i} is {n:,} {platform.counts}; {platform.label} allows {platform.limit:,}"
-                         for i, n in over)  # fmt: skip
+    problems = "\n".join(problem(i, posts[i - 1], platform) for i, _ in over)
     how = ("shorten the long ones, or split them into more posts of the thread" if platform.threads
            else "shorten the long ones")
     return Prompt(system=prompt.system, user=(
@@ -164,7 +175,7 @@ async def repair_round(drafter: "Drafter", request: AdaptRequest, answer: Answer
                   completion_tokens=answer.usage.completion_tokens + second.usage.completion_tokens)
     again = _clean(second.posts)
     still = over_limit(again, platform)
-    if again and excess(still, platform) < excess(over, platform):
+    if again and excess(again, platform) < excess(answer.posts, platform):
         notes += [n for n in second.notes if n not in notes]
         notes.append(f"{platform.label} repair: {len(over)} post(s) over the limit -> {len(still)}")
         return Answer(again, second, usage, notes)
