@@ -78,17 +78,50 @@ def over_limit(posts: list[str], platform: Platform) -> list[tuple[int, int]]:
     return [(i, platform.count(p)) for i, p in enumerate(posts, 1) if not platform.fits(p)]
 
 
-def _repair_prompt(prompt: Prompt, posts: list[str], platform: Platform, over: list[tuple[int, int]]) -> Prompt:
+def excess(posts: list[str], platform: Platform) -> int:
+    """How far, in all, ``posts`` go past the platform's limits (what a repair must remove): the
+    count past the limit, or the bytes past the byte cap, and at least 1 for each post that does
+    not fit."""
+    return sum(max(1, platform.count(p) - platform.limit, platform.over_bytes(p))
+               for p in posts if not platform.fits(p))
+
+
+def problem(i: int, post: str, platform: Platform) -> str:
+    """One line naming post ``i`` and why it does not fit: its count, or its bytes."""
+    n = platform.count(post)
+    if n > platform.limit:
+        return f"- post {i} is {n:,} {platform.counts}; {platform.label} allows {platform.limit:,}"
+    size = len(post.encode("utf-8", "surrogatepass"))
+    return f"- post {i} is {size:,} bytes in UTF-8; {platform.label} allows {platform.byte_limit:,}"
+
+
+def repair_prompt(prompt: Prompt, posts: list[str], platform: Platform, over: list[tuple[int, int]]) -> Prompt:
+    """The adaptation prompt again (its source and post fences included), then the posts written
+    (fenced as data too), each over-limit post named with its count, and what to do."""
     from ..templates.render import fence
 
     written = "\n\n".join(f"Post {i}:\n{p}" for i, p in enumerate(posts, 1))
-    problems = "\n".join(f"- post {i} is {n:,} {platform.counts}; {platform.label} allows {platform.limit:,}"
-                         for i, n in over)  # fmt: skip
+    problems = "\n".join(problem(i, posts[i - 1], platform) for i, _ in over)
+    how = ("shorten the long ones, or split them into more posts of the thread" if platform.threads
+           else "shorten the long ones")
     return Prompt(system=prompt.system, user=(
-        f"{prompt.user}\n\nYou already wrote these posts. {fence(written, 'POSTS')}\n"
+        f"{prompt.user}\n\nYou already wrote these posts. {fence(written, 'DRAFT')}\n"
         f"They do not all fit:\n{problems}\n"
-        f"Write the posts again so that every post is at most {platform.limit:,} {platform.counts}: shorten "
-        "or split the long ones, keep the facts and the order."))
+        f"Write all the posts again, in order, so that every post is at most {platform.limit:,} {platform.counts}: "
+        f"{how}. Keep the facts, the numbers and the order; add nothing that is not in the post or the source."))
+
+
+@dataclass
+class Answer:
+    """An engine's posts on their way to a :class:`Version`: the ones chosen so far."""
+
+    posts: list[str]
+    """The posts, stripped, empty ones left out."""
+    ready: PostsReady
+    """The engine's event they came in (engine, model, mode, raw text)."""
+    usage: Usage
+    """Tokens used by every request so far (the repair round's too)."""
+    notes: list[str]
 
 
 async def adapt(drafter: "Drafter", job: "Job", text: str, platform: Platform,
@@ -98,51 +131,72 @@ async def adapt(drafter: "Drafter", job: "Job", text: str, platform: Platform,
 
     The engine writes the posts; every post is counted with the platform's own function. With
     an LLM, posts over the limit get one repair round naming each one and its count (``repair``
-    None: the ``repair`` setting), bounded by what is left of ``deadline`` (None: the setting);
-    whatever still does not fit is split as the offline engine splits (sentence ends, clauses,
-    words). Raises EngineError (its ``partial`` holds what arrived) when no post came back.
+    None: the ``repair`` setting); the first request and the repair round share ``deadline``
+    (None: the setting). Whatever still does not fit is split as the offline engine splits
+    (sentence ends, clauses, words). Raises EngineError (its ``partial`` holds what arrived)
+    when no post came back.
     """
     if platform.name == "linkedin":
         return linkedin_version(text, platform, drafter.engine.name, drafter.engine.model)
     started = time.monotonic()
     budget = drafter.settings.deadline if deadline is None else deadline
-    request = drafter.adapt_request(job, text, platform)
+    request = drafter.adapt_request(job, text, platform).model_copy(update={"deadline": budget})
     first = await _posts(drafter.engine.adapt(request), on_event)
-    posts, usage, notes = _clean(first.posts), first.usage, list(first.notes)
-    if not posts:
+    answer = Answer(_clean(first.posts), first, first.usage, list(first.notes))
+    if not answer.posts:
         raise EngineError(f"the engine returned no {platform.label} post", kind="empty", partial=first.raw)
-    chosen = first
-    over = over_limit(posts, platform)
     wants_repair = drafter.settings.repair if repair is None else repair
-    if over and wants_repair and first.engine != "offline":
+    if over_limit(answer.posts, platform) and wants_repair and first.engine != "offline":
         left = budget - (time.monotonic() - started)
-        if left <= 0:
-            notes.append(f"repair skipped: the {budget:g} s deadline was used up")
-        else:
-            if on_event is not None:
-                on_event(Progress(f"{platform.label}: {len(over)} post(s) over {platform.limit:,}; one repair round"))
-            fix = request.model_copy(update={"prompt": _repair_prompt(request.prompt, posts, platform, over),
-                                             "deadline": left})
-            try:
-                second = await _posts(drafter.engine.adapt(fix), on_event)
-            except EngineError as exc:
-                notes.append(f"repair failed: {exc}")
-            else:
-                usage = Usage(prompt_tokens=usage.prompt_tokens + second.usage.prompt_tokens,
-                              completion_tokens=usage.completion_tokens + second.usage.completion_tokens)
-                again = _clean(second.posts)
-                still = over_limit(again, platform) if again else over
-                if again and len(still) < len(over):
-                    notes.append(f"{platform.label} repair: {len(over)} post(s) over the limit -> {len(still)}")
-                    posts, over, chosen = again, still, second
-                else:
-                    notes.append(f"{platform.label} repair did not shorten the posts; kept the first answer")
-    if over:
-        from ..engines.offline.adapt import split_posts
+        answer = await repair_round(drafter, request, answer, platform, on_event, left=left, budget=budget)
+    return fitted(answer, platform, numbering=drafter.settings.thread_numbering)
 
-        posts = split_posts(posts, platform, numbering=drafter.settings.thread_numbering)
+
+async def repair_round(drafter: "Drafter", request: AdaptRequest, answer: Answer, platform: Platform,
+                       on_event: Callable[[Event], None] | None, *, left: float, budget: float) -> Answer:
+    """One more request for the posts of ``answer`` that are over the limit, within ``left``
+    seconds (none left: no request, and a note says so). The repaired posts are kept when they go
+    less far past the limit in all; else the first answer, and a note says which."""
+    over = over_limit(answer.posts, platform)
+    notes = answer.notes
+    if left <= 0:
+        notes.append(f"repair skipped: the {budget:g} s deadline was used up")
+        return answer
+    if on_event is not None:
+        on_event(Progress(f"{platform.label}: {len(over)} post(s) over {platform.limit:,}; one repair round"))
+    fix = request.model_copy(update={"prompt": repair_prompt(request.prompt, answer.posts, platform, over),
+                                     "deadline": left})
+    try:
+        second = await _posts(drafter.engine.adapt(fix), on_event)
+    except EngineError as exc:
+        notes.append(f"repair failed: {exc}")
+        return answer
+    usage = Usage(prompt_tokens=answer.usage.prompt_tokens + second.usage.prompt_tokens,
+                  completion_tokens=answer.usage.completion_tokens + second.usage.completion_tokens)
+    again = _clean(second.posts)
+    still = over_limit(again, platform)
+    if again and excess(again, platform) < excess(answer.posts, platform):
+        notes += [n for n in second.notes if n not in notes]
+        notes.append(f"{platform.label} repair: {len(over)} post(s) over the limit -> {len(still)}")
+        return Answer(again, second, usage, notes)
+    notes.append(f"{platform.label} repair did not shorten the posts; kept the first answer")
+    return Answer(answer.posts, answer.ready, usage, notes)
+
+
+def fitted(answer: Answer, platform: Platform, *, numbering: bool) -> Version:
+    """The chosen posts as a :class:`Version`: a thread numbered as the ``thread_numbering``
+    setting says (whatever the model did), then the posts still over the limit split
+    deterministically (:func:`drafter.engines.offline.adapt.split_posts`: every post then fits)."""
+    from ..engines.offline.adapt import renumbered, split_posts
+
+    posts, notes, ready = answer.posts, answer.notes, answer.ready
+    if platform.threads:
+        posts = renumbered(posts, numbering=numbering)
+    over = over_limit(posts, platform)
+    if over:
+        posts = split_posts(posts, platform, numbering=numbering)
         notes.append(f"{platform.label}: {len(over)} post(s) over {platform.limit:,} split at sentence ends")
-    return Version(platform, posts, chosen.engine, chosen.model, chosen.mode, usage, notes, chosen.raw)
+    return Version(platform, posts, ready.engine, ready.model, ready.mode, answer.usage, notes, ready.raw)
 
 
 def _clean(posts: list[str]) -> list[str]:

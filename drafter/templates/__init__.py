@@ -39,6 +39,11 @@ Start from a copy: ``drafter templates new mine --from classic``.
     hook = "..."                 # also takeaways, question, hashtags, variants and
                                  # any extra's key; a built-in default fills the rest
 
+    [platforms]                  # optional: prompts that adapt the finished post
+    x = "... {post} ..."         # also threads, bluesky, mastodon (not linkedin: its
+                                 # post is the draft); a built-in prompt fills the rest;
+                                 # each must insert {post}
+
 Placeholders: ``{name}`` inserts a variable. Only plain names are allowed: ``{a.b}``,
 ``{a[0]}``, ``{a!r}``, ``{a:>3}``, ``{}`` and ``{0}`` are errors. Write ``{{`` and ``}}``
 for literal braces (a JSON example, say). Values are inserted once and never read
@@ -70,7 +75,20 @@ everywhere      ``topic`` the topic, or the article's title (one line);
                 line), ``post`` the whole post as published, ``instruction`` the
                 user's instruction or "none"
 parts.variants  also ``n`` (how many hooks); ``current`` is the current hook
+[platforms]     ``post`` the LinkedIn post as the user left it, fenced as data
+                like the article (``<<<POST …`` … ``… POST>>>``); ``platform``
+                its name (X, Threads, Bluesky, Mastodon); ``limit`` what one
+                post may count there (Mastodon's: the ``mastodon_limit``
+                setting); ``counts`` how it counts ("graphemes", "weighted
+                characters (URLs 23, emoji and CJK 2)"); ``thread`` one
+                sentence: write a thread when it does not fit, numbered
+                "2/5" or not (the ``thread_numbering`` setting);
+                ``hashtag_advice`` and ``max_hashtags`` the platform's
+                hashtag habit
 ==============  ===============================================================
+
+The engine adds the output format to platform prompts too (``{"posts": [...]}``, or
+``POST 1:`` labels); the template's system prompt is sent with them.
 """
 
 # The package, one responsibility a module (the docstring above is the user's format reference;
@@ -78,6 +96,7 @@ parts.variants  also ``n`` (how many hooks); ``current`` is the current hook
 #   render.py        placeholders, safe one-pass substitution, the article fence
 #   model.py         Template and its [layout]: variables, spec, layout, rendering prompts
 #   part_prompts.py  default prompts for the parts a template's [parts] leaves out
+#   platform_prompts.py  built-in prompts for the platforms a template's [platforms] leaves out
 #   parse.py         TOML text -> Template, with file/line/field errors
 #   files.py         reading, listing and atomically writing template files
 #   library.py       built-in + user templates by name: list, get, new, save

@@ -21,12 +21,12 @@ from ..common.errors import TemplateError
 from ..common.safe_text import one_line
 from ..engines.base import Prompt
 from ..models.post import HASHTAGS_MAX, HASHTAGS_MIN, PART_NAMES, TAKEAWAYS_MAX, TAKEAWAYS_MIN, Extra, Layout, LayoutStyle
-from ..models.platforms import Platform, PlatformName
+from ..models.platforms import PLATFORM_NAMES, Platform
 from ..models.post import Parts, PostSpec, assemble
 from ..models.source import Source
 from .part_prompts import DEFAULT_PART_PROMPTS, DEFAULT_VARIANTS_PROMPT, extra_part_prompt
-from .platform_prompts import (DEFAULT_PLATFORM_PROMPTS, NO_THREAD, NUMBERING, PLATFORM_PROMPT_PLACEHOLDERS_EXTRA,
-                               THREAD_ALLOWED)
+from .platform_prompts import (DEFAULT_PLATFORM_PROMPTS, NO_NUMBERING, NO_THREAD, NUMBERING,
+                               PLATFORM_PROMPT_PLACEHOLDERS_EXTRA, THREAD_ALLOWED)
 from .render import IDENT_RE, fence_source, render_string
 
 Value = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
@@ -51,6 +51,8 @@ PLATFORM_PROMPT_PLACEHOLDERS = DRAFT_PROMPT_PLACEHOLDERS | PLATFORM_PROMPT_PLACE
 """... and to the prompts that adapt the post for another platform (``[platforms]``)."""
 RESERVED = (VARIANTS_PROMPT_PLACEHOLDERS | PLATFORM_PROMPT_PLACEHOLDERS) - set(DEFAULT_VARIABLES)
 """Supplied names a template may not declare in [variables]."""
+ADAPTED_PLATFORMS = tuple(name for name in PLATFORM_NAMES if name != "linkedin")
+"""The platforms a ``[platforms]`` table may give a prompt for."""
 VARIANTS_PART = "variants"
 """The ``[parts]`` key of the hook-variants prompt (not a part of the post)."""
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
@@ -107,8 +109,9 @@ class Template(BaseModel):
     """The ``[prompts]`` table: the system and user prompts."""
     parts: dict[str, PromptText] = Field(default_factory=dict)
     """Per-part prompts by part name; defaults are used for the ones missing."""
-    platforms: dict[PlatformName, PromptText] = Field(default_factory=dict)
-    """Per-platform adaptation prompts (``[platforms]``, e.g. ``x = "..."``); built-ins for the rest."""
+    platforms: dict[str, PromptText] = Field(default_factory=dict)
+    """Per-platform adaptation prompts (``[platforms]``, e.g. ``x = "..."``); built-ins for the rest.
+    Keys are the platforms a post is adapted for (LinkedIn's post is the draft itself)."""
     _path: Path | None = PrivateAttr(default=None)
     _origin: Origin = PrivateAttr(default="user")
 
@@ -165,9 +168,13 @@ class Template(BaseModel):
     @field_validator("platforms")
     @classmethod
     def _platform_keys(cls, value: dict[str, str]) -> dict[str, str]:
-        if "linkedin" in value:
-            raise invalid("platforms.linkedin is not needed: the LinkedIn post is the draft ([prompts])",
-                          "platforms", "linkedin")
+        for key in value:
+            if key == "linkedin":
+                raise invalid("platforms.linkedin is not needed: the LinkedIn post is the draft ([prompts])",
+                              "platforms", "linkedin")
+            if key not in ADAPTED_PLATFORMS:
+                raise invalid(f"unknown platform 'platforms.{key}' (platforms: {', '.join(ADAPTED_PLATFORMS)})",
+                              "platforms", key)
         return value
 
     @property
@@ -291,7 +298,7 @@ class Template(BaseModel):
     def platform_prompt(self, name: str) -> str:
         """The raw prompt text that adapts the post for platform ``name``: the template's, or the built-in."""
         if name in self.platforms:
-            return self.platforms[name]  # type: ignore[index]
+            return self.platforms[name]
         if name in DEFAULT_PLATFORM_PROMPTS:
             return DEFAULT_PLATFORM_PROMPTS[name]
         raise TemplateError(f"no prompt adapts a post for {name!r}: LinkedIn's post is the draft itself")
@@ -302,7 +309,8 @@ class Template(BaseModel):
         from .render import fence
 
         values = self._context(source, variables)
-        thread = THREAD_ALLOWED.format(numbering=NUMBERING if numbering else "") if platform.threads else NO_THREAD
+        thread = (THREAD_ALLOWED.format(numbering=NUMBERING if numbering else NO_NUMBERING) if platform.threads
+                  else NO_THREAD)
         values.update(
             platform=platform.label, limit=platform.limit, counts=platform.counts,
             hashtag_advice=platform.hashtag_advice, max_hashtags=platform.hashtags_max, thread=thread,

@@ -196,4 +196,7 @@ def parse_template(text: str, path: Path | str, *, origin: Origin = "user") -> T
         _check_prompt(ctx, "parts", key, value, allowed | declared)
     for key, value in template.platforms.items():
         _check_prompt(ctx, "platforms", key, value, PLATFORM_PROMPT_PLACEHOLDERS | declared)
+        if not any(not isinstance(tok, str) and tok[0] == "post" for tok in scan(value)):
+            ctx.fail(f"platforms.{key} never inserts {{post}}, the LinkedIn post it adapts",
+                     line=ctx.key_line(("platforms", key)))
     return template

@@ -87,10 +87,10 @@ def adapt(parts: Parts, platform: Platform, *, numbering: bool = True, bullet: s
 def split_posts(posts: list[str], platform: Platform, *, numbering: bool = True) -> list[str]:
     """Posts (an LLM's) made to fit: the ones over the limit cut as :func:`adapt_text` cuts,
     then the thread numbered again when it was numbered. Posts that fit are kept as written."""
-    stripped = [_NUMBERING.sub("", p).strip() for p in posts]
-    was_numbered = numbering and len(posts) > 1 and all(_NUMBERING.search(p) for p in posts)
     if all(platform.fits(p) for p in posts) or not platform.threads:
         return posts
+    was_numbered = numbered(posts)
+    stripped = [_NUMBERING.sub("", p).strip() for p in posts] if was_numbered else posts
     reserve = _label(99, 99) if numbering else ""
     pieces: list[str] = []
     for post in stripped:
@@ -98,6 +98,25 @@ def split_posts(posts: list[str], platform: Platform, *, numbering: bool = True)
     if numbering and (was_numbered or len(pieces) > 1):
         return [f"{post}\n\n{_label(i, len(pieces))}" for i, post in enumerate(pieces, 1)]
     return pieces
+
+
+def numbered(posts: list[str]) -> bool:
+    """Whether ``posts`` are a thread numbered in turn: post i of n ends with ``i/n`` (so a
+    post that ends with "24/7" keeps it)."""
+    found = [_NUMBERING.search(p) for p in posts]
+    labels = [re.findall(r"\d+", m.group()) if m else [] for m in found]
+    return len(posts) > 1 and labels == [[str(i), str(len(posts))] for i in range(1, len(posts) + 1)]
+
+
+def renumbered(posts: list[str], *, numbering: bool) -> list[str]:
+    """A thread's posts numbered as ``numbering`` says: ``i/n`` added at the end of each post of
+    an unnumbered thread (numbering on), a thread's own numbers removed (off). One post, or a
+    thread already as wanted, is returned as it is."""
+    if len(posts) < 2 or numbered(posts) == numbering:
+        return posts
+    if numbering:
+        return [f"{post}\n\n{_label(i, len(posts))}" for i, post in enumerate(posts, 1)]
+    return [_NUMBERING.sub("", p).strip() for p in posts]
 
 
 def _label(i: int, n: int) -> str:

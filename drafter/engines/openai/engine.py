@@ -30,8 +30,8 @@ from ...models.post import Parts
 from ...settings.config import Settings
 from . import parsing
 from ..base import (
-    Chunk, Completed, DraftRequest, DraftResult, Event, HookVariantsRequest, OutputMode,
-    PartUpdate, Progress, Prompt, RegenerateRequest, VariantsReady, every_answer,
+    AdaptRequest, Chunk, Completed, DraftRequest, DraftResult, Event, HookVariantsRequest, OutputMode,
+    PartUpdate, PostsReady, Progress, Prompt, RegenerateRequest, VariantsReady, every_answer,
 )
 from .chunks import Attempt
 from .errors import MAX_RETRY_WAIT, Failures, display_url, retry_after_seconds
@@ -75,6 +75,8 @@ class _Job:
     max_tokens: int
     deadline: float
     """Seconds the whole generation may take."""
+    schema_name: str = "linkedin_post"
+    """The name json_schema requests give the schema."""
 
 
 @dataclass
@@ -160,18 +162,23 @@ class OpenAIEngine:
     def hook_variants(self, request: HookVariantsRequest) -> AsyncIterator[Event]:
         return self._generate(lambda: self._hooks_job(request))
 
+    def adapt(self, request: AdaptRequest) -> AsyncIterator[Event]:
+        return self._generate(lambda: self._adapt_job(request))
+
     # ---- jobs -------------------------------------------------------------------------------
 
-    def _job(self, request: DraftRequest | RegenerateRequest | HookVariantsRequest, schema: dict[str, Any],
-             text_instructions: str, parse: Callable[[str, str, list[str]], Any],
+    def _job(self, request: DraftRequest | RegenerateRequest | HookVariantsRequest | AdaptRequest,
+             schema: dict[str, Any], text_instructions: str, parse: Callable[[str, str, list[str]], Any],
              partial: Callable[[str, str], dict[str, parsing.PartValue]] | None,
-             finish: Callable[[_Outcome], list[Event]]) -> _Job:
+             finish: Callable[[_Outcome], list[Event]], *,
+             json_instructions: Callable[..., str] = parsing.json_instructions,
+             schema_name: str = "linkedin_post") -> _Job:
         def instructions(mode: str) -> str:
-            return text_instructions if mode == "text" else parsing.json_instructions(schema, in_prompt=mode == "json_object")
+            return text_instructions if mode == "text" else json_instructions(schema, in_prompt=mode == "json_object")
 
         return _Job(request.prompt, schema, instructions, parse, partial, finish, request.temperature,
                     request.max_tokens or self.settings.max_tokens,
-                    request.deadline or self.settings.deadline)
+                    request.deadline or self.settings.deadline, schema_name)
 
     def _draft_job(self, request: DraftRequest) -> _Job:
         spec = request.spec
@@ -209,6 +216,20 @@ class OpenAIEngine:
 
         return self._job(request, parsing.hooks_schema(request.n), parsing.hooks_text_instructions(request.n),
                          parse, None, finish)
+
+    def _adapt_job(self, request: AdaptRequest) -> _Job:
+        """The post as another platform's posts: ``{"posts": [...]}``, or ``POST 1:`` labels.
+
+        Counting and fitting the posts is the service's; here they are read as written."""
+
+        def finish(out: _Outcome) -> list[Event]:
+            a = out.attempt
+            return [PostsReady(posts=out.value, engine="openai", model=self.model, mode=out.mode, usage=a.usage,
+                               raw=a.text, notes=out.notes)]
+
+        return self._job(request, parsing.posts_schema(), parsing.posts_text_instructions(), parsing.parse_posts,
+                         None, finish, json_instructions=parsing.posts_json_instructions,
+                         schema_name="platform_posts")
 
     def _result(self, parts: Parts, out: _Outcome) -> DraftResult:
         a = out.attempt
@@ -371,7 +392,7 @@ class OpenAIEngine:
         if mode == "json_schema":
             params["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": "linkedin_post", "strict": True, "schema": job.schema},
+                "json_schema": {"name": job.schema_name, "strict": True, "schema": job.schema},
             }
         elif mode == "json_object":
             params["response_format"] = {"type": "json_object"}

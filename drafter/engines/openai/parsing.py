@@ -11,7 +11,8 @@ with the reason.
 This module is the one to import: the JSON readers live in :mod:`.parsing_json`, the
 labelled-text ones in :mod:`.parsing_text`, what they share in :mod:`.parsing_values`.
 Here are the readers that take either form: a whole post in a given mode, one part,
-hook variants.
+hook variants. A post's version for another platform (``{"posts": [...]}`` or ``POST 1:``
+labels) is read by :mod:`.parsing_posts`.
 """
 
 from __future__ import annotations
@@ -31,20 +32,26 @@ from .parsing_text import (
     clean_hook, hooks_text_instructions, label_for, label_of, parse_text_parts, part_text_instructions,
     partial_text_parts, render_sections, section_value, text_instructions,
 )
+from .parsing_posts import (
+    matches_posts_schema, parse_posts, parse_text_posts, posts_json_instructions, posts_of, posts_schema,
+    posts_text_instructions,
+)
 from .parsing_values import (
-    as_text, coerce, lookup, norm, part_values, split_tags, strip_fences,
+    TOLERANT_NOTE, as_text, coerce, lookup, norm, part_values, split_tags, strip_fences,
 )
 
 __all__ = [
-    "PartValue", "clean_hook", "hooks_schema", "hooks_text_instructions", "json_instructions",
+    "TOLERANT_NOTE", "PartValue", "clean_hook", "hooks_schema", "hooks_text_instructions", "json_instructions",
     "json_schema_for", "label_for", "load_object", "matches_schema", "parse_hooks", "parse_json_parts",
     "parse_part", "parse_post", "parse_text_parts", "part_schema", "part_text_instructions", "part_values",
     "partial_part", "partial_parts", "partial_post", "partial_text_parts", "render_sections", "replace_part",
     "split_tags", "strip_fences", "text_instructions",
+    # adapting a post for another platform (parsing_posts)
+    "matches_posts_schema", "parse_posts", "parse_text_posts", "posts_json_instructions", "posts_of",
+    "posts_schema", "posts_text_instructions",
 ]
 
 _HOOK_LIST_KEYS = ("hooks", "hook_variants", "variants", "options", "headlines", "hook_options")
-TOLERANT_NOTE = "the model's JSON did not follow the schema exactly; it was read tolerantly"
 
 
 # ---- a whole post, in the mode it was asked for -----------------------------------------

@@ -68,7 +68,9 @@ def json_instructions(schema: dict[str, Any], *, in_prompt: bool) -> str:
 
 def _describe_key(key: str, prop: dict[str, Any]) -> str:
     if prop.get("type") == "array":
-        return f'"{key}" (a list of exactly {prop.get("maxItems", "some")} strings)'
+        if "maxItems" in prop and prop.get("minItems") == prop["maxItems"]:
+            return f'"{key}" (a list of exactly {prop["maxItems"]} strings)'
+        return f'"{key}" (a list of strings)'
     return f'"{key}" (a string)'
 
 

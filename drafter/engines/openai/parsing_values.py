@@ -25,6 +25,8 @@ SYNONYMS: dict[PartName, tuple[str, ...]] = {
     ),
     "hashtags": ("hashtags", "hashtag", "tags", "tag", "hash_tags"),
 }
+TOLERANT_NOTE = "the model's JSON did not follow the schema exactly; it was read tolerantly"
+"""The note on a result read from JSON that did not follow the schema asked for."""
 _FENCE = re.compile(r"```[A-Za-z]*")
 
 
