@@ -13,9 +13,9 @@ import secrets
 import unicodedata
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..common.errors import InputError, StoreError, first_error
 from ..common.safe_text import one_line
@@ -51,6 +51,10 @@ def now() -> datetime:
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.astimezone()
+
+
+Moment = Annotated[datetime, AfterValidator(_aware)]
+"""A time read from a draft file, with its UTC offset (a naive time is taken as local)."""
 
 
 def slugify(text: str, limit: int = TITLE_CHARS) -> str:
@@ -125,7 +129,7 @@ class Revision(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    at: datetime
+    at: Moment
     """When it happened."""
     kind: RevisionKind
     """What happened: generate, regenerate (one part), variant (hook picked), save, edit."""
@@ -143,11 +147,6 @@ class Revision(BaseModel):
     """The platform version this step changed ("adapt", or "edit" of a version); None: the LinkedIn post."""
     posts: list[str] | None = None
     """That platform version's posts after this step."""
-
-    @field_validator("at")
-    @classmethod
-    def _at(cls, value: datetime) -> datetime:
-        return _aware(value)
 
 
 def text_sha256(text: str) -> str:
@@ -171,12 +170,7 @@ class PlatformVersion(BaseModel):
     """True once the user changed it by hand: adapting again asks before replacing it."""
     adapted_from: str | None = None
     """SHA-256 of the LinkedIn text it was adapted from (another hash: that post changed since)."""
-    updated: datetime
-
-    @field_validator("updated")
-    @classmethod
-    def _when(cls, value: datetime) -> datetime:
-        return _aware(value)
+    updated: Moment
 
     @field_validator("platform")
     @classmethod
@@ -220,9 +214,9 @@ class Draft(BaseModel):
     """File stem: lowercase letters, digits and '-'."""
     title: str
     """Shown in the library: the user's name for it, else follows the hook (see ``title_set``)."""
-    created: datetime
+    created: Moment
     """When the draft was first made."""
-    updated: datetime
+    updated: Moment
     """When it was last saved."""
     template: str
     """Template name used to generate it."""
@@ -256,11 +250,6 @@ class Draft(BaseModel):
         return value
 
     _title = field_validator("title")(lambda value: clean_title(value))
-
-    @field_validator("created", "updated")
-    @classmethod
-    def _when(cls, value: datetime) -> datetime:
-        return _aware(value)
 
     @model_validator(mode="after")
     def _versions_keyed(self) -> "Draft":
@@ -401,7 +390,7 @@ class DraftHeader(BaseModel):
     title: str
     title_set: bool | None = None
     """None in a file from before the field (see :func:`resolve_title`)."""
-    updated: datetime
+    updated: Moment
     template: str
     text: str
     source: _SourceHeader = Field(default_factory=_SourceHeader)
