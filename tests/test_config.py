@@ -281,3 +281,16 @@ def test_each_documented_environment_variable_sets_its_setting(var, key, value):
 
     settings, origin = load_settings(None, env={var: value})
     assert origin[key] == "environment" and getattr(settings, key) != Settings.model_fields[key].default
+
+
+def test_doctor_shows_the_platform_settings_and_where_they_came_from(workspace_dir, isolated_home):
+    from drafter.cli.doctor import report
+    from drafter.service.drafting import Drafter
+
+    lines = dict(report(Drafter.from_environment(workspace_dir, env={})))
+    assert lines["platforms"] == ("LinkedIn, X, Threads, Bluesky, Mastodon (Mastodon 500 characters, from default; "
+                                  "threads numbered, from default)")
+    write(workspace_dir / "drafter.toml", "mastodon_limit = 1000\n")
+    lines = dict(report(Drafter.from_environment(workspace_dir, env={"DRAFTER_THREAD_NUMBERING": "false"})))
+    assert "Mastodon 1,000 characters, from " + str(workspace_dir / "drafter.toml") in lines["platforms"]
+    assert "threads not numbered, from environment" in lines["platforms"]

@@ -62,6 +62,9 @@ def report(drafter: Drafter) -> Iterator[tuple[str, str]]:
     from ..lint import resolve_settings
 
     yield "lint", f"threshold {resolve_settings(s.lint).threshold} (from {o.get('lint')})"
+    numbering = "numbered" if s.thread_numbering else "not numbered"
+    yield "platforms", (f"LinkedIn, X, Threads, Bluesky, Mastodon (Mastodon {s.mastodon_limit:,} characters, from "
+                        f"{o.get('mastodon_limit')}; threads {numbering}, from {o.get('thread_numbering')})")
     try:
         from ..service import tokens
 
