@@ -134,3 +134,33 @@ def test_bullets_stay_a_list_and_paragraphs_stay_apart_in_every_post() -> None:
     assert len(thread) > 2 and all(small.fits(p) for p in thread)
     assert "• Staff rotate shifts.\n• The café opens too." in thread  # two bullets in one post: one list
     assert thread[0].endswith("\n\n• Commuters asked for it.")  # a paragraph keeps its blank line; a post ends between bullets
+
+
+JAPANESE = "東京都の中央図書館は五月から日曜日も開館すると発表しました。"
+
+
+@pytest.mark.parametrize("name", ["x", "bluesky", "threads"])
+def test_japanese_and_chinese_are_cut_at_their_own_sentence_ends_then_between_characters(name: str) -> None:
+    """CJK has no spaces: a post over the limit is cut after 。(then 、，), and a sentence longer
+    than a post between two characters, never adding a space or a line break inside a sentence."""
+    target = platform(name)
+    text = JAPANESE * 12 + "\n\n" + "区は、来年から、すべての分館で、同じ時間に開館する予定で、" * 6 + "詳細は未定です。"
+    posts = adapt_text(text, target, numbering=False)
+    assert len(posts) > 1 and all(target.fits(p) for p in posts), [target.count(p) for p in posts]
+    assert "".join(p.replace("\n", "") for p in posts) == text.replace("\n", "")
+    assert all(p.endswith(("。", "、")) for p in posts)  # every cut after a full stop or a comma
+    long_one = "長い文" * 200  # 600 characters, no punctuation at all
+    pieces = adapt_text(long_one, target, numbering=False)
+    assert len(pieces) > 1 and all(target.fits(p) for p in pieces) and "".join(pieces) == long_one
+
+
+def test_pieces_of_one_sentence_sharing_a_post_stay_one_paragraph() -> None:
+    """A sentence cut at clauses whose last piece shares a post with the next sentence is joined
+    with the space it had, not a blank line (a paragraph break inside a sentence)."""
+    small = platform("mastodon", mastodon_limit=60)
+    text = ("Grandparents, parents and children all came, and the room was full by nine, "
+            "which nobody expected. Then it rained.")
+    posts = adapt_text(text, small, numbering=False)
+    assert all(small.fits(p) for p in posts) and len(posts) > 1
+    assert not any("\n" in p for p in posts)  # one paragraph in, no line break out
+    assert " ".join(posts) == text

@@ -18,9 +18,13 @@ from ...models.platforms import Platform
 from ...models.post import Layout, Parts, assemble, collapse_blank_lines
 from ...models.text_rules import HASHTAG, SENTENCE_END
 
-_SENTENCE_CUT = re.compile(SENTENCE_END + r"\s+")
-_CLAUSE_CUT = re.compile(r"[,;:]\s+|\s[\u2013\u2014-]\s")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+"""Kana and Han ideographs: Japanese and Chinese write no spaces between words."""
+_SENTENCE_CUT = re.compile(SENTENCE_END + r"\s+|[。！？]+[」』）”’]*\s*")
+_CLAUSE_CUT = re.compile(r"[,;:]\s+|\s[\u2013\u2014-]\s|[、，；：]\s*")
 _SPACE = re.compile(r"\s+")
+_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])(?=[{_CJK}])")
+"""The last resort for Japanese and Chinese text, which has no spaces: between two characters."""
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _BULLET_LINE = re.compile(r"^\s*(?:[-*•·‣◦▪●–—→✅✔➜▶►]|\d{1,2}[.)])\s")
 _NUMBERING = re.compile(r"\s*\(?\b\d{1,3}\s*/\s*\d{1,3}\)?\s*$")
@@ -94,7 +98,7 @@ def split_posts(posts: list[str], platform: Platform, *, numbering: bool = True)
     reserve = _label(99, 99) if numbering else ""
     pieces: list[str] = []
     for post in stripped:
-        pieces += [post] if _fits(post, platform, reserve) else _cut(post, platform, reserve)
+        pieces += [post] if _fits(post, platform, reserve) else [piece for piece, _ in _cut(post, platform, reserve)]
     if numbering and (was_numbered or len(pieces) > 1):
         return [f"{post}\n\n{_label(i, len(pieces))}" for i, post in enumerate(pieces, 1)]
     return pieces
@@ -128,55 +132,69 @@ def _fits(text: str, platform: Platform, reserve: str) -> bool:
 
 
 def _pack(items: list[Block], platform: Platform, reserve: str) -> list[str]:
-    """Blocks packed greedily into posts; a block too long for one post is cut into pieces first."""
+    """Blocks packed greedily into posts; a block too long for one post is cut into pieces first
+    (pieces of one block that share a post are joined as they were written, not as paragraphs)."""
     pieces: list[Block] = []
     for text, sep in items:
         if _fits(text, platform, reserve):
             pieces.append((text, sep))
         else:
-            pieces += [(piece, sep if j == 0 else _PARAGRAPH) for j, piece in enumerate(_cut(text, platform, reserve))]
-    return _greedy(pieces, platform, reserve)
+            cut = _cut(text, platform, reserve)
+            pieces += [(cut[0][0], sep), *cut[1:]]
+    return [text for text, _ in _greedy(pieces, platform, reserve)]
 
 
-def _cut(text: str, platform: Platform, reserve: str) -> list[str]:
-    """``text`` in pieces that each fit: at sentence ends, then clause boundaries, then words.
-    A single word longer than a post (a very long URL) stays whole, over the limit."""
-    for pattern in (_SENTENCE_CUT, _CLAUSE_CUT, _SPACE):
+def _cut(text: str, platform: Platform, reserve: str) -> list[Block]:
+    """``text`` in pieces that each fit, each with the white space it followed: at sentence ends,
+    then clause boundaries, then words (between characters for Japanese and Chinese, which have
+    no spaces). A single word longer than a post (a very long URL) stays whole, over the limit."""
+    for pattern in (_SENTENCE_CUT, _CLAUSE_CUT, _SPACE, _BETWEEN_CJK):
         units = _split_keeping(text, pattern)
         if len(units) > 1:
-            pieces: list[str] = []
-            for unit in _greedy([(u, " ") for u in units], platform, reserve):
-                pieces += [unit] if _fits(unit, platform, reserve) else _cut(unit, platform, reserve)
+            pieces: list[Block] = []
+            for unit, sep in _greedy(units, platform, reserve):
+                if _fits(unit, platform, reserve):
+                    pieces.append((unit, sep))
+                else:
+                    cut = _cut(unit, platform, reserve)
+                    pieces += [(cut[0][0], sep), *cut[1:]]
             return pieces
-    return [text]
+    return [(text, "")]
 
 
-def _split_keeping(text: str, pattern: re.Pattern[str]) -> list[str]:
-    """``text`` cut after each match of ``pattern`` (the punctuation stays with the left part)."""
-    units, start = [], 0
-    for m in pattern.finditer(text):
-        left = text[start:m.end()].strip()
-        if left:
-            units.append(left)
-        start = m.end()
-    rest = text[start:].strip()
-    if rest:
-        units.append(rest)
+def _split_keeping(text: str, pattern: re.Pattern[str]) -> list[Block]:
+    """``text`` cut after each match of ``pattern`` (the punctuation stays with the left part),
+    each unit with the white space before it: a line break, a space, or nothing (CJK)."""
+    ends = sorted({m.end() for m in pattern.finditer(text)} - {0, len(text)})
+    units: list[Block] = []
+    gap = ""
+    for start, end in zip([0, *ends], [*ends, len(text)]):
+        segment = text[start:end]
+        body = segment.strip()
+        if not body:
+            gap += segment
+            continue
+        lead = segment[: len(segment) - len(segment.lstrip())]
+        gap += lead
+        units.append((body, "\n" if "\n" in gap else " " if gap else ""))
+        gap = segment[len(segment.rstrip()):]
     return units
 
 
-def _greedy(units: list[Block], platform: Platform, reserve: str) -> list[str]:
+def _greedy(units: list[Block], platform: Platform, reserve: str) -> list[Block]:
     """``units`` joined, each by its separator, into as few pieces as fit, in order (a unit that
-    fits no piece on its own stays alone)."""
-    out: list[str] = []
-    current = ""
+    fits no piece on its own stays alone); each piece keeps the separator of its first unit."""
+    out: list[Block] = []
+    current, first_sep = "", ""
     for unit, sep in units:
         candidate = f"{current}{sep}{unit}" if current else unit
         if current and not _fits(candidate, platform, reserve):
-            out.append(current)
-            current = unit
+            out.append((current, first_sep))
+            current, first_sep = unit, sep
         else:
+            if not current:
+                first_sep = sep
             current = candidate
     if current:
-        out.append(current)
+        out.append((current, first_sep))
     return out
