@@ -1,6 +1,6 @@
 """The checks a platform's own version gets, post by post: its length by the platform's own
-count, hashtags against the platform's habit, links where the platform limits them, and no
-empty post. (LinkedIn's post, the draft itself, gets the whole linter, fold rules included:
+count, hashtags against the platform's habit (each post is read on its own: the habit is per
+post), links where the platform limits them, no empty post, and no [placeholder] left. (LinkedIn's post, the draft itself, gets the whole linter, fold rules included:
 LinkedIn is the only platform with a fold.)
 
 Each finding is a :class:`~.report.Finding` whose offsets point into that post's text.
@@ -12,6 +12,7 @@ from ..models.platforms import Platform
 from ..models.text_rules import HASHTAG
 from .report import Finding, sort_findings
 from .rules import url_spans
+from .rules_style import PLACEHOLDER
 
 WHY = {
     "platform-length": "The platform refuses a post over its limit (or cuts it), so the end would be lost.",
@@ -19,6 +20,7 @@ WHY = {
                          "(Threads shows only one topic tag).",
     "platform-links": "The platform refuses a post with more links than it allows.",
     "platform-empty": "An empty post cannot be published; it would break the thread.",
+    "platform-placeholder": "A [bracketed placeholder] would be published as it is; fill it in first.",
 }
 """Why each platform rule matters (every finding carries its line)."""
 
@@ -45,7 +47,6 @@ def _offset_at_count(text: str, platform: Platform, limit: int) -> int:
 def check_posts(posts: list[str], platform: Platform) -> list[list[Finding]]:
     """Findings for each post of ``platform``'s version, in the posts' order."""
     out: list[list[Finding]] = []
-    tags_seen = 0
     many = len(posts) > 1
     for i, text in enumerate(posts, 1):
         found: list[Finding] = []
@@ -66,15 +67,14 @@ def check_posts(posts: list[str], platform: Platform) -> list[list[Finding]]:
                 f"{which} is {platform.byte_limit + over_bytes:,} bytes of UTF-8; {platform.label} allows "
                 f"{platform.byte_limit:,} (emoji take 4 bytes or more each)", text, 0, len(text)))
         tags = list(HASHTAG.finditer(text))
-        before = tags_seen
-        tags_seen += len(tags)
-        if tags_seen > platform.hashtags_max and len(tags) and before < tags_seen:
-            first_extra = tags[max(0, platform.hashtags_max - before)]
-            total = "the thread has" if many else "the post has"
+        if len(tags) > platform.hashtags_max:
             found.append(_finding(
                 "platform-hashtags", "warning",
-                f"{total} {tags_seen} hashtags; {platform.label}: {platform.hashtag_advice}",
-                text, first_extra.start(), tags[-1].end()))
+                f"{which} has {len(tags)} hashtags; {platform.label}: {platform.hashtag_advice}",
+                text, tags[platform.hashtags_max].start(), tags[-1].end()))
+        for m in PLACEHOLDER.finditer(text):
+            found.append(_finding("platform-placeholder", "warning",
+                                  f"{which}: placeholder left to fill in: {m.group()[:60]}", text, m.start(), m.end()))
         if platform.links_max is not None:
             links = url_spans(text)
             if len(links) > platform.links_max:

@@ -256,11 +256,12 @@ def invented_number(ctx: Context, opts: NumberOptions) -> Iterator[Hit]:
 
 
 # ---- unfinished drafts ---------------------------------------------------------------------
-_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{3,200}\]")
+PLACEHOLDER = re.compile(r"\[[^\[\]\n]{3,200}\]")
+"""A [bracketed placeholder] left to fill in (the post's rule and each platform version's)."""
 
 
 @rule("placeholder")
 def placeholder(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
     """A [bracketed placeholder] the writer still has to fill in (scaffolds and story templates)."""
-    for m in _PLACEHOLDER.finditer(ctx.post.text):
+    for m in PLACEHOLDER.finditer(ctx.post.text):
         yield Hit(m.start(), m.end(), f'placeholder left to fill in: "{_quote(m.group(), 60)}"')
