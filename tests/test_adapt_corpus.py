@@ -81,3 +81,16 @@ def test_the_corpus_makes_threads_on_every_threaded_platform(tmp_path: Path) -> 
     sizes = {p.name: len(asyncio.run(drafter.adapt(job, text, p)).posts) for p in drafter.platforms(["all"])}
     assert sizes["linkedin"] == 1 and all(sizes[name] > 1 for name in ("x", "bluesky")), sizes
     assert set(sizes) == set(PLATFORM_NAMES)
+
+
+def test_a_word_longer_than_a_post_is_named_in_a_note_not_hidden(tmp_path: Path) -> None:
+    """Nothing can split a 400-character word: the version keeps it whole, and a note says which
+    post still does not fit and why (it used to say only that posts were split)."""
+    drafter = drafter_for(tmp_path)
+    job = drafter.prepare(load(topic="long words"))
+    text = f"Start here {'x' * 400} end of it.\n\nAnother paragraph follows here."
+    version = asyncio.run(drafter.adapt(job, text, drafter.platforms(["x"])[0]))
+    assert not version.fits
+    [note] = [n for n in version.notes if "still does not fit" in n]
+    bad = [i for i, p in enumerate(version.posts, 1) if not version.platform.fits(p)]
+    assert note.startswith(f"X: post {bad[0]}/{len(version.posts)} still does not fit (")

@@ -194,8 +194,15 @@ def fitted(answer: Answer, platform: Platform, *, numbering: bool) -> Version:
         posts = renumbered(posts, numbering=numbering)
     over = over_limit(posts, platform)
     if over:
-        posts = split_posts(posts, platform, numbering=numbering)
-        notes.append(f"{platform.label}: {len(over)} post(s) over {platform.limit:,} split at sentence ends")
+        split = split_posts(posts, platform, numbering=numbering)
+        if split != posts:
+            notes.append(f"{platform.label}: {len(over)} post(s) over {platform.limit:,} split at sentence ends, "
+                         "clauses or words")
+        posts = split
+        for i, count in over_limit(posts, platform):
+            notes.append(f"{platform.label}: post {i}/{len(posts)} still does not fit ({count:,}/{platform.limit:,}"
+                         f"{', or over its bytes' if platform.over_bytes(posts[i - 1]) else ''}): a word or link "
+                         "longer than a post cannot be split; shorten it before posting")
     return Version(platform, posts, ready.engine, ready.model, ready.mode, answer.usage, notes, ready.raw)
 
 
