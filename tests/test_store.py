@@ -769,3 +769,18 @@ def test_a_broken_version_is_a_corrupt_draft_in_one_line(store: Store, bad: dict
     with pytest.raises(StoreError) as caught:
         store.load(draft.id)
     assert "corrupt draft" in str(caught.value) and reason in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_version_changed_outside_drafter_is_kept_in_the_history_before_it_is_replaced(store: Store) -> None:
+    """A version whose posts no revision holds (the file edited by hand) is recorded before a new
+    adaptation replaces it; one that its last revision holds adds nothing."""
+    draft = store.save(make_draft(store, title="Edited by hand").with_version("x", ["adapted 1/2", "two 2/2"]))
+    path = store.path_for(draft.id)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["versions"]["x"]["posts"] = ["my own words"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = store.load(draft.id)
+    again = loaded.with_version("x", ["adapted again"])
+    assert [(r.kind, r.posts) for r in again.revisions[-2:]] == [("edit", ["my own words"]), ("adapt", ["adapted again"])]
+    twice = again.with_version("x", ["and again"])
+    assert len(twice.revisions) == len(again.revisions) + 1  # recorded already: nothing added

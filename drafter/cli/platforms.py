@@ -162,8 +162,12 @@ def adapt_saved(drafter: "Drafter", draft_id: str, names: tuple[str, ...], *, fo
         raise InputError(f"draft {draft_id!r} has no post to adapt: write or draft its LinkedIn post first")
     skipped = [p for p in chosen if not force and p.name in record.versions and record.versions[p.name].edited]
     for p in skipped:
-        say(f"{p.label}: kept the version you edited (replace it with drafter adapt {draft_id} "
+        say(f"{p.label}: kept the version you edited, in the draft (replace it with drafter adapt {draft_id} "
             f"--platform {p.name} --force)")
+    for p in chosen:
+        if force and p.name in record.versions and record.versions[p.name].edited:
+            say(f"{p.label}: replacing the version you edited; its text stays in the draft's history "
+                f"(drafter drafts export {draft_id} --format json: \"revisions\")")
     job = drafter.job_from_draft(record)
     offline_note(drafter)
 

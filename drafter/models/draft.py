@@ -336,8 +336,21 @@ class Draft(BaseModel):
         ``revisions``."""
         rev = Revision(at=version.updated, kind=kind, engine=engine, model=model, platform=version.platform,
                        posts=list(version.posts), note=note)
+        kept = self._unrecorded(version.platform)
         return self.model_copy(update={"versions": {**self.versions, version.platform: version},
-                                       "revisions": [*self.revisions, rev]})
+                                       "revisions": [*self.revisions, *kept, rev]})
+
+    def _unrecorded(self, platform: PlatformName) -> list[Revision]:
+        """The version about to be replaced, as a revision, when no revision holds its posts (a
+        change to the file by hand, say): nothing a step replaces is lost from the file."""
+        old = self.versions.get(platform)
+        if old is None:
+            return []
+        last = next((r for r in reversed(self.revisions) if r.platform == platform and r.posts is not None), None)
+        if last is not None and last.posts == old.posts:
+            return []
+        return [Revision(at=old.updated, kind="edit", engine=None, model=None, platform=platform,
+                         posts=list(old.posts), note="the version as it was before the next step")]
 
     def without_version(self, platform: PlatformName) -> "Draft":
         return self.model_copy(update={"versions": {k: v for k, v in self.versions.items() if k != platform}})
