@@ -446,3 +446,19 @@ def test_offline_platform_versions_load_no_llm_library(workspace_dir) -> None:
     res = subprocess.run([sys.executable, "-c", code, *ws, "adapt", draft_id, "--platform", "all"],
                          capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0 and "LOADED False False False" in res.stderr, res.stderr
+
+
+def test_a_broken_version_in_the_file_is_one_line_and_the_draft_still_shows_exports_and_adapts(capsys, ws) -> None:
+    code, out, _ = run(capsys, *ws, "draft", "--engine", "offline", "--article", str(EXAMPLE), "--save", "--json")
+    draft_id = json.loads(out)["draft_id"]
+    path = Path(ws[1]) / "drafts" / f"{draft_id}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["versions"] = {"x": {"platform": "x", "posts": [], "updated": "2026-11-01T10:00:00Z"}}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, out, err = run(capsys, *ws, "drafts", "show", draft_id)
+    assert code == 0 and out.strip() == data["text"].strip()
+    assert one_line(err) and f"draft {draft_id}: versions.x: posts" in err and "left as it is in the file" in err
+    code, out, err = run(capsys, *ws, "adapt", draft_id, "--platform", "bluesky")
+    assert code == 0 and "Bluesky" in out
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["unreadable_versions"] == data["versions"] and "bluesky" in saved["versions"]

@@ -756,19 +756,32 @@ def test_platform_versions_round_trip_with_their_revisions(store: Store) -> None
     assert loaded.model_copy(update={"text": loaded.text + " more"}).versions["x"].stale(loaded.text + " more")
 
 
-@pytest.mark.parametrize("bad, reason", [
-    ({"linkedin": {"platform": "linkedin", "posts": ["x"], "updated": "2026-11-01T10:00:00Z"}}, "versions"),
-    ({"x": {"platform": "bluesky", "posts": ["x"], "updated": "2026-11-01T10:00:00Z"}}, "versions"),
-    ({"x": {"platform": "x", "posts": [], "updated": "2026-11-01T10:00:00Z"}}, "versions"),
-    ({"myspace": {"platform": "myspace", "posts": ["x"], "updated": "2026-11-01T10:00:00Z"}}, "versions"),
+@pytest.mark.parametrize("bad", [
+    {"linkedin": {"platform": "linkedin", "posts": ["x"], "updated": "2026-11-01T10:00:00Z"}},
+    {"x": {"platform": "bluesky", "posts": ["x"], "updated": "2026-11-01T10:00:00Z"}},
+    {"x": {"platform": "x", "posts": [], "updated": "2026-11-01T10:00:00Z"}},
+    {"x": {"platform": "x", "posts": ["x"], "adapted_from": 5, "updated": "2026-11-01T10:00:00Z"}},
+    {"myspace": {"platform": "myspace", "posts": ["x"], "updated": "2026-11-01T10:00:00Z"}},
+    {"x": None},
 ])
-def test_a_broken_version_is_a_corrupt_draft_in_one_line(store: Store, bad: dict, reason: str) -> None:
+def test_a_broken_version_never_locks_the_draft_and_is_kept_as_it_was(store: Store, bad: dict) -> None:
+    """The post and the other versions open; the broken entry is set aside, said in one line,
+    and written back unchanged when the draft is saved (nothing dropped)."""
+    good = {"platform": "bluesky", "posts": ["fine"], "updated": "2026-11-01T10:00:00+00:00"}
     draft = store.save(make_draft(store, title="Broken version"))
     path = store.path_for(draft.id)
-    path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), "versions": bad}), encoding="utf-8")
-    with pytest.raises(StoreError) as caught:
-        store.load(draft.id)
-    assert "corrupt draft" in str(caught.value) and reason in str(caught.value) and "\n" not in str(caught.value)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**data, "versions": {**bad, "bluesky": good}}), encoding="utf-8")
+    loaded = store.load(draft.id)
+    assert loaded.text == draft.text and loaded.versions["bluesky"].posts == ["fine"]
+    assert loaded.unreadable_versions == bad
+    [problem] = loaded.version_problems
+    assert problem.startswith(f"versions.{next(iter(bad))}") and "left as it is in the file" in problem
+    assert "\n" not in problem
+    store.save(loaded.with_version("threads", ["new"]))
+    again = json.loads(path.read_text(encoding="utf-8"))
+    assert again["unreadable_versions"] == bad and set(again["versions"]) == {"bluesky", "threads"}
+    assert store.load(draft.id).unreadable_versions == bad  # and read back the same way
 
 
 def test_a_version_changed_outside_drafter_is_kept_in_the_history_before_it_is_replaced(store: Store) -> None:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..common.errors import InputError
-from .options import (PATH, Command, Group, PlatformParam, engine_flags, engine_options, json_option, make_drafter,
-                      no_repair_option, platform_option, say)
+from .options import (Command, Group, PATH, PlatformParam, engine_flags, engine_options, json_option, load_draft,
+                      make_drafter, no_repair_option, platform_option, say)
 from .output import keep_and_print, print_result
 from .platforms import Adapting, offline_note, run_adapting, versions_text, with_linkedin, with_version
 from ..common.safe_text import escape_json_controls, safe_json, strip_controls
@@ -249,11 +249,9 @@ def drafts_list(as_json: bool) -> int:
 @click.argument("id")
 def drafts_show(id: str) -> int:  # noqa: A002 - the argument's name in the usage line
     """The LinkedIn post on stdout; the platform versions the draft holds, if any, named on stderr."""
-    from ..models.draft import validate_id
     from .platforms import versions_note
 
-    store = make_drafter().store
-    record = store.load(validate_id(id))
+    record = load_draft(make_drafter().store, id)
     print(strip_controls(record.text))
     if record.versions:
         say(versions_note(record))
@@ -267,10 +265,10 @@ def drafts_show(id: str) -> int:  # noqa: A002 - the argument's name in the usag
               help="that platform's version (txt: a thread's posts each under a '--- post i/n · count/limit ---' "
                    "line)")
 def drafts_export(id: str, fmt: str, platform_name: str | None) -> int:  # noqa: A002
-    from ..models.draft import export_text, export_version, validate_id
+    from ..models.draft import export_text, export_version
 
     drafter = make_drafter()
-    record = drafter.store.load(validate_id(id))
+    record = load_draft(drafter.store, id)
     if platform_name is None:
         exported = export_text(record, fmt)
     else:

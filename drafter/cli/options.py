@@ -139,6 +139,17 @@ def say(message: str) -> None:
     print(f"drafter: {redact_urls(strip_controls(message))}", file=sys.stderr)
 
 
+def load_draft(store: Any, draft_id: str) -> Any:
+    """The saved draft ``draft_id`` (validated first), each version entry it cannot use said in
+    one stderr line (the entry stays in the file as it is)."""
+    from ..models.draft import validate_id
+
+    record = store.load(validate_id(draft_id))
+    for problem in record.version_problems:
+        say(f"draft {record.id}: {problem}")
+    return record
+
+
 def make_drafter(flags: dict[str, Any] | None = None) -> "Drafter":
     """The core, set up from the global ``--workspace`` and the command's engine flags."""
     from ..service.drafting import Drafter

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from .options import say
+from .options import load_draft, say
 
 if TYPE_CHECKING:
     from ..common.errors import DrafterError
@@ -157,7 +157,7 @@ def adapt_saved(drafter: "Drafter", draft_id: str, names: tuple[str, ...], *, fo
 
     chosen = drafter.platforms(names)
     draft_id = validate_id(draft_id)
-    record = drafter.store.load(draft_id)
+    record = load_draft(drafter.store, draft_id)
     if not record.text.strip():
         raise InputError(f"draft {draft_id!r} has no post to adapt: write or draft its LinkedIn post first")
     skipped = [p for p in chosen if not force and p.name in record.versions and record.versions[p.name].edited]

@@ -13,7 +13,7 @@ import secrets
 import unicodedata
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -241,6 +241,10 @@ class Draft(BaseModel):
     """History, oldest first."""
     versions: dict[PlatformName, PlatformVersion] = Field(default_factory=dict)
     """The post adapted for other platforms, by platform (schema 2; LinkedIn's is ``text``)."""
+    unreadable_versions: dict[str, Any] = Field(default_factory=dict)
+    """Entries of ``versions`` in the file that are not a version this drafter can read (edited by
+    hand, say), kept exactly as they were and written back on save: one broken version never
+    locks the draft, and is never dropped. :attr:`version_problems` says what is wrong."""
 
     @field_validator("id")
     @classmethod
@@ -250,6 +254,39 @@ class Draft(BaseModel):
         return value
 
     _title = field_validator("title")(lambda value: clean_title(value))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _set_aside_unreadable_versions(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("versions"), dict):
+            return data
+        good: dict[str, Any] = {}
+        bad = dict(data["unreadable_versions"]) if isinstance(data.get("unreadable_versions"), dict) else {}
+        for key, entry in data["versions"].items():
+            if isinstance(entry, PlatformVersion):
+                good[key] = entry
+                continue
+            try:
+                version = PlatformVersion.model_validate(entry)
+            except ValidationError:
+                bad[key] = entry
+                continue
+            (good if version.platform == key else bad)[key] = entry
+        return {**data, "versions": good, "unreadable_versions": bad}
+
+    @property
+    def version_problems(self) -> list[str]:
+        """One line for each unreadable version entry, saying what is wrong and that it is kept."""
+        out = []
+        for key, entry in self.unreadable_versions.items():
+            try:
+                version = PlatformVersion.model_validate(entry)
+            except ValidationError as exc:
+                why = f"versions.{key}: {first_error(exc, 'not a version')}"
+            else:
+                why = f"versions.{key}: holds the {version.platform!r} version"
+            out.append(f"{one_line(why, 160)} (left as it is in the file, not used)")
+        return out
 
     @model_validator(mode="after")
     def _versions_keyed(self) -> "Draft":
