@@ -226,7 +226,7 @@ class Store:
         try:
             result = _read_file(path)
         except FileNotFoundError:
-            raise DraftNotFound(f"no draft {draft_id!r} in {self.folder}; see the list of drafts") from None
+            raise DraftNotFound(f"no draft {draft_id!r} in {self.folder} (drafter drafts list shows them)") from None
         if isinstance(result, str):
             raise StoreError(f"{path}: {result}")
         return result
