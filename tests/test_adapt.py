@@ -164,3 +164,17 @@ def test_pieces_of_one_sentence_sharing_a_post_stay_one_paragraph() -> None:
     assert all(small.fits(p) for p in posts) and len(posts) > 1
     assert not any("\n" in p for p in posts)  # one paragraph in, no line break out
     assert " ".join(posts) == text
+
+
+def test_threads_splits_a_post_with_more_links_than_it_allows() -> None:
+    """Threads takes at most 5 links a post: seven short links that fit 500 characters become two
+    posts, each within the limit of links, every link whole."""
+    from drafter.lint.platform import check_posts
+
+    threads = platform("threads")
+    links = [f"https://ex.com/{i}" for i in range(7)]
+    text = "Sources: " + " ".join(f"see {u} here." for u in links)
+    assert threads.count(text) <= threads.limit and not threads.fits(text)
+    posts = adapt_text(text, threads)
+    assert len(posts) == 2 and all(threads.fits(p) for p in posts) and not any(check_posts(posts, threads))
+    assert sum(p.count("https://") for p in posts) == 7 and all(u in " ".join(posts) for u in links)

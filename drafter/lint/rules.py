@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 
 from ..models.platforms import LINKEDIN_FOLD_DESKTOP, LINKEDIN_FOLD_MOBILE, LINKEDIN_LIMIT
 from ..models.post import normalise_hashtag
-from ..models.text_rules import HASHTAG_STOPWORDS, LINKED_TAG
+from ..models.text_rules import HASHTAG_STOPWORDS, LINKED_TAG, link_spans
 from .registry import Context, Hit, RuleSettings, rule
 from .report import Severity
 from .text import Tag
@@ -239,16 +239,7 @@ def question_generic(ctx: Context, opts: GenericQuestion) -> Iterator[Hit]:
 
 
 # ---- links -------------------------------------------------------------------------------
-_URL = re.compile(r"(?i)\b(?:https?://|www\.|lnkd\.in/)[^\s<>\"'”’]+")
-_URL_TRAIL = re.compile(r"[.,;:!?)\]}]+$")
-
-
-def url_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for m in _URL.finditer(text):
-        url = _URL_TRAIL.sub("", m.group())
-        spans.append((m.start(), m.start() + len(url)))
-    return spans
+url_spans = link_spans  # the name the rules use (one definition: drafter.models.text_rules)
 
 
 @rule("url-in-body")

@@ -174,8 +174,17 @@ class Platform:
             return 0
         return max(0, len(text.encode("utf-8", "surrogatepass")) - self.byte_limit)
 
+    def over_links(self, text: str) -> int:
+        """Links past :attr:`links_max` (0 when within it, or when there is none)."""
+        if self.links_max is None or "://" not in text and "www." not in text.lower():
+            return 0
+        from .text_rules import link_spans
+
+        return max(0, len(link_spans(text)) - self.links_max)
+
     def fits(self, text: str) -> bool:
-        return self.count(text) <= self.limit and not self.over_bytes(text)
+        """Whether ``text`` can be one post: its count, and its bytes and links where the platform limits them."""
+        return self.count(text) <= self.limit and not self.over_bytes(text) and not self.over_links(text)
 
 
 MASTODON_LIMIT = 500

@@ -44,3 +44,17 @@ STOPWORDS = frozenset(
 
 HASHTAG_STOPWORDS = STOPWORDS | frozenset("new now get got one two three".split())
 """Words no one follows as a hashtag: the function words and a few words too plain to be a topic."""
+
+
+LINK = re.compile(r"(?i)\b(?:https?://|www\.|lnkd\.in/)[^\s<>\"'”’]+")
+"""A link as a reader sees one in a post: a URL with its scheme, or starting ``www.``."""
+_LINK_TRAIL = re.compile(r"[.,;:!?)\]}]+$")
+
+
+def link_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each link in ``text``, without the punctuation that ends its sentence."""
+    spans = []
+    for m in LINK.finditer(text):
+        url = _LINK_TRAIL.sub("", m.group())
+        spans.append((m.start(), m.start() + len(url)))
+    return spans
