@@ -41,8 +41,8 @@ class VersionEditor(VerticalScroll):
 
     def compose(self):
         yield Label("", id="version-title", classes="field-label")
-        yield Static(f"One post per block, a line of {SEPARATOR} between posts (a post's own {SEPARATOR} "
-                     f"line: {ESCAPE}{SEPARATOR}) · f6: next platform · ctrl+r: adapt again", id="version-hint")
+        yield Static(f"One post per block, {SEPARATOR} between posts (a post's own {SEPARATOR} shows as "
+                     f"{ESCAPE}{SEPARATOR}) · f6: next platform · ctrl+r: adapt again", id="version-hint")
         yield TextBox("", id="version-posts", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield Static("", id="version-notes")
 
