@@ -9,7 +9,7 @@ from textual.widgets._toast import Toast
 from drafter.engines.offline.adapt import numbered
 from drafter.models.draft import export_version
 
-from .conftest import wait_for
+from .conftest import export_to, wait_for
 from .test_platforms_app import cards, clipboard, drafted, notices, show  # noqa: F401  (fixture)
 
 DIVIDED = ["Intro line\n\n---\n\nThe part after the divider\n\n1/2", "The second post\n---\nstill it\n\n2/2"]
@@ -105,20 +105,14 @@ async def test_copy_feedback_stays_visible_at_80x24(offline_app, clipboard) -> N
 
 
 async def test_exporting_a_thread_writes_what_drafts_export_writes(offline_app, workspace) -> None:
-    from textual.widgets import Input
-
     app = offline_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await drafted(pilot)
         await pilot.press("f4")
         await show(pilot, screen, "x")
         assert len(screen.session.version.posts) > 1
-        await pilot.press("e")
-        await wait_for(pilot, lambda: app.screen.query("#path"))
         target = workspace.root / "out" / "thread.txt"
-        app.screen.query_one("#path", Input).value = str(target)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: target.exists())
+        await export_to(pilot, target)
         draft = screen.session.draft_for("save")
         expected = export_version(draft, screen.drafter.platforms(["x"])[0], "txt")
         assert "--- post 1/" in expected
