@@ -1,9 +1,10 @@
-"""The platform versions as the app shows, edits and copies them. Plain data, no Textual.
+r"""The platform versions as the app shows, edits and copies them. Plain data, no Textual.
 
 The versions themselves are the draft's (:class:`drafter.models.draft.PlatformVersion`, held in
 the session's :class:`~drafter.tui.draft_state.DraftState`); this module only says how they
 read: the text of the box that edits a version (one post per block, a line of ``---`` between
-posts), what one copy takes, and each post's count by the platform's own function.
+posts; a post's own ``---`` line written ``\---``), the "i/n" labels after an edit merged or split
+posts, what one copy takes, and each post's count by the platform's own function.
 """
 
 from __future__ import annotations
@@ -21,20 +22,55 @@ if TYPE_CHECKING:
 
 SEPARATOR = "---"
 """The line between two posts in the box that edits a version."""
+ESCAPE = "\\"
+"""Before a post's own line that reads as a separator (a LinkedIn divider ``---``), in the box."""
 _SEPARATOR_LINE = re.compile(r"^[ \t]*-{3,}[ \t]*$", re.MULTILINE)
+_LOOKS_LIKE_SEPARATOR = re.compile(r"^([ \t]*)(\\*-{3,}[ \t]*)$", re.MULTILINE)
+r"""A post's line that the box writes with one more backslash (``---`` as ``\---``, ``\---`` as ``\\---``)."""
+_ESCAPED = re.compile(r"^([ \t]*)\\(\\*-{3,}[ \t]*)$", re.MULTILINE)
 THREAD_JOIN = "\n\n"
 """Between two posts when a whole thread is copied as one text."""
 
 
 def posts_text(posts: list[str]) -> str:
-    """The text of the edit box for ``posts``."""
-    return f"\n\n{SEPARATOR}\n\n".join(posts)
+    """The text of the edit box for ``posts``: a post's own lines that would read as a separator
+    get one more backslash, so :func:`text_posts` gives ``posts`` back whatever they hold."""
+    return f"\n\n{SEPARATOR}\n\n".join(_LOOKS_LIKE_SEPARATOR.sub(lambda m: m[1] + ESCAPE + m[2], p) for p in posts)
 
 
 def text_posts(text: str) -> list[str]:
-    """The posts the edit box holds: the blocks between separator lines, without the white
-    space around them (never no post: an emptied box is one empty post, which the checks flag)."""
-    return [block.strip() for block in _SEPARATOR_LINE.split(text)] or [""]
+    """The posts the edit box holds: the blocks between separator lines, one backslash less on
+    an escaped line, without the white space around them (never no post: an emptied box is one
+    empty post, which the checks flag)."""
+    return [_ESCAPED.sub(r"\1\2", block).strip() for block in _SEPARATOR_LINE.split(text)] or [""]
+
+
+def renumber_edit(before: list[str] | None, after: list[str]) -> list[str]:
+    """The posts an edit in the box leaves, their "i/n" labels renumbered when the edit merged or
+    split posts of a thread that was numbered (every post ending with its label, as the adapter
+    writes them: :func:`~drafter.engines.offline.adapt.numbered`): the old labels' lines go and
+    each post gets its new label. A thread the user unnumbered, or an edit that keeps the number
+    of posts, is left as typed."""
+    from ..engines.offline.adapt import numbered, renumbered
+
+    if before is None or len(after) == len(before) or not numbered(before):
+        return after
+    old = re.compile(rf"\s*^[ \t]*\(?\d{{1,3}}[ \t]*/[ \t]*{len(before)}\)?[ \t]*$", re.MULTILINE)
+    return renumbered([old.sub("", post).strip() for post in after], numbering=True)
+
+
+def moved_location(old: str, new: str, location: tuple[int, int]) -> tuple[int, int]:
+    """Where the cursor at ``location`` (row, column) in ``old`` goes in ``new``, a few label lines
+    rewritten: on a line kept, the same place on it; on a line rewritten, the start of its new text."""
+    from difflib import SequenceMatcher
+
+    row, column = location
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    matcher = SequenceMatcher(lambda line: not line.strip(), old_lines, new_lines, autojunk=False)  # blank lines
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():  # match no text on their own
+        if i1 <= row < i2:
+            return (j1 + row - i1, column) if tag == "equal" else (min(j1, len(new_lines) - 1), 0)
+    return len(new_lines) - 1, len(new_lines[-1])
 
 
 def thread_text(posts: list[str]) -> str:

@@ -93,3 +93,14 @@ def openai_app(workspace: Workspace, loopback: Loopback) -> Callable[..., Drafte
         return app
 
     return build
+
+
+async def export_to(pilot: Pilot, target: Path) -> None:
+    """The export key ("e" in Preview) answered with ``target``; returns once the file is written."""
+    from textual.widgets import Input
+
+    await pilot.press("e")
+    await wait_for(pilot, lambda: pilot.app.screen.query("#path"), what="the export dialog")
+    pilot.app.screen.query_one("#path", Input).value = str(target)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: target.exists(), what="the export")

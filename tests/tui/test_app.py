@@ -17,7 +17,7 @@ from drafter.tui.session import DraftState, History, Session, lint_post, source_
 from drafter.tui.widgets.takeaways import TakeawayInput
 from tests.loopback import Loopback, Reply
 
-from .conftest import ARTICLE, TOPIC, started, wait_for
+from .conftest import ARTICLE, TOPIC, export_to, started, wait_for
 
 GOOD = {
     "hook": "Our team dropped the daily status meeting and shipped more",
@@ -460,12 +460,8 @@ async def test_export_writes_a_text_file(offline_app, workspace) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await generate(pilot, app)
         await pilot.press("f4")  # preview: "e" exports
-        await pilot.press("e")
-        await wait_for(pilot, lambda: app.screen.query("#path"))
         target = workspace.root / "out" / "post.txt"
-        app.screen.query_one("#path", Input).value = str(target)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: target.exists())
+        await export_to(pilot, target)
         assert target.read_text(encoding="utf-8") == screen.session.post_text + "\n"
 
 

@@ -9,7 +9,7 @@ from drafter.models.draft import Draft, PlatformVersion
 from drafter.models.post import Parts
 from drafter.sources import inputs
 from drafter.tui.session import Session
-from drafter.tui.versions import posts_text, step_platform, text_posts, thread_text
+from drafter.tui.versions import moved_location, posts_text, renumber_edit, step_platform, text_posts, thread_text
 
 PARTS = Parts(hook="We stopped the daily status meeting", takeaways=["Written updates", "Fewer calls", "Decisions"],
               question="Which meeting would you drop?", hashtags=["#Meetings"])
@@ -25,6 +25,33 @@ def test_the_edit_box_splits_at_separator_lines_only() -> None:
     assert text_posts("a --- b\n--- not alone") == ["a --- b\n--- not alone"]
     assert text_posts("") == [""] and text_posts("\n---\n") == ["", ""]
     assert thread_text(["a", "b"]) == "a\n\nb"
+
+
+@pytest.mark.parametrize("posts", [["Intro\n\n---\n\nafter the divider", "---"], ["a\n  -----  \nb", "\\---"],
+                                   ["\\\\---\n---x", "two"]])
+def test_a_posts_own_separator_like_lines_read_back_as_they_are(posts: list[str]) -> None:
+    text = posts_text(posts)
+    assert text_posts(text) == posts
+    assert text_posts(text.replace("after", "After")) == [posts[0].replace("after", "After"), *posts[1:]]
+    assert "\\---" in text  # the box shows a post's own divider escaped
+
+
+def test_merged_or_split_numbered_posts_are_renumbered() -> None:
+    three = ["a\n\n1/3", "b\n\n2/3", "c\n\n3/3"]
+    assert renumber_edit(three, ["a\n\n1/3\n\nb\n\n2/3", "c\n\n3/3"]) == ["a\n\nb\n\n1/2", "c\n\n2/2"]
+    assert renumber_edit(three, ["a\n\n1/3\n\nb\n\n2/3\n\nc\n\n3/3"]) == ["a\n\nb\n\nc"]  # one post: no label
+    assert renumber_edit(["a\n\n1/2", "b\n\n2/2"], ["a", "x\n\n1/2", "b\n\n2/2"]) == ["a\n\n1/3", "x\n\n2/3", "b\n\n3/3"]
+    assert renumber_edit(three, ["a\n\n1/3!", "b\n\n2/3", "c\n\n3/3"]) == ["a\n\n1/3!", "b\n\n2/3", "c\n\n3/3"]
+    assert renumber_edit(["a", "b", "c 24/7"], ["a\n\nb", "c 24/7"]) == ["a\n\nb", "c 24/7"]  # not numbered
+    assert renumber_edit(None, ["a", "b"]) == ["a", "b"]
+
+
+def test_the_cursor_stays_by_its_text_when_labels_are_rewritten() -> None:
+    old = posts_text(["First\n\n1/3\n\nSecond", "Third\n\n3/3"])
+    new = posts_text(["First\n\nSecond\n\n1/2", "Third\n\n2/2"])
+    row = old.split("\n").index("Second")
+    assert moved_location(old, new, (row, 3)) == (new.split("\n").index("Second"), 3)
+    assert moved_location(old, new, (len(old.split("\n")) - 1, 1)) == (len(new.split("\n")) - 1, 0)  # "3/3" -> "2/2"
 
 
 def test_the_switcher_wraps_around() -> None:

@@ -363,7 +363,8 @@ class Storage(ScreenPart):
     # -- copy and export -------------------------------------------------------------------
     def copy_post(self) -> None:
         """f8: the post of the platform shown; on a thread, its current post (what the preview
-        marks), and the thread moves on to the next one."""
+        marks), and the thread moves on to the next one. A thread's copy is said on the status
+        line, not in a toast (at 80x24 a toast covers the status line)."""
         session, screen = self.session, self.screen_
         step = session.next_copy()
         if step is None or not step.text.strip():
@@ -375,19 +376,20 @@ class Storage(ScreenPart):
         elif step.total == 1:
             what = f"the {label} post"
         else:
-            what = f"{label} post {step.label}"
             if step.index + 1 < step.total:
-                screen.status.stop(f"Copied {step.label}: f8 copies {step.index + 2}/{step.total} next "
-                                   "(shift+f8: the whole thread).")  # fmt: skip
+                said = f"Copied {step.label}: f8 copies {step.index + 2}/{step.total} next (shift+f8: the whole thread)."
             else:
-                screen.status.stop(f"Copied {step.label}: every post of the thread is copied "
-                                   f"(f8 starts again at 1/{step.total}).")  # fmt: skip
+                said = f"Copied {step.label}: every post of the thread is copied (f8 starts again at 1/{step.total})."
+            screen.status.stop(said)
             screen.render_session(fields=False)  # the preview marks the next post
             screen.preview.scroll_to_post(session.copy_position or 0)
+            self._copy(step.text, f"{label} post {step.label}", said=True)
+            return
         self._copy(step.text, what)
 
     def copy_thread(self) -> None:
-        """shift+f8: the whole version of the platform shown as one text (its posts in order)."""
+        """shift+f8: the whole version of the platform shown as one text (its posts in order),
+        said on the status line."""
         from ..versions import thread_text
 
         session, screen = self.session, self.screen_
@@ -398,9 +400,14 @@ class Storage(ScreenPart):
                 self._nothing_to_copy()
             return
         posts = session.version.posts
-        what = f"the whole {screen.platform_label} thread ({len(posts)} posts)" if len(posts) > 1 else \
-            f"the {screen.platform_label} post"
-        self._copy(thread_text(posts), what)
+        if len(posts) == 1:
+            self._copy(posts[0], f"the {screen.platform_label} post")
+            return
+        text = thread_text(posts)
+        at = session.copy_position
+        screen.status.stop(f"Copied the whole {screen.platform_label} thread ({len(posts)} posts, {len(text):,} "
+                           f"chars, a blank line between posts) · f8 copies {(at or 0) + 1}/{len(posts)} next.")
+        self._copy(text, f"the whole {screen.platform_label} thread ({len(posts)} posts)", said=True)
 
     def _nothing_to_copy(self) -> None:
         session = self.session
@@ -410,13 +417,17 @@ class Storage(ScreenPart):
         else:
             self.screen_.notify("Nothing to copy yet: generate a draft first (ctrl+g).", severity="warning")
 
-    def _copy(self, text: str, what: str) -> None:
+    def _copy(self, text: str, what: str, *, said: bool = False) -> None:
+        """``text`` to the terminal's and the system's clipboards; ``said``: the status line says
+        the copy, so only a problem with the system clipboard is a toast."""
         self.screen_.app.copy_to_clipboard(text)
-        self.run(self._copy_to_system(text, what), "copy")
+        self.run(self._copy_to_system(text, what, said=said), "copy")
 
-    async def _copy_to_system(self, text: str, what: str = "the post") -> None:
+    async def _copy_to_system(self, text: str, what: str = "the post", *, said: bool = False) -> None:
         problem = await asyncio.to_thread(_clipboard_copy, text)
         size = f"{len(text):,} chars"
+        if problem is None and said:
+            return
         if problem is None:
             self.screen_.notify(f"Copied {what} ({size}) to the system clipboard and the terminal (OSC 52).",
                                 title="Copied", timeout=4)  # fmt: skip
@@ -427,12 +438,25 @@ class Storage(ScreenPart):
                                 timeout=10)  # fmt: skip
 
     def export_post(self) -> None:
-        """The post of the platform shown to a text file (a thread: its posts, a blank line between)."""
-        from ..versions import thread_text
+        """The post of the platform shown to a text file; a thread as ``drafter drafts export
+        --format txt`` writes it (each post under its ``--- post i/n · count/limit ---`` line)."""
+        from ...models.draft import export_version
+        from ..session import with_versions
 
         session = self.session
-        version = session.version
-        text = session.post_text if session.platform == "linkedin" else thread_text(version.posts) if version else ""
+        if session.platform == "linkedin":
+            text = session.post_text
+        elif session.version is None:
+            text = ""
+        else:
+            if session.draft is not None:
+                draft = session.draft_for("save")
+            else:  # a post typed by hand, never saved: a draft of it, with its versions
+                typed = self._draft_from_text()
+                if typed is None:
+                    return
+                draft = with_versions(typed, session.versions)
+            text = export_version(draft, self.screen_.adaptations.platform(session.platform), "txt")
         if not text.strip():
             self.screen_.notify("Nothing to export yet.", severity="warning")
             return

@@ -1,10 +1,12 @@
 """The editor of a platform's version: its posts in one text box, one post per block, a line of
-``---`` between posts (:mod:`drafter.tui.versions`).
+``---`` between posts, a post's own ``---`` line written ``\\---`` (:mod:`drafter.tui.versions`).
 
 Shown in the Editor's place while another platform than LinkedIn is chosen. One direction, as
 the parts editor: it shows what :meth:`show` is given (the session's version) and reports the
 posts the user typed (:class:`VersionEditor.Edited`); a text it loaded itself, or a change that
-leaves the posts as they were (white space around a separator), is never reported.
+leaves the posts as they were (white space around a separator), is never reported. An edit that
+merges or splits posts of a numbered thread is reported renumbered, and the box shows the new
+labels (:func:`~drafter.tui.versions.renumber_edit`; one edit: ctrl+z in the box undoes it).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, Static, TextArea
 
-from ..versions import SEPARATOR, posts_text, text_posts
+from ..versions import ESCAPE, SEPARATOR, moved_location, posts_text, renumber_edit, text_posts
 from .textbox import TextBox
 
 if TYPE_CHECKING:
@@ -39,8 +41,8 @@ class VersionEditor(VerticalScroll):
 
     def compose(self):
         yield Label("", id="version-title", classes="field-label")
-        yield Static(f"One post per block, a line of {SEPARATOR} between posts · f6: next platform · "
-                     "ctrl+r: adapt again", id="version-hint")
+        yield Static(f"One post per block, {SEPARATOR} between posts (a post's own {SEPARATOR} shows as "
+                     f"{ESCAPE}{SEPARATOR}) · f6: next platform · ctrl+r: adapt again", id="version-hint")
         yield TextBox("", id="version-posts", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield Static("", id="version-notes")
 
@@ -77,6 +79,19 @@ class VersionEditor(VerticalScroll):
         if self._posts is None:
             return
         posts = text_posts(event.text_area.text)
-        if posts != self._posts:
-            self._posts = posts
-            self.post_message(self.Edited(self.platform, posts))
+        if posts == self._posts:
+            return
+        renumbered = renumber_edit(self._posts, posts)
+        if renumbered != posts:
+            self._rewrite(renumbered)
+        self._posts = renumbered
+        self.post_message(self.Edited(self.platform, renumbered))
+
+    def _rewrite(self, posts: list[str]) -> None:
+        """The box shows ``posts`` (its labels renumbered), the cursor by the text it was next to."""
+        area = self.area
+        old, new = area.text, posts_text(posts)
+        at = moved_location(old, new, area.cursor_location)
+        with area.prevent(TextArea.Changed):
+            area.replace(new, (0, 0), area.document.end)
+        area.move_cursor(at)
