@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from drafter.engines.offline.adapt import adapt, adapt_text
+from drafter.engines.offline.adapt import adapt_text
 from drafter.models.platforms import PLATFORMS, platform
-from drafter.models.post import Parts
+from drafter.models.post import Layout, Parts, assemble
 
 SHORT = Parts(hook="Our library now opens at seven.", takeaways=["Commuters asked for it.", "Staff rotate shifts."],
               question="Would earlier hours change how you use yours?", hashtags=["#Libraries", "#CityLife", "#Reading"])
@@ -26,6 +26,11 @@ LONG = Parts(
     hashtags=["#OnCall", "#SiteReliability", "#EngineeringCulture", "#DevOps"],
 )
 
+
+
+def adapt(parts: Parts, target, *, numbering: bool = True, bullet: str = "•") -> list[str]:
+    """The offline adaptation of the post these parts assemble into."""
+    return adapt_text(assemble(parts, Layout(bullet=bullet)), target, numbering=numbering)
 
 def words(posts: list[str]) -> list[str]:
     text = " ".join(re.sub(r"\n\n\d+/\d+$", "", p) for p in posts)

@@ -9,7 +9,7 @@ options, engine flags) are :mod:`drafter.cli.options`'s; the root group and the 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -19,11 +19,6 @@ from .options import (Command, Group, PATH, PlatformParam, engine_flags, engine_
 from .output import keep_and_print, print_result
 from .platforms import Adapting, offline_note, run_adapting, versions_text, with_linkedin, with_version
 from ..common.safe_text import escape_json_controls, safe_json, strip_controls
-
-if TYPE_CHECKING:
-    from ..models.draft import Draft
-    from ..service.adapting import Version
-    from ..service.drafting import Drafter
 
 EXIT_OK = 0
 

@@ -9,9 +9,8 @@ Each finding is a :class:`~.report.Finding` whose offsets point into that post's
 from __future__ import annotations
 
 from ..models.platforms import Platform
-from ..models.text_rules import HASHTAG
+from ..models.text_rules import HASHTAG, link_spans
 from .report import Finding, sort_findings
-from .rules import url_spans
 from .rules_style import PLACEHOLDER
 
 WHY = {
@@ -76,7 +75,7 @@ def check_posts(posts: list[str], platform: Platform) -> list[list[Finding]]:
             found.append(_finding("platform-placeholder", "warning",
                                   f"{which}: placeholder left to fill in: {m.group()[:60]}", text, m.start(), m.end()))
         if platform.links_max is not None:
-            links = url_spans(text)
+            links = link_spans(text)
             if len(links) > platform.links_max:
                 start, _ = links[platform.links_max]
                 found.append(_finding(

@@ -238,14 +238,12 @@ def question_generic(ctx: Context, opts: GenericQuestion) -> Iterator[Hit]:
     yield Hit(q.start, q.end, f'"{sentence.strip()}" is a generic question; ask about something specific in the post')
 
 
-# ---- links -------------------------------------------------------------------------------
-url_spans = link_spans  # the name the rules use (one definition: drafter.models.text_rules)
-
+# ---- links (what a link is: drafter.models.text_rules.link_spans) -------------------------
 
 @rule("url-in-body")
 def url_in_body(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
     text = ctx.post.text
-    for start, end in url_spans(text):
+    for start, end in link_spans(text):
         url = text[start:end]
         shown = url if len(url) <= 60 else url[:57] + "…"
         yield Hit(start, end, f'link "{shown}" in the post; put it in the first comment instead')

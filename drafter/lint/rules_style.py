@@ -12,7 +12,7 @@ from pydantic import Field
 from .numbers import backed, post_numbers, source_values
 from .phrases import Tell, find_tell
 from .registry import Context, Hit, RuleSettings, rule
-from .rules import url_spans
+from ..models.text_rules import link_spans
 
 
 class PhraseOptions(RuleSettings):
@@ -81,7 +81,7 @@ def ai_phrase(ctx: Context, opts: PhraseOptions) -> Iterator[Hit]:
             if end > start and " ".join(matched.lower().split()) not in ignore:
                 found.append((base + start, base + end, tell))
     if found and ("http" in low or "www." in low):
-        links = url_spans(text)
+        links = link_spans(text)
         found = [f for f in found if not any(s <= f[0] < e for s, e in links)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     last_end = -1
@@ -240,7 +240,7 @@ def invented_number(ctx: Context, opts: NumberOptions) -> Iterator[Hit]:
         return
     text = ctx.post.text
     values = source_values(ctx.source_text)
-    links = url_spans(text) if ("http" in text or "www." in text) else []
+    links = link_spans(text) if ("http" in text or "www." in text) else []
     reported: set[str] = set()
     for number in post_numbers(text):
         if number.year and not opts.check_years:

@@ -13,7 +13,7 @@ prints or saves: callers render the events and store the versions in the draft
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..common.errors import EngineError
@@ -220,7 +220,3 @@ async def _posts(events: Any, on_event: Callable[[Event], None] | None) -> Posts
     if ready is None:
         raise EngineError("the engine stopped without posts", kind="empty")
     return ready
-
-
-def with_limit(platform: Platform, limit: int) -> Platform:
-    return replace(platform, limit=limit)

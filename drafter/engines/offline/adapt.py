@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ...models.platforms import Platform
-from ...models.post import Layout, Parts, assemble, collapse_blank_lines
+from ...models.post import collapse_blank_lines
 from ...models.text_rules import HASHTAG, SENTENCE_END
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -81,11 +81,6 @@ def adapt_text(text: str, platform: Platform, *, numbering: bool = True) -> list
     if numbering:
         return [f"{post}\n\n{_label(i, len(posts))}" for i, post in enumerate(posts, 1)]
     return posts
-
-
-def adapt(parts: Parts, platform: Platform, *, numbering: bool = True, bullet: str = "•") -> list[str]:
-    """:func:`adapt_text` of the post the parts assemble into."""
-    return adapt_text(assemble(parts, Layout(bullet=bullet)), platform, numbering=numbering)
 
 
 def split_posts(posts: list[str], platform: Platform, *, numbering: bool = True) -> list[str]:
