@@ -63,6 +63,10 @@ class DraftNotFound(StoreError):
     exit_code = 2
 
 
+class VoiceError(DrafterError):
+    """The workspace's voice file cannot be read or written (exit 1; a bad import is an InputError)."""
+
+
 class TokenizerError(DrafterError):
     """No tokenizer could be built (never replaced by a character estimate)."""
 

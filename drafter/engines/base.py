@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..models.platforms import PlatformName
 from ..models.post import Parts, PostSpec
 from ..models.source import Source
+from ..models.voice import Profile
 
 OutputMode = Literal["json_schema", "json_object", "text", "extractive"]
 
@@ -46,6 +47,9 @@ class _Request(BaseModel):
     max_tokens: int | None = None
     deadline: float | None = Field(default=None, gt=0)
     """Seconds this whole generation may take (retries and fallbacks included); None: the ``deadline`` setting."""
+    voice: Profile | None = None
+    """The creator's voice profile when drafting in it (the offline engine follows it; for an LLM
+    it is already in ``prompt`` as instructions and examples)."""
 
 
 class DraftRequest(_Request):

@@ -260,6 +260,9 @@ class Layout(LayoutStyle):
 
     extra_labels: dict[str, str] = Field(default_factory=dict)
     """Label per extra key; filled from the template's extras."""
+    hashtag_case: Literal["camel", "lower"] = "camel"
+    """How the hashtags are printed: as the parts hold them (``#DataScience``), or lower case
+    (``#datascience``, the creator's voice when they write them so)."""
 
 
 def assemble(parts: Parts, layout: Layout | None = None) -> str:
@@ -281,7 +284,8 @@ def assemble(parts: Parts, layout: Layout | None = None) -> str:
         question = prefix + (question[:1].lower() + question[1:] if prefix.rstrip().endswith(":") else question)
     blocks.append(question)
     if parts.hashtags:
-        blocks.append(" ".join(parts.hashtags))
+        tags = " ".join(parts.hashtags)
+        blocks.append(tags.lower() if layout.hashtag_case == "lower" else tags)
     return "\n\n".join(b for b in blocks if b.strip())
 
 

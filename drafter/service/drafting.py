@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .adapting import Version
     from ..lint import LintReport
     from ..models.draft import Draft
+    from ..models.voice import Voice, VoiceUse
     from ..storage.store import Store
     from ..storage.unsaved import Kept
     from ..templates import Template, TemplateLibrary
@@ -105,6 +106,8 @@ class Job:
     layout: Layout
     prompt: Prompt
     notes: list[str] = field(default_factory=list)
+    voice: "VoiceUse | None" = None
+    """The creator's voice this job drafts in (its profile and examples), None without one."""
 
     def request(self, settings: Settings) -> DraftRequest:
         return DraftRequest(
@@ -113,7 +116,16 @@ class Job:
             prompt=self.prompt,
             temperature=self.template.temperature if self.template.temperature is not None else settings.temperature,
             max_tokens=settings.max_tokens,
+            voice=self.voice.profile if self.voice else None,
         )
+
+    def voiced(self, prompt: Prompt, platform: "Platform | None" = None) -> Prompt:
+        """``prompt`` with this job's voice block (unchanged without a voice)."""
+        if self.voice is None:
+            return prompt
+        from .voice import with_voice
+
+        return with_voice(prompt, self.voice, platform)
 
 
 class Drafter:
@@ -152,6 +164,27 @@ class Drafter:
 
         return Store(self.workspace.drafts_dir)
 
+    @cached_property
+    def voice_file(self) -> "tuple[Voice | None, str | None]":
+        """The workspace's voice (None without one) and, when its file is unreadable, why (one
+        line; drafting goes on without it)."""
+        from ..common.errors import VoiceError
+        from ..storage.voice import load_voice
+
+        try:
+            return load_voice(self.workspace.voice_file), None
+        except VoiceError as exc:
+            return None, str(exc)
+
+    @property
+    def voice(self) -> "Voice | None":
+        """The voice new drafts use: the workspace's, unless the ``voice`` setting is off."""
+        return self.voice_file[0] if self.settings.voice else None
+
+    def forget_voice(self) -> None:
+        """Read the voice file again next time (after an import or a clear)."""
+        self.__dict__.pop("voice_file", None)
+
     @property
     def cache_dir(self) -> Path:
         return user_cache_dir(self._env)
@@ -183,25 +216,40 @@ class Drafter:
 
     def prepare(self, source: Source, template: str | None = None,
                 overrides: Mapping[str, str] | None = None) -> Job:
-        """Resolve template variables, render the prompt, fit the article to the token budget."""
+        """Resolve template variables (the voice's shape where the user set none), render the
+        prompt with the voice block, fit the article to the token budget."""
         tpl = self.template(template)
         variables = tpl.resolve_variables(dict(overrides or {}))
         spec = tpl.spec(variables)
         layout = tpl.layout(spec, self.settings.bullet)
         notes = list(source.notes)
+        voice, problem = self.voice_file if self.settings.voice else (None, None)
+        if problem:
+            notes.append(f"{problem}; drafting without the voice")
+        use = None
+        if voice is not None:
+            from ..models.voice_shape import shape
+            from .voice import voice_use
+
+            explicit = set(overrides or ()) | ({"bullet"} if self.settings.bullet is not None else set())
+            use = voice_use(voice, source, examples=self.engine_name != "offline", model=tpl.model or self.settings.model)
+            spec, layout = shape(spec, layout, use.profile, explicit)
+            variables = {**variables, "takeaways": spec.takeaways, "hashtags": spec.hashtags}
+        job = Job(source, tpl, variables, spec, layout, Prompt(system="", user=""), notes, voice=use)
         if self.engine_name == "openai" and source.has_article:
-            source, note = self._fit_article(tpl, source, variables)
+            job.source, note = self._fit_article(job)
             if note:
                 notes.append(note)
-        prompt = tpl.render_draft(source, variables)
-        return Job(source, tpl, variables, spec, layout, prompt, notes)
+        job.prompt = job.voiced(tpl.render_draft(job.source, variables))
+        return job
 
-    def _fit_article(self, tpl: "Template", source: Source, variables: dict[str, Any]) -> tuple[Source, str | None]:
+    def _fit_article(self, job: Job) -> tuple[Source, str | None]:
         from . import tokens
 
+        tpl, source = job.template, job.source
         model = tpl.model or self.settings.model
         window = tokens.context_window(model)
-        empty = tpl.render_draft(source.model_copy(update={"text": "x"}), variables)
+        empty = job.voiced(tpl.render_draft(source.model_copy(update={"text": "x"}), job.variables))
         overhead = tokens.count(empty.system + empty.user, model) + PROMPT_MARGIN_TOKENS
         budget = min(MAX_ARTICLE_TOKENS, window - self.settings.max_tokens - overhead)
         if budget < 200:
@@ -234,7 +282,7 @@ class Drafter:
     def regenerate_request(self, job: Job, current: Parts, part: str, instruction: str = "") -> RegenerateRequest:
         if part not in job.spec.part_names():
             raise InputError(f"unknown part {part!r}: use {', '.join(job.spec.part_names())}")
-        prompt = job.template.render_part(part, job.source, job.variables, current, instruction)
+        prompt = job.voiced(job.template.render_part(part, job.source, job.variables, current, instruction))
         return RegenerateRequest(
             part=part, current=current, source=job.source, spec=job.spec, prompt=prompt,
             instruction=instruction, temperature=job.request(self.settings).temperature,
@@ -242,7 +290,7 @@ class Drafter:
         )
 
     def variants_request(self, job: Job, current: Parts | None, n: int = 5) -> HookVariantsRequest:
-        prompt = job.template.render_variants(job.source, job.variables, current, n)
+        prompt = job.voiced(job.template.render_variants(job.source, job.variables, current, n))
         return HookVariantsRequest(
             n=n, current=current, source=job.source, spec=job.spec, prompt=prompt,
             temperature=job.request(self.settings).temperature, max_tokens=self.settings.max_tokens,
@@ -261,7 +309,8 @@ class Drafter:
     def adapt_request(self, job: Job, text: str, platform: "Platform") -> AdaptRequest:
         """The request that adapts the LinkedIn post ``text`` for ``platform``."""
         numbering = self.settings.thread_numbering
-        prompt = job.template.render_platform(platform, job.source, job.variables, text, numbering=numbering)
+        prompt = job.voiced(job.template.render_platform(platform, job.source, job.variables, text,
+                                                         numbering=numbering), platform)
         return AdaptRequest(
             source=job.source, spec=job.spec, prompt=prompt, platform=platform.name, limit=platform.limit,
             text=text, numbering=numbering, temperature=job.request(self.settings).temperature,

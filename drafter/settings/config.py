@@ -75,6 +75,8 @@ class Settings(BaseModel):
     """Characters a post may have on your Mastodon server (servers set their own; 500 is the default)."""
     thread_numbering: bool = True
     """Number the posts of a thread ("1/4"); the label counts in each post's limit."""
+    voice: bool = True
+    """Draft in the workspace's voice (``drafter voice import``) when it has one; ``--no-voice`` for one draft."""
     lint: _Lint | None = None
     """The [lint] table merged over the linter's shipped defaults and validated when the settings
     are made (see the README); None: the shipped defaults as they are."""

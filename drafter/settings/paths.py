@@ -19,6 +19,10 @@ CONFIG_NAME = "drafter.toml"
 APP_NAME = "drafter"
 
 
+VOICE_NAME = "voice.json"
+"""The voice file's name in the workspace folder."""
+
+
 @dataclass(frozen=True)
 class Workspace:
     root: Path
@@ -32,6 +36,11 @@ class Workspace:
     @property
     def prompts_dir(self) -> Path:
         return self.root / "prompts"
+
+    @property
+    def voice_file(self) -> Path:
+        """The creator's imported posts and their profile (see :mod:`drafter.storage.voice`)."""
+        return self.root / VOICE_NAME
 
     @property
     def config_file(self) -> Path:
