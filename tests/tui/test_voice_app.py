@@ -1,0 +1,214 @@
+"""The voice in the app: the top bar says which voice drafts, shift+f7 turns it off and on for the next
+generation (a draft or a part), v in the Preview shows the examples the draft used and the profile."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+from textual.widgets import Input, Static
+
+from drafter.models.voice import Example, Profile, Spread, Voice, VoicePost, VoiceUse, post_hash
+from drafter.settings.paths import Workspace
+from drafter.storage.voice import save_voice
+from drafter.tui.screens.modals import RegenerateModal
+from drafter.tui.screens.voice import NO_VOICE
+from drafter.tui.screens.voice_dialog import VoiceModal
+
+from .conftest import TOPIC, started, wait_for
+
+POSTS = [
+    "Last spring our bakery moved the night shift to four days.\n\n→ Fewer burnt trays\n→ Calmer mornings\n"
+    "→ Two people stayed who meant to leave\n\nCurious: what did a shorter week change for you?\n\n#SmallBusiness",
+    "We stopped printing the weekly rota.\n\n→ A shared board instead\n→ Swaps settled in minutes\n"
+    "→ No more taped notes on the fridge\n\nCurious: which paper habit did you drop?\n\n#SmallBusiness",
+    "A customer asked why the rye sells out by ten.\n\n→ We bake less of it\n→ It needs a day to rest\n"
+    "→ Nobody wants to rush it\n\nCurious: what do you refuse to hurry?\n\n#Baking",
+]
+
+
+def spread(low: float, median: float, high: float) -> Spread:
+    return Spread(low=low, median=median, high=high)
+
+
+def fixture_voice() -> Voice:
+    posts = [VoicePost(id=post_hash(text), text=text, date=datetime(2025, 3, 4 + i, tzinfo=timezone.utc),
+                       origin="folder", location=f"posts/{i}.txt") for i, text in enumerate(POSTS)]  # fmt: skip
+    profile = Profile(
+        posts=len(posts), first_date=posts[0].date, last_date=posts[-1].date,
+        chars=spread(180, 205, 230), lines=spread(6, 6, 6), paragraphs=spread(4, 4, 4),
+        hook_chars=spread(35, 45, 58), sentence_words=spread(5, 8, 12), bullets=1.0, bullet_marker="→",
+        takeaways=3, emoji=spread(0, 0, 0), hashtags=spread(1, 1, 1), hashtag_case="camel",
+        hashtag_place="end", question_close=1.0, closing="Curious:", openers=["Last", "We"],
+        phrases=["night shift"],
+    )  # fmt: skip
+    return Voice(updated=datetime(2025, 4, 1, tzinfo=timezone.utc), posts=posts, profile=profile)
+
+
+@pytest.fixture
+def voiced(workspace: Workspace) -> Voice:
+    """The workspace has a voice of three posts (written as `drafter voice import` writes it)."""
+    voice = fixture_voice()
+    save_voice(workspace.voice_file, voice)
+    return voice
+
+
+def voice_label(screen) -> Static:
+    return screen.query_one("#voice-label", Static)
+
+
+def shown(widget: Static) -> str:
+    return str(widget.render()).strip()
+
+
+def notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def generate(pilot, screen, text: str = TOPIC) -> None:
+    from drafter.tui.screens.modals import ConfirmModal
+
+    screen.compose_pane.source_area.load_text(text)
+    runs = len(screen.session.history._items)
+    edited = screen.session.has_user_edits
+    await pilot.press("ctrl+g")
+    if edited:  # "Replace it with a new draft?"
+        await wait_for(pilot, lambda: isinstance(screen.app.screen, ConfirmModal), what="the question")
+        await pilot.press("y")
+    await wait_for(pilot, lambda: not screen.busy and len(screen.session.history._items) > runs
+                   and screen.session.parts is not None, what="a draft")  # fmt: skip
+
+
+async def regenerate(pilot, app, screen, part: str = "question") -> None:
+    runs = len(screen.session.draft.revisions)
+    screen.action_regenerate(part)
+    await wait_for(pilot, lambda: isinstance(app.screen, RegenerateModal), what="the regenerate dialog")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not screen.busy and len(screen.session.draft.revisions) > runs,
+                   what="the regenerated part")  # fmt: skip
+
+
+async def test_the_top_bar_shows_the_voice(offline_app, voiced: Voice) -> None:
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        label = voice_label(screen)
+        await wait_for(pilot, lambda: label.display, what="the voice label")
+        assert shown(label) == "voice: 3 posts"
+        assert "offline" in str(screen.query_one("#engine-label").render())  # beside the engine, not over it
+
+
+async def test_no_voice_no_label(offline_app) -> None:
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: screen.voice.loaded, what="the voice file to be looked for")
+        assert not voice_label(screen).display
+        await pilot.press("shift+f7")
+        await wait_for(pilot, lambda: NO_VOICE in notices(app), what="the note that there is no voice")
+        assert app.drafter.settings.voice is True and not voice_label(screen).display
+        await pilot.press("f4", "v")  # the Preview's v
+        await wait_for(pilot, lambda: notices(app).count(NO_VOICE) == 2, what="the note again")
+        assert not isinstance(app.screen, VoiceModal)
+
+
+async def test_the_voice_setting_off_shows_off(offline_app, voiced: Voice) -> None:
+    app = offline_app(voice=False)  # DRAFTER_VOICE=0 or voice = false in drafter.toml
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: voice_label(screen).display, what="the voice label")
+        assert shown(voice_label(screen)) == "voice: off"
+
+
+async def test_shift_f7_turns_the_voice_off_for_the_next_generation(offline_app, voiced: Voice) -> None:
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await generate(pilot, screen)
+        job = screen.session.job
+        assert job.voice is not None and job.voice.profile == voiced.profile
+        assert job.request(app.drafter.settings).voice == voiced.profile
+        post = screen.session.post_text
+
+        await pilot.press("shift+f7")
+        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: off", what="voice: off")
+        assert app.drafter.settings.voice is False
+        assert any(n.startswith("Voice off: the next generation") for n in notices(app))
+        assert screen.session.post_text == post  # the post on screen stays as it is
+
+        await regenerate(pilot, app, screen)  # a part: drafted without the voice
+        assert screen.session.job.voice is None
+        assert screen.session.job.spec == job.spec and screen.session.job.layout == job.layout
+        await pilot.press("ctrl+z")  # back to the draft written with the voice...
+        await wait_for(pilot, lambda: screen.session.job is job, what="the undo")
+        await regenerate(pilot, app, screen)  # ...its next part is still drafted without it
+        assert screen.session.job.voice is None
+
+        await generate(pilot, screen, TOPIC + " again")  # a new draft: without it
+        assert screen.session.job.voice is None
+        assert screen.session.job.request(app.drafter.settings).voice is None
+
+        await pilot.press("shift+f7")
+        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: 3 posts", what="the voice back on")
+        assert any(n.startswith("Voice on: the next generation follows your 3 posts") for n in notices(app))
+        await regenerate(pilot, app, screen, "hook")
+        assert screen.session.job.voice is not None
+
+
+async def test_the_voice_dialog_lists_the_examples_used(offline_app, voiced: Voice) -> None:
+    app = offline_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("f4", "v")  # no draft yet: why there are no examples, and the profile
+        await wait_for(pilot, lambda: isinstance(app.screen, VoiceModal), what="the voice dialog")
+        assert "No draft yet" in shown(app.screen.query_one("#voice-none", Static))
+        profile = shown(app.screen.query_one("#voice-profile", Static))
+        assert "3 posts, Mar 2025." in profile and "marked “→”, usually 3 items" in profile
+        assert "“Curious:…”" in profile and "no emoji" in profile
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, VoiceModal), what="the dialog to close")
+
+        await generate(pilot, screen)  # offline: the profile only
+        await pilot.press("f4", "v")
+        await wait_for(pilot, lambda: isinstance(app.screen, VoiceModal), what="the voice dialog")
+        assert "the offline engine follows the profile only" in shown(app.screen.query_one("#voice-none", Static))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, VoiceModal), what="the dialog to close")
+
+        # A job that sent examples (as an LLM's does): the dialog lists each one.
+        examples = [Example(id=p.id, text=p.text, date=p.date, score=score)
+                    for p, score in zip(voiced.posts[:2], (4.3, 3.06))]
+        job = screen.session.job
+        screen.session.state = screen.session.state.with_(
+            job=replace(job, voice=VoiceUse(profile=voiced.profile, examples=examples)))
+        await pilot.press("shift+f7")  # and the voice is off now: the dialog says so
+        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: off", what="voice: off")
+        await pilot.press("f4", "v")
+        await wait_for(pilot, lambda: isinstance(app.screen, VoiceModal), what="the voice dialog")
+        dialog = app.screen
+        headings = [shown(w) for w in dialog.query(".example-heading").results(Static)]
+        sizes = [len(p.text) for p in voiced.posts[:2]]
+        assert headings == [f"1 · 04 Mar 2025 · score 4.3 · {sizes[0]} chars",
+                            f"2 · 05 Mar 2025 · score 3.1 · {sizes[1]} chars"]
+        texts = [str(w.render()) for w in dialog.query(".example-text").results(Static)]
+        assert texts == [voiced.posts[0].text, voiced.posts[1].text]
+        assert dialog.focused is dialog.query_one("#voice-dialog")  # ↑/↓ scroll it
+        assert "The voice is off" in shown(dialog.query_one("#voice-off", Static))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, VoiceModal), what="the dialog to close")
+        assert isinstance(screen.query_one("#part-hook", Input), Input)
+
+
+def test_the_voice_keys_clash_with_no_key_of_what_has_the_focus() -> None:
+    from .test_platform_keys import FOCUSABLE, bound
+
+    from drafter.tui import keys
+    from drafter.tui.screens.main import MainScreen
+    from drafter.tui.widgets.preview import PreviewPane
+
+    assert [b.action for b in bound(MainScreen, "shift+f7")] == ["toggle_voice"]
+    assert all(not bound(widget, "shift+f7") for widget in FOCUSABLE)  # works from inside a text box
+    assert [b.action for b in bound(PreviewPane, "v")] == ["screen.voice"]
+    rows = {(row.section, key): row.text for row in keys.rows() for key in row.keys}
+    assert "Voice on / off" in rows[("Drafting", "shift+f7")] and "examples" in rows[("Preview", "v")]
