@@ -149,10 +149,10 @@ async def test_the_most_similar_posts_are_chosen_first(tmp_path: Path) -> None:
 def test_too_few_matches_are_padded_with_the_newest_posts() -> None:
     use = voice_use(vf.voice(), Source(kind="topic", topic="sourdough"), examples=True, model=MODEL)
     # one post matches; the two newest others fill up to three (scored 0)
-    assert [e.id for e in use.examples] == vf.ids("sourdough", "backups-restore", "backups-retention")
+    assert [e.id for e in use.examples] == vf.ids("sourdough", "marathon", "tomatoes")
     assert [e.score > 0 for e in use.examples] == [True, False, False]
     none = voice_use(vf.voice(), Source(kind="topic", topic="zeppelins"), examples=True, model=MODEL)
-    assert [e.id for e in none.examples] == vf.ids("backups-restore", "backups-retention", "sourdough")
+    assert [e.id for e in none.examples] == vf.ids("sourdough", "marathon", "tomatoes")
     two = {k: vf.POSTS[k] for k in ("chess", "cycling")}
     assert len(voice_use(vf.voice(two), from_text(vf.ARTICLE), examples=True, model=MODEL).examples) == 2
 
@@ -202,7 +202,7 @@ def test_cli_draft_says_which_voice_and_examples_and_no_voice_sends_none(
     assert code == 0, err
     voice = json.loads(out)["voice"]
     assert voice["posts"] == 10 and voice["examples"][0]["id"] == vf.ids("backups-restore")[0]
-    assert voice["examples"][0]["date"] == "2026-10-10T09:30:00+00:00" and voice["examples"][0]["score"] > 0
+    assert voice["examples"][0]["date"] == "2026-10-07T09:30:00+00:00" and voice["examples"][0]["score"] > 0
     sent = [body for _, body in fenced_examples(messages(loopback.chat_requests[0])[0])]
     assert [vf.ids(*[k for k, t in vf.POSTS.items() if t == b])[0] for b in sent] == [e["id"] for e in voice["examples"]]
 
@@ -210,7 +210,7 @@ def test_cli_draft_says_which_voice_and_examples_and_no_voice_sends_none(
     assert code == 0, err
     line = next(x for x in err.splitlines() if "voice:" in x)
     n = len(voice["examples"])
-    assert line.startswith(f"drafter: voice: 10 posts, {n} examples (2026-10-10, 2026-10-09, ")
+    assert line.startswith(f"drafter: voice: 10 posts, {n} examples (2026-10-07, 2026-10-05, ")
 
     code, out, err = run(capsys, *argv, "--no-voice", "--json")
     assert code == 0, err

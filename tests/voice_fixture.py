@@ -1,5 +1,5 @@
 """A hand-written voice for the tests: ten posts by one author on distinct topics (two on
-database backups), and a profile built by hand (the profile builder is tested elsewhere)."""
+database backups, neither of them among the newest three), and a profile built by hand (the profile builder is tested elsewhere)."""
 
 from __future__ import annotations
 
@@ -10,21 +10,6 @@ from drafter.models.voice import Profile, Spread, Voice, VoicePost, post_hash
 from drafter.storage.voice import save_voice
 
 POSTS = {
-    "backups-restore": (
-        "A backup you never restored is a hope, not a backup.\n\n"
-        "Last quarter we ran a restore drill on the orders database.\n"
-        "→ The nightly dump was fine, the restore took six hours.\n"
-        "→ Nobody had the decryption key for the offsite copy.\n"
-        "→ The runbook pointed at a server we retired in spring.\n\n"
-        "Curious: when did your team last restore a backup on purpose?\n\n#backups #postgres"
-    ),
-    "backups-retention": (
-        "Most teams keep database backups for thirty days because the default says so.\n\n"
-        "→ Ask legal how long snapshots of customer data may live.\n"
-        "→ Keep one monthly backup in another region.\n"
-        "→ Test that an expired backup really is deleted.\n\n"
-        "Curious: who decides the retention of your database backups?\n\n#backups #dataretention"
-    ),
     "sourdough": (
         "My sourdough starter is older than my laptop.\n\n"
         "→ Feed it rye flour once a day and it forgives a lot.\n"
@@ -46,12 +31,27 @@ POSTS = {
         "→ Pinch the side shoots or you get leaves, not fruit.\n\n"
         "Curious: which vegetable surprised you in your garden?\n\n#gardening #tomatoes"
     ),
+    "backups-restore": (
+        "A backup you never restored is a hope, not a backup.\n\n"
+        "Last quarter we ran a restore drill on the orders database.\n"
+        "→ The nightly dump was fine, the restore took six hours.\n"
+        "→ Nobody had the decryption key for the offsite copy.\n"
+        "→ The runbook pointed at a server we retired in spring.\n\n"
+        "Curious: when did your team last restore a backup on purpose?\n\n#backups #postgres"
+    ),
     "interviews": (
         "We stopped asking candidates to reverse a linked list at the whiteboard.\n\n"
         "→ A paid take-home task of two hours, reviewed together.\n"
         "→ The same rubric for every interviewer.\n"
         "→ Feedback to every candidate within a week.\n\n"
         "Curious: what was the fairest interview you ever had?\n\n#hiring #interviews"
+    ),
+    "backups-retention": (
+        "Most teams keep database backups for thirty days because the default says so.\n\n"
+        "→ Ask legal how long snapshots of customer data may live.\n"
+        "→ Keep one monthly backup in another region.\n"
+        "→ Test that an expired backup really is deleted.\n\n"
+        "Curious: who decides the retention of your database backups?\n\n#backups #dataretention"
     ),
     "pricing": (
         "We raised our subscription price by a fifth and churn went down.\n\n"
