@@ -165,17 +165,17 @@ def test_offline_jobs_choose_no_examples() -> None:
 def test_examples_stay_within_the_token_budget_long_posts_cut_at_a_sentence_or_skipped() -> None:
     sentence = "Backups of the database are tested with a restore every month in our team. "
     long_post = sentence * 120  # far over one example's share of the budget
-    one_sentence = "backups " * 1500 + "of the database without a single full stop"
-    texts = {"long": long_post.strip(), "run-on": one_sentence, **vf.POSTS}
+    texts = {"long": long_post.strip(), **vf.POSTS}
     chosen = choose_examples(vf.posts(texts), vf.ARTICLE, MODEL)
-    by_id = {e.id: e for e in chosen}
-    (long_id, run_on_id) = vf.ids("long", "run-on", texts=texts)
-    assert run_on_id not in by_id  # no sentence boundary in reach: skipped
-    cut = by_id[long_id].text
+    cut = next(e.text for e in chosen if e.id == vf.ids("long", texts=texts)[0])
     assert long_post.startswith(cut) and cut.endswith("month in our team.") and len(cut) < len(long_post)
     assert tokens.count(cut, MODEL) <= EXAMPLE_TOKENS // MIN_EXAMPLES
     assert sum(tokens.count(e.text, MODEL) for e in chosen) <= EXAMPLE_TOKENS
     assert 3 <= len(chosen) <= 5
+    # A post with no sentence boundary within its share is skipped, not cut mid-sentence.
+    run_on = {"run-on": "zeppelins " * 1500 + "drift over the lake without a single full stop",
+              "short": "Zeppelins drift over the lake at dawn."}
+    assert [e.id for e in choose_examples(vf.posts(run_on), "zeppelins", MODEL)] == vf.ids("short", texts=run_on)
 
 
 # ---- no voice -------------------------------------------------------------------------------
