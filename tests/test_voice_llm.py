@@ -157,6 +157,13 @@ def test_too_few_matches_are_padded_with_the_newest_posts() -> None:
     assert len(voice_use(vf.voice(two), from_text(vf.ARTICLE), examples=True, model=MODEL).examples) == 2
 
 
+def test_posts_without_a_word_but_stop_words_are_padding_not_a_crash() -> None:
+    texts = {"a": "The and a.", "b": "!!! ???", "c": "It is."}
+    chosen = choose_examples(vf.posts(texts), vf.ARTICLE, MODEL)
+    assert [e.id for e in chosen] == vf.ids("a", "b", "c", texts=texts) and {e.score for e in chosen} == {0.0}
+    assert [e.id for e in choose_examples(vf.posts(vf.POSTS), "", MODEL)] == vf.ids("sourdough", "marathon", "tomatoes")
+
+
 def test_offline_jobs_choose_no_examples() -> None:
     use = voice_use(vf.voice(), from_text(vf.ARTICLE), examples=False)
     assert use.examples == [] and use.profile == vf.profile()

@@ -83,19 +83,23 @@ def _bm25_scores(texts: list[str], query: str) -> list[float]:
 
     index = _index(tuple(texts))
     words = bm25s.tokenize([query], stopwords="en", return_ids=False, show_progress=False)[0]
-    known = [w for w in words if w and w in index.vocab_dict]
-    if not known:
+    known = [w for w in words if w and index is not None and w in index.vocab_dict]
+    if index is None or not known:
         return [0.0] * len(texts)
     return [float(s) for s in index.get_scores(known)]
 
 
 @functools.lru_cache(maxsize=1)
-def _index(texts: tuple[str, ...]) -> "bm25s.BM25":
-    """The BM25 index of ``texts``, kept for the next job with the same voice (the app drafts many)."""
+def _index(texts: tuple[str, ...]) -> "bm25s.BM25 | None":
+    """The BM25 index of ``texts``, kept for the next job with the same voice (the app drafts
+    many); None when they have no word but stop words (bm25s cannot index that)."""
     import bm25s
 
+    corpus = bm25s.tokenize(list(texts), stopwords="en", show_progress=False)
+    if not corpus.vocab:
+        return None
     index = bm25s.BM25()
-    index.index(bm25s.tokenize(list(texts), stopwords="en", show_progress=False), show_progress=False)
+    index.index(corpus, show_progress=False)
     return index
 
 
