@@ -244,6 +244,21 @@ def test_cli_adapt_no_voice(capsys: pytest.CaptureFixture[str], tmp_path: Path, 
     assert VOICE_HEADING not in messages(loopback.chat_requests[2])[0]
 
 
+def test_cli_eval_drafts_in_the_voice_unless_no_voice(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                      loopback: Loopback) -> None:
+    ws = cli_workspace(tmp_path)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "backups.txt").write_text(vf.ARTICLE, encoding="utf-8")
+    loopback.script(Reply.stream(GOOD), Reply.stream(GOOD))
+    common = ["--workspace", str(ws), "eval", str(folder), "--json", "--base-url", loopback.base_url, "--model",
+              MODEL, "--no-repair"]
+    assert run(capsys, *common)[0] == 0 and run(capsys, *common, "--no-voice")[0] == 0
+    voiced, plain = (messages(r)[0] for r in loopback.chat_requests)
+    assert vf.POSTS["backups-restore"] in voiced and VOICE_HEADING in voiced
+    assert VOICE_HEADING not in plain and not any(p in plain for p in vf.POSTS.values())
+
+
 # ---- a post that imitates the fence ---------------------------------------------------------
 
 
