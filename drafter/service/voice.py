@@ -50,9 +50,9 @@ def query_text(source: Source) -> str:
 
 
 def choose_examples(posts: list[VoicePost], query: str, model: str) -> list[Example]:
-    """The posts most like ``query``, best first:
-    up to :data:`MAX_EXAMPLES` that share words with it, then the newest others until
-    :data:`MIN_EXAMPLES`; every one within :data:`EXAMPLE_TOKENS` (see :func:`_fit`)."""
+    """The posts most like ``query``, best first: up to :data:`MAX_EXAMPLES` that share words with
+    it, then the newest others until :data:`MIN_EXAMPLES`; all within :data:`EXAMPLE_TOKENS` (see
+    :func:`_fit`)."""
     from . import tokens
 
     scores = _bm25_scores([p.text for p in posts], query)
