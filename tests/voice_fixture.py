@@ -42,15 +42,17 @@ def profile(**changes: Any) -> Profile:
     return Profile(**values)
 
 
-def voice(posts: list[str] | None = None, **changes: Any) -> Voice:
-    texts = POSTS if posts is None else posts
+def voice(texts: list[str] | None = None, **changes: Any) -> Voice:
+    """The fixture voice with ``texts`` as its posts (default :data:`POSTS`) and the profile
+    with ``changes``."""
+    texts = POSTS if texts is None else texts
     return Voice(updated=UPDATED, profile=profile(**changes), posts=[
         VoicePost(id=post_hash(t), text=t, date=UPDATED, origin="folder", location=f"post-{i}.txt")
         for i, t in enumerate(texts)])
 
 
-def write_voice(workspace: Path, posts: list[str] | None = None, **changes: Any) -> Voice:
+def write_voice(workspace: Path, texts: list[str] | None = None, **changes: Any) -> Voice:
     """The voice saved as ``<workspace>/voice.json``, the way an import leaves it."""
-    made = voice(posts, **changes)
+    made = voice(texts, **changes)
     save_voice(workspace / "voice.json", made)
     return made

@@ -9,18 +9,14 @@ every keystroke: the author's posts are scanned once per tell, not once per keys
 
 from __future__ import annotations
 
-import bisect
 import weakref
 from typing import TYPE_CHECKING
 
-from .phrases import find_tell
+from .phrases import MATCH_TIMEOUT
 
 if TYPE_CHECKING:
     from ..models.voice import Profile, Voice
     from .phrases import Tell
-
-_SEPARATOR = "\n\x00\n"
-"""Between two posts in the scanned text: no tell matches across it (no pattern takes a NUL)."""
 
 
 class VoiceHabits:
@@ -29,25 +25,33 @@ class VoiceHabits:
     def __init__(self, voice: "Voice") -> None:
         self.profile: "Profile" = voice.profile
         texts = [p.text for p in voice.posts]
-        self._all, self._starts = _joined(texts)
-        self._hooks, self._hook_starts = _joined([_first_line(t) for t in texts])
-        self._lowered = {"anywhere": self._all.lower(), "hook": self._hooks.lower()}
+        hooks = [_first_line(t) for t in texts]
+        self._texts = {"anywhere": [(t, t.lower()) for t in texts], "hook": [(h, h.lower()) for h in hooks]}
         self._counts: dict[tuple[str, str, str], int] = {}
         self.notes: list[str] = []
-        """Tells that could not be checked against the posts in time (said once)."""
+        """Tells that could not be checked against the posts in time (said once each)."""
 
     def posts_with(self, tell: "Tell") -> int:
-        """How many of the author's posts contain ``tell`` (a hook tell: in their first line)."""
+        """How many of the author's posts contain ``tell`` (a hook tell: in their first line).
+
+        Each post is searched on its own (a match never spans two posts), after the tell's
+        literal prefilter; a pattern that runs past :data:`~.phrases.MATCH_TIMEOUT` on one post
+        stops the count (0: not a habit) with a note."""
         key = (tell.name, tell.regex, tell.where)
         found = self._counts.get(key)
         if found is None:
-            text, starts = (self._hooks, self._hook_starts) if tell.where == "hook" else (self._all, self._starts)
             found = 0
-            if tell.may_match(self._lowered["hook" if tell.where == "hook" else "anywhere"]):
-                matches, note = find_tell(tell, text)
-                if note:
-                    self.notes.append(note.replace("on this post", "on your voice's posts"))
-                found = len({bisect.bisect_right(starts, start) - 1 for start, end, _ in matches if end > start})
+            for text, lowered in self._texts["hook" if tell.where == "hook" else "anywhere"]:
+                if not tell.may_match(lowered):
+                    continue
+                try:
+                    found += tell.pattern.search(text, timeout=MATCH_TIMEOUT) is not None
+                except TimeoutError:
+                    where = f"{tell.source}: " if tell.source else ""
+                    self.notes.append(f"{where}AI-tell pattern {tell.regex or tell.name!r} took over "
+                                      f"{MATCH_TIMEOUT:g} s on one of your voice's posts; not checked against them")
+                    found = 0
+                    break
             self._counts[key] = found
         return found
 
@@ -55,15 +59,6 @@ class VoiceHabits:
 def _first_line(text: str) -> str:
     stripped = text.strip()
     return stripped.split("\n", 1)[0] if stripped else ""
-
-
-def _joined(texts: list[str]) -> tuple[str, list[int]]:
-    """The texts in one string (separated so nothing matches across two), and where each starts."""
-    starts, pos = [], 0
-    for text in texts:
-        starts.append(pos)
-        pos += len(text) + len(_SEPARATOR)
-    return _SEPARATOR.join(texts), starts
 
 
 _CACHE: dict[int, tuple["weakref.ref[Voice]", VoiceHabits]] = {}

@@ -26,6 +26,8 @@ HOOK_CHOICES = 4
 """How many of the best hook candidates may be passed over for one of the author's length."""
 MIN_ITEM_CHARS = 60
 """A takeaway is never cut shorter than this to reach the author's length."""
+CUT_FROM = 180
+"""The first (gentlest) length takeaways are cut to; then 20 characters less each round."""
 _MIN_HOOK_WORDS = 6
 
 
@@ -54,18 +56,18 @@ def fit_voice_length(parts: Parts, a: Analysis, profile: Profile) -> tuple[Parts
         fresh = pick_takeaways(a, len(parts.takeaways), [parts.hook], limit=share, prefer_short=True)
         if len(fresh) == len(parts.takeaways) and len(assemble(parts.model_copy(update={"takeaways": fresh}))) < size:
             parts = parts.model_copy(update={"takeaways": fresh})
-        limit = max(share, MIN_ITEM_CHARS)
-        while len(assemble(parts)) > high and limit >= MIN_ITEM_CHARS:
+        for limit in range(CUT_FROM, MIN_ITEM_CHARS - 1, -20):  # the gentlest cut that fits
+            if len(assemble(parts)) <= high:
+                break
             parts = parts.model_copy(update={
                 "takeaways": [compress(t, limit) or t for t in parts.takeaways],
                 "extras": {k: compress(v, limit) or v for k, v in parts.extras.items()},
             })
-            limit -= 20
     size = len(assemble(parts))
     if size > high:
-        return parts, [f"the post is {size:,} characters, your posts usually {int(low):,}-{int(high):,}: "
+        return parts, [f"the post is about {size:,} characters, your posts usually {int(low):,}-{int(high):,}: "
                        "the article's sentences could not be cut further; shorten it by hand"]
     if size < low:
-        return parts, [f"the post is {size:,} characters, your posts usually {int(low):,}-{int(high):,}: "
+        return parts, [f"the post is about {size:,} characters, your posts usually {int(low):,}-{int(high):,}: "
                        "the offline engine adds no words; add your own"]
     return parts, []
