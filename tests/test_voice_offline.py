@@ -102,6 +102,7 @@ async def test_in_process_a_draft_follows_the_workspace_voice(workspace_dir):
     assert [line[:2] for line in bullets(text)] == ["→ "] * 3
     assert text.split("\n\n")[-1] == text.split("\n\n")[-1].lower() and text.count("#") == 2
     assert text.split("\n\n")[-2].startswith("Curious: ")
+    assert len(text) <= 400  # the author's longest usual post (the article's plain draft is longer)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
