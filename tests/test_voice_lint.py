@@ -11,6 +11,7 @@ import pytest
 from drafter.cli.main import main
 from drafter.lint import lint, load_phrases
 from drafter.lint.voice import habits
+from drafter.models.post import PostSpec
 from drafter.service.drafting import Drafter
 from drafter.sources.inputs import from_file
 from tests.voice_fixture import POSTS, spread, voice, write_voice
@@ -116,6 +117,9 @@ def test_voice_hashtags_against_the_authors_count():
     report = lint(untagged, voice=bare)
     assert voice_rules(report) == [] and not report.by_rule("hashtag-count")  # their habit, not an error
     assert lint(untagged).by_rule("hashtag-count")  # without the voice: the generic minimum
+    # A count within the author's range is theirs: no "the template asks for 3" beside it.
+    assert lint(GOOD, spec=PostSpec(hashtags=3)).by_rule("hashtag-count")
+    assert not lint(GOOD, spec=PostSpec(hashtags=3), voice=voice()).by_rule("hashtag-count")
 
 
 def test_voice_hook_fires_on_a_hook_much_longer_than_theirs():
