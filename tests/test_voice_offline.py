@@ -148,6 +148,7 @@ def test_cli_explicit_counts_and_marker_win_over_the_voice(capsys, workspace_dir
 def test_cli_voice_setting_off_drafts_with_the_template(capsys, workspace_dir, monkeypatch):
     write_voice(workspace_dir)
     monkeypatch.setenv("DRAFTER_VOICE", "0")
-    code, out, _ = run(capsys, "draft", "--workspace", str(workspace_dir), "--engine", "offline", "--article", str(EXAMPLE))
+    code, out, _ = run(capsys, "draft", "--workspace", str(workspace_dir), "--engine", "offline",
+                       "--article", str(EXAMPLE))
     assert code == 0
     assert [line[:2] for line in bullets(out)] == ["• "] * 3

@@ -7,7 +7,8 @@ an honest scaffold with [placeholders] instead of invented facts.
 
 This module drafts and regenerates whole posts and holds the engine; the parts come from
 :mod:`.offline_sentences` (hook, takeaways, extras), :mod:`.offline_topics` (kind, question,
-hashtags) and :mod:`.offline_scaffold` (a bare topic).
+hashtags) and :mod:`.offline_scaffold` (a bare topic). With the creator's voice
+(``request.voice``), the hook and the post's length follow theirs (:mod:`.voice_fit`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from ..base import (
 from .scaffold import SCAFFOLD_WHAT, next_option, regenerate_scaffold, scaffold, scaffold_hooks, topic_hashtags
 from .selection import hook_options, pick_extra, pick_takeaways
 from .topics import article_kind, hashtag_pool, question_for, rotate
-from .voice_fit import fit_voice_length, voiced_hook
+from .voice_fit import HOOK_CHOICES, fit_voice_length, voiced_hook
 
 __all__ = ["NOTE_EXTRACTIVE", "OfflineEngine", "article_kind", "extract_post", "hook_candidates", "regenerate_part"]
 
@@ -66,8 +67,11 @@ def extract_post(source: Source, spec: PostSpec, voice: Profile | None = None) -
         parts, notes = scaffold(source.model_copy(update={"topic": source.topic or a.title or "your topic"}), spec)
         return parts, ["the article has no English prose left after removing page furniture: " + SCAFFOLD_WHAT, *notes[1:]]
     notes = [NOTE_EXTRACTIVE]
-    hooks = hook_options(a, limit=1 if voice is None else 4)
-    hook = (hooks[0] if voice is None else voiced_hook(hooks, voice)) if hooks else "[Your hook: the one sentence from the article that matters most, in your words]"
+    hooks = hook_options(a, limit=1 if voice is None else HOOK_CHOICES)
+    if hooks:
+        hook = hooks[0] if voice is None else voiced_hook(hooks, voice)
+    else:
+        hook = "[Your hook: the one sentence from the article that matters most, in your words]"
     if not hooks:
         notes.append("no sentence of the article fits before the fold; the hook is a [placeholder]")
     takeaways = pick_takeaways(a, spec.takeaways, [hook])
