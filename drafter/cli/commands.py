@@ -354,7 +354,7 @@ def doctor(**engine: Any) -> int:
 @click.command("lint", cls=Command, help="check a post for LinkedIn limits and AI tells")
 @click.argument("file", required=False, default="-", type=PATH)
 @click.option("--source", type=PATH, help="the article the post came from (for invented numbers)")
-@click.option("--no-voice", is_flag=True, help="lint without the workspace's voice (its rules and your own phrases)")
+@click.option("--no-voice", is_flag=True, help="lint without the workspace's voice: no voice rules, and AI tells you use yourself are flagged too")
 @json_option
 def lint(file: str, source: str | None, no_voice: bool, as_json: bool) -> int:
     """FILE is a post file, or - for stdin (the default)."""
