@@ -361,12 +361,13 @@ def doctor(**engine: Any) -> int:
 @click.command("lint", cls=Command, help="check a post for LinkedIn limits and AI tells")
 @click.argument("file", required=False, default="-", type=PATH)
 @click.option("--source", type=PATH, help="the article the post came from (for invented numbers)")
+@click.option("--no-voice", is_flag=True, help="lint without the workspace's voice: no voice rules, and AI tells you use yourself are flagged too")
 @json_option
-def lint(file: str, source: str | None, as_json: bool) -> int:
+def lint(file: str, source: str | None, no_voice: bool, as_json: bool) -> int:
     """FILE is a post file, or - for stdin (the default)."""
     from .evaluation import lint_file
 
-    return lint_file(make_drafter(), file, source=source, as_json=as_json)
+    return lint_file(make_drafter({"voice": False} if no_voice else None), file, source=source, as_json=as_json)
 
 
 @click.command("eval", cls=Command, help="draft every article in a folder and score the drafts")
