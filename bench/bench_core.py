@@ -1,6 +1,6 @@
 """Core benchmarks, as medians and ratios measured in one invocation (no assertions).
 
-    python bench/bench_core.py [--runs N] [--only offline|process|stream|platforms]
+    python bench/bench_core.py [--runs N] [--only offline|process|stream|platforms|voice]
 
 1. offline engine on a 5,000-word article, in process   (target < 50 ms)
    baseline: tokenising the same text with one regex, in the same process
@@ -11,6 +11,10 @@
    `openai` SDK loop reading the same stream               (target: overhead < 5 %)
 4. every platform's version, offline, in process: adapting the example article's post for
    all five platforms, counted and checked (baseline: drafting that post, same process)
+5. the voice, with 1,000 past posts: preparing an LLM job (choosing the examples by BM25, the
+   voice block) against preparing the same job without a voice, in process, the first job of a
+   process (cold: the index built) and the next ones (warm); and `drafter draft --engine offline`
+   as a whole process with that voice in the workspace against an empty workspace
 """
 
 from __future__ import annotations
@@ -197,14 +201,74 @@ def bench_platforms(runs: int) -> None:
           f"drafting the post {d:.1f} ms; ratio {a / d:.2f}x")
 
 
+def voice_of(n: int):
+    """A voice of ``n`` posts made of the corpus articles' sentences (seeded, so every run alike)."""
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    from drafter.models.voice import Voice, VoicePost, post_hash
+    from tests.voice_fixture import profile
+
+    sentences = [s for p in sorted((ROOT / "tests" / "corpus").glob("*.md"))
+                 for s in re.split(r"(?<=[.!?])\s+", from_file(p).text) if 40 < len(s) < 200]
+    rng = random.Random(7)
+    start = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    posts = []
+    for i in range(n):
+        text = "\n\n".join(" ".join(rng.sample(sentences, 3)) for _ in range(3)) + f"\n\n#post{i}"
+        posts.append(VoicePost(id=post_hash(text), text=text, origin="folder", date=start - timedelta(days=i)))
+    return Voice(updated=start, posts=posts, profile=profile(n))
+
+
+def bench_voice(runs: int, n: int = 1000) -> None:
+    from drafter.service import voice as voice_service
+    from drafter.service.drafting import Drafter
+    from drafter.settings.config import Settings
+    from drafter.settings.paths import Workspace
+    from drafter.sources.inputs import load
+    from drafter.storage.voice import save_voice
+
+    voice = voice_of(n)
+    source = load(article=str(ROOT / "tests" / "corpus" / "example-article.md"))
+    settings = Settings(engine="openai", base_url="http://127.0.0.1:9/v1", api_key="sk-bench")
+    with tempfile.TemporaryDirectory() as with_dir, tempfile.TemporaryDirectory() as without_dir:
+        save_voice(Path(with_dir) / "voice.json", voice)
+        voiced = Drafter(settings, Workspace(Path(with_dir), "bench"))
+        bare = Drafter(settings, Workspace(Path(without_dir), "bench"))
+        job = voiced.prepare(source)  # imports, the tokenizer and the voice file loaded once
+        bare.prepare(source)
+
+        def cold() -> None:
+            voice_service._index.cache_clear()
+            voiced.prepare(source)
+
+        c, w, b = median_ms(cold, runs), median_ms(lambda: voiced.prepare(source), runs), \
+            median_ms(lambda: bare.prepare(source), runs)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DRAFTER_"))}
+        article = str(ROOT / "tests" / "corpus" / "example-article.md")
+        offline_t: dict[str, list[float]] = {with_dir: [], without_dir: []}
+        for _ in range(max(5, runs // 2)):
+            for ws, bucket in offline_t.items():
+                t0 = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "drafter", "--workspace", ws, "draft", "--engine", "offline",
+                                "--article", article], env=env, check=True, capture_output=True, cwd=ROOT)
+                bucket.append(time.perf_counter() - t0)
+    po, pn = (statistics.median(offline_t[d]) for d in (with_dir, without_dir))
+    print(f"5. voice of {n:,} posts, LLM job prepared in process ({len(job.voice.examples)} examples): "
+          f"first job {c:.1f} ms, next jobs {w:.1f} ms; without a voice {b:.1f} ms "
+          f"(ratios {c / b:.1f}x and {w / b:.1f}x; choosing the examples costs {c - b:.0f} ms, then {w - b:.0f} ms)")
+    print(f"   `drafter draft --engine offline` with that voice: median {po * 1000:.0f} ms; "
+          f"without one {pn * 1000:.0f} ms (ratio {po / pn:.2f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--pieces", type=int, default=200)
-    parser.add_argument("--only", choices=["offline", "process", "stream", "platforms"])
+    parser.add_argument("--only", choices=["offline", "process", "stream", "platforms", "voice"])
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, medians of {args.runs} runs")
-    chosen = {args.only} if args.only else {"offline", "process", "stream", "platforms"}
+    chosen = {args.only} if args.only else {"offline", "process", "stream", "platforms", "voice"}
     if "offline" in chosen:
         bench_offline(args.runs)
     if "process" in chosen:
@@ -213,6 +277,8 @@ def main() -> None:
         bench_stream(args.runs, args.pieces)
     if "platforms" in chosen:
         bench_platforms(max(5, args.runs // 2))
+    if "voice" in chosen:
+        bench_voice(args.runs)
 
 
 if __name__ == "__main__":

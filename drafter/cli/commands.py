@@ -15,7 +15,7 @@ import click
 
 from ..common.errors import InputError
 from .options import (Command, Group, PATH, PlatformParam, engine_flags, engine_options, json_option, load_draft,
-                      make_drafter, no_repair_option, platform_option, say)
+                      make_drafter, no_repair_option, no_voice_option, platform_option, say)
 from .output import keep_and_print, print_result
 from .platforms import Adapting, offline_note, run_adapting, versions_text, with_linkedin, with_version
 from ..common.safe_text import escape_json_controls, safe_json, strip_controls
@@ -66,8 +66,10 @@ def read_source(topic: str | None, article: str | None, stdin: str | None, flags
 @click.option("--save", is_flag=True, help="save the draft in the workspace (with its platform versions)")
 @json_option
 @no_repair_option
+@no_voice_option
 def draft(stdin: str | None, topic: str | None, article: str | None, template: str | None, var: tuple[str, ...],
-          platforms: tuple[str, ...], save: bool, as_json: bool, no_repair: bool, **engine: Any) -> int:
+          platforms: tuple[str, ...], save: bool, as_json: bool, no_repair: bool, no_voice: bool,
+          **engine: Any) -> int:
     """Draft a post and print it. Text that arrived is never dropped: a failed generation, an
     interrupt or a failed ``--save`` prints it and keeps it (``Drafter.keep_unsaved``), and the
     one stderr line says where. (``-`` reads the article from stdin.)
@@ -80,14 +82,16 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
     from ..engines.base import Event, Progress
     from ..models.post import assemble
     from ..service.drafting import Transcript
-    from .output import OutputError
+    from .output import OutputError, voice_json, voice_line
 
-    flags = engine_flags(engine, no_repair)
+    flags = engine_flags(engine, no_repair, no_voice)
     source = read_source(topic, article, stdin, flags)
     drafter = make_drafter(flags)
     chosen = drafter.platforms(platforms) if platforms else []
     job = drafter.prepare(source, template, _vars(var))
     offline_note(drafter)
+    if job.voice is not None and not as_json:
+        say(voice_line(job.voice, offline=drafter.engine_name == "offline"))
     seen = Transcript()
 
     def on_event(event: Event) -> None:
@@ -161,6 +165,7 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
             "usage": result.usage.model_dump(),
             "finish_reason": result.finish_reason,
             "template": job.template.name,
+            "voice": voice_json(job.voice),
             "notes": [*job.notes, *result.notes],
             "draft_id": saved_id,
             "repair": None if repair is None else {"before": repair.before, "after": repair.after, "kept": repair.kept},
@@ -192,11 +197,13 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
 @engine_options
 @json_option
 @no_repair_option
+@no_voice_option
 def adapt(id: str, platforms: tuple[str, ...], force: bool, as_json: bool, no_repair: bool,  # noqa: A002
-          **engine: Any) -> int:
+          no_voice: bool, **engine: Any) -> int:
     from .platforms import adapt_saved
 
-    return adapt_saved(make_drafter(engine_flags(engine, no_repair)), id, platforms, force=force, as_json=as_json)
+    return adapt_saved(make_drafter(engine_flags(engine, no_repair, no_voice)), id, platforms, force=force,
+                       as_json=as_json)
 
 
 # ---- drafts ---------------------------------------------------------------------------
@@ -354,12 +361,13 @@ def doctor(**engine: Any) -> int:
 @click.command("lint", cls=Command, help="check a post for LinkedIn limits and AI tells")
 @click.argument("file", required=False, default="-", type=PATH)
 @click.option("--source", type=PATH, help="the article the post came from (for invented numbers)")
+@click.option("--no-voice", is_flag=True, help="lint without the workspace's voice: no voice rules, and AI tells you use yourself are flagged too")
 @json_option
-def lint(file: str, source: str | None, as_json: bool) -> int:
+def lint(file: str, source: str | None, no_voice: bool, as_json: bool) -> int:
     """FILE is a post file, or - for stdin (the default)."""
     from .evaluation import lint_file
 
-    return lint_file(make_drafter(), file, source=source, as_json=as_json)
+    return lint_file(make_drafter({"voice": False} if no_voice else None), file, source=source, as_json=as_json)
 
 
 @click.command("eval", cls=Command, help="draft every article in a folder and score the drafts")
@@ -367,11 +375,14 @@ def lint(file: str, source: str | None, as_json: bool) -> int:
 @click.option("--template")
 @json_option
 @no_repair_option
+@no_voice_option
 @engine_options
-def evaluate(folder: str, template: str | None, as_json: bool, no_repair: bool, **engine: Any) -> int:
+def evaluate(folder: str, template: str | None, as_json: bool, no_repair: bool, no_voice: bool,
+             **engine: Any) -> int:
     from .evaluation import run_eval
 
-    return run_eval(make_drafter(engine_flags(engine, no_repair)), folder, template=template, as_json=as_json)
+    return run_eval(make_drafter(engine_flags(engine, no_repair, no_voice)), folder, template=template,
+                    as_json=as_json)
 
 
 COMMANDS: list[click.Command] = [draft, adapt, drafts, templates, doctor, lint, evaluate]

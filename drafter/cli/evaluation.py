@@ -27,15 +27,19 @@ def read_post(path: str) -> str:
 
 def lint_file(drafter: Drafter, path: str, *, source: str | None = None, as_json: bool = False) -> int:
     """Print the findings and the score; exit 1 when an error-level rule fires. ``source``
-    (a file, or ``-`` for stdin when the post is a file) enables the invented-number rule."""
+    (a file, or ``-`` for stdin when the post is a file) enables the invented-number rule; the
+    workspace's voice (unless the ``voice`` setting is off: ``--no-voice``) the voice rules."""
     from ..lint import lint
 
     if source == "-" and path == "-":
         raise InputError("lint: the post and --source cannot both be read from stdin (-): give one of them as a file")
     text = read_post(path)
     source_text = _source_text(source) if source else None
+    voice, problem = drafter.voice_file if drafter.settings.voice else (None, None)
+    if problem:
+        print(f"drafter: note: {strip_controls(problem)}; linting without the voice", file=sys.stderr)
     report = lint(text, source_text=source_text, settings=drafter.settings.lint,
-                  extra_phrases_files=drafter.phrase_files())
+                  extra_phrases_files=drafter.phrase_files(), voice=voice)
     for note in report.notes:
         print(f"drafter: note: {strip_controls(note)}", file=sys.stderr)
     # Findings quote the post: print them without control codes.

@@ -177,8 +177,11 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 no_repair_option = click.option("--no-repair", is_flag=True, help="skip the repair round for LLM drafts that score low")
+no_voice_option = click.option("--no-voice", is_flag=True,
+                               help="draft without the voice imported in this workspace (no profile, no examples)")
 json_option = click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 
 
-def engine_flags(engine: dict[str, Any], no_repair: bool = False) -> dict[str, Any]:
-    return {**engine, "repair": False if no_repair else None}
+def engine_flags(engine: dict[str, Any], no_repair: bool = False, no_voice: bool = False) -> dict[str, Any]:
+    """The ``flags`` settings layer: the engine options, ``--no-repair`` and ``--no-voice`` (None: not given)."""
+    return {**engine, "repair": False if no_repair else None, "voice": False if no_voice else None}

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterator, TextIO
 from ..common.errors import DrafterError
 
 if TYPE_CHECKING:
+    from ..models.voice import VoiceUse
     from ..service.drafting import Drafter
 
 
@@ -99,3 +100,25 @@ def keep_and_print(drafter: "Drafter", text: str, what: str, payload: dict[str, 
     except OutputError as exc:
         raise OutputError(f"{exc}; the {what} text is {kept.where()}") from None
     return kept.where()
+
+
+def voice_line(use: "VoiceUse", offline: bool) -> str:
+    """The stderr line naming the voice a draft used: "voice: 48 posts, 4 examples (2026-05-02,
+    ...)" (an undated example by its id), or the profile alone."""
+    if offline:
+        return f"{use.label}, no examples (the offline engine follows the profile only)"
+    if not use.examples:
+        return f"{use.label}, no examples (no post fits the examples' token budget)"
+    which = ", ".join(f"{e.date:%Y-%m-%d}" if e.date is not None else e.id for e in use.examples)
+    n = len(use.examples)
+    return f"{use.label}, {n} example{'s' if n != 1 else ''} ({which})"
+
+
+def voice_json(use: "VoiceUse | None") -> dict[str, Any] | None:
+    """The ``"voice"`` of ``--json``: how many posts the voice has and the examples sent (id, date,
+    BM25 score), or None when the draft used no voice."""
+    if use is None:
+        return None
+    return {"posts": use.profile.posts,
+            "examples": [{"id": e.id, "date": e.date.isoformat() if e.date else None, "score": e.score}
+                         for e in use.examples]}

@@ -153,7 +153,7 @@ def adapt_saved(drafter: "Drafter", draft_id: str, names: tuple[str, ...], *, fo
     when every platform named was adapted and saved."""
     from ..common.errors import InputError, StoreError
     from ..models.draft import validate_id
-    from .output import OutputError, keep_and_print, print_result
+    from .output import OutputError, keep_and_print, print_result, voice_json
 
     chosen = drafter.platforms(names)
     draft_id = validate_id(draft_id)
@@ -186,7 +186,8 @@ def adapt_saved(drafter: "Drafter", draft_id: str, names: tuple[str, ...], *, fo
     shown = versions_text(adapting.versions)
     payload = None
     if as_json:
-        payload = {"draft_id": draft_id, "platforms": [v.as_json() for v in adapting.versions],
+        payload = {"draft_id": draft_id, "voice": voice_json(job.voice),
+                   "platforms": [v.as_json() for v in adapting.versions],
                    "skipped": [{"platform": p.name, "reason": "edited"} for p in skipped],
                    "platform_errors": [f.as_json() for f in adapting.failures]}
     added = [v for v in adapting.versions if v.platform.name != "linkedin"]

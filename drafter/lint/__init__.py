@@ -54,7 +54,15 @@ repeated-opener (warning: ``min`` 3 sentences/bullets starting with the same wor
 ``window`` 5) · symmetric-takeaways (warning, ``min_items`` 3: same word class first, word
 counts within ``word_count_tolerance`` 1, or all "Label: text") · unicode-bold (hint) ·
 url-in-body (warning) · markdown (warning: **bold**, [text](url)) · invented-number (warning, only with ``source_text``; plain counts up
-to ``ignore_up_to`` 10 are skipped; ``check_years``).
+to ``ignore_up_to`` 10 are skipped; ``check_years``) · placeholder (warning).
+
+With the creator's voice (``voice=``, :mod:`.rules_voice`; each only when the voice has
+``min_posts`` 5 posts, against the 10th-90th percentile of their posts): voice-length (warning,
+``slack`` 0.1) · voice-emoji (warning: more than theirs, any when they use none, none when they
+always do) · voice-hashtags (warning; ``hashtag-count`` then takes its minimum and its template
+check from the author's range) · voice-hook (warning: longer than ``ratio`` 1.25 times their
+usual longest hook). And ai-phrase does not report a tell found in ``habit_posts`` (2) of the
+author's own posts: a note in ``report.notes`` says so (:mod:`.voice`).
 
 Each finding has ``rule``, ``severity``, a one-line ``message``, ``start``/``end`` offsets
 into the linted text (``text[start:end]`` is what it points at; the whole text when nothing

@@ -13,6 +13,7 @@ from .text import PostView
 
 if TYPE_CHECKING:
     from ..models.post import Parts, PostSpec
+    from ..models.voice import Voice
 
 PathLike = Path | str
 
@@ -26,14 +27,16 @@ def lint(
     settings: Mapping[str, Any] | LintSettings | None = None,
     extra_phrases_files: Iterable[PathLike] | PathLike = (),
     extra_phrases_file: PathLike | None = None,
+    voice: "Voice | None" = None,
 ) -> LintReport:
     """Check ``text`` (the post as the user will paste it) and score it.
 
     ``parts``/``spec`` say what the post was built from (optional: inferred otherwise);
     ``source_text`` enables the invented-number rule; ``settings`` is the ``[lint]`` table
     (or a :class:`LintSettings` from :func:`resolve_settings`); ``extra_phrases_files`` add
-    AI tells (``extra_phrases_file`` is the same for one file). Raises ConfigError for bad
-    settings or phrase files; never for the text itself.
+    AI tells (``extra_phrases_file`` is the same for one file); ``voice`` (the creator's) turns
+    on the voice rules and exempts the AI tells the author uses in their own posts. Raises
+    ConfigError for bad settings or phrase files; never for the text itself.
     """
     resolved = resolve(settings)
     files: list[PathLike] = (
@@ -46,7 +49,12 @@ def lint(
     phrase_rule = resolved.rules.get("ai-phrase")
     tells = load_phrases(files) if phrase_rule is not None and phrase_rule.enabled else ()
     post = PostView(text, parts)
-    ctx = Context(post=post, settings=resolved, tells=tells, source_text=source_text, spec=spec)
+    habits = None
+    if voice is not None:
+        from .voice import habits as voice_habits
+
+        habits = voice_habits(voice)
+    ctx = Context(post=post, settings=resolved, tells=tells, source_text=source_text, spec=spec, voice=habits)
     findings: list[Finding] = []
     size = len(text)
     for rule_id, rule in rules.items():

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .phrases import Tell
     from .settings import LintSettings
     from .text import PostView
+    from .voice import VoiceHabits
 
 
 class RuleSettings(BaseModel):
@@ -56,7 +57,10 @@ class Context:
     source_text: str | None
     spec: "PostSpec | None"
     notes: list[str] = field(default_factory=list)
-    """Lines for the user about the check itself (a user pattern skipped after its time bound)."""
+    """Lines for the user about the check itself (a user pattern skipped after its time bound,
+    an AI tell not flagged because the author uses it)."""
+    voice: "VoiceHabits | None" = None
+    """The creator's voice when linting with it: the voice rules and the AI-tell habits use it."""
 
 
 Check = Callable[[Context, Any], Iterable[Hit]]
@@ -88,5 +92,6 @@ def all_rules() -> dict[str, Rule]:
     """Every registered rule, in registration order (imports the rule modules once)."""
     from . import rules  # noqa: F401  (registers on import)
     from . import rules_style
+    from . import rules_voice
 
     return RULES

@@ -127,15 +127,21 @@ def _counted(tags: list[Tag]) -> list[Tag]:
 
 @rule("hashtag-count", HashtagCount)
 def hashtag_count(ctx: Context, opts: HashtagCount) -> Iterator[Hit]:
+    from .rules_voice import voice_hashtag_range
+
     tags = _counted(ctx.post.tags)
     n = len(tags)
     wanted = ctx.spec.hashtags if ctx.spec is not None else None
-    if n < opts.min:
+    habit = voice_hashtag_range(ctx)  # with a voice, "how many" is the author's (voice-hashtags)
+    least = opts.min if habit is None else min(opts.min, habit[0])
+    if habit is not None and habit[0] <= n <= habit[1]:
+        wanted = None
+    if n < least:
         if n == 0:
-            ask = f"add {wanted}" if wanted else f"add at least {opts.min}"
+            ask = f"add {wanted}" if wanted else f"add at least {least}"
             yield Hit(0, len(ctx.post.text), f"no hashtags; {ask} on the last line")
         else:
-            yield Hit(tags[0].start, tags[-1].end, f"{_plural(n, 'hashtag')}; use at least {opts.min}")
+            yield Hit(tags[0].start, tags[-1].end, f"{_plural(n, 'hashtag')}; use at least {least}")
     elif n > opts.max:
         yield Hit(tags[opts.max].start, tags[-1].end,
                   f"{_plural(n, 'hashtag')}; keep it to {opts.max} or fewer")

@@ -18,6 +18,9 @@ from ..models.text_rules import link_spans
 class PhraseOptions(RuleSettings):
     ignore: list[str] = Field(default_factory=list)
     """Tells not to report: a tell's label/phrase, or the exact matched words (any case)."""
+    habit_posts: int = Field(ge=1)
+    """With the creator's voice: a tell found in at least this many of their own posts is their
+    habit, not reported (a note says so)."""
 
 
 class Limit(RuleSettings):
@@ -91,12 +94,25 @@ def ai_phrase(ctx: Context, opts: PhraseOptions) -> Iterator[Hit]:
         last_end = end
         label = tell.label
         matched = _quote(text[start:end])
+        if ctx.voice is not None and _habit(ctx, tell, opts, tell.name if label or not tell.regex else matched):
+            continue
         named = f" ({label})" if label and label.lower() != matched.lower() else ""
         suggestion = tell.suggestion
         advice = ""
         if suggestion:
             advice = f"; try {suggestion}" if suggestion[:1] in "\"“'" else f"; instead, {suggestion}"
         yield Hit(start, end, f'"{matched}"{named} reads as AI-written{advice}')
+
+
+def _habit(ctx: Context, tell: Tell, opts: PhraseOptions, name: str) -> bool:
+    """Whether ``tell`` is the author's habit (in ``habit_posts`` of their posts); says so in a note."""
+    assert ctx.voice is not None
+    posts = ctx.voice.posts_with(tell)
+    ctx.notes.extend(ctx.voice.notes)
+    if posts < opts.habit_posts:
+        return False
+    ctx.notes.append(f"{name!r} is in {posts:,} of your posts: not flagged as an AI tell (your voice)")
+    return True
 
 
 # ---- punctuation and symbols -------------------------------------------------------------

@@ -41,6 +41,16 @@ EXTRA_KEY = r"^[a-z][a-z0-9_]{0,39}$"
 _BULLET_PREFIX = re.compile(r"^\s*(?:[-*•·‣◦▪●–—]+|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)](?=\s))\s*")
 
 
+_NUMBERED = re.compile(r"^(\d{1,2})([.)])$")
+
+
+def bullet_for(marker: str, index: int) -> str:
+    """The marker of the ``index``-th takeaway (0-based): ``marker`` itself, or for a numbered
+    marker ("1.", "1)") the item's number in that form ("2.", "3)")."""
+    numbered = _NUMBERED.match(marker.strip())
+    return f"{int(numbered.group(1)) + index}{numbered.group(2)}" if numbered else marker
+
+
 def strip_bullet(text: str) -> str:
     """Remove a leading list marker ("- ", "• ", "1. ", "a) ") from a line."""
     return _BULLET_PREFIX.sub("", text, count=1).strip()
@@ -248,7 +258,7 @@ class LayoutStyle(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     bullet: str = "•"
-    """Marker before each takeaway."""
+    """Marker before each takeaway; a number ("1.", "1)") numbers them in that form."""
     takeaways_heading: str = ""
     """A line above the bullets, e.g. "Key takeaways:"; empty for none."""
     question_prefix: str = ""
@@ -272,7 +282,7 @@ def assemble(parts: Parts, layout: Layout | None = None) -> str:
     """
     layout = layout or Layout()
     blocks: list[str] = [parts.hook]
-    bullets = "\n".join(f"{layout.bullet} {t}".strip() for t in parts.takeaways)
+    bullets = "\n".join(f"{bullet_for(layout.bullet, i)} {t}".strip() for i, t in enumerate(parts.takeaways))
     if bullets:
         blocks.append(f"{layout.takeaways_heading}\n{bullets}" if layout.takeaways_heading else bullets)
     for key, text in parts.extras.items():

@@ -378,8 +378,10 @@ class Drafter:
         return result
 
     def lint(self, job: Job | None, parts: Parts | None, text: str | None = None) -> "LintReport":
-        """The linter with this workspace's settings and phrase files. ``job`` and ``parts`` are
-        optional when ``text`` is given (a hand-typed post, or a draft without its template)."""
+        """The linter with this workspace's settings and phrase files, and its voice when ``job``
+        drafts in it (the voice rules; the author's own phrases are not AI tells). ``job`` and
+        ``parts`` are optional when ``text`` is given (a hand-typed post, or a draft without its
+        template)."""
         from ..lint import lint
 
         if text is None:
@@ -389,6 +391,7 @@ class Drafter:
             text, parts=parts, spec=job.spec if job else None,
             source_text=(job.source.text or None) if job else None,
             settings=self.settings.lint, extra_phrases_files=self.phrase_files(),
+            voice=self.voice_file[0] if job is not None and job.voice is not None else None,
         )
 
     def phrase_files(self) -> list[Path]:

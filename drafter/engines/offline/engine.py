@@ -7,7 +7,8 @@ an honest scaffold with [placeholders] instead of invented facts.
 
 This module drafts and regenerates whole posts and holds the engine; the parts come from
 :mod:`.offline_sentences` (hook, takeaways, extras), :mod:`.offline_topics` (kind, question,
-hashtags) and :mod:`.offline_scaffold` (a bare topic).
+hashtags) and :mod:`.offline_scaffold` (a bare topic). With the creator's voice
+(``request.voice``), the hook and the post's length follow theirs (:mod:`.voice_fit`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import AsyncIterator
 
 from ...models.post import MAX_CHARS, Parts, PartValue, PostSpec, assemble
 from ...models.source import Source
+from ...models.voice import Profile
 from .text import Analysis, analyse, compress
 from ..base import (
     AdaptRequest,
@@ -34,6 +36,7 @@ from ..base import (
 from .scaffold import SCAFFOLD_WHAT, next_option, regenerate_scaffold, scaffold, scaffold_hooks, topic_hashtags
 from .selection import hook_options, pick_extra, pick_takeaways
 from .topics import article_kind, hashtag_pool, question_for, rotate
+from .voice_fit import HOOK_CHOICES, fit_voice_length, voiced_hook
 
 __all__ = ["NOTE_EXTRACTIVE", "OfflineEngine", "article_kind", "extract_post", "hook_candidates", "regenerate_part"]
 
@@ -52,8 +55,11 @@ def _analysis(source: Source) -> Analysis:
 # ---- public functions ------------------------------------------------------------------------------------
 
 
-def extract_post(source: Source, spec: PostSpec) -> tuple[Parts, list[str]]:
-    """Draft every part from the article, or a scaffold for a bare topic. Returns (parts, notes)."""
+def extract_post(source: Source, spec: PostSpec, voice: Profile | None = None) -> tuple[Parts, list[str]]:
+    """Draft every part from the article, or a scaffold for a bare topic. Returns (parts, notes).
+
+    With the creator's ``voice``, the hook and the post's length follow theirs
+    (:mod:`.voice_fit`); the counts in ``spec`` are already theirs."""
     if not source.has_article:
         return scaffold(source, spec)
     a = _analysis(source)
@@ -61,8 +67,11 @@ def extract_post(source: Source, spec: PostSpec) -> tuple[Parts, list[str]]:
         parts, notes = scaffold(source.model_copy(update={"topic": source.topic or a.title or "your topic"}), spec)
         return parts, ["the article has no English prose left after removing page furniture: " + SCAFFOLD_WHAT, *notes[1:]]
     notes = [NOTE_EXTRACTIVE]
-    hooks = hook_options(a, limit=1)
-    hook = hooks[0] if hooks else "[Your hook: the one sentence from the article that matters most, in your words]"
+    hooks = hook_options(a, limit=1 if voice is None else HOOK_CHOICES)
+    if hooks:
+        hook = hooks[0] if voice is None else voiced_hook(hooks, voice)
+    else:
+        hook = "[Your hook: the one sentence from the article that matters most, in your words]"
     if not hooks:
         notes.append("no sentence of the article fits before the fold; the hook is a [placeholder]")
     takeaways = pick_takeaways(a, spec.takeaways, [hook])
@@ -80,8 +89,12 @@ def extract_post(source: Source, spec: PostSpec) -> tuple[Parts, list[str]]:
         tags = tags[: spec.hashtags]
         if len(tags) < spec.hashtags:
             notes.append(f"only {len(tags)} hashtag(s) could be found in the article; add your own")
-    parts = Parts(hook=hook, takeaways=takeaways, question=question_for(a), hashtags=tags or ["#Reading"], extras=extras)
-    return _fit_length(parts), notes
+    parts = _fit_length(Parts(hook=hook, takeaways=takeaways, question=question_for(a), hashtags=tags or ["#Reading"],
+                              extras=extras))
+    if voice is not None:
+        parts, voice_notes = fit_voice_length(parts, a, voice)
+        notes += voice_notes
+    return parts, notes
 
 
 def _fit_length(parts: Parts) -> Parts:
@@ -179,7 +192,7 @@ class OfflineEngine:
 
     async def draft(self, request: DraftRequest) -> AsyncIterator[Event]:
         yield Progress("offline engine: reading the article" if request.source.has_article else "offline engine: building a scaffold")
-        parts, notes = extract_post(request.source, request.spec)
+        parts, notes = extract_post(request.source, request.spec, request.voice)
         for name in parts.names():
             value = parts.get(name)
             yield PartUpdate(name, list(value) if isinstance(value, list) else value, complete=True)

@@ -1,0 +1,119 @@
+"""Voice rules: the post against the creator's own habits (their voice's profile).
+
+They run only when linting with a voice (``lint(..., voice=...)``) that has at least
+``min_posts`` posts, and compare with the author's usual range: the 10th to the 90th
+percentile of their posts (:class:`~drafter.models.voice.Spread`). Defaults and the ``why``
+lines are in ``drafter/data/lint_defaults.toml``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterator
+
+from pydantic import Field
+
+from ..models.voice import Profile, Spread
+from .registry import Context, Hit, RuleSettings, rule
+from .rules import _counted, _plural
+from .rules_style import EMOJI
+
+
+class VoiceOptions(RuleSettings):
+    min_posts: int = Field(ge=1)
+    """The rule speaks only when the voice has at least this many posts (fewer show no habit)."""
+
+
+class VoiceLength(VoiceOptions):
+    slack: float = Field(ge=0, le=1)
+    """How far past the author's usual range a post may go: 0.1 = 10 % longer or shorter."""
+
+
+class VoiceHook(VoiceOptions):
+    ratio: float = Field(ge=1)
+    """A hook longer than this times the author's usual longest hook is a finding."""
+
+
+def usual(spread: Spread) -> tuple[int, int]:
+    """The author's usual range as whole counts: p10 rounded down, p90 rounded up."""
+    return math.floor(spread.low), math.ceil(spread.high)
+
+
+def voice_profile(ctx: Context, opts: VoiceOptions) -> Profile | None:
+    """The voice's profile when the rule may speak (a voice with enough posts), else None."""
+    if ctx.voice is None or ctx.voice.profile.posts < opts.min_posts:
+        return None
+    return ctx.voice.profile
+
+
+@rule("voice-length", VoiceLength)
+def voice_length(ctx: Context, opts: VoiceLength) -> Iterator[Hit]:
+    profile = voice_profile(ctx, opts)
+    post = ctx.post
+    size = len(post.shown[0])
+    if profile is None or size == 0:
+        return
+    low, high = int(profile.chars.low), int(math.ceil(profile.chars.high))
+    usual_range = f"your posts usually run {low:,}-{high:,}"
+    if size > high * (1 + opts.slack):
+        yield Hit(post.shown_offset(high), len(post.text),
+                  f"post is {size:,} characters; {usual_range} (about {size - high:,} over)")
+    elif size < low * (1 - opts.slack):
+        yield Hit(0, len(post.text), f"post is {size:,} characters; {usual_range} (about {low - size:,} short)")
+
+
+@rule("voice-emoji", VoiceOptions)
+def voice_emoji(ctx: Context, opts: VoiceOptions) -> Iterator[Hit]:
+    profile = voice_profile(ctx, opts)
+    if profile is None:
+        return
+    found = list(EMOJI.finditer(ctx.post.text))
+    low, high = usual(profile.emoji)
+    if len(found) > high:
+        first = found[high]
+        yield Hit(first.start(), first.end(),
+                  f"{len(found)} emoji; your posts have "
+                  f"{'none' if high == 0 else f'at most {high}'}")
+    elif len(found) < low:
+        yield Hit(0, len(ctx.post.text),
+                  f"{len(found) or 'no'} emoji; "
+                  f"your posts usually have at least {low}")
+
+
+@rule("voice-hashtags", VoiceOptions)
+def voice_hashtags(ctx: Context, opts: VoiceOptions) -> Iterator[Hit]:
+    profile = voice_profile(ctx, opts)
+    if profile is None:
+        return
+    tags = _counted(ctx.post.tags)
+    low, high = usual(profile.hashtags)
+    if len(tags) > high:
+        yield Hit(tags[high].start, tags[-1].end,
+                  f"{_plural(len(tags), 'hashtag')}; your posts have {'none' if high == 0 else f'at most {high}'}")
+    elif len(tags) < low:
+        yield Hit(0, len(ctx.post.text),
+                  f"{_plural(len(tags), 'hashtag') if tags else 'no hashtags'}; your posts usually have at least {low}")
+
+
+@rule("voice-hook", VoiceHook)
+def voice_hook(ctx: Context, opts: VoiceHook) -> Iterator[Hit]:
+    profile = voice_profile(ctx, opts)
+    hook = ctx.post.hook
+    if profile is None or hook is None or profile.hook_chars.high <= 0:
+        return
+    size = ctx.post.shown_length(hook.end) - ctx.post.shown_length(hook.start)
+    high = int(math.ceil(profile.hook_chars.high))
+    if size > high * opts.ratio:
+        yield Hit(hook.start, hook.end,
+                  f"hook is {size} characters; yours are usually at most {high} "
+                  f"(median {int(profile.hook_chars.median)})")
+
+
+def voice_hashtag_range(ctx: Context) -> tuple[int, int] | None:
+    """The author's usual hashtag count when the ``voice-hashtags`` rule is on and may speak:
+    the ``hashtag-count`` rule leaves "how many" to it (their habit, not a generic number)."""
+    opts = ctx.settings.rules.get("voice-hashtags")
+    if opts is None or not opts.enabled:
+        return None
+    profile = voice_profile(ctx, opts)
+    return usual(profile.hashtags) if profile is not None else None
