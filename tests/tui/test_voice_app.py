@@ -15,6 +15,7 @@ from drafter.storage.voice import save_voice
 from drafter.tui.screens.modals import RegenerateModal
 from drafter.tui.screens.voice import NO_VOICE
 from drafter.tui.screens.voice_dialog import VoiceModal
+from tests.loopback import Reply
 
 from .conftest import TOPIC, started, wait_for
 
@@ -129,6 +130,7 @@ async def test_shift_f7_turns_the_voice_off_for_the_next_generation(offline_app,
         job = screen.session.job
         assert job.voice is not None and job.voice.profile == voiced.profile
         assert job.request(app.drafter.settings).voice == voiced.profile
+        assert job.layout.bullet == "→" and "\n→ " in screen.session.post_text  # the voice's marker
         post = screen.session.post_text
 
         await pilot.press("shift+f7")
@@ -140,6 +142,7 @@ async def test_shift_f7_turns_the_voice_off_for_the_next_generation(offline_app,
         await regenerate(pilot, app, screen)  # a part: drafted without the voice
         assert screen.session.job.voice is None
         assert screen.session.job.spec == job.spec and screen.session.job.layout == job.layout
+        assert "\n→ " in screen.session.post_text  # the draft on screen keeps the shape it was written in
         await pilot.press("ctrl+z")  # back to the draft written with the voice...
         await wait_for(pilot, lambda: screen.session.job is job, what="the undo")
         await regenerate(pilot, app, screen)  # ...its next part is still drafted without it
@@ -148,6 +151,7 @@ async def test_shift_f7_turns_the_voice_off_for_the_next_generation(offline_app,
         await generate(pilot, screen, TOPIC + " again")  # a new draft: without it
         assert screen.session.job.voice is None
         assert screen.session.job.request(app.drafter.settings).voice is None
+        assert "\n• " in screen.session.post_text and "\n→ " not in screen.session.post_text  # the template's
 
         await pilot.press("shift+f7")
         await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: 3 posts", what="the voice back on")
@@ -212,3 +216,49 @@ def test_the_voice_keys_clash_with_no_key_of_what_has_the_focus() -> None:
     assert [b.action for b in bound(PreviewPane, "v")] == ["screen.voice"]
     rows = {(row.section, key): row.text for row in keys.rows() for key in row.keys}
     assert "Voice on / off" in rows[("Drafting", "shift+f7")] and "examples" in rows[("Preview", "v")]
+
+
+async def test_over_http_the_switch_decides_the_next_request_and_the_dialog_lists_what_was_sent(
+        openai_app, workspace: Workspace, loopback) -> None:  # fmt: skip
+    """With an LLM: the draft's request carries the voice block and its examples, the dialog lists
+    those examples; off, a part's request has no voice block; on again, it has the block again."""
+    from drafter.templates.voice_block import VOICE_HEADING
+    from tests import voice_fixture as vf
+
+    from .test_app import GOOD
+
+    vf.write_voice(workspace.root)
+    loopback.script(Reply.stream(GOOD), Reply.stream({"hook": "Restore drills beat hopes"}),
+                    Reply.stream({"hook": "A key nobody could find"}))  # fmt: skip
+    app = openai_app(repair=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: 10 posts", what="the voice label")
+        await generate(pilot, screen, vf.ARTICLE)
+        sent = screen.session.job.voice.examples
+        system = system_message(loopback.chat_requests[0])
+        assert VOICE_HEADING in system and sent and all(e.text in system for e in sent)
+        assert sent[0].text == vf.POSTS["backups-restore"]  # the post most like the article first
+
+        await pilot.press("f4", "v")
+        await wait_for(pilot, lambda: isinstance(app.screen, VoiceModal), what="the voice dialog")
+        texts = [str(w.render()) for w in app.screen.query(".example-text").results(Static)]
+        assert texts == [e.text for e in sent]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, VoiceModal), what="the dialog to close")
+
+        await pilot.press("shift+f7")
+        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: off", what="voice: off")
+        await regenerate(pilot, app, screen, "hook")
+        assert VOICE_HEADING not in system_message(loopback.chat_requests[1])
+
+        await pilot.press("shift+f7")
+        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: 10 posts", what="the voice back on")
+        await regenerate(pilot, app, screen, "hook")
+        system = system_message(loopback.chat_requests[2])
+        assert VOICE_HEADING in system and all(e.text in system for e in sent)
+        assert screen.session.parts.hook == "A key nobody could find"
+
+
+def system_message(request) -> str:
+    return next(m["content"] for m in request.body["messages"] if m["role"] == "system")
