@@ -114,6 +114,19 @@ async def test_no_voice_no_label(offline_app) -> None:
         assert not isinstance(app.screen, VoiceModal)
 
 
+async def test_an_unreadable_voice_file_is_said_once_and_drafting_goes_on(offline_app, workspace: Workspace) -> None:
+    workspace.voice_file.write_text("{not json", encoding="utf-8")
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: any("is not JSON" in n for n in notices(app)), what="the problem")
+        assert any(n.endswith("; drafting without the voice.") for n in notices(app))
+        assert not voice_label(screen).display
+        await generate(pilot, screen)
+        assert screen.session.job.voice is None
+        assert workspace.voice_file.read_text(encoding="utf-8") == "{not json"  # never overwritten
+
+
 async def test_the_voice_setting_off_shows_off(offline_app, voiced: Voice) -> None:
     app = offline_app(voice=False)  # DRAFTER_VOICE=0 or voice = false in drafter.toml
     async with app.run_test(size=(80, 24)) as pilot:
