@@ -127,6 +127,19 @@ async def test_an_unreadable_voice_file_is_said_once_and_drafting_goes_on(offlin
         assert workspace.voice_file.read_text(encoding="utf-8") == "{not json"  # never overwritten
 
 
+async def test_the_palette_has_the_voice_commands(offline_app, voiced: Voice) -> None:
+    from drafter.tui.app import main_commands
+
+    app = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        commands = {title: run for title, _, run in main_commands(screen)}
+        commands["Voice on/off"]()
+        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: off", what="voice: off")
+        commands["Voice: examples used"]()
+        await wait_for(pilot, lambda: isinstance(app.screen, VoiceModal), what="the voice dialog")
+
+
 async def test_the_voice_setting_off_shows_off(offline_app, voiced: Voice) -> None:
     app = offline_app(voice=False)  # DRAFTER_VOICE=0 or voice = false in drafter.toml
     async with app.run_test(size=(80, 24)) as pilot:
