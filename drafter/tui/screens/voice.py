@@ -36,8 +36,9 @@ class Voices(ScreenPart):
         self.loaded = False
         """The voice file has been read (the top bar shows its label from then on)."""
 
-    def run(self, job, group: str = "voice") -> None:
-        self.screen_.run_worker(job, group=group, exclusive=True, exit_on_error=False)
+    def run(self, job) -> None:
+        """Not exclusive: shift+f7 pressed twice quickly switches twice, as pressed."""
+        self.screen_.run_worker(job, group="voice", exit_on_error=False)
 
     async def _voice(self) -> "Voice | None":
         """The workspace's voice, whatever the switch (read once, in a thread; then cached)."""

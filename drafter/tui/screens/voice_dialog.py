@@ -65,7 +65,7 @@ def profile_lines(profile: "Profile") -> list[str]:
 
 
 def example_heading(index: int, example: "Example") -> str:
-    """ "2 · 14 Mar 2025 · score 3.1" (a post without a date says so)."""
+    """ "2 · 14 Mar 2025 · score 3.1 · 1,204 chars" (a post without a date says so)."""
     when = f"{example.date:%d %b %Y}" if example.date else "no date"
     return f"{index} · {when} · score {example.score:.1f} · {len(example.text):,} chars"
 
