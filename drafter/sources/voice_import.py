@@ -245,7 +245,7 @@ def _from_folder(root: Path) -> PostsRead:
         result.posts.append(_post(text, "folder", str(path.relative_to(root)),
                                   date=datetime.fromtimestamp(mtime, timezone.utc)))
     if not result.posts:
-        why = ", ".join(f"{n} {reason}" for reason, n in result.skipped.items())
+        why = ", ".join(f"{n} {reason.removesuffix('s') if n == 1 else reason}" for reason, n in result.skipped.items())
         raise SourceError(f"voice import: no post in {root} could be read ({why})")
     return result
 
