@@ -93,7 +93,7 @@ class _Shape:
         self.markers = [marker_kind(m.group("marker")) for m in found if m and m.end() < len(m.string)]
         self.items = len(self.markers)
         self.emoji = len(EMOJI.findall(text))
-        sentences = [s for line in body for s in _sentences(LIST_MARKER.sub("", line, count=1))]
+        sentences = [s for line, m in zip(body, found) for s in _sentences(line[m.end():] if m else line)]
         self.sentence_words = [n for n in (len(_WORD.findall(s)) for s in sentences) if n]
         last = sentences[-1].strip() if sentences else ""
         self.closing = last if last.rstrip("\"'”’)]").endswith("?") else None
