@@ -168,7 +168,7 @@ def _from_csv(raw: bytes, where: str, *, link_name: str) -> PostsRead:
         header = next(rows, None)
         if header is None:
             raise SourceError(f"voice import: {where} is empty")
-        columns = {name.strip().lstrip("\ufeff").lower(): i for i, name in enumerate(header)}
+        columns = {name.strip().lower(): i for i, name in enumerate(header)}
         if POST_COLUMN.lower() not in columns:
             found = ", ".join(h.strip() for h in header[:8] if h.strip())[:120] or "none"
             raise SourceError(f"voice import: {where} has no {POST_COLUMN} column (found: {found}): "
