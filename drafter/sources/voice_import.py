@@ -7,7 +7,8 @@
   missing). It is read with :mod:`csv` (quoted fields span lines, quotes doubled, a BOM may lead);
   a row with an empty ``ShareCommentary`` is a repost and is skipped (and counted). The zip's
   members are read in memory, never extracted, within :data:`MAX_MEMBERS` and :data:`MAX_CSV_BYTES`
-  (a member that inflates past it is refused, whatever its header claims); a member whose path
+  (a member whose header says more is refused before it inflates; one whose header lies fails its
+  CRC check); a member whose path
   climbs out (``..``) or is absolute is never read.
 - A folder: every ``.txt`` and ``.md`` file in it (subfolders too, hidden ones aside) is one
   post; its date is the file's modification time (the folder has nothing better). A Markdown
@@ -137,20 +138,18 @@ def _safe_member(name: str) -> bool:
 
 
 def _member_bytes(archive, info, budget: int, path: Path) -> bytes:
-    """The member's bytes, inflated in memory, at most ``budget`` of them (a zip bomb stops there)."""
+    """The member's bytes, inflated in memory, when its header says at most ``budget`` (a zip bomb
+    is refused before it inflates; zipfile stops at the size its header says)."""
     import zipfile
 
     if info.file_size > budget:
         raise SourceError(f"voice import: {info.filename} in {path} is larger than {MAX_CSV_BYTES // 1_000_000} MB")
     try:
-        with archive.open(info) as member:
-            raw = member.read(budget + 1)
+        with archive.open(info) as member:  # never inflates past the size the header says (then the CRC fails)
+            return member.read()
     except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         # RuntimeError: encrypted; NotImplementedError: a compression zipfile lacks; BadZipFile: a bad CRC
         raise SourceError(f"voice import: cannot read {info.filename} in {path}: {exc}") from None
-    if len(raw) > budget:
-        raise SourceError(f"voice import: {info.filename} in {path} inflates past {MAX_CSV_BYTES // 1_000_000} MB")
-    return raw
 
 
 def _from_csv(raw: bytes, where: str, *, link_name: str) -> PostsRead:
