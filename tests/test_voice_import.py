@@ -101,6 +101,13 @@ def test_a_zip_bomb_stops_at_the_limit_whatever_the_header_says(tmp_path, monkey
         read_posts(lying)
 
 
+def test_the_size_bound_holds_for_all_the_shares_files_together(tmp_path, monkeypatch):
+    monkeypatch.setattr(vi, "MAX_CSV_BYTES", SHARES.stat().st_size * 3 // 2)
+    archive = export_zip(tmp_path / "two.zip", {"Shares_1.csv": SHARES.read_bytes(), "Shares_2.csv": SHARES.read_bytes()})
+    with pytest.raises(SourceError, match="Shares_2.csv in .* is larger than"):
+        read_posts(archive)
+
+
 def test_too_many_members_is_not_an_export(tmp_path, monkeypatch):
     monkeypatch.setattr(vi, "MAX_MEMBERS", 3)
     archive = export_zip(tmp_path / "many.zip", {f"f{i}.csv": b"x" for i in range(5)})
