@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from drafter.cli.main import main
+from tests.test_cli import EXAMPLE, run
+from tests.test_cli import assert_one_line_error as one_line
 from tests.test_voice_import import FIXTURES, POSTS, SHARES, export_zip
-
-EXAMPLE = Path(__file__).resolve().parent / "corpus" / "example-article.md"
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line(err: str, needle: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("drafter: "), err
-    assert needle.lower() in lines[0].lower(), lines[0]
-    return lines[0]
 
 
 def test_import_show_clear(capsys, workspace_dir, tmp_path):
