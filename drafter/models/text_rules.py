@@ -47,10 +47,10 @@ HASHTAG_STOPWORDS = STOPWORDS | frozenset("new now get got one two three".split(
 
 
 LIST_MARKER = re.compile(
-    r"[ \t]*(?P<marker>[-*•·‣◦▪▫●○■□►▸▹➤➜→⇒✓✔☑✅👉🔹🔸🔷🔶📌➡▶]\ufe0f?|\(?\d{1,2}[.)]|[a-zA-Z][.)])[ \t]+"
+    r"[ \t]*(?P<marker>[-–—*•·‣◦▪▫●○■□►▸▹➤➜→⇒✓✔☑✅👉🔹🔸🔷🔶📌➡▶]\ufe0f?|\(?\d{1,2}[.)]|[a-zA-Z][.)])[ \t]+"
 )
 """A list marker at the start of a line (match at the line's start), followed by white space: a
-symbol ("-", "•", "→", "✅"), a number ("1.", "(2)") or a letter ("a)"). Group ``marker`` is the
+symbol ("-", "–", "•", "→", "✅"), a number ("1.", "(2)") or a letter ("a)"). Group ``marker`` is the
 marker itself. The linter finds takeaways with it and the voice profile counts the author's lists."""
 
 
