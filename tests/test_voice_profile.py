@@ -101,6 +101,8 @@ def test_emoji_are_counted_as_the_linter_counts_them():
     (["#datascience", "#ml", "#leadership", "#AI"], "lower"),
     (["#AI", "#ML"], "upper"),
     (["#DataScience", "#datascience"], "mixed"),
+    (["#datascience", "#2024", "#ml"], "lower"),  # digits alone have no casing
+    (["#2024"], None),
     ([], None),
 ])
 def test_hashtag_case(tags, case):
