@@ -147,6 +147,7 @@ def hashtag_case(tags: list[str]) -> HashtagCase | None:
     if not tags:
         return None
     kinds = Counter(_tag_case(t[1:]) for t in tags)
+    kinds.pop("other", None)  # no letters (#2024): no casing
     acronyms = kinds.pop("acronym", 0)
     if not kinds:
         return "upper" if acronyms else None
