@@ -1,7 +1,7 @@
 """Every ``--json`` output of every command is run, parsed with ``json.loads`` and checked.
 
 Commands with ``--json``: ``draft`` (offline and through an OpenAI-compatible server, with
-``--platform`` too), ``adapt``, ``drafts list``, ``lint`` and ``eval``. A test below keeps this list in step with the parser.
+``--platform`` too), ``adapt``, ``drafts list``, ``voice show``, ``lint`` and ``eval``. A test below keeps this list in step with the parser.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def commands_with_json() -> set[str]:
 
 
 def test_every_json_flag_has_a_test_here() -> None:
-    assert commands_with_json() == {"draft", "adapt", "drafts list", "lint", "eval"}
+    assert commands_with_json() == {"draft", "adapt", "drafts list", "voice show", "lint", "eval"}
 
 
 def test_draft_json_offline_article(capsys, workspace_dir: Path) -> None:
@@ -129,6 +129,27 @@ def test_drafts_list_json(capsys, workspace_dir: Path) -> None:
 def test_drafts_list_json_when_empty(capsys, workspace_dir: Path) -> None:
     code, rows, _ = run_json(capsys, "drafts", "--workspace", str(workspace_dir), "list", "--json")
     assert code == 0 and rows == []
+
+
+def test_voice_show_json(capsys, workspace_dir: Path) -> None:
+    where = str(workspace_dir / "voice.json")
+    code, data, _ = run_json(capsys, "voice", "show", "--workspace", str(workspace_dir), "--json")
+    assert code == 0 and data == {"file": where, "posts": 0, "origins": {}, "updated": None, "profile": None}
+    main(["--workspace", str(workspace_dir), "voice", "import", str(ROOT / "tests" / "fixtures" / "voice" / "Shares.csv")])
+    capsys.readouterr()
+    code, data, _ = run_json(capsys, "voice", "show", "--workspace", str(workspace_dir), "--json")
+    assert code == 0 and data["file"] == where and data["posts"] == 6 and data["origins"] == {"linkedin": 6}
+    datetime.fromisoformat(data["updated"])
+    profile = data["profile"]
+    assert profile["posts"] == 6 and profile["bullet_marker"] == "→" and profile["hashtags"]["median"] == 2
+    assert set(profile["chars"]) == {"low", "median", "high"}
+
+
+def test_voice_show_json_of_a_corrupt_voice_is_one_line(capsys, workspace_dir: Path) -> None:
+    (workspace_dir / "voice.json").write_text("{", encoding="utf-8")
+    code = main(["--workspace", str(workspace_dir), "voice", "show", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1 and "voice clear" in err
 
 
 def test_lint_json(capsys, tmp_path: Path, workspace_dir: Path) -> None:

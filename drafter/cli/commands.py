@@ -385,5 +385,9 @@ def evaluate(folder: str, template: str | None, as_json: bool, no_repair: bool, 
                     as_json=as_json)
 
 
-COMMANDS: list[click.Command] = [draft, adapt, drafts, templates, doctor, lint, evaluate]
+from .voice import drafts_publish, voice  # noqa: E402 - declared in their own module
+
+drafts.add_command(drafts_publish)
+
+COMMANDS: list[click.Command] = [draft, adapt, drafts, voice, templates, doctor, lint, evaluate]
 """In the order ``drafter --help`` lists them."""

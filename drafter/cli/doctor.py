@@ -75,8 +75,23 @@ def report(drafter: Drafter) -> Iterator[tuple[str, str]]:
     ws = drafter.workspace
     yield "workspace", f"{ws.root} (from {ws.origin})"
     yield "drafts", str(ws.drafts_dir)
+    yield "voice", voice_line(drafter)
     yield "user templates", str(ws.prompts_dir)
     yield "built-in templates", str(builtin_prompts_dir())
     ucf = user_config_file()
     yield "user config", f"{ucf}" + ("" if ucf.exists() else " (none)")
     yield "workspace config", f"{ws.config_file}" + ("" if ws.config_file.exists() else " (none)")
+
+
+def voice_line(drafter: Drafter) -> str:
+    """How many posts the voice has and where, and what of it leaves the machine."""
+    where = drafter.workspace.voice_file
+    stored, problem = drafter.voice_file
+    if problem:
+        return f"UNREADABLE: {problem}"
+    if stored is None:
+        return f"none ({where} does not exist; drafter voice import PATH makes it)"
+    n = len(stored.posts)
+    off = "; not used: the voice setting is off" if not drafter.settings.voice else ""
+    return (f"{n} post{'' if n == 1 else 's'} in {where} (stays there; only 3-5 of them, the most like the "
+            f"article, are sent to the LLM as examples with each draft; offline, none){off}")

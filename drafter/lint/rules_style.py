@@ -12,7 +12,7 @@ from pydantic import Field
 from .numbers import backed, post_numbers, source_values
 from .phrases import Tell, find_tell
 from .registry import Context, Hit, RuleSettings, rule
-from ..models.text_rules import link_spans
+from ..models.text_rules import EMOJI, link_spans
 
 
 class PhraseOptions(RuleSettings):
@@ -130,23 +130,6 @@ def _over_limit(found: list[re.Match[str]], limit: int, what: str, advice: str) 
 def em_dash(ctx: Context, opts: Limit) -> Iterator[Hit]:
     yield from _over_limit(list(_DASH.finditer(ctx.post.text)), opts.max,
                            "em dashes", "use a full stop or a comma for some")
-
-
-_PICTO = "\U0001F000-\U0001F1E5\U0001F200-\U0001F3FA\U0001F400-\U0001FAFF"
-_EMOJI_DEFAULT = (
-    "\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693"
-    "\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD"
-    "\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2764\u2795-\u2797\u27B0\u27BF"
-    "\u2B1B\u2B1C\u2B50\u2B55"
-)
-_TEXT_SYMBOL = "\u00A9\u00AE\u203C\u2049\u2122\u2139\u2194-\u21AA\u2300-\u23FF\u24C2\u25AA-\u25FE\u2600-\u27BF\u2934\u2935\u2B05-\u2B55\u3030\u303D\u3297\u3299"
-_ONE = (
-    f"(?:[{_PICTO}][\U0001F3FB-\U0001F3FF]?\uFE0F?|[{_EMOJI_DEFAULT}][\U0001F3FB-\U0001F3FF]?\uFE0F?"
-    f"|[{_TEXT_SYMBOL}]\uFE0F)"
-)
-EMOJI = re.compile(
-    f"[\U0001F1E6-\U0001F1FF]{{2}}|[0-9#*]\uFE0F?\u20E3|{_ONE}(?:\u200D{_ONE}|\u200D[{_TEXT_SYMBOL}])*"
-)
 
 
 @rule("emoji", Limit)

@@ -15,16 +15,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from ..models.text_rules import SENTENCE_END, WELL_FORMED_TAG
+from ..models.text_rules import LIST_MARKER, SENTENCE_END, WELL_FORMED_TAG
 
 if TYPE_CHECKING:
     from ..models.post import Parts
 
 _BREAK = re.compile(r"\r\n|\r|\n")
-# A list marker at the start of a line, followed by white space.
-BULLET = re.compile(
-    r"[ \t]*(?:[-*•·‣◦▪▫●○■□►▸▹➤➜→⇒✓✔☑✅👉🔹🔸🔷🔶📌➡▶]\ufe0f?|\(?\d{1,2}[.)]|[a-zA-Z][.)])[ \t]+"
-)
 # "#" tokens: not inside a word, a URL path, an HTML entity or a "##" run.
 _TAG = re.compile(r"(?<![\w&/#])#+[^\s#]*")
 _TAG_TRAIL = re.compile(r"[.,;:!?)\]}\"'”’…]+$")
@@ -216,7 +212,7 @@ class PostView:
         for line in self.content:
             if line.index == hook_line or line.index in self.tag_lines:
                 continue
-            m = BULLET.match(self.text, line.start, line.end)
+            m = LIST_MARKER.match(self.text, line.start, line.end)
             if m and m.end() < line.end:
                 spans.append(Span(m.end(), line.end))
         return spans
@@ -260,7 +256,7 @@ class PostView:
         for line in self.content:
             if line.index in self.tag_lines:
                 continue
-            m = BULLET.match(text, line.start, line.end)
+            m = LIST_MARKER.match(text, line.start, line.end)
             starts = [m.end() if m else line.body]
             starts += [s.end() for s in _SENTENCE_END.finditer(text, starts[0], line.end)]
             for start in starts:

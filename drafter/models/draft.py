@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 2
 """Bumped when a draft file changes incompatibly; newer files are refused, never overwritten.
-Fields added since have defaults (``title_set``: a file without it is worked out from its title).
+Fields added since have defaults (``title_set``: a file without it is worked out from its title;
+``published``: None).
 2: ``versions``, the post adapted for other platforms (a version 1 file reads as having none)."""
 MAX_SOURCE_TEXT = 100_000
 """Article text longer than this many characters is not copied into the draft (sha256 is kept)."""
@@ -229,6 +230,9 @@ class Draft(BaseModel):
     """Engine of the last generation."""
     model: str | None = None
     """Model of the last generation."""
+    published: Moment | None = None
+    """When the user marked it as published (``drafter drafts publish``, the app); None until then.
+    Absent in older files (read as None)."""
     text: str = ""
     """The post as the user last edited it (or as assembled from the parts)."""
     parts: Parts | None = None

@@ -46,6 +46,44 @@ HASHTAG_STOPWORDS = STOPWORDS | frozenset("new now get got one two three".split(
 """Words no one follows as a hashtag: the function words and a few words too plain to be a topic."""
 
 
+LIST_MARKER = re.compile(
+    r"[ \t]*(?P<marker>[-–—*•·‣◦▪▫●○■□►▸▹➤➜→⇒✓✔☑✅👉🔹🔸🔷🔶📌➡▶]\ufe0f?|\(?\d{1,2}[.)]|[a-zA-Z][.)])[ \t]+"
+)
+"""A list marker at the start of a line (match at the line's start), followed by white space: a
+symbol ("-", "–", "•", "→", "✅"), a number ("1.", "(2)") or a letter ("a)"). Group ``marker`` is the
+marker itself. The linter finds takeaways with it and the voice profile counts the author's lists."""
+
+
+def marker_kind(marker: str) -> str:
+    """A list marker as the profile names it: the symbol itself ("→", "-"), "1." or "1)" for any
+    number, "a." or "a)" for any letter (so "2." and "7." are one habit)."""
+    marker = marker.removesuffix("\ufe0f").lstrip("(")
+    if marker[:1].isdigit():
+        return "1" + marker[-1]
+    if marker[:1].isalpha():
+        return "a" + marker[-1]
+    return marker
+
+
+_PICTO = "\U0001F000-\U0001F1E5\U0001F200-\U0001F3FA\U0001F400-\U0001FAFF"
+_EMOJI_DEFAULT = (
+    "\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693"
+    "\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD"
+    "\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2764\u2795-\u2797\u27B0\u27BF"
+    "\u2B1B\u2B1C\u2B50\u2B55"
+)
+_TEXT_SYMBOL = "\u00A9\u00AE\u203C\u2049\u2122\u2139\u2194-\u21AA\u2300-\u23FF\u24C2\u25AA-\u25FE\u2600-\u27BF\u2934\u2935\u2B05-\u2B55\u3030\u303D\u3297\u3299"
+_ONE = (
+    f"(?:[{_PICTO}][\U0001F3FB-\U0001F3FF]?\uFE0F?|[{_EMOJI_DEFAULT}][\U0001F3FB-\U0001F3FF]?\uFE0F?"
+    f"|[{_TEXT_SYMBOL}]\uFE0F)"
+)
+EMOJI = re.compile(
+    f"[\U0001F1E6-\U0001F1FF]{{2}}|[0-9#*]\uFE0F?\u20E3|{_ONE}(?:\u200D{_ONE}|\u200D[{_TEXT_SYMBOL}])*"
+)
+"""One emoji as a reader sees it: a pictograph (skin tone and variation selector included), a flag,
+a keycap, or a ZWJ sequence (a family, a profession) counted once."""
+
+
 LINK = re.compile(r"(?i)\b(?:https?://|www\.|lnkd\.in/)[^\s<>\"'”’]+")
 """A link as a reader sees one in a post: a URL with its scheme, or starting ``www.``."""
 _LINK_TRAIL = re.compile(r"[.,;:!?)\]}]+$")

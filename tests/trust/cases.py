@@ -356,10 +356,10 @@ def llm_cases() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    from . import cases_fix_engine, cases_fix_lint
+    from . import cases_fix_engine, cases_fix_lint, cases_voice
 
     cases = [*sources(), *lint(), *store(), *platforms(), *config(), *templates(), *llm_cases(), *cases_fix_lint.cases(),
-             *cases_fix_engine.cases()]
+             *cases_fix_engine.cases(), *cases_voice.cases()]
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), "case names must be unique"
     return cases

@@ -16,7 +16,7 @@ import re
 
 from ...models.platforms import Platform
 from ...models.post import collapse_blank_lines
-from ...models.text_rules import HASHTAG, SENTENCE_END
+from ...models.text_rules import HASHTAG, LIST_MARKER, SENTENCE_END
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 """Kana and Han ideographs: Japanese and Chinese write no spaces between words."""
@@ -26,7 +26,6 @@ _SPACE = re.compile(r"\s+")
 _BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])(?=[{_CJK}])")
 """The last resort for Japanese and Chinese text, which has no spaces: between two characters."""
 _BLANK_LINES = re.compile(r"\n\s*\n")
-_BULLET_LINE = re.compile(r"^\s*(?:[-*•·‣◦▪●–—→✅✔➜▶►]|\d{1,2}[.)])\s")
 _NUMBERING = re.compile(r"\s*\(?\b\d{1,3}\s*/\s*\d{1,3}\)?\s*$")
 _MAX_NUMBERING_ROUNDS = 4
 _PARAGRAPH, _LINE = "\n\n", "\n"
@@ -49,7 +48,7 @@ def blocks(text: str, platform: Platform) -> list[Block]:
             tags = para.split()[: platform.hashtags_max]
             if tags:
                 out.append((" ".join(tags), _PARAGRAPH))
-        elif len(lines) > 1 and sum(bool(_BULLET_LINE.match(line)) for line in lines) >= len(lines) - 1:
+        elif len(lines) > 1 and sum(bool(LIST_MARKER.match(line)) for line in lines) >= len(lines) - 1:
             out += [(line, _PARAGRAPH if j == 0 else _LINE) for j, line in enumerate(lines)]  # a heading stays on top
         else:
             out.append((para, _PARAGRAPH))

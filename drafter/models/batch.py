@@ -1,0 +1,149 @@
+"""Batch drafting: the items of a batch, the key that makes a batch resumable, what became of
+each item, and the record of a batch sent to the OpenAI Batch API.
+
+A batch drafts many sources with one template and one set of variables; every draft is saved in
+the workspace, tagged with the batch (:class:`BatchTag`). A source already drafted with the same
+template and variables (the same :func:`batch_key`) is skipped on the next run unless forced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime, timezone
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ItemKind = Literal["file", "url", "feed"]
+"""A file (given, or found in a folder), a URL (given, or in a ``--list`` file), or a feed's entry."""
+
+ItemStatus = Literal["drafted", "skipped", "failed"]
+
+REMOTE_SCHEMA = 1
+"""The schema version of a Batch API record (``<workspace>/batches/<id>.json``)."""
+
+
+def new_batch_id(now: datetime | None = None) -> str:
+    """A batch run's id: ``b-YYYYMMDD-HHMMSS-xxxx`` (UTC, then 4 random hex digits)."""
+    now = now or datetime.now(timezone.utc)
+    return f"b-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def batch_key(source: str, template: str, variables: Mapping[str, Any]) -> str:
+    """What makes two batch drafts the same: the source (the article's sha256, or the topic),
+    the template's name and the variables given (16 hex digits)."""
+    canonical = json.dumps({"source": source, "template": template, "variables": dict(sorted(variables.items()))},
+                           sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+class BatchItem(BaseModel):
+    """One source of a batch, before it is read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: ItemKind
+    location: str
+    """The file's path or the URL (for a feed entry: the entry's link, or the feed and the entry's id)."""
+    label: str
+    """How progress lines and the summary name it (a URL as ``display_url`` shows it)."""
+    title: str | None = None
+    """The feed entry's title, if any."""
+    content: str | None = None
+    """The feed entry's own full content (HTML or text) when the feed carries it: used instead of fetching the link."""
+    feed: str | None = None
+    """The feed it came from (as shown), for a feed entry."""
+
+
+class BatchTag(BaseModel):
+    """Stored in a draft made by a batch: which batch, and its :func:`batch_key`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    key: str
+
+
+class ItemOutcome(BaseModel):
+    """What became of one item: drafted (the draft's id and score), skipped (already drafted:
+    the draft's id), or failed (one line why)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    """The item's label."""
+    status: ItemStatus
+    draft_id: str | None = None
+    score: int | None = None
+    error: str | None = None
+    kind: str | None = None
+    """The failure's kind ("fetch", "rate_limited", "parse" …), or None."""
+    tokens: int = 0
+    """Prompt and completion tokens this item used."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``--json`` line for this item."""
+        return self.model_dump(mode="json")
+
+
+class BatchSummary(BaseModel):
+    """The end of a batch run: every item's outcome, in the order of the items."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    outcomes: list[ItemOutcome] = Field(default_factory=list)
+    interrupted: bool = False
+
+    def of(self, status: ItemStatus) -> list[ItemOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def mean_score(self) -> float | None:
+        scores = [o.score for o in self.outcomes if o.status == "drafted" and o.score is not None]
+        return sum(scores) / len(scores) if scores else None
+
+    @property
+    def tokens(self) -> int:
+        return sum(o.tokens for o in self.outcomes)
+
+
+class RemoteItem(BaseModel):
+    """One request of a Batch API batch: its ``custom_id`` and what is needed to rebuild the job
+    when the results are collected (possibly by another process, days later)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    custom_id: str
+    label: str
+    key: str
+    source: dict[str, Any]
+    """The read source (``Source.model_dump()``: kind, topic, text, location, title)."""
+
+
+class RemoteBatch(BaseModel):
+    """A batch sent to the OpenAI Batch API, recorded in ``<workspace>/batches/<id>.json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = REMOTE_SCHEMA
+    id: str
+    """The server's batch id."""
+    batch: str
+    """drafter's batch id (:func:`new_batch_id`), the tag of the drafts it makes."""
+    created: datetime
+    server: str
+    """The base URL as shown (no user info, no query), or "api.openai.com"."""
+    model: str
+    template: str
+    variables: dict[str, Any] = Field(default_factory=dict)
+    platforms: list[str] = Field(default_factory=list)
+    input_file_id: str
+    status: str = "validating"
+    """The server's last known status: validating, in_progress, finalizing, completed, failed,
+    expired, cancelling, cancelled."""
+    items: list[RemoteItem] = Field(default_factory=list)
+    collected: datetime | None = None
+    """When ``drafter batch collect`` saved its drafts."""
