@@ -186,16 +186,26 @@ async def test_shift_f7_turns_the_voice_off_for_the_next_generation(offline_app,
         assert screen.session.job.voice is not None
 
 
-async def test_the_voice_dialog_lists_the_examples_used(offline_app, voiced: Voice) -> None:
+def profile_text(dialog) -> str:
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(dialog.query_one("#voice-profile", Static).content)
+    return "\n".join(" ".join(line.split()) for line in console.export_text().splitlines())
+
+
+async def test_the_voice_dialog_lists_the_examples_used(offline_app, workspace: Workspace, voiced: Voice) -> None:
     app = offline_app()
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await started(pilot)
         await pilot.press("f4", "v")  # no draft yet: why there are no examples, and the profile
         await wait_for(pilot, lambda: isinstance(app.screen, VoiceModal), what="the voice dialog")
         assert "No draft yet" in shown(app.screen.query_one("#voice-none", Static))
-        profile = shown(app.screen.query_one("#voice-profile", Static))
-        assert "3 posts, Mar 2025." in profile and "marked “→”, usually 3 items" in profile
-        assert "“Curious:…”" in profile and "no emoji" in profile
+        profile = profile_text(app.screen)  # as `drafter voice show` prints it
+        assert "posts 3 (3 from files), 2025-03-04 to 2025-03-06" in profile
+        assert "lists in 100% of posts, marker →, usually 3 items" in profile
+        assert 'closing a question in 100% of posts, usually starting "Curious:"' in profile
+        assert "emoji none" in profile and f"file {workspace.voice_file}" in profile
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, VoiceModal), what="the dialog to close")
 

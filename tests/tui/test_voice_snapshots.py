@@ -21,7 +21,8 @@ def colour(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
-def test_voice_dialog_with_examples(snap_compare, workspace, voiced) -> None:  # noqa: F811
+def test_voice_dialog_with_examples(snap_compare, workspace, voiced, monkeypatch) -> None:  # noqa: F811
+    monkeypatch.chdir(workspace.root.parent)  # the dialog says where the voice is: "ws/voice.json"
     async def run_before(pilot) -> None:
         app = pilot.app
         screen = app.screen_stack[0]

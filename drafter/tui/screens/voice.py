@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...common.errors import InputError
@@ -120,6 +121,11 @@ class Voices(ScreenPart):
         from .voice_dialog import VoiceModal
 
         job = self.session.job
+        where = self.drafter.workspace.voice_file
+        try:
+            where = where.relative_to(Path.cwd())
+        except ValueError:
+            pass
         await screen.app.push_screen(VoiceModal(
-            voice.profile, job.voice if job is not None else None, drafted=job is not None,
+            voice, str(where), job.voice if job is not None else None, drafted=job is not None,
             on=self.drafter.settings.voice, offline=self.drafter.engine_name == "offline"))  # fmt: skip

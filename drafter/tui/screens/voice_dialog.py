@@ -1,6 +1,6 @@
 """The voice dialog (v in the Preview, or the palette): the examples the draft on screen was
 written with (each one's date, score and text, scrollable), or why there are none, and the
-profile in a few lines.
+profile in a few lines (as ``drafter voice show`` prints it).
 
 Every text here is the user's own (their posts) or built from it: shown as plain text, never
 markup.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
@@ -17,51 +18,20 @@ from textual.widgets import Label, Static
 from .dialog import Dialog
 
 if TYPE_CHECKING:
-    from ...models.voice import Example, Profile, Spread, VoiceUse
+    from ...models.voice import Example, Voice, VoiceUse
 
 
-def _n(value: float) -> str:
-    return f"{round(value):,}"
+def profile_table(voice: "Voice", where: str) -> Table:
+    """The voice as ``drafter voice show`` prints it (:func:`drafter.models.voice_summary.summary`),
+    label and value; cells are plain text, never markup."""
+    from ...models.voice_summary import summary
 
-
-def _range(spread: "Spread") -> str:
-    low, high = _n(spread.low), _n(spread.high)
-    return low if low == high else f"{low}–{high}"
-
-
-def profile_lines(profile: "Profile") -> list[str]:
-    """The profile as a few lines a person reads (the numbers the prompts and the linter use)."""
-    when = ""
-    if profile.first_date and profile.last_date:
-        first, last = f"{profile.first_date:%b %Y}", f"{profile.last_date:%b %Y}"
-        when = f", {first}" if first == last else f", {first} – {last}"
-    lines = [
-        f"{profile.posts:,} post{'s' if profile.posts != 1 else ''}{when}.",
-        f"Length: {_range(profile.chars)} characters (median {_n(profile.chars.median)}), {_range(profile.lines)} "
-        f"lines; a hook of about {_n(profile.hook_chars.median)} characters; sentences of about "
-        f"{_n(profile.sentence_words.median)} words.",
-    ]
-    if profile.bullet_marker:
-        items = f", usually {profile.takeaways} items" if profile.takeaways else ""
-        lines.append(f"Lists in {profile.bullets:.0%} of posts, marked “{profile.bullet_marker}”{items}.")
-    else:
-        lines.append("No lists.")
-    if profile.hashtags.high <= 0:
-        tags = "No hashtags"
-    else:
-        case = {"camel": "CamelCase", "lower": "lower case", "upper": "upper case", "mixed": "mixed case"}
-        how = [case[profile.hashtag_case]] if profile.hashtag_case else []
-        how += {"end": ["at the end"], "inline": ["inside sentences"]}.get(profile.hashtag_place, [])
-        tags = f"Hashtags: {_range(profile.hashtags)} a post" + (f" ({', '.join(how)})" if how else "")
-    emoji = "no emoji" if profile.emoji.high <= 0 else f"{_range(profile.emoji)} emoji a post"
-    lines.append(f"{tags}; {emoji}.")
-    closing = f", often “{profile.closing}…”" if profile.closing else ""
-    lines.append(f"Closes with a question in {profile.question_close:.0%} of posts{closing}.")
-    if profile.openers:
-        lines.append("Opens with: " + ", ".join(f"“{o}”" for o in profile.openers[:5]) + ".")
-    if profile.phrases:
-        lines.append("Your phrases: " + ", ".join(f"“{p}”" for p in profile.phrases[:6]) + ".")
-    return lines
+    table = Table(show_header=False, box=None, pad_edge=False, expand=True)
+    table.add_column("what", style="dim", no_wrap=True)
+    table.add_column("value", ratio=1)
+    for label, value in summary(voice, where):
+        table.add_row(Text(label), Text(value))
+    return table
 
 
 def example_heading(index: int, example: "Example") -> str:
@@ -100,10 +70,11 @@ class VoiceModal(Dialog[None]):
     }
     """
 
-    def __init__(self, profile: "Profile", use: "VoiceUse | None", *, drafted: bool, on: bool,
+    def __init__(self, voice: "Voice", where: str, use: "VoiceUse | None", *, drafted: bool, on: bool,
                  offline: bool) -> None:
         super().__init__()
-        self.profile, self.use, self.drafted, self.on, self.offline = profile, use, drafted, on, offline
+        self.voice, self.where, self.use = voice, where, use
+        self.drafted, self.on, self.offline = drafted, on, offline
 
     @property
     def examples(self) -> "list[Example]":
@@ -112,7 +83,7 @@ class VoiceModal(Dialog[None]):
     def compose(self):
         examples = self.examples
         with VerticalScroll(classes="dialog wide tall" if examples else "dialog wide", id="voice-dialog"):
-            yield Label(f"Your voice ({self.profile.posts:,} posts)", classes="dialog-title")
+            yield Label(Text(f"Your voice ({self.voice.profile.posts:,} posts)"), classes="dialog-title")
             if not self.on:
                 yield Static(Text("The voice is off: the next generation drafts without it (shift+f7 turns it "
                                   "on)."), id="voice-off", classes="dialog-body")  # fmt: skip
@@ -127,7 +98,7 @@ class VoiceModal(Dialog[None]):
                 yield Static(Text(why_none(self.use, drafted=self.drafted, offline=self.offline)),
                              id="voice-none", classes="dialog-body")  # fmt: skip
             yield Static("Your profile", classes="voice-heading")
-            yield Static(Text("\n".join(profile_lines(self.profile))), id="voice-profile", classes="dialog-body")
+            yield Static(profile_table(self.voice, self.where), id="voice-profile", classes="dialog-body")
             yield Static("↑/↓ scroll · escape closes this.", classes="hint")
 
     def on_mount(self) -> None:
