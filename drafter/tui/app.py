@@ -141,6 +141,7 @@ def main_commands(main) -> list[tuple[str, str, Callable[[], object]]]:
          main.action_toggle_voice),
         ("Voice: examples used", "The posts the draft was written with, and your profile (v in Preview)",
          main.action_voice),
+        ("Mark as published", "The saved draft's post joins your voice (drafter drafts publish)", main.action_publish),
         ("Open a file or URL", "Use an article as the source (ctrl+o)", main.action_open_source),
         ("Save", "Save the draft (ctrl+s)", main.action_save),
         ("Copy the post", "System clipboard and terminal clipboard; a thread: its next post (f8)",

@@ -298,3 +298,89 @@ async def test_over_http_the_switch_decides_the_next_request_and_the_dialog_list
 
 def system_message(request) -> str:
     return next(m["content"] for m in request.body["messages"] if m["role"] == "system")
+
+
+async def save(pilot, screen) -> None:
+    saves = len(screen.session.draft.revisions) if screen.session.on_disk else -1
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: screen.session.on_disk and not screen.session.dirty
+                   and len(screen.session.draft.revisions) > saves, what="the save")  # fmt: skip
+
+
+async def test_mark_as_published_adds_the_saved_post_to_the_voice(offline_app, workspace: Workspace,
+                                                                  voiced: Voice) -> None:  # fmt: skip
+    from drafter.storage.voice import load_voice
+    from drafter.tui.screens.modals import ConfirmModal
+
+    app = offline_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await started(pilot)
+        await generate(pilot, screen)
+        screen.action_publish()  # not saved yet
+        await wait_for(pilot, lambda: any(n.startswith("Save the draft first") for n in notices(app)),
+                       what="save first")  # fmt: skip
+        await save(pilot, screen)
+        screen.query_one("#part-hook", Input).value = "A hook typed after the save"
+        await wait_for(pilot, lambda: screen.session.dirty, what="the edit")
+        screen.action_publish()  # unsaved changes: what joins the voice must be what is shown
+        await wait_for(pilot, lambda: any("unsaved changes: save them first" in n for n in notices(app)),
+                       what="save the changes first")  # fmt: skip
+        await save(pilot, screen)
+
+        screen.action_publish()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: 4 posts", what="the voice to grow")
+        draft_id = screen.session.draft.id
+        assert any(n.startswith(f"Draft {draft_id} marked published") and "it has 4 posts" in n
+                   for n in notices(app))  # fmt: skip
+        stored = load_voice(workspace.voice_file)
+        (post,) = [p for p in stored.posts if p.origin == "published"]
+        assert post.text == screen.session.post_text.strip() and post.location == draft_id
+        published = app.drafter.store.load(draft_id).published
+        assert published is not None and screen.session.draft.published == published
+
+        # The next save keeps the date, and does not take the file for one another drafter changed.
+        screen.query_one("#part-hook", Input).value = "Another hook, after publishing"
+        await wait_for(pilot, lambda: screen.session.dirty, what="the edit")
+        await save(pilot, screen)
+        assert not isinstance(app.screen, ConfirmModal)
+        assert app.drafter.store.load(draft_id).published == published
+
+
+async def test_mark_as_published_makes_a_voice_where_there_was_none(offline_app, workspace: Workspace) -> None:
+    from drafter.tui.screens.modals import ConfirmModal
+
+    app = offline_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await started(pilot)
+        await generate(pilot, screen)
+        await save(pilot, screen)
+        assert not voice_label(screen).display
+        screen.action_publish()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: voice_label(screen).display, what="the voice label")
+        assert shown(voice_label(screen)) == "voice: 1 post"
+        assert workspace.voice_file.is_file()
+
+
+async def test_mark_as_published_with_an_unreadable_voice_marks_the_draft_and_says_why(
+        offline_app, workspace: Workspace) -> None:  # fmt: skip
+    from drafter.tui.screens.modals import ConfirmModal
+
+    workspace.voice_file.write_text("{not json", encoding="utf-8")
+    app = offline_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await started(pilot)
+        await generate(pilot, screen)
+        await save(pilot, screen)
+        screen.action_publish()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.press("y")
+        draft_id = screen.session.draft.id
+        await wait_for(pilot, lambda: any(n.startswith(f"draft {draft_id} is marked published, but") for n in
+                                          notices(app)), what="the error")  # fmt: skip
+        await wait_for(pilot, lambda: screen.session.draft.published is not None, what="the date")
+        assert screen.session.draft.published == app.drafter.store.load(draft_id).published
+        assert workspace.voice_file.read_text(encoding="utf-8") == "{not json"  # never overwritten

@@ -451,6 +451,11 @@ class MainScreen(Screen):
         self.voice.open()
 
     @when_ready
+    def action_publish(self) -> None:
+        """The palette's "Mark as published": the saved draft's post joins the voice."""
+        self.voice.ask_publish()
+
+    @when_ready
     def action_open_source(self) -> None:
         self.requests.ask_open()
 

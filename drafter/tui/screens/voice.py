@@ -1,6 +1,7 @@
 """The creator's voice on the main screen: the top bar says which voice drafts (or that it is
 off), shift+f7 turns it off and on, v in the Preview shows the examples the draft on screen
-used and the profile.
+used and the profile, and "Mark as published" (the palette) adds the saved draft's post to the
+voice (:func:`drafter.service.voice_import.publish`, as ``drafter drafts publish ID`` does).
 
 The voice is the service's (:attr:`Drafter.voice`: the workspace's ``voice.json``, read once,
 off the event loop); the ``voice`` setting is the one switch (changed here for this run of the
@@ -17,11 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...common.errors import InputError
+from ...common.errors import DrafterError, InputError
 from ..widgets.status import TopBar
 from .screen_part import ScreenPart
 
 if TYPE_CHECKING:
+    from ...models.draft import Draft
     from ...models.voice import Voice
     from ...service.drafting import Job
 
@@ -129,3 +131,54 @@ class Voices(ScreenPart):
         await screen.app.push_screen(VoiceModal(
             voice, str(where), job.voice if job is not None else None, drafted=job is not None,
             on=self.drafter.settings.voice, offline=self.drafter.engine_name == "offline"))  # fmt: skip
+
+    # -- mark as published ----------------------------------------------------------------
+    def ask_publish(self) -> None:
+        """The saved draft on screen, marked as published and its post added to the voice (asks
+        first). Only a saved draft without unsaved changes: what joins the voice is what is shown."""
+        session, screen = self.session, self.screen_
+        draft, title = session.draft, "Mark as published"
+        if draft is None or not session.on_disk or not session.has_post:
+            screen.notify("Save the draft first (ctrl+s): a saved draft is what is marked as published.",
+                          title=title, severity="warning")  # fmt: skip
+            return
+        if session.dirty:
+            screen.notify("The draft has unsaved changes: save them first (ctrl+s), so that the post added to "
+                          "your voice is the one on screen.", title=title, severity="warning", timeout=8)  # fmt: skip
+            return
+        again = " (it was marked before: its first date stays)" if draft.published is not None else ""
+        screen.confirm(f"Mark “{session.shown_title or draft.id}” as published{again}? Its post joins your voice "
+                       f"({self.drafter.workspace.voice_file.name} in the workspace): later drafts follow it, and "
+                       "an LLM may be sent it as an example.", title, "Cancel",
+                       lambda ok: ok and self.run(self._publish(draft.id)), title=title)  # fmt: skip
+
+    async def _publish(self, draft_id: str) -> None:
+        from ...service.voice_import import publish
+
+        screen, drafter = self.screen_, self.drafter
+        result = None
+        try:
+            result = await asyncio.to_thread(publish, drafter, draft_id)
+        except DrafterError as exc:  # the draft may be marked all the same (only the voice failed)
+            screen.notify(str(exc), title="Mark as published failed", severity="error", timeout=12)
+        await self._follow_file(result.draft if result is not None else None, draft_id)
+        await asyncio.to_thread(lambda: drafter.voice_file)  # read again: publish made the service forget it
+        self.show()
+        if result is not None:
+            line = result.line()
+            screen.notify(f"{line[0].upper()}{line[1:]}.", title="Marked as published", timeout=8)
+
+    async def _follow_file(self, record: "Draft | None", draft_id: str) -> None:
+        """The draft's file was written again (``published`` set): the open draft takes that date,
+        so its next save keeps it and does not take the file for one another drafter changed."""
+        from .persist import file_stamp
+
+        session, store = self.session, self.drafter.store
+        if record is None:
+            try:
+                record = await asyncio.to_thread(store.load, draft_id)
+            except DrafterError:
+                return
+        if session.draft is not None and session.draft.id == record.id:
+            session.draft = session.draft.model_copy(update={"published": record.published})
+            session.disk_stamp = await asyncio.to_thread(file_stamp, store.path_for(record.id))
