@@ -4,55 +4,25 @@ generation (a draft or a part), v in the Preview shows the examples the draft us
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
 
 import pytest
 from textual.widgets import Input, Static
 
-from drafter.models.voice import Example, Profile, Spread, Voice, VoicePost, VoiceUse, post_hash
+from drafter.models.voice import Example, Voice, VoiceUse
 from drafter.settings.paths import Workspace
-from drafter.storage.voice import save_voice
 from drafter.tui.screens.modals import RegenerateModal
 from drafter.tui.screens.voice import NO_VOICE
 from drafter.tui.screens.voice_dialog import VoiceModal
+from tests import voice_fixture as vf
 from tests.loopback import Reply
 
 from .conftest import TOPIC, started, wait_for
 
-POSTS = [
-    "Last spring our bakery moved the night shift to four days.\n\n→ Fewer burnt trays\n→ Calmer mornings\n"
-    "→ Two people stayed who meant to leave\n\nCurious: what did a shorter week change for you?\n\n#SmallBusiness",
-    "We stopped printing the weekly rota.\n\n→ A shared board instead\n→ Swaps settled in minutes\n"
-    "→ No more taped notes on the fridge\n\nCurious: which paper habit did you drop?\n\n#SmallBusiness",
-    "A customer asked why the rye sells out by ten.\n\n→ We bake less of it\n→ It needs a day to rest\n"
-    "→ Nobody wants to rush it\n\nCurious: what do you refuse to hurry?\n\n#Baking",
-]
-
-
-def spread(low: float, median: float, high: float) -> Spread:
-    return Spread(low=low, median=median, high=high)
-
-
-def fixture_voice() -> Voice:
-    posts = [VoicePost(id=post_hash(text), text=text, date=datetime(2025, 3, 4 + i, tzinfo=timezone.utc),
-                       origin="folder", location=f"posts/{i}.txt") for i, text in enumerate(POSTS)]  # fmt: skip
-    profile = Profile(
-        posts=len(posts), first_date=posts[0].date, last_date=posts[-1].date,
-        chars=spread(180, 205, 230), lines=spread(6, 6, 6), paragraphs=spread(4, 4, 4),
-        hook_chars=spread(35, 45, 58), sentence_words=spread(5, 8, 12), bullets=1.0, bullet_marker="→",
-        takeaways=3, emoji=spread(0, 0, 0), hashtags=spread(1, 1, 1), hashtag_case="camel",
-        hashtag_place="end", question_close=1.0, closing="Curious:", openers=["Last", "We"],
-        phrases=["night shift"],
-    )  # fmt: skip
-    return Voice(updated=datetime(2025, 4, 1, tzinfo=timezone.utc), posts=posts, profile=profile)
-
-
 @pytest.fixture
 def voiced(workspace: Workspace) -> Voice:
-    """The workspace has a voice of three posts (written as `drafter voice import` writes it)."""
-    voice = fixture_voice()
-    save_voice(workspace.voice_file, voice)
-    return voice
+    """The workspace has the tests' hand-built voice of ten posts (tests/voice_fixture.py), saved
+    as `drafter voice import` saves one."""
+    return vf.write_voice(workspace.root)
 
 
 def voice_label(screen) -> Static:
@@ -96,7 +66,7 @@ async def test_the_top_bar_shows_the_voice(offline_app, voiced: Voice) -> None:
         screen = await started(pilot)
         label = voice_label(screen)
         await wait_for(pilot, lambda: label.display, what="the voice label")
-        assert shown(label) == "voice: 3 posts"
+        assert shown(label) == "voice: 10 posts"
         assert "offline" in str(screen.query_one("#engine-label").render())  # beside the engine, not over it
 
 
@@ -180,8 +150,8 @@ async def test_shift_f7_turns_the_voice_off_for_the_next_generation(offline_app,
         assert "\n• " in screen.session.post_text and "\n→ " not in screen.session.post_text  # the template's
 
         await pilot.press("shift+f7")
-        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: 3 posts", what="the voice back on")
-        assert any(n.startswith("Voice on: the next generation follows your 3 posts") for n in notices(app))
+        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: 10 posts", what="the voice back on")
+        assert any(n.startswith("Voice on: the next generation follows your 10 posts") for n in notices(app))
         await regenerate(pilot, app, screen, "hook")
         assert screen.session.job.voice is not None
 
@@ -202,7 +172,7 @@ async def test_the_voice_dialog_lists_the_examples_used(offline_app, workspace: 
         await wait_for(pilot, lambda: isinstance(app.screen, VoiceModal), what="the voice dialog")
         assert "No draft yet" in shown(app.screen.query_one("#voice-none", Static))
         profile = profile_text(app.screen)  # as `drafter voice show` prints it
-        assert "posts 3 (3 from files), 2025-03-04 to 2025-03-06" in profile
+        assert "posts 10 (10 from files)" in profile
         assert "lists in 100% of posts, marker →, usually 3 items" in profile
         assert 'closing a question in 100% of posts, usually starting "Curious:"' in profile
         assert "emoji none" in profile and f"file {workspace.voice_file}" in profile
@@ -229,8 +199,8 @@ async def test_the_voice_dialog_lists_the_examples_used(offline_app, workspace: 
         dialog = app.screen
         headings = [shown(w) for w in dialog.query(".example-heading").results(Static)]
         sizes = [len(p.text) for p in voiced.posts[:2]]
-        assert headings == [f"1 · 04 Mar 2025 · score 4.3 · {sizes[0]} chars",
-                            f"2 · 05 Mar 2025 · score 3.1 · {sizes[1]} chars"]
+        assert headings == [f"1 · 10 Oct 2026 · score 4.3 · {sizes[0]} chars",
+                            f"2 · 09 Oct 2026 · score 3.1 · {sizes[1]} chars"]
         texts = [str(w.render()) for w in dialog.query(".example-text").results(Static)]
         assert texts == [voiced.posts[0].text, voiced.posts[1].text]
         assert dialog.focused is dialog.query_one("#voice-dialog")  # ↑/↓ scroll it
@@ -259,7 +229,6 @@ async def test_over_http_the_switch_decides_the_next_request_and_the_dialog_list
     """With an LLM: the draft's request carries the voice block and its examples, the dialog lists
     those examples; off, a part's request has no voice block; on again, it has the block again."""
     from drafter.templates.voice_block import VOICE_HEADING
-    from tests import voice_fixture as vf
 
     from .test_app import GOOD
 
@@ -330,9 +299,9 @@ async def test_mark_as_published_adds_the_saved_post_to_the_voice(offline_app, w
         screen.action_publish()
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         await pilot.press("y")
-        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: 4 posts", what="the voice to grow")
+        await wait_for(pilot, lambda: shown(voice_label(screen)) == "voice: 11 posts", what="the voice to grow")
         draft_id = screen.session.draft.id
-        assert any(n.startswith(f"Draft {draft_id} marked published") and "it has 4 posts" in n
+        assert any(n.startswith(f"Draft {draft_id} marked published") and "it has 11 posts" in n
                    for n in notices(app))  # fmt: skip
         stored = load_voice(workspace.voice_file)
         (post,) = [p for p in stored.posts if p.origin == "published"]

@@ -1,4 +1,4 @@
-"""An SVG snapshot of the voice in the app: the top bar's "voice: 3 posts" and the dialog of the
+"""An SVG snapshot of the voice in the app: the top bar's "voice: 10 posts" and the dialog of the
 examples a draft used (80×24, where it has the least room: it scrolls as one). Update with
 ``pytest tests/tui/test_voice_snapshots.py --snapshot-update`` after looking at the report."""
 

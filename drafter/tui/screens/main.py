@@ -198,7 +198,7 @@ class MainScreen(Screen):
 
     @cached_property
     def voice(self) -> "Voices":
-        """The voice: its label in the top bar, the shift+f7 switch, the examples dialog."""
+        """The voice: its label in the top bar, the shift+f7 switch, the examples dialog, publishing."""
         from .voice import Voices
 
         return Voices(self)

@@ -32,7 +32,8 @@ NO_VOICE = ("This workspace has no voice yet: `drafter voice import PATH` builds
 
 
 class Voices(ScreenPart):
-    """The voice of one main screen: its label in the top bar, the switch, the examples dialog."""
+    """The voice of one main screen: its label in the top bar, the switch, the examples dialog,
+    marking the saved draft as published."""
 
     def __init__(self, screen) -> None:
         super().__init__(screen)
