@@ -385,9 +385,10 @@ def evaluate(folder: str, template: str | None, as_json: bool, no_repair: bool, 
                     as_json=as_json)
 
 
-from .voice import drafts_publish, voice  # noqa: E402 - declared in their own module
+from .batch import batch  # noqa: E402 - declared in their own modules
+from .voice import drafts_publish, voice  # noqa: E402
 
 drafts.add_command(drafts_publish)
 
-COMMANDS: list[click.Command] = [draft, adapt, drafts, voice, templates, doctor, lint, evaluate]
+COMMANDS: list[click.Command] = [draft, adapt, drafts, voice, batch, templates, doctor, lint, evaluate]
 """In the order ``drafter --help`` lists them."""

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from ..common.errors import InputError, StoreError, first_error
 from ..common.safe_text import one_line
+from .batch import BatchTag
 from .platforms import PLATFORMS, Platform, PlatformName
 from .post import Parts, assemble, measure
 from .titles import (  # noqa: F401 - the title names are re-exported (older imports from here keep working)
@@ -233,6 +234,9 @@ class Draft(BaseModel):
     published: Moment | None = None
     """When the user marked it as published (``drafter drafts publish``, the app); None until then.
     Absent in older files (read as None)."""
+    batch: BatchTag | None = None
+    """The batch that drafted it (``drafter batch``) and the key a later run skips it by; None
+    for a draft made one at a time. Absent in older files."""
     text: str = ""
     """The post as the user last edited it (or as assembled from the parts)."""
     parts: Parts | None = None

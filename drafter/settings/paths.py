@@ -43,6 +43,11 @@ class Workspace:
         return self.root / VOICE_NAME
 
     @property
+    def batches_dir(self) -> Path:
+        """Records of batches sent to the OpenAI Batch API (``<id>.json``), for ``drafter batch status/collect``."""
+        return self.root / "batches"
+
+    @property
     def config_file(self) -> Path:
         return self.root / CONFIG_NAME
 
