@@ -93,7 +93,7 @@ def test_an_rss_feed_over_http_into_items_and_sources(pages: Pages) -> None:
 
     linked = load_item(items[1], fetch_timeout=5)
     assert pages.requests == ["/feed.rss", "/posts/standups"]
-    assert (linked.location, linked.title) == (items[1].location, STANDUPS)
+    assert (linked.location, linked.title, linked.topic) == (items[1].location, STANDUPS, STANDUPS)  # not the page's
     assert "fifteen minutes" in linked.text and "All rights reserved" not in linked.text
 
     with pytest.raises(SourceError) as gone:
@@ -165,6 +165,13 @@ def test_the_content_rule() -> None:
     assert assert_one_line(nothing) == "feed.xml: Nothing here: the feed entry has no link and no content to draft from"
 
 
+def test_labels_and_titles_hold_no_control_codes(tmp_path: Path) -> None:
+    entry = feeds.entry_item({"title": "Red\x1b[31m alert\x07", "link": "https://example.com/a\x1b[2J"}, "f.xml", 1)
+    assert (entry.title, entry.label) == ("Red alert", "https://example.com/a")
+    article(tmp_path / "bell\x07.md")
+    assert [i.label for i in collect([str(tmp_path)])] == [str(tmp_path / "bell.md")]
+
+
 def test_feed_content_without_article_text_fails_alone() -> None:
     entry = feeds.entry_item({"title": "Pics", "content": [{"type": "text/html", "value": "<img src=x>"}]}, "f.xml", 1)
     with pytest.raises(SourceError) as exc:
@@ -225,7 +232,7 @@ def test_an_empty_feed_is_a_note_and_then_nothing_to_draft(tmp_path: Path) -> No
 
 
 def test_feedparser_loads_only_for_a_feed() -> None:
-    code = ("import sys; from drafter.sources import batch; batch.expand(['tests/corpus']); "
+    code = ("import sys; from drafter.sources import batch; batch.collect(['tests/corpus']); "
             "print('feedparser' in sys.modules, 'drafter.sources.feeds' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.stdout.split() == ["False", "False"], out.stderr
@@ -364,6 +371,9 @@ def test_a_source_that_does_not_exist_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as exc:
         collect([str(tmp_path / "a.md"), "nowhere/b.md"])
     assert assert_one_line(exc) == "nowhere/b.md: no such file or folder"
+    with pytest.raises(SourceError) as stdin:
+        collect(["-"])
+    assert assert_one_line(stdin).endswith("pipe a list of paths and URLs to --list -")
 
 
 def test_nothing_to_draft_is_bad_input(tmp_path: Path) -> None:

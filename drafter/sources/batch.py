@@ -24,6 +24,7 @@ from typing import IO, Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from ..common.errors import SourceError
+from ..common.safe_text import one_line
 from ..common.urls import display_url
 from ..models.batch import BatchItem
 from ..models.source import Source
@@ -140,10 +141,12 @@ class _Items:
         folder) or a URL; ``where`` names it in errors."""
         if inputs.is_url(raw):
             url = raw.strip()
-            self.add(BatchItem(kind="url", location=url, label=display_url(url)))
+            self.add(BatchItem(kind="url", location=url, label=one_line(display_url(url))))
             return
         if not raw.strip():
             raise SourceError(f"{where}: an empty path: give a file, a folder or a URL")
+        if raw == "-":
+            raise SourceError(f"{where}: a batch reads no article from stdin; pipe a list of paths and URLs to --list -")
         given = Path(raw).expanduser()
         path = given if given.is_absolute() or base is None else base / given
         shown = raw if base is None else str(path)
@@ -154,9 +157,9 @@ class _Items:
                 if self.on_note:
                     self.on_note(f"{shown}: no .txt, .md or .html files in this folder")
             for file in files:
-                self.add(BatchItem(kind="file", location=str(file), label=str(file)))
+                self.add(BatchItem(kind="file", location=str(file), label=one_line(str(file))))
         elif path.exists():
-            self.add(BatchItem(kind="file", location=str(path), label=shown))
+            self.add(BatchItem(kind="file", location=str(path), label=one_line(shown)))
         else:
             raise SourceError(f"{where}: no such file or folder")
 

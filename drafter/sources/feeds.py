@@ -37,12 +37,14 @@ FEED_TYPES = frozenset({
     "application/x-rss+xml", "application/x-atom+xml", "application/octet-stream", "text/html", "text/plain",
 })
 """Content types a feed URL may answer with (servers label feeds loosely; feedparser decides)."""
+MAX_TITLE = 300
+"""Characters of an entry's title (or id) kept."""
 _HTML_CONTENT = ("text/html", "application/xhtml+xml")
 
 
 def feed_label(feed: str) -> str:
     """How messages name a feed: a URL as :func:`display_url` shows it, a file as given."""
-    return display_url(feed.strip()) if _is_url(feed) else feed
+    return one_line(display_url(feed.strip()) if _is_url(feed) else feed)
 
 
 def read_feed(feed: str, *, fetch_timeout: float = FETCH_TIMEOUT,
@@ -118,7 +120,7 @@ def entry_item(entry: Any, feed: str, n: int) -> BatchItem:
     """One entry as an item: its link (fetched by ``load_item``) and, when the feed carries the
     full article, that content (HTML) used instead. An entry with neither becomes an item that
     fails alone when it is loaded."""
-    title = one_line(str(entry.get("title") or "")) or None
+    title = one_line(str(entry.get("title") or ""), limit=MAX_TITLE) or None
     link = str(entry.get("link") or "").strip()
     link = link if _is_url(link) else ""  # a mailto:, file: or relative link is no page to fetch
     content = _best([(c.get("type"), c.get("value")) for c in entry.get("content") or []])
@@ -127,9 +129,9 @@ def entry_item(entry: Any, feed: str, n: int) -> BatchItem:
     if content is None and not link:  # the summary is all there is
         content = _best([(entry.get("summary_detail", {}).get("type"), entry.get("summary"))])
     if link:
-        location, label = link, display_url(link)
+        location, label = link, one_line(display_url(link))
     else:
-        ident = one_line(str(entry.get("id") or "")) or f"entry {n}"
+        ident = one_line(str(entry.get("id") or ""), limit=MAX_TITLE) or f"entry {n}"
         location, label = f"{feed}#{ident}", f"{feed}: {title or ident}"
     return BatchItem(kind="feed", location=location, label=label, title=title, content=content, feed=feed)
 
