@@ -141,6 +141,43 @@ def test_an_atom_feed_over_http_with_relative_links(pages: Pages) -> None:
     assert "fifteen minutes" in load_item(items[1], fetch_timeout=5).text
 
 
+HOSTILE = """<?xml version="1.0"?>
+<!DOCTYPE rss [
+<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+<!ENTITY secret SYSTEM "file://{secret}">
+<!ENTITY remote SYSTEM "{base}/entity">
+]>
+<rss version="2.0"><channel><title>t</title>
+<item><title>&f;</title><link>https://example.com/a</link>
+<description>&secret; &remote;</description></item></channel></rss>"""
+
+
+def test_a_hostile_feed_expands_no_entity_and_reads_nothing(pages: Pages, tmp_path: Path) -> None:
+    """Nested entities (a "billion laughs") stay unexpanded; external ones (a local file, a URL)
+    are never read."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("hunter2", encoding="utf-8")
+    feed = tmp_path / "hostile.rss"
+    feed.write_text(HOSTILE.format(secret=secret, base=pages.base), encoding="utf-8")
+    [item] = collect(feeds=[str(feed)])
+    assert len(item.title or "") < 100 and "hunter2" not in item.model_dump_json()
+    assert pages.requests == []
+
+
+def test_a_feed_in_another_charset(pages: Pages) -> None:
+    """The charset the server declares is the one feedparser decodes with."""
+    title = "\u041f\u0440\u0438\u0432\u0435\u0442, \u043c\u0438\u0440"  # Russian, in windows-1251
+    body = "<?xml version='1.0'?><rss version='2.0'><channel><title>C</title><item><title>" + title + \
+           "</title><link>https://example.com/hello</link></item></channel></rss>"
+    url = pages.add("/1251.rss", body.encode("windows-1251"), content_type="application/rss+xml; charset=windows-1251")
+    assert [i.title for i in collect(feeds=[url])] == [title]
+
+
 def test_the_content_rule() -> None:
     """Full content is used from FEED_CONTENT_WORDS words up, else the link; a summary only
     when there is no link; an entry with neither fails alone when it is loaded."""
