@@ -237,14 +237,18 @@ def test_a_feed_that_cannot_be_fetched_or_read_is_bad_input(pages: Pages, tmp_pa
     image = pages.add("/logo.png", b"\x89PNG", content_type="image/png")
     empty = tmp_path / "empty.xml"
     empty.write_text("  \n", encoding="utf-8")
-    cases = {gone: "HTTP 404", big: "larger than the limit of 10.0 MB", image: "serves image/png",
-             str(tmp_path / "missing.xml"): "no such file", str(tmp_path): "is a folder", str(empty): "is empty",
+    too_big = tmp_path / "big.xml"
+    too_big.write_bytes(b" " * (feeds.MAX_FEED_BYTES + 1))
+    cases = {gone: "HTTP 404", big: "larger than the limit of 10.0 MB", str(too_big): "the limit is 10.0 MB",
+             image: "serves image/png, not a web page or text, nor an RSS or Atom feed",
+             str(tmp_path / "missing.xml"): "no such file", str(tmp_path): "is a folder, not a file", str(empty): "is empty",
              f"http://127.0.0.1:{unused_port()}/feed": "connection refused"}
     for feed, said in cases.items():
         with pytest.raises(SourceError) as exc:
             collect(feeds=[feed], fetch_timeout=5)
         message = assert_one_line(exc)
         assert message.startswith("--feed ") and said in message, message
+        assert not any(word in message for word in ("paste", "excerpt", "article")), message  # advice for an article
 
 
 def test_a_feed_is_cut_at_its_entry_bound_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -390,6 +394,7 @@ def test_a_list_that_cannot_be_read_is_bad_input(tmp_path: Path, monkeypatch: py
         with pytest.raises(SourceError) as exc:
             collect(list_files=[name])
         assert assert_one_line(exc).startswith(said), str(exc.value)
+        assert "article" not in str(exc.value), str(exc.value)
 
 
 def test_a_list_past_its_bound_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

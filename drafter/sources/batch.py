@@ -113,7 +113,26 @@ def _list_bytes(list_file: str) -> bytes:
     try:
         return inputs.read_file(list_file)
     except SourceError as exc:
-        raise SourceError(f"--list {exc}") from None
+        raise SourceError(f"--list {without_article_advice(exc)}") from None
+
+
+_ARTICLE_ADVICE = (
+    ("; check the address or paste the text instead", "; check the address"),
+    (": download it and paste the text instead", ", nor an RSS or Atom feed"),  # only a feed's URL has a type
+    (": give the article file inside it", ""),
+    (": use a shorter excerpt", ""),
+)
+"""Advice the shared readers (:mod:`.inputs`, :mod:`.fetch`) give for an article, which does not
+fit a list or a feed."""
+
+
+def without_article_advice(error: SourceError) -> str:
+    """``error``'s message without its advice for an article."""
+    message = str(error)
+    for advice, replacement in _ARTICLE_ADVICE:
+        if message.endswith(advice):
+            return message.removesuffix(advice) + replacement
+    return message
 
 
 class _Items:

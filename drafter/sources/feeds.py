@@ -24,6 +24,8 @@ from ..common.safe_text import one_line
 from ..common.urls import display_url
 from ..models.batch import BatchItem
 from .fetch import FETCH_TIMEOUT, fetch
+from .inputs import is_url, read_file
+from .batch import without_article_advice
 
 MAX_FEED_BYTES = 10_000_000
 """Largest feed read, in bytes (a file, or a URL's body)."""
@@ -44,7 +46,7 @@ _HTML_CONTENT = ("text/html", "application/xhtml+xml")
 
 def feed_label(feed: str) -> str:
     """How messages name a feed: a URL as :func:`display_url` shows it, a file as given."""
-    return one_line(display_url(feed.strip()) if _is_url(feed) else feed)
+    return one_line(display_url(feed.strip()) if is_url(feed) else feed)
 
 
 def read_feed(feed: str, *, fetch_timeout: float = FETCH_TIMEOUT,
@@ -73,29 +75,23 @@ def read_feed(feed: str, *, fetch_timeout: float = FETCH_TIMEOUT,
     return [entry_item(entry, label, n) for n, entry in enumerate(entries, 1)]
 
 
-def _is_url(text: str) -> bool:
-    return text.strip().lower().startswith(("http://", "https://"))
-
-
 def _feed_bytes(feed: str, label: str, timeout: float) -> tuple[bytes, dict[str, str]]:
     """The feed's bytes and the headers feedparser is told about (its type, its address)."""
-    if _is_url(feed):
+    if is_url(feed):
         try:
             page = fetch(feed, timeout=timeout, max_bytes=MAX_FEED_BYTES, accept=FEED_TYPES)
         except SourceError as exc:
-            raise SourceError(f"--feed {exc}") from None
+            raise SourceError(f"--feed {without_article_advice(exc)}") from None
         headers = {"content-location": page.url}
         if page.content_type and page.charset:  # without a charset, feedparser reads the XML declaration
             headers["content-type"] = f"{page.content_type}; charset={page.charset}"
         return page.data, headers
-    from .inputs import read_file
-
     if not Path(feed).expanduser().exists():
         raise SourceError(f"--feed {feed}: no such file (give a feed file, or an http(s) URL)")
     try:
         data = read_file(feed, max_bytes=MAX_FEED_BYTES)
     except SourceError as exc:
-        raise SourceError(f"--feed {exc}") from None
+        raise SourceError(f"--feed {without_article_advice(exc)}") from None
     if not data.strip():
         raise SourceError(f"--feed {label} is empty, not an RSS or Atom feed")
     return data, {"content-type": "application/xml"}
@@ -122,7 +118,7 @@ def entry_item(entry: Any, feed: str, n: int) -> BatchItem:
     fails alone when it is loaded."""
     title = one_line(str(entry.get("title") or ""), limit=MAX_TITLE) or None
     link = str(entry.get("link") or "").strip()
-    link = link if _is_url(link) else ""  # a mailto:, file: or relative link is no page to fetch
+    link = link if is_url(link) else ""  # a mailto:, file: or relative link is no page to fetch
     content = _best([(c.get("type"), c.get("value")) for c in entry.get("content") or []])
     if content is not None and _words(content) < FEED_CONTENT_WORDS and link:
         content = None  # a teaser: the page has the article
