@@ -320,7 +320,7 @@ def test_sources_in_order_and_each_once(pages: Pages, tmp_path: Path, monkeypatc
     feed = tmp_path / "feed.rss"
     feed.write_text(fixture("field-notes.rss", pages.base), encoding="utf-8")
     heard, note = notes()
-    items = collect(["corpus/b.md", "corpus", url, "./corpus/a.md", "alias.md", shout], feeds=[str(feed)],
+    items = collect(["corpus/b.md", "corpus", url, "./corpus/a.md", "alias.md", shout], feeds=[str(feed), str(feed)],
                     on_note=note)
     assert [i.label for i in items] == ["corpus/b.md", "corpus/a.md", url, pages.base + "/posts/standups",
                                         pages.base + "/posts/gone", "http://127.0.0.1:9/posts/nowhere"]
@@ -379,6 +379,9 @@ def test_a_list_on_stdin_is_relative_to_the_current_folder(tmp_path: Path, monke
     stdin = io.BytesIO(b"# piped\na.md\nb.md\na.md\n")
     assert [i.label for i in collect(list_files=["-"], stdin=stdin)] == ["a.md", "b.md"]
     assert read_list("-", io.BytesIO(b"\xef\xbb\xbfa.md\r\n\r\n#x\r\n")) == ["a.md"]
+    with pytest.raises(SourceError) as endless:
+        read_list("-", io.BytesIO(b"a.md\n" * 500_000))
+    assert assert_one_line(endless) == "the --list on stdin is larger than the limit of 2.0 MB (2,000,000 bytes)"
 
 
 def test_a_list_that_cannot_be_read_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -66,12 +66,12 @@ def collect(
     found = _Items(on_note)
     for raw in sources:
         found.add_argument(raw, raw)
-    for list_file in list_files:
+    for list_file in dict.fromkeys(list_files):  # a list or a feed given twice is read once
         found.add_list(list_file, stdin)
     if feeds:
         from .feeds import read_feed
 
-        for feed in feeds:
+        for feed in dict.fromkeys(f.strip() for f in feeds):
             for item in read_feed(feed, fetch_timeout=fetch_timeout, on_note=on_note):
                 found.add(item)
     if found.dropped and on_note:
@@ -93,7 +93,10 @@ def read_list(list_file: str, stdin: IO[str] | IO[bytes] | None = None) -> list[
     """The entries of a ``--list`` file (``-``: stdin), as written: one a line, blank lines and
     ``#`` comment lines left out. A missing, unreadable or binary list is bad input."""
     where = "stdin" if list_file == "-" else list_file
-    data = inputs.read_stdin(stdin, where="the --list on stdin") if list_file == "-" else _list_bytes(list_file)
+    try:
+        data = inputs.read_stdin(stdin, where="the --list on stdin") if list_file == "-" else _list_bytes(list_file)
+    except SourceError as exc:
+        raise SourceError(without_article_advice(exc)) from None
     if b"\x00" in data:
         raise SourceError(f"--list {where} is binary, not a text file of paths and URLs (one a line)")
     try:
@@ -113,7 +116,7 @@ def _list_bytes(list_file: str) -> bytes:
     try:
         return inputs.read_file(list_file)
     except SourceError as exc:
-        raise SourceError(f"--list {without_article_advice(exc)}") from None
+        raise SourceError(f"--list {exc}") from None
 
 
 _ARTICLE_ADVICE = (
