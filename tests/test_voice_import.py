@@ -119,7 +119,9 @@ def test_too_many_members_is_not_an_export(tmp_path, monkeypatch):
     ("Shares.csv", b"", "is empty"),
     ("Shares.csv", b"   \n\n", "is empty"),
     ("Shares.csv", "Date,Link,Text\n2024-01-01 00:00:00,x,hello\n".encode(), "no ShareCommentary column (found: Date, Link, Text)"),
-    ("Shares.csv", b"\xff\xfe\x00D\x00a\x00t\x00e", "not a CSV"),
+    ("Shares.csv", b"\xff\xfeD\x00a\x00t\x00e\x00", "in UTF-16: save it as UTF-8"),
+    ("Shares.csv", "Date,ShareCommentary\n".encode("utf-16-be"), "in UTF-16: save it as UTF-8"),
+    ("Shares.csv", bytes(range(256)) * 4, "not a CSV (binary data)"),
     ("Shares.csv", "Date,ShareCommentary\n2024-01-01 00:00:00,caf\xe9\n".encode("latin-1"), "not a CSV in UTF-8"),
     ("Shares.csv", b"Date,ShareCommentary\n2024-01-01 00:00:00,\n", "no posts with text (1 reposts skipped)"),
     ("Shares.csv", b"Date,ShareCommentary\n", "no posts with text"),
@@ -146,7 +148,8 @@ def test_a_zip_without_shares_and_a_missing_path(tmp_path):
 def test_a_field_larger_than_csv_allows_is_one_line(tmp_path):
     path = tmp_path / "Shares.csv"
     path.write_text('Date,ShareCommentary\n2024-01-01 00:00:00,"' + "x" * 200_000 + '"\n', encoding="utf-8")
-    with pytest.raises(SourceError, match="not a CSV we can read"):
+    with pytest.raises(SourceError, match=r"Shares.csv has a field longer than 131,072 characters \(line 2\): "
+                                          "not a post LinkedIn wrote$"):
         read_posts(path)
 
 

@@ -24,13 +24,40 @@ def voice() -> None:
 @click.argument("path", required=False, type=PATH)
 @click.option("--published", is_flag=True, help="also import the drafts marked published (drafter drafts publish)")
 def voice_import(path: str | None, published: bool) -> int:
+    import os
+
+    from ..common.errors import InputError
     from ..service.voice_import import import_voice
 
-    report = import_voice(make_drafter(), path, published=published)
+    if published and path is not None and not os.path.lexists(path):
+        raise InputError(f"voice import: no such file or folder: {path} (--published takes no value: it imports "
+                         "the drafts marked published; give PATH for your posts)")
+    drafter = make_drafter()
+    where = drafter.workspace.voice_file
+    before = _stamp(where)
+    try:
+        report = import_voice(drafter, path, published=published)
+    except KeyboardInterrupt as exc:
+        from .main import interrupt_exit_code
+
+        done = _stamp(where) != before  # written atomically: the old file or the new one, whole
+        say(f"interrupted: {'the import was written' if done else 'the voice is unchanged'} ({where})")
+        return interrupt_exit_code(exc)
     for note in report.notes:
         say(note)
     say(report.line())
     return 0
+
+
+def _stamp(path) -> tuple[int, int, int] | None:
+    """What tells a rewritten file from the one that was there (None: no file)."""
+    import os
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 @voice.command("show", help="Summarise the voice: how many posts, their dates, the profile, where it is stored.")
@@ -104,12 +131,12 @@ def summary(stored: "Voice", where: str, *, enabled: bool = True) -> list[tuple[
     rows = [
         ("file", where + ("" if enabled else " (not used: the voice setting is off)")),
         ("posts", f"{p.posts} ({kinds}){dates}"),
-        ("length", f"{_range(p.chars)} characters, {_range(p.lines)} lines"),
+        ("length", f"{_range(p.chars)} characters, {_range(p.lines, whole=True)} lines"),
         ("hook", f"{_range(p.hook_chars)} characters"),
-        ("paragraphs", _range(p.paragraphs)),
+        ("paragraphs", _range(p.paragraphs, whole=True)),
         ("sentences", f"{_range(p.sentence_words)} words"),
         ("lists", _lists(p)),
-        ("emoji", "none" if p.emoji.high == 0 else f"{_range(p.emoji)} a post"),
+        ("emoji", "none" if p.emoji.high == 0 else f"{_range(p.emoji, whole=True)} a post"),
         ("hashtags", _hashtags(p)),
         ("closing", _closing(p)),
     ]
@@ -124,11 +151,14 @@ def _n(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 
 
-def _range(s: "Spread") -> str:
-    """"900–1,300 (median 1,100)"; one number when the range is one."""
-    if _n(s.low) == _n(s.high):
-        return _n(s.median)
-    return f"{_n(s.low)}–{_n(s.high)} (median {_n(s.median)})"
+def _range(s: "Spread", *, whole: bool = False) -> str:
+    """"900–1,300 (median 1,100)"; one number when the range is one. ``whole``: a count of things
+    (lines, paragraphs, emoji), said in whole numbers ("2–4", not "2.5–4")."""
+    show = (lambda v: f"{round(v):,}") if whole else _n
+    low, median, high = show(s.low), show(s.median), show(s.high)
+    if low == high:
+        return median
+    return f"{low}–{high} (median {median})"
 
 
 def _lists(p: "Profile") -> str:
@@ -143,7 +173,7 @@ def _hashtags(p: "Profile") -> str:
         return "none"
     case = {"camel": "#CamelCase", "lower": "#lowercase", "upper": "#UPPERCASE", "mixed": "mixed case"}
     where = {"end": "in a last block", "inline": "inside sentences", "none": ""}
-    return ", ".join(x for x in (f"{_range(p.hashtags)} a post", case.get(p.hashtag_case or "", ""),
+    return ", ".join(x for x in (f"{_range(p.hashtags, whole=True)} a post", case.get(p.hashtag_case or "", ""),
                                  where[p.hashtag_place]) if x)
 
 
@@ -151,4 +181,5 @@ def _closing(p: "Profile") -> str:
     if p.question_close == 0:
         return "never a question"
     usual = f', usually starting "{one_line(p.closing)}"' if p.closing else ""
-    return f"a question in {p.question_close:.0%} of posts{usual}"
+    share = "under 1%" if p.question_close < 0.005 else f"{p.question_close:.0%}"
+    return f"a question in {share} of posts{usual}"
