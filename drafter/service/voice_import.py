@@ -144,7 +144,7 @@ def publish(drafter: "Drafter", draft_id: str) -> PublishResult:
         from ..common.safe_text import one_line
 
         raise InputError(f"draft {record.id} still has a placeholder to fill in: {one_line(left.group())[:60]}: "
-                         "not marked published (fill it in: drafter drafts edit, or the app)")
+                         f"not marked published (fill it in first, in the app or in {store.path_for(record.id)})")
     already = record.published is not None
     if not already:
         record = store.save(record.model_copy(update={"published": now()}))
