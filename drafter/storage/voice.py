@@ -4,8 +4,8 @@ It holds the imported posts (newest first) and the profile built from them; it i
 whole, atomically, on every import (the profile rebuilt), and removed by ``drafter voice clear``.
 Nothing else writes it and it never leaves the workspace. Every change holds :func:`voice_lock`
 (``flock`` on ``.voice.json.lock`` beside it) from reading the file to writing it, so two imports
-at once cannot lose each other's posts. A file edited by hand whose profile no longer matches
-its posts gets its profile rebuilt when read (the next import writes it).
+at once cannot lose each other's posts. A file whose posts were edited by hand (they no longer
+match its ``posts_digest``) gets its profile rebuilt when read (the next import writes it).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 from ..common.atomic import write_or_raise
 from ..common.errors import VoiceError, first_error
 from ..common.reading import read_bounded
-from ..models.voice import VOICE_SCHEMA, Profile, Voice, VoicePost, post_hash
+from ..models.voice import VOICE_SCHEMA, Profile, Voice, VoicePost, post_hash, posts_digest
 
 MAX_VOICE_BYTES = 64_000_000
 """The largest voice file read (about 20,000 long posts); a larger one is never written."""
@@ -61,20 +61,18 @@ def load_voice(path: Path) -> Voice | None:
 
 def _current(voice: Voice) -> Voice:
     """``voice`` with its profile rebuilt (and post ids recomputed) when the file was edited by
-    hand: a post's id is not its text's hash, or the profile counts other posts or dates."""
-    posts = [p if p.id == post_hash(p.text) else p.model_copy(update={"id": post_hash(p.text)}) for p in voice.posts]
-    dates = [p.date for p in posts if p.date is not None]
-    p = voice.profile
-    if (posts == voice.posts and p.posts == len(posts)
-            and (p.first_date, p.last_date) == ((min(dates), max(dates)) if dates else (None, None))):
+    hand since drafter wrote it: its posts are not the ones :attr:`Voice.posts_digest` says."""
+    if not voice.posts_digest or voice.posts_digest == posts_digest(voice.posts):
         return voice
     from ..models.voice_profile import build_profile
 
+    posts = [p if p.id == post_hash(p.text) else p.model_copy(update={"id": post_hash(p.text)}) for p in voice.posts]
     return voice.model_copy(update={"posts": posts, "profile": build_profile(posts)})
 
 
 def save_voice(path: Path, voice: Voice) -> None:
     """Write ``voice`` whole and atomically (VoiceError when it cannot be written)."""
+    voice = voice.model_copy(update={"posts_digest": posts_digest(voice.posts)})
     text = json.dumps(voice.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
     size = len(text.encode("utf-8"))
     if size > MAX_VOICE_BYTES:  # never write a file drafter would then refuse to read
