@@ -443,7 +443,7 @@ def test_dates_that_are_not_dates_are_counted(workspace_dir, tmp_path):
     assert (got.undated, got.bad_date) == (2, "yesterday")
     assert [p.date is None for p in got.posts] == [True, True, False, True]
     report = import_voice(drafter_for(workspace_dir), path)
-    assert '2 posts had a date that is not a date ("yesterday"): kept without a date' in report.notes
+    assert '2 posts with a date drafter cannot read ("yesterday"): kept without a date' in report.notes
 
 
 def test_two_changes_at_once_keep_both(workspace_dir, monkeypatch):

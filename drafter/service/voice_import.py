@@ -107,7 +107,7 @@ def import_voice(drafter: "Drafter", path: str | Path | None = None, *, publishe
         read.append(got.where)
         skipped.update(got.skipped)
         if got.undated:
-            notes.append(f"{got.undated} post{_s(got.undated)} had a date that is not a date "
+            notes.append(f"{got.undated} post{_s(got.undated)} with a date drafter cannot read "
                          f"(\"{got.bad_date}\"): kept without a date")
         if got.origin == "folder":
             notes.append("a post's date is its file's modification time")
