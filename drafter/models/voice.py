@@ -122,6 +122,18 @@ class Voice(BaseModel):
     updated: datetime
     posts: list[VoicePost]
     profile: Profile
+    posts_digest: str = ""
+    """:func:`posts_digest` of the posts when the file was written: a file whose posts no longer
+    match it was edited by hand, and its profile is rebuilt when read. Empty before it is written."""
+
+
+def posts_digest(posts: list[VoicePost]) -> str:
+    """What the profile is built from (each post's text and date), hashed: sha256, 16 hex digits."""
+    digest = hashlib.sha256()
+    for post in posts:
+        digest.update(post.text.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00" + (post.date.isoformat() if post.date else "").encode() + b"\x00")
+    return digest.hexdigest()[:16]
 
 
 class Example(BaseModel):
