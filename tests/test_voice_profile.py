@@ -174,3 +174,41 @@ def test_wordfreq_needs_no_network_and_is_not_on_the_draft_path(tmp_path, worksp
                           "offline", "--article", str(article)], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "LOADED False False" in res.stderr
+
+
+@pytest.mark.parametrize("closing", [
+    "Curious: what is in your retro template? 🤔", "Curious: what is in your retro template?! 🤔👇",
+    "Curious: what is in your template (asking)? 🙃", 'Curious: "what is in yours?"',
+    "Curious: what is in yours？",
+])
+def test_a_question_followed_by_emoji_closers_or_a_full_width_mark_is_a_question(closing):
+    p = build_profile(posts(f"Hook\n\n→ one\n→ two\n\n{closing}\n\n#retro", f"Other hook\n\n{closing}"))
+    assert p.question_close == 1 and p.closing == "Curious:"
+
+
+def test_an_emoji_after_a_statement_is_no_question():
+    assert build_profile(posts("Hook\n\nThat is all. 🤔", "Hook\n\nDone! 🚀")).question_close == 0
+
+
+JAPANESE = ["リモートワーク{n}年目の学び。\n\n・朝会は十五分だけ\n・ドキュメントを先に書く\n・金曜日は会議なし\n\n"
+            "皆さんのチームはどうですか？\n\n#リモートワーク #働き方".format(n=n) for n in range(1, 5)]
+
+
+def test_japanese_posts_lists_questions_and_no_whole_lines_as_phrases():
+    """"・" is a list marker (no space after it), "？" closes a question, "。！？" end sentences; a
+    CJK sentence has no spaces to count words by, and no distinctive phrases are found in CJK text
+    (without a segmenter, a "word" there is a whole line)."""
+    p = build_profile(posts(*JAPANESE))
+    assert p.bullet_marker == "・" and p.takeaways == 3 and p.bullets == 1
+    assert p.question_close == 1 and p.closing == ""
+    assert p.sentence_words.high == 0 and p.phrases == []
+    assert LIST_MARKER.match("・朝会").group("marker") == "・" and LIST_MARKER.match("- x").end() == 2
+    assert LIST_MARKER.match("-x") is None
+
+
+def test_cjk_sentences_are_cut_where_the_offline_adapter_cuts_them():
+    from drafter.engines.offline import adapt
+    from drafter.models.text_rules import SENTENCE_CUT
+
+    assert adapt._SENTENCE_CUT is SENTENCE_CUT
+    assert [m.group() for m in SENTENCE_CUT.finditer("一つ目。二つ目！三つ目？ Four. Five")] == ["。", "！", "？ ", ". "]

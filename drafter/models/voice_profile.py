@@ -17,7 +17,8 @@ from collections import Counter
 from typing import Iterable, Sequence
 
 from .post import measure
-from .text_rules import EMOJI, HASHTAG, LINK, LIST_MARKER, SENTENCE_END, STOPWORDS, marker_kind
+from .text_rules import (EMOJI, HAS_CJK, HASHTAG, LINK, LIST_MARKER, QUESTION_END, SENTENCE_CUT, STOPWORDS,
+                         marker_kind)
 from .voice import HashtagCase, HashtagPlace, Profile, Spread, VoicePost
 
 BASELINE_LANGUAGE = "en"
@@ -25,7 +26,6 @@ BASELINE_LANGUAGE = "en"
 MAX_OPENERS = 5
 MAX_PHRASES = 12
 _BLANK = re.compile(r"\n[ \t]*\n")
-_SENTENCE_CUT = re.compile(SENTENCE_END + r"(?:\s+|$)")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _TAG_LINE = re.compile(rf"(?:{HASHTAG.pattern}[\s,;·|]*)+")
 _ACRONYM = 4
@@ -94,18 +94,26 @@ class _Shape:
         self.items = len(self.markers)
         self.emoji = len(EMOJI.findall(text))
         sentences = [s for line, m in zip(body, found) for s in _sentences(line[m.end():] if m else line)]
-        self.sentence_words = [n for n in (len(_WORD.findall(s)) for s in sentences) if n]
-        last = sentences[-1].strip() if sentences else ""
-        self.closing = last if last.rstrip("\"'”’)]").endswith("?") else None
+        # Words are told apart by spaces: a CJK sentence has none to count.
+        self.sentence_words = [n for n in (len(_WORD.findall(s)) for s in sentences if not HAS_CJK.search(s)) if n]
+        worded = [s for s in sentences if any(c.isalnum() for c in s)]  # "🤔" after "?" is no sentence
+        last = worded[-1] if worded else ""
+        self.closing = last if is_question(last) else None
 
 
 def _shape(text: str) -> _Shape:
     return _Shape(text)
 
 
+def is_question(sentence: str) -> bool:
+    """Whether ``sentence`` asks: it ends with "?", "?!" or "？", then maybe closing quotes or
+    brackets, emoji and white space ("...template? 🤔", "どうですか？")."""
+    return bool(QUESTION_END.search(EMOJI.sub("", sentence).rstrip()))
+
+
 def _sentences(line: str) -> list[str]:
     out, start = [], 0
-    for m in _SENTENCE_CUT.finditer(line):
+    for m in SENTENCE_CUT.finditer(line):
         out.append(line[start:m.end()].strip())
         start = m.end()
     if line[start:].strip():
@@ -197,7 +205,9 @@ def closing_words(questions: list[str]) -> str:
 
 def _start(question: str, n: int) -> str:
     """The first ``n`` words of ``question`` (fewer when one ends with a colon), a trailing "?"
-    or comma aside."""
+    or comma aside; "" for CJK text (written without spaces, its words cannot be told apart)."""
+    if HAS_CJK.search(question):
+        return ""
     out = []
     for word in question.split()[:n]:
         out.append(word)
@@ -265,4 +275,7 @@ def _words(text: str) -> list[str]:
 
 
 def _content(word: str) -> bool:
-    return len(word) >= 3 and word not in STOPWORDS and "'" not in word
+    """A word that may be distinctive. CJK text has no spaces, so a "word" there is a whole
+    phrase or line: without a word segmenter there is no sound way to find its words, so it is
+    never one (a CJK voice has no distinctive phrases)."""
+    return len(word) >= 3 and word not in STOPWORDS and "'" not in word and not HAS_CJK.search(word)
