@@ -110,7 +110,8 @@ class Profile(BaseModel):
     openers: list[str] = Field(default_factory=list)
     """First words the author favours for a post, most used first."""
     phrases: list[str] = Field(default_factory=list)
-    """Words and phrases distinctive to the author (against general English), most distinctive first."""
+    """Phrases that are the author's style, not their subjects: common words they use in a quarter of
+    their posts whatever the subject (:func:`drafter.models.voice_profile.distinctive`), most used first."""
 
 
 class Voice(BaseModel):
