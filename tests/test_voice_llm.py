@@ -240,8 +240,12 @@ def test_cli_adapt_no_voice(capsys: pytest.CaptureFixture[str], tmp_path: Path, 
     assert VOICE_HEADING in messages(loopback.chat_requests[1])[0]
     code, out, err = run(capsys, "adapt", draft_id, "--platform", "x", "--json", "--force", "--no-voice", *common)
     assert code == 0, err
-    assert json.loads(out)["voice"] is None
+    assert json.loads(out)["voice"] is None and "voice:" not in err
     assert VOICE_HEADING not in messages(loopback.chat_requests[2])[0]
+    loopback.script(Reply.stream(post))
+    code, out, err = run(capsys, "adapt", draft_id, "--platform", "x", "--force", *common)
+    assert code == 0, err
+    assert "drafter: voice: 10 posts, " in err  # the line draft prints
 
 
 def test_cli_eval_drafts_in_the_voice_unless_no_voice(capsys: pytest.CaptureFixture[str], tmp_path: Path,
