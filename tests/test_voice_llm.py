@@ -371,3 +371,13 @@ def test_offline_draft_with_a_voice_imports_no_retrieval_library(tmp_path: Path)
     assert res.returncode == 0, res.stderr
     assert "LOADED []" in res.stderr
     assert "drafter: voice: 10 posts, no examples (the offline engine follows the profile only)" in res.stderr
+
+
+def test_doctor_says_what_every_llm_prompt_sends(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    ws = cli_workspace(tmp_path)
+    code, out, err = run(capsys, "--workspace", str(ws), "doctor", "--engine", "offline")
+    line = next(line for line in out.splitlines() if line.startswith("voice "))
+    for said in ("with every LLM prompt", "drafts, part rewrites, hook variants, platform versions",
+                 "profile goes as instructions", "3-5 of them", "offline, nothing is sent"):
+        assert said in line, line
+    assert "with each draft" not in line
