@@ -152,3 +152,39 @@ def test_cli_voice_setting_off_drafts_with_the_template(capsys, workspace_dir, m
                        "--article", str(EXAMPLE))
     assert code == 0
     assert [line[:2] for line in bullets(out)] == ["• "] * 3
+
+
+POSTMORTEM = ROOT / "tests" / "corpus" / "howto-blameless-postmortem.md"
+
+
+def test_fitting_the_length_keeps_the_articles_substance_not_short_filler():
+    """To reach the author's 303-392 characters the takeaways are cut and, when that is not
+    enough, chosen among the article's best sentences, never a short empty one further down."""
+    from drafter.engines.offline.engine import _analysis
+    from drafter.engines.offline.selection import pick_takeaways
+    from drafter.engines.offline.voice_fit import CUT_FROM, POOL
+
+    source = from_file(POSTMORTEM)
+    voiced, _ = extract_post(source, PostSpec(takeaways=3, hashtags=2), profile(chars=spread(303, 350, 392)))
+    assert "Here is a process that works for teams of any size." not in voiced.takeaways
+    best = [set(t.lower().split()) for t in pick_takeaways(_analysis(source), POOL * 3, [voiced.hook], limit=CUT_FROM)]
+    for takeaway in voiced.takeaways:  # each one is (a cut of) one of the ranking's best
+        assert any(set(takeaway.lower().rstrip(".").split()) <= b | {w.rstrip(".,") for w in b} for b in best), takeaway
+
+
+def test_the_offline_note_and_lint_measure_the_post_alike():
+    """A numbered marker ("1. " is a character longer than "• "): the note counts the post as
+    shown, as voice-length does, and both say the same usual range."""
+    import re
+
+    from drafter.lint import lint
+    from tests.voice_shape_fixture import voice
+
+    changes = dict(chars=spread(138.4, 200, 261.3), bullet_marker="1.")
+    spec, layout = shape(PostSpec(), Layout(), profile(**changes))
+    parts, notes = extract_post(from_file(EXAMPLE), spec, profile(**changes), layout)
+    note = next(n for n in notes if "your posts usually" in n)
+    (finding,) = lint(assemble(parts, layout), voice=voice(**changes)).by_rule("voice-length")
+    said = re.search(r"about ([\d,]+) characters, your posts usually ([\d,-]+)", note).groups()
+    assert said == re.search(r"post is ([\d,]+) characters; your posts usually run ([\d,-]+)", finding.message).groups()
+    assert said[1] == "138-262"

@@ -14,8 +14,8 @@ from typing import Iterator
 from pydantic import Field
 
 from ..models.post import HASHTAGS_MAX
-from ..models.voice import Profile, Spread
-from ..models.voice_shape import HABIT_POSTS, USUAL_SHARE
+from ..models.voice import Profile
+from ..models.voice_shape import HABIT_POSTS, USUAL_SHARE, usual
 from .registry import Context, Hit, RuleSettings, rule
 from .rules import _counted, _plural
 from .rules_style import EMOJI
@@ -36,11 +36,6 @@ class VoiceHook(VoiceOptions):
     """A hook longer than this times the author's usual longest hook is a finding."""
 
 
-def usual(spread: Spread) -> tuple[int, int]:
-    """The author's usual range as whole counts: p10 rounded down, p90 rounded up."""
-    return math.floor(spread.low), math.ceil(spread.high)
-
-
 def voice_profile(ctx: Context, opts: VoiceOptions) -> Profile | None:
     """The voice's profile when the rule may speak (a voice with enough posts), else None."""
     if ctx.voice is None or ctx.voice.profile.posts < opts.min_posts:
@@ -55,7 +50,7 @@ def voice_length(ctx: Context, opts: VoiceLength) -> Iterator[Hit]:
     size = len(post.shown[0])
     if profile is None or size == 0:
         return
-    low, high = int(profile.chars.low), int(math.ceil(profile.chars.high))
+    low, high = usual(profile.chars)
     usual_range = f"your posts usually run {low:,}-{high:,}"
     if size > high * (1 + opts.slack):
         yield Hit(post.shown_offset(high), len(post.text),
@@ -104,7 +99,7 @@ def voice_hook(ctx: Context, opts: VoiceHook) -> Iterator[Hit]:
     if profile is None or hook is None or profile.hook_chars.high <= 0:
         return
     size = ctx.post.shown_length(hook.end) - ctx.post.shown_length(hook.start)
-    high = int(math.ceil(profile.hook_chars.high))
+    high = usual(profile.hook_chars)[1]
     if size > high * opts.ratio:
         yield Hit(hook.start, hook.end,
                   f"hook is {size} characters; yours are usually at most {high} "

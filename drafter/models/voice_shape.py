@@ -20,10 +20,11 @@ Each change follows one measure of the :class:`~drafter.models.voice.Profile`:
 
 from __future__ import annotations
 
+import math
 from typing import Collection
 
 from .post import HASHTAGS_MAX, HASHTAGS_MIN, TAKEAWAYS_MAX, TAKEAWAYS_MIN, Layout, PostSpec
-from .voice import Profile
+from .voice import Profile, Spread
 
 USUAL_SHARE = 0.5
 """A habit is what more than half of the author's posts do (closing with a question)."""
@@ -31,6 +32,12 @@ HABIT_POSTS = 5
 """The fewest posts that show habits: below it, one post's length or hashtags are no habit. The
 shape and the habits in the LLM instructions are left alone (the examples still show the posts),
 and the generic lint rules do not bend to the voice (as the voice rules' ``min_posts`` 5)."""
+
+
+def usual(spread: Spread) -> tuple[int, int]:
+    """The author's usual range as whole counts: p10 rounded down, p90 rounded up (what the linter
+    and the offline engine's notes both say: "your posts usually run 138-262")."""
+    return math.floor(spread.low), math.ceil(spread.high)
 
 
 def _clamp(value: float, low: int, high: int) -> int:

@@ -117,6 +117,7 @@ class Job:
             temperature=self.template.temperature if self.template.temperature is not None else settings.temperature,
             max_tokens=settings.max_tokens,
             voice=self.voice.profile if self.voice else None,
+            layout=self.layout,
         )
 
     def voiced(self, prompt: Prompt, platform: "Platform | None" = None) -> Prompt:

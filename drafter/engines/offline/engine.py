@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import AsyncIterator
 
-from ...models.post import MAX_CHARS, Parts, PartValue, PostSpec, assemble
+from ...models.post import MAX_CHARS, Layout, Parts, PartValue, PostSpec, assemble
 from ...models.source import Source
 from ...models.voice import Profile
 from .text import Analysis, analyse, compress
@@ -55,7 +55,8 @@ def _analysis(source: Source) -> Analysis:
 # ---- public functions ------------------------------------------------------------------------------------
 
 
-def extract_post(source: Source, spec: PostSpec, voice: Profile | None = None) -> tuple[Parts, list[str]]:
+def extract_post(source: Source, spec: PostSpec, voice: Profile | None = None,
+                 layout: Layout | None = None) -> tuple[Parts, list[str]]:
     """Draft every part from the article, or a scaffold for a bare topic. Returns (parts, notes).
 
     With the creator's ``voice``, the hook and the post's length follow theirs
@@ -92,7 +93,7 @@ def extract_post(source: Source, spec: PostSpec, voice: Profile | None = None) -
     parts = _fit_length(Parts(hook=hook, takeaways=takeaways, question=question_for(a), hashtags=tags or ["#Reading"],
                               extras=extras))
     if voice is not None:
-        parts, voice_notes = fit_voice_length(parts, a, voice)
+        parts, voice_notes = fit_voice_length(parts, a, voice, layout)
         notes += voice_notes
     return parts, notes
 
@@ -192,7 +193,7 @@ class OfflineEngine:
 
     async def draft(self, request: DraftRequest) -> AsyncIterator[Event]:
         yield Progress("offline engine: reading the article" if request.source.has_article else "offline engine: building a scaffold")
-        parts, notes = extract_post(request.source, request.spec, request.voice)
+        parts, notes = extract_post(request.source, request.spec, request.voice, request.layout)
         for name in parts.names():
             value = parts.get(name)
             yield PartUpdate(name, list(value) if isinstance(value, list) else value, complete=True)
