@@ -126,6 +126,10 @@ def test_cli_offline_draft_uses_the_voice_and_without_one_the_template(capsys, w
     tags = out.strip().split("\n\n")[-1].split()
     assert len(tags) == 2 and all(t == t.lower() for t in tags)
     assert out.strip().split("\n\n")[-2].startswith("Curious: ")
+    # --json: the parts say what the text says (the tags in lower case, as printed and saved)
+    code, out, _ = run(capsys, "draft", *ws, "--engine", "offline", "--article", str(EXAMPLE), "--json")
+    data = json.loads(out)
+    assert data["parts"]["hashtags"] == tags and data["text"].endswith(" ".join(tags))
 
 
 @pytest.mark.parametrize("how", ["drafter.toml", "env"])
