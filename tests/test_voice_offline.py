@@ -192,3 +192,23 @@ def test_the_offline_note_and_lint_measure_the_post_alike():
     said = re.search(r"about ([\d,]+) characters, your posts usually ([\d,-]+)", note).groups()
     assert said == re.search(r"post is ([\d,]+) characters; your posts usually run ([\d,-]+)", finding.message).groups()
     assert said[1] == "138-262"
+
+
+def test_the_authors_recurring_tags_come_first_when_the_article_is_about_them():
+    """#engineering (the article speaks of engineers) and #postmortems are theirs and fit it;
+    #gardening is theirs and does not: the article's own tags fill the rest."""
+    theirs = profile(tags=["#gardening", "#engineering", "#Postmortems"], hashtags=spread(3, 3, 3))
+    parts, _ = extract_post(from_file(POSTMORTEM), PostSpec(takeaways=3, hashtags=3), theirs)
+    plain, _ = extract_post(from_file(POSTMORTEM), PostSpec(takeaways=3, hashtags=3))
+    tags = [t.lower() for t in parts.hashtags]  # the layout prints them in the author's case
+    assert tags[:2] == ["#engineering", "#postmortems"] and "#gardening" not in tags
+    assert len(tags) == 3 and tags[2] in [t.lower() for t in plain.hashtags]
+
+
+def test_the_profile_keeps_the_tags_the_author_comes_back_to():
+    from drafter.models.voice import VoicePost, post_hash
+    from drafter.models.voice_profile import build_profile
+
+    texts = ["A.\n\n#Engineering #oncall", "B.\n\n#engineering", "C.\n\n#Engineering #once", "D.\n\n#oncall"]
+    p = build_profile([VoicePost(id=post_hash(t), text=t, origin="folder") for t in texts])
+    assert p.tags == ["#Engineering", "#oncall"]

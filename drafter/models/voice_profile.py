@@ -62,6 +62,7 @@ def build_profile(posts: Sequence[VoicePost]) -> Profile:
         hashtags=spread(len(s.tags) for s in shapes),
         hashtag_case=hashtag_case([t for s in shapes for t in s.tags]),
         hashtag_place=_place(tagged),
+        tags=recurring_tags([s.tags for s in shapes]),
         question_close=_share(len(questions), len(shapes)),
         closing=closing_words(questions),
         openers=_openers(shapes),
@@ -172,6 +173,23 @@ def _tag_case(word: str) -> str:
     if all(c.islower() for c in letters):
         return "lower"
     return "camel" if letters[0].isupper() else "mixed"
+
+
+MAX_TAGS = 12
+
+
+def recurring_tags(per_post: list[list[str]]) -> list[str]:
+    """The tags used in at least two posts and one in ten (case aside), each as the author writes
+    it most often, most used first."""
+    need = max(2, math.ceil(len(per_post) * 0.1))
+    in_posts: Counter[str] = Counter()
+    spelled: dict[str, Counter[str]] = {}
+    for tags in per_post:
+        in_posts.update({t.lower() for t in tags})
+        for t in tags:
+            spelled.setdefault(t.lower(), Counter())[t] += 1
+    ranked = sorted((k for k, n in in_posts.items() if n >= need), key=lambda k: (-in_posts[k], k))
+    return [spelled[k].most_common(1)[0][0] for k in ranked[:MAX_TAGS]]
 
 
 def _place(tagged: list[_Shape]) -> HashtagPlace:

@@ -36,7 +36,7 @@ from ..base import (
 from .scaffold import SCAFFOLD_WHAT, next_option, regenerate_scaffold, scaffold, scaffold_hooks, topic_hashtags
 from .selection import hook_options, pick_extra, pick_takeaways
 from .topics import article_kind, hashtag_pool, question_for, rotate
-from .voice_fit import HOOK_CHOICES, fit_voice_length, voiced_hook
+from .voice_fit import HOOK_CHOICES, fit_voice_length, voiced_hook, voiced_tags
 
 __all__ = ["NOTE_EXTRACTIVE", "OfflineEngine", "article_kind", "extract_post", "hook_candidates", "regenerate_part"]
 
@@ -85,6 +85,8 @@ def extract_post(source: Source, spec: PostSpec, voice: Profile | None = None,
         text = pick_extra(a, e.key, [hook, *takeaways, *extras.values()])
         extras[e.key] = text or f"[{e.description.rstrip('.') or 'Why this matters to your readers'}, in your own words]"
     tags = rotate(hashtag_pool(a), [], spec.hashtags)
+    if voice is not None and voice.tags:  # the author's own tags first, where the article is about them
+        tags = voiced_tags(tags, voice, a, spec.hashtags)
     if len(tags) < spec.hashtags:
         tags += [t for t in topic_hashtags(a.title or source.topic, 12) if t.lower() not in {x.lower() for x in tags}]
         tags = tags[: spec.hashtags]

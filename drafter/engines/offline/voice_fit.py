@@ -20,6 +20,8 @@ Everything is deterministic: the same article and profile give the same post.
 
 from __future__ import annotations
 
+import re
+
 from ...models.post import Layout, Parts, assemble, measure
 from ...models.voice import Profile
 from ...models.voice_shape import usual
@@ -37,6 +39,7 @@ POOL = 3
 best ``POOL`` times as many sentences as the post has takeaways (as the ranking orders them: a
 short sentence further down, "Here is a process that works for teams of any size.", is never one)."""
 _MIN_HOOK_WORDS = 6
+_ARTICLE_WORD = re.compile(r"[^\W_]+")
 
 
 def voiced_hook(options: list[str], profile: Profile) -> str:
@@ -51,6 +54,33 @@ def voiced_hook(options: list[str], profile: Profile) -> str:
         if cut and len(cut.split()) >= _MIN_HOOK_WORDS:
             return cut
     return min(best, key=lambda o: abs(len(o) - profile.hook_chars.median))
+
+
+def voiced_tags(article_tags: list[str], profile: Profile, a: Analysis, count: int) -> list[str]:
+    """``count`` hashtags: first the author's recurring tags (``profile.tags``) that the article is
+    about (the tag, written as one word, is one to three words of the article in a row, give or take
+    an ending: #engineering for an article about engineers, #BlamelessPostmortem or
+    #blamelesspostmortem for one on blameless postmortems), then the article's own tags."""
+    words = [w.lower() for w in _ARTICLE_WORD.findall(f"{a.title or ''} {' '.join(s.text for s in a.sentences)}")]
+    runs = {"".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+    theirs = [t for t in profile.tags if _about(t[1:].lower(), runs)]
+    chosen: list[str] = []
+    for tag in [*theirs, *article_tags]:
+        if tag.lower() not in {c.lower() for c in chosen} and len(chosen) < count:
+            chosen.append(tag)
+    return chosen
+
+
+_ENDINGS = ("s", "es", "ed", "er", "ers", "ing")
+
+
+def _about(key: str, runs: set[str]) -> bool:
+    """``key`` (a tag without "#", lower case) is in ``runs``, or is with an ending more or less
+    ("engineering" and "engineer", "postmortem" and "postmortems")."""
+    if len(key) < 4:
+        return key in runs
+    return (key in runs or any(key + e in runs for e in _ENDINGS)
+            or any(key.endswith(e) and len(key) - len(e) >= 4 and key[:-len(e)] in runs for e in _ENDINGS))
 
 
 def fit_voice_length(parts: Parts, a: Analysis, profile: Profile,
