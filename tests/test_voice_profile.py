@@ -232,3 +232,8 @@ def test_hashtag_place_is_where_most_tags_are():
 def test_a_phrase_never_spans_a_hashtag():
     texts = [f"Big news from the #DevOps world {n}." for n in range(4)]
     assert not any("world" in p for p in build_profile(posts(*texts)).phrases)
+
+
+def test_a_phrase_never_skips_a_number():
+    texts = [f"Our stack is {n}0% cheaper now." for n in range(1, 5)]
+    assert not any("is cheaper" in p for p in build_profile(posts(*texts)).phrases)

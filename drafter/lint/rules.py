@@ -19,7 +19,7 @@ from ..models.post import normalise_hashtag
 from ..models.text_rules import HASHTAG_STOPWORDS, LINKED_TAG, link_spans
 from .registry import Context, Hit, RuleSettings, rule
 from .report import Severity
-from .text import Tag
+from .text import PostView, Tag
 
 
 class MaxChars(RuleSettings):
@@ -196,13 +196,16 @@ def hashtag_placement(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
     from .rules_voice import tags_inline_habit
 
     if tags_inline_habit(ctx):
-        return  # the author writes most tags inside their sentences
-    post = ctx.post
+        return  # most of the author's posts have tags inside their sentences
+    for tag in body_tags(ctx.post):
+        yield Hit(tag.start, tag.end, f'"{tag.raw}" sits in the body; keep hashtags together at the end')
+
+
+def body_tags(post: PostView) -> list[Tag]:
+    """The post's tags outside its last lines of tags (or, without those, its last line)."""
     body = [line.index for line in post.content if line.index not in post.tag_lines]
     allowed = set(post.tag_lines) | ({body[-1]} if body and not post.tag_lines else set())
-    for tag in _counted(post.tags):
-        if tag.line not in allowed:
-            yield Hit(tag.start, tag.end, f'"{tag.raw}" sits in the body; keep hashtags together at the end')
+    return [tag for tag in _counted(post.tags) if tag.line not in allowed]
 
 
 # ---- the closing question ------------------------------------------------------------------

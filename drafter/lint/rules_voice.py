@@ -145,9 +145,12 @@ def habit_profile(ctx: Context) -> Profile | None:
 
 
 def tags_inline_habit(ctx: Context) -> bool:
-    """The author puts most of their tags inside the sentences: ``hashtag-placement`` is quiet."""
+    """Most of the author's posts have tags inside their sentences (most of their tags there, or
+    some besides a last block: "Big news from the #DevOps world"): ``hashtag-placement`` is quiet."""
     profile = habit_profile(ctx)
-    return profile is not None and profile.hashtag_place == "inline"
+    if profile is None or ctx.voice is None:
+        return False
+    return profile.hashtag_place == "inline" or ctx.voice.body_tags_share > USUAL_SHARE
 
 
 def question_optional(ctx: Context) -> bool:

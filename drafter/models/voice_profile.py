@@ -28,7 +28,7 @@ MAX_OPENERS = 5
 MAX_PHRASES = 12
 _BLANK = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_BREAK = re.compile(f"{HASHTAG.pattern}|{LINK.pattern.removeprefix('(?i)')}", re.IGNORECASE)
+_BREAK = re.compile(f"{HASHTAG.pattern}|{LINK.pattern.removeprefix('(?i)')}" + r"|\S*\d\S*", re.IGNORECASE)
 _TAG_LINE = re.compile(rf"(?:{HASHTAG.pattern}[\s,;·|]*)+")
 _ACRONYM = 4
 """An all-capitals tag this short (#AI, #SEO) is an acronym: it says nothing of the author's casing."""
@@ -304,7 +304,7 @@ def distinctive(texts: list[str], language: str = BASELINE_LANGUAGE) -> list[str
 
 
 def _clauses(text: str) -> list[str]:
-    """The text's sentences, line by line, cut at hashtags and links (a phrase never spans them:
+    """The text's sentences, line by line, cut at hashtags, links and numbers (a phrase never spans them:
     "news from the #DevOps world" gives no "the world")."""
     return [part for line in text.split("\n") for s in _sentences(line)
             for part in _BREAK.split(s) if part.strip()]
