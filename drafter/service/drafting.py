@@ -117,6 +117,7 @@ class Job:
             temperature=self.template.temperature if self.template.temperature is not None else settings.temperature,
             max_tokens=settings.max_tokens,
             voice=self.profile,
+            layout=self.layout,
         )
 
     @property
@@ -368,7 +369,8 @@ class Drafter:
         if (self.settings.repair if repair is None else repair) and self.engine_name != "offline":
             left = self.settings.deadline - (time.monotonic() - started)
             result, outcome = await self._repair(job, result, on_event, deadline=left)
-        return result, outcome
+        cased = job.layout.cased(result.parts)  # the parts say what the text says (#postmortems)
+        return (result if cased is result.parts else result.model_copy(update={"parts": cased})), outcome
 
     @staticmethod
     async def complete(events: AsyncIterator[Event], on_event: Callable[[Event], None] | None) -> DraftResult:
