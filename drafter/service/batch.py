@@ -17,6 +17,7 @@ offline engine drafts in a pool of processes (:mod:`.batch_pool`), one per core.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,9 @@ class BatchRun:
         self.total = 0
         self._outcomes: dict[int, ItemOutcome] = {}
         self._known: dict[str, str] = {}
+        """Batch key -> the draft saved with it (this run's drafts added as they are saved)."""
+        self._pending: dict[str, asyncio.Event] = {}
+        """Batch keys being drafted now: a duplicate waits, then is skipped."""
 
     # ---- the whole batch ---------------------------------------------------------------
 
@@ -121,6 +125,8 @@ class BatchRun:
         slots = asyncio.Semaphore(pool.size * 2 if pool else self.concurrency)
         try:
             async with asyncio.TaskGroup() as group:
+                if pool is None and items:  # the linter loads while the first requests wait on the server
+                    group.create_task(asyncio.to_thread(importlib.import_module, "drafter.lint"))
                 for index, item in enumerate(items):
                     group.create_task(self._item(index, item, slots, pool))
         finally:
@@ -158,8 +164,18 @@ class BatchRun:
         except DrafterError as exc:
             return fail(str(exc), "source")
         key = source_key(source, self.template.name, self.overrides)
+        while key in self._pending:  # the same source given twice in this run: drafted once
+            await self._pending[key].wait()
         if key in self._known:
             return ItemOutcome(source=item.label, status="skipped", draft_id=self._known[key])
+        self._pending[key] = asyncio.Event()
+        try:
+            return await self._draft_new(index, item, source, key, pool)
+        finally:
+            self._pending.pop(key).set()
+
+    async def _draft_new(self, index: int, item: BatchItem, source: "Source", key: str, pool: object) -> ItemOutcome:
+        fail = _failer(item)
         tag = BatchTag(id=self.id, key=key)
         if pool is not None:
             try:
