@@ -75,7 +75,7 @@ def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...]
     chosen = drafter.platforms(platforms) if platforms else []
     items = collect_items(sources, lists, feeds, drafter.settings.fetch_timeout)
     if batch_api:
-        return _batch_api(drafter, items, template, overrides, platforms, wait)
+        return _batch_api(drafter, items, template, overrides, platforms, wait, as_json)
     from ..service.batch import BatchRun
     from .batch_progress import Progress
     from .platforms import offline_note
@@ -98,7 +98,7 @@ def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...]
         from .main import interrupt_exit_code
 
         say(f"interrupted: {len(summary.of('drafted'))} draft(s) of this run are saved, {runner.left} source(s) "
-            "were not started; run the same command again to finish (drafted sources are skipped)")
+            "left; run the same command again to finish (the sources drafted are skipped)")
         return interrupt_exit_code(interrupted)
     return 1 if summary.of("failed") else 0
 
@@ -108,8 +108,11 @@ def collect_items(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple
     """The items of the SOURCE arguments, the --list files and the --feeds (bad input: exit 2)."""
     from ..sources import batch as batch_sources
 
-    if lists or feeds:
-        items = batch_sources.collect(sources, lists=lists, feeds=feeds, fetch_timeout=fetch_timeout)
+    collect = getattr(batch_sources, "collect", None)  # the SOURCEs, --list and --feed (the batch-sources work)
+    if collect is not None:
+        items = collect(sources, lists, feeds, fetch_timeout=fetch_timeout, on_note=say)
+    elif lists or feeds:
+        raise InputError("--list and --feed are not in this build yet")
     else:
         items = batch_sources.expand(sources)
     if not items:
@@ -140,19 +143,11 @@ def _print_summary(summary: Any, left: int, as_json: bool) -> None:
 
 
 def _batch_api(drafter: Any, items: "list[BatchItem]", template: str | None, overrides: dict[str, str],
-               platforms: tuple[str, ...], wait: bool) -> int:
-    """``--batch-api`` (and ``--wait``): :mod:`drafter.service.batch_api` submits (and follows) it."""
-    import inspect
-
-    from ..service import batch_api
-
-    def done(value: Any) -> Any:
-        return drafter.run(lambda: value) if inspect.isawaitable(value) else value
-
-    remote = done(batch_api.submit(drafter, items, template=template, overrides=overrides, platforms=list(platforms)))
-    say(f"sent {len(remote.items)} request(s) to the Batch API as batch {remote.id} (drafter batch status {remote.id})")
-    if wait:
-        remote = done(batch_api.wait(drafter, remote.id, lambda *args: say(" ".join(str(a) for a in args))))
-        say(f"batch {remote.id}: {remote.status}")
-    print(remote.id)
-    return 0
+               platforms: tuple[str, ...], wait: bool, as_json: bool) -> int:
+    """``--batch-api`` (and ``--wait``): :func:`drafter.cli.batch_api.run_batch_api` (the Batch API work)."""
+    try:
+        from .batch_api import run_batch_api
+    except ModuleNotFoundError:
+        raise InputError("--batch-api is not in this build yet: run drafter batch without it") from None
+    return run_batch_api(drafter, items, template=template, overrides=overrides, platforms=list(platforms),
+                         wait=wait, as_json=as_json)
