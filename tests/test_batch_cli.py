@@ -126,3 +126,18 @@ def test_a_failing_generation_is_one_failure_with_its_text_kept(capsys, tmp_path
     assert [line["status"] for line in lines] == ["drafted", "failed", "drafted"]
     assert "the text received is kept in" in lines[1]["error"]
     assert lines[0]["tokens"] == 33
+
+
+def test_the_help_names_the_default_concurrency_and_draft_does_not_load_the_batch_models(capsys):
+    import subprocess
+    import sys
+
+    from drafter.models.batch import DEFAULT_CONCURRENCY
+
+    assert main(["batch", "run", "--help"]) == 0
+    assert f"(default {DEFAULT_CONCURRENCY};" in " ".join(capsys.readouterr().out.split())
+    probe = ("import sys; from drafter.cli.main import main; main(['draft', '--topic', 'x', '--engine', 'offline']); "
+             "print(sorted(m for m in sys.modules if m.startswith('drafter.service.batch') or m == 'drafter.models.batch'"
+             " or m == 'rich'), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr

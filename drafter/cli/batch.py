@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..common.errors import InputError
-from ..models.batch import DEFAULT_CONCURRENCY
 from .options import (PATH, Group, engine_flags, engine_options, make_drafter, no_repair_option, no_voice_option,
                       platform_option, say)
 
@@ -51,8 +50,11 @@ def batch() -> None:
 @no_repair_option
 @no_voice_option
 @platform_option()
-@click.option("--concurrency", type=click.IntRange(min=1), default=DEFAULT_CONCURRENCY, show_default=True,
-              help="LLM generations in flight at once (the offline engine uses every core)")
+# --concurrency's default is models.batch.DEFAULT_CONCURRENCY, not imported here (every command loads this
+# module; the models' pydantic classes would weigh on drafter draft's start-up): tests/test_batch_cli.py
+# checks the help says the same number.
+@click.option("--concurrency", type=click.IntRange(min=1), metavar="N",
+              help="LLM generations in flight at once (default 4; the offline engine uses every core)")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
               help="also export each draft as text: <id>.txt, and <id>.<platform>.txt per version")
 @click.option("--force", is_flag=True, help="draft again sources already drafted with this template and variables")
@@ -60,7 +62,7 @@ def batch() -> None:
 @click.option("--batch-api", is_flag=True, help="send the batch to the OpenAI Batch API (half price, up to 24 h)")
 @click.option("--wait", is_flag=True, help="with --batch-api: follow the batch until it ends")
 def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...], template: str | None,
-        var: tuple[str, ...], no_repair: bool, no_voice: bool, platforms: tuple[str, ...], concurrency: int,
+        var: tuple[str, ...], no_repair: bool, no_voice: bool, platforms: tuple[str, ...], concurrency: int | None,
         out_dir: str | None, force: bool, as_json: bool, batch_api: bool, wait: bool, **engine: Any) -> int:
     """Draft every source into the workspace's drafts, tagged with the batch. A source already
     drafted with the same template and variables is skipped unless --force; ctrl+c stops cleanly

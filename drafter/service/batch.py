@@ -81,13 +81,15 @@ class BatchRun:
     so an interrupted run can still report and :meth:`summary` lists what was done)."""
 
     def __init__(self, drafter: "Drafter", *, template: str | None = None, overrides: Mapping[str, str] | None = None,
-                 platforms: "Sequence[Platform]" = (), concurrency: int = DEFAULT_CONCURRENCY, force: bool = False,
+                 platforms: "Sequence[Platform]" = (), concurrency: int | None = None, force: bool = False,
                  out_dir: Path | None = None, repair: bool | None = None, batch_id: str | None = None,
                  processes: int | None = None, on_outcome: OnOutcome | None = None,
                  on_progress: OnProgress | None = None) -> None:
-        """``processes``: for the offline engine, how many processes draft (None: one per core;
+        """``concurrency``: items in flight with an LLM (None: :data:`DEFAULT_CONCURRENCY`).
+        ``processes``: for the offline engine, how many processes draft (None: one per core;
         1: in this process). Bad input (an unknown template, a bad variable, concurrency below 1)
         is an InputError now, before any item runs."""
+        concurrency = DEFAULT_CONCURRENCY if concurrency is None else concurrency
         if concurrency < 1:
             raise InputError(f"--concurrency must be 1 or more, got {concurrency}")
         self.drafter = drafter
