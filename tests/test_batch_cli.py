@@ -11,6 +11,7 @@ from pathlib import Path
 from drafter.cli.main import main
 from drafter.storage.store import Store
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
+from tests.pages import pages  # noqa: F401  (fixture)
 from tests.test_faults_llm import GOOD, signal_mid_stream
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -141,3 +142,24 @@ def test_the_help_names_the_default_concurrency_and_draft_does_not_load_the_batc
              " or m == 'rich'), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_a_feed_and_a_list_are_drafted_and_a_failing_page_is_one_failure(capsys, workspace_dir, tmp_path, pages):
+    from tests.test_batch_sources import fixture, serve_site
+
+    dead = serve_site(pages)
+    feed_url = pages.add("/feed.rss", fixture("field-notes.rss", pages.base, dead), content_type="application/rss+xml")
+    listed = tmp_path / "list.txt"
+    listed.write_text(f"# two of the corpus\n{ARTICLES[0]}\n{ARTICLES[1]}\n", encoding="utf-8")
+    code, out, err = batch(capsys, workspace_dir, "--feed", feed_url, "--list", str(listed), "--engine", "offline",
+                           "--json")
+    assert code == 1, (code, err)  # the feed entries whose page is gone or unreachable failed; the rest drafted
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 6, err
+    statuses = {line["source"]: line["status"] for line in lines}
+    assert [statuses[str(p)] for p in ARTICLES[:2]] == ["drafted", "drafted"]
+    failed = [line for line in lines if line["status"] == "failed"]
+    assert len(failed) == 2 and all(line["kind"] == "source" and line["error"] for line in failed)
+    assert sum(line["status"] == "drafted" for line in lines) == 4
+    code, out, err = batch(capsys, workspace_dir, "--feed", feed_url, "--list", str(listed), "--engine", "offline")
+    assert code == 1 and "skipped      4" in out and "failed       2" in out

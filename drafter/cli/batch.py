@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..common.errors import InputError
-from .options import (PATH, Group, engine_flags, engine_options, make_drafter, no_repair_option, no_voice_option,
+from .options import (Group, engine_flags, engine_options, make_drafter, no_repair_option, no_voice_option,
                       platform_option, say)
 
 if TYPE_CHECKING:
@@ -41,8 +41,8 @@ def batch() -> None:
 
 @batch.command("run", short_help="draft every source (the default command)")
 @click.argument("sources", nargs=-1)
-@click.option("--list", "lists", multiple=True, type=PATH, metavar="FILE",
-              help="a file of paths and URLs, one a line (# comments)")
+@click.option("--list", "lists", multiple=True, metavar="FILE",
+              help="a file of paths and URLs, one a line (# comments; - reads it from stdin)")
 @click.option("--feed", "feeds", multiple=True, metavar="URL_OR_FILE", help="an RSS or Atom feed: each entry drafted")
 @click.option("--template", help="template name (see: drafter templates list)")
 @click.option("--var", multiple=True, metavar="KEY=VALUE", help="set a template variable")
@@ -107,19 +107,11 @@ def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...]
 
 def collect_items(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...],
                   fetch_timeout: float) -> "list[BatchItem]":
-    """The items of the SOURCE arguments, the --list files and the --feeds (bad input: exit 2)."""
-    from ..sources import batch as batch_sources
+    """The items of the SOURCE arguments, the --list files and the --feeds, each once
+    (:func:`drafter.sources.batch.collect`; bad input, nothing to draft included: exit 2)."""
+    from ..sources.batch import collect
 
-    collect = getattr(batch_sources, "collect", None)  # the SOURCEs, --list and --feed (the batch-sources work)
-    if collect is not None:
-        items = collect(sources, lists, feeds, fetch_timeout=fetch_timeout, on_note=say)
-    elif lists or feeds:
-        raise InputError("--list and --feed are not in this build yet")
-    else:
-        items = batch_sources.expand(sources)
-    if not items:
-        raise InputError("nothing to draft: give article files, folders or URLs, --list FILE or --feed URL_OR_FILE")
-    return items
+    return collect(sources, lists, feeds, fetch_timeout=fetch_timeout, on_note=say)
 
 
 def _out_dir(out_dir: str | None) -> "Path | None":
