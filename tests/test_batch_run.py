@@ -143,11 +143,12 @@ def test_one_429_pauses_every_worker_until_its_retry_after(tmp_path, workspace_d
     assert sum(r.at >= sent + seconds for r in chat) >= 4  # the retry and the other workers' next requests
 
 
-def test_a_source_given_twice_in_one_run_is_drafted_once(tmp_path, workspace_dir, loopback):
+def test_the_same_article_twice_in_one_run_is_drafted_once(tmp_path, workspace_dir, loopback):
     loopback.hold = 0.2
     loopback.script(*[Reply.stream(GOOD)] * 3)
     folder = _articles(tmp_path, 2)
-    twice = [str(folder / "a00.md"), str(folder / "a01.md"), str(folder / "a00.md")]
+    (folder / "a02.md").write_bytes((folder / "a00.md").read_bytes())  # the same article under another name
+    twice = [str(folder / "a00.md"), str(folder / "a01.md"), str(folder / "a02.md")]
     drafter = _llm(workspace_dir, loopback)
     summary = drafter.run(lambda: run_batch(drafter, expand(twice), concurrency=3))
     assert [o.status for o in summary.outcomes] == ["drafted", "drafted", "skipped"]
