@@ -71,6 +71,8 @@ class Reply:
     """For oversized: how many characters of content to stream."""
     content_type: str = "application/json"
     """For body: the content-type header of a raw body."""
+    hold: float | None = None
+    """Seconds the server waits before answering (None: the server's ``hold``)."""
 
     @classmethod
     def stream(
@@ -187,6 +189,8 @@ class Received:
     headers: dict[str, str]
     """Lower-case header names."""
     body: dict[str, Any]
+    at: float = 0.0
+    """The server's clock (``time.monotonic()``) when the request arrived."""
 
 
 def split(text: str, pieces: int) -> list[str]:
@@ -217,6 +221,13 @@ class Loopback:
         """Set when a disconnect reply has closed its socket."""
         self.dripped = 0
         """Chunks sent by drip replies so far (see :meth:`wait_dripped`)."""
+        self.hold = 0.0
+        """Seconds every chat reply waits before it is sent (a slow server), unless the reply sets its own."""
+        self.in_flight = 0
+        """Chat requests being answered now; ``max_in_flight``: the most at once so far."""
+        self.max_in_flight = 0
+        self.throttled: list[tuple[float, float]] = []
+        """(server clock when sent, seconds asked) of every error reply that carried a retry-after."""
         self._dripping = threading.Condition()
         self._server = _Server(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
@@ -333,17 +344,27 @@ def _make_handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
             reply = state._take("chat/completions", body)
             if reply is None:
                 reply = Reply.error(500, "loopback: no scripted reply left", type="loopback_error")
-            self._answer(reply, body)
+            with state._lock:
+                state.in_flight += 1
+                state.max_in_flight = max(state.max_in_flight, state.in_flight)
+            try:
+                state.release.wait(state.hold if reply.hold is None else reply.hold)
+                self._answer(reply, body)
+            finally:
+                with state._lock:
+                    state.in_flight -= 1
 
         def _record(self, body: dict[str, Any]) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
-            state.requests.append(Received(self.command, self.path, headers, body))
+            state.requests.append(Received(self.command, self.path, headers, body, time.monotonic()))
 
         # ---- replies -------------------------------------------------------------
         def _answer(self, reply: Reply, body: dict[str, Any]) -> None:
             model = str(body.get("model") or "loopback-model")
             if reply.kind == "error":
                 self._send_json(reply.status, {"error": reply.error}, reply.headers)
+                if "retry-after" in reply.headers:
+                    state.throttled.append((time.monotonic(), float(reply.headers["retry-after"])))
             elif reply.kind == "models":
                 data = [{"id": m, "object": "model", "created": 0, "owned_by": "loopback"} for m in reply.models]
                 self._send_json(200, {"object": "list", "data": data})

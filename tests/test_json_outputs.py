@@ -48,7 +48,16 @@ def commands_with_json() -> set[str]:
 
 
 def test_every_json_flag_has_a_test_here() -> None:
-    assert commands_with_json() == {"draft", "adapt", "drafts list", "voice show", "lint", "eval"}
+    assert commands_with_json() == {"draft", "adapt", "drafts list", "voice show", "lint", "eval", "batch run"}
+
+
+def test_batch_json_is_one_line_per_source(capsys, workspace_dir: Path) -> None:
+    code = main(["--workspace", str(workspace_dir), "batch", str(EXAMPLE), "--engine", "offline", "--json"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    [line] = [json.loads(text) for text in out.splitlines()]
+    assert set(line) == {"source", "status", "draft_id", "score", "error", "kind", "tokens"}
+    assert line["status"] == "drafted" and (workspace_dir / "drafts" / f"{line['draft_id']}.json").is_file()
 
 
 def test_draft_json_offline_article(capsys, workspace_dir: Path) -> None:

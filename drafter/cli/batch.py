@@ -7,11 +7,18 @@ OpenAI Batch API (``--batch-api``) from any later process (:mod:`drafter.cli.bat
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .options import Group
+from ..common.errors import InputError
+from .options import (Group, engine_flags, engine_options, make_drafter, no_repair_option, no_voice_option,
+                      platform_option, say)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..models.batch import BatchItem
 
 
 class BatchGroup(Group):
@@ -34,7 +41,107 @@ def batch() -> None:
 
 @batch.command("run", short_help="draft every source (the default command)")
 @click.argument("sources", nargs=-1)
-def run(sources: tuple[str, ...], **options: Any) -> int:
-    """Built by the batch-run work (the options of ``draft`` where they apply, ``--list``,
-    ``--feed``, ``--concurrency``, ``--out``, ``--force``, ``--json``, ``--batch-api``, ``--wait``)."""
-    raise click.UsageError("drafter batch is being built")
+@click.option("--list", "lists", multiple=True, metavar="FILE",
+              help="a file of paths and URLs, one a line (# comments; - reads it from stdin)")
+@click.option("--feed", "feeds", multiple=True, metavar="URL_OR_FILE", help="an RSS or Atom feed: each entry drafted")
+@click.option("--template", help="template name (see: drafter templates list)")
+@click.option("--var", multiple=True, metavar="KEY=VALUE", help="set a template variable")
+@engine_options
+@no_repair_option
+@no_voice_option
+@platform_option()
+# --concurrency's default is models.batch.DEFAULT_CONCURRENCY, not imported here (every command loads this
+# module; the models' pydantic classes would weigh on drafter draft's start-up): tests/test_batch_cli.py
+# checks the help says the same number.
+@click.option("--concurrency", type=click.IntRange(min=1), metavar="N",
+              help="LLM generations in flight at once (default 4; the offline engine uses every core)")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="also export each draft as text: <id>.txt, and <id>.<platform>.txt per version")
+@click.option("--force", is_flag=True, help="draft again sources already drafted with this template and variables")
+@click.option("--json", "as_json", is_flag=True, help="one JSON line per source on stdout, as each finishes")
+@click.option("--batch-api", is_flag=True, help="send the batch to the OpenAI Batch API (half price, up to 24 h)")
+@click.option("--wait", is_flag=True, help="with --batch-api: follow the batch until it ends")
+def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...], template: str | None,
+        var: tuple[str, ...], no_repair: bool, no_voice: bool, platforms: tuple[str, ...], concurrency: int | None,
+        out_dir: str | None, force: bool, as_json: bool, batch_api: bool, wait: bool, **engine: Any) -> int:
+    """Draft every source into the workspace's drafts, tagged with the batch. A source already
+    drafted with the same template and variables is skipped unless --force; ctrl+c stops cleanly
+    (the same command again finishes the rest). Exit 0 when nothing failed, 1 when an item failed,
+    2 for bad input, 128+signal when interrupted."""
+    from .commands import _vars
+
+    if wait and not batch_api:
+        raise InputError("--wait follows a --batch-api batch: give --batch-api too")
+    drafter = make_drafter(engine_flags(engine, no_repair, no_voice))
+    overrides = _vars(var)
+    chosen = drafter.platforms(platforms) if platforms else []
+    items = collect_items(sources, lists, feeds, drafter.settings.fetch_timeout)
+    if batch_api:
+        return _batch_api(drafter, items, template, overrides, platforms, wait, as_json)
+    from ..service.batch import BatchRun
+    from .batch_progress import Progress
+    from .platforms import offline_note
+
+    out = _out_dir(out_dir)
+    shown = Progress(len(items), as_json=as_json)
+    runner = BatchRun(drafter, template=template, overrides=overrides, platforms=chosen, concurrency=concurrency,
+                      force=force, out_dir=out, repair=False if no_repair else None,
+                      on_outcome=shown.outcome, on_progress=shown.note)
+    offline_note(drafter)
+    interrupted: KeyboardInterrupt | None = None
+    try:
+        summary = drafter.run(lambda: runner.run(items))
+    except KeyboardInterrupt as exc:
+        interrupted, summary = exc, runner.summary(interrupted=True)
+    finally:
+        shown.stop()
+    _print_summary(summary, runner.left, as_json)
+    if interrupted is not None:
+        from .main import interrupt_exit_code
+
+        say(f"interrupted: {len(summary.of('drafted'))} draft(s) of this run are saved, {runner.left} source(s) "
+            "left; run the same command again to finish (the sources drafted are skipped)")
+        return interrupt_exit_code(interrupted)
+    return 1 if summary.of("failed") else 0
+
+
+def collect_items(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...],
+                  fetch_timeout: float) -> "list[BatchItem]":
+    """The items of the SOURCE arguments, the --list files and the --feeds, each once
+    (:func:`drafter.sources.batch.collect`; bad input, nothing to draft included: exit 2)."""
+    from ..sources.batch import collect
+
+    return collect(sources, lists, feeds, fetch_timeout=fetch_timeout, on_note=say)
+
+
+def _out_dir(out_dir: str | None) -> "Path | None":
+    from pathlib import Path
+
+    if out_dir is None:
+        return None
+    path = Path(out_dir).expanduser()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {out_dir}: cannot create the folder ({exc.strerror or exc})") from None
+    return path
+
+
+def _print_summary(summary: Any, left: int, as_json: bool) -> None:
+    """The summary table: on stdout (the command's result), on stderr with --json (stdout is the JSON lines)."""
+    import sys
+
+    from .batch_progress import summary_table
+
+    print(summary_table(summary, left=left), file=sys.stderr if as_json else sys.stdout, flush=True)
+
+
+def _batch_api(drafter: Any, items: "list[BatchItem]", template: str | None, overrides: dict[str, str],
+               platforms: tuple[str, ...], wait: bool, as_json: bool) -> int:
+    """``--batch-api`` (and ``--wait``): :func:`drafter.cli.batch_api.run_batch_api` (the Batch API work)."""
+    try:
+        from .batch_api import run_batch_api
+    except ModuleNotFoundError:
+        raise InputError("--batch-api is not in this build yet: run drafter batch without it") from None
+    return run_batch_api(drafter, items, template=template, overrides=overrides, platforms=list(platforms),
+                         wait=wait, as_json=as_json)

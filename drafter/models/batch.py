@@ -21,6 +21,9 @@ ItemKind = Literal["file", "url", "feed"]
 
 ItemStatus = Literal["drafted", "skipped", "failed"]
 
+DEFAULT_CONCURRENCY = 4
+"""Generations in flight at once with an LLM engine (``drafter batch --concurrency``)."""
+
 REMOTE_SCHEMA = 1
 """The schema version of a Batch API record (``<workspace>/batches/<id>.json``)."""
 

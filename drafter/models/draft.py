@@ -432,6 +432,14 @@ class _SourceHeader(BaseModel):
     location: str | None = None
 
 
+class _BatchHeader(BaseModel):
+    """The batch key a later ``drafter batch`` skips the draft by (the store's index keeps it)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    key: str = ""
+
+
 class _PartsHeader(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -454,6 +462,7 @@ class DraftHeader(BaseModel):
     source: _SourceHeader = Field(default_factory=_SourceHeader)
     parts: _PartsHeader | None = None
     published: Moment | None = None
+    batch: _BatchHeader | None = None
 
     @property
     def shown_title(self) -> str:

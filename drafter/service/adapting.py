@@ -22,6 +22,7 @@ from ..models.platforms import Platform
 
 if TYPE_CHECKING:
     from ..lint.report import Finding
+    from ..models.draft import Draft
     from .drafting import Drafter, Job
 
 
@@ -71,6 +72,14 @@ class Version:
 def linkedin_version(text: str, platform: Platform, engine: str = "", model: str = "") -> Version:
     """LinkedIn's version: the post itself."""
     return Version(platform, [text], engine, model, "as-is")
+
+
+def with_version(record: "Draft", version: Version) -> "Draft":
+    """``record`` with an adapted version (LinkedIn's is the post itself: nothing to add)."""
+    if version.platform.name == "linkedin":
+        return record
+    return record.with_version(version.platform.name, version.posts, kind="adapt", engine=version.engine,
+                               model=version.model, note="; ".join(version.notes))
 
 
 def over_limit(posts: list[str], platform: Platform) -> list[tuple[int, int]]:

@@ -4,18 +4,35 @@ each draft saved in the workspace and tagged with the batch.
 The pieces every way of running a batch shares (the concurrent runner here, and the OpenAI Batch
 API in :mod:`drafter.service.batch_api`): the key a source is skipped by, and the draft record a
 finished generation becomes.
+
+The runner (:class:`BatchRun`, :func:`run_batch`): each item is read (a thread: files, or a URL
+fetched), skipped when a saved draft carries its key (unless ``force``), prepared, generated with
+the repair pass, adapted for the platforms asked for, saved tagged ``BatchTag(id, key)`` and, with
+``out_dir``, exported as text. An item's failure is its :class:`ItemOutcome` (one line; the text
+that had arrived kept with :meth:`Drafter.keep_unsaved`), never the batch's. With an LLM at most
+``concurrency`` items are in flight (the engine's shared limiter pauses them all after a 429); the
+offline engine drafts in a pool of processes (:mod:`.batch_pool`), one per core.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+import asyncio
+import importlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from ..models.batch import BatchTag, batch_key
+from ..common.errors import DrafterError, EngineError, InputError, StoreError
+from ..common.safe_text import one_line
+from ..models.batch import DEFAULT_CONCURRENCY, BatchItem, BatchSummary, BatchTag, ItemOutcome, batch_key, new_batch_id
 
 if TYPE_CHECKING:
-    from ..engines.base import DraftResult
+    from ..engines.base import DraftResult, Event
     from ..models.draft import Draft
+    from ..models.platforms import Platform
     from ..models.source import Source
+    from .adapting import Version
     from .drafting import Drafter, Job
 
 
@@ -28,3 +45,251 @@ def source_key(source: "Source", template: str, overrides: Mapping[str, str]) ->
 def batch_draft(drafter: "Drafter", job: "Job", result: "DraftResult", tag: BatchTag) -> "Draft":
     """The draft record (not yet saved) of a batch item's finished generation, tagged with the batch."""
     return drafter.new_draft(job, result).model_copy(update={"batch": tag})
+
+
+def export_paths(out_dir: Path, record: "Draft", platforms: "Sequence[Platform]") -> dict[Path, str]:
+    """What ``--out DIR`` writes for a saved draft: ``<id>.txt`` (the post, as ``drafts export``
+    prints it) and ``<id>.<platform>.txt`` for each platform version it holds (as ``drafts export
+    --platform``)."""
+    from ..models.draft import export_text, export_version
+
+    files = {out_dir / f"{record.id}.txt": export_text(record, "txt")}
+    for platform in platforms:
+        if platform.name != "linkedin" and platform.name in record.versions:
+            files[out_dir / f"{record.id}.{platform.name}.txt"] = export_version(record, platform, "txt")
+    return files
+
+
+@dataclass
+class Drafted:
+    """A batch item's finished work before it is saved: the record, its score and tokens, and
+    why a platform version is missing (one line each)."""
+
+    record: "Draft"
+    score: int
+    tokens: int
+    problems: list[str] = field(default_factory=list)
+
+
+OnOutcome = Callable[[ItemOutcome], None]
+OnProgress = Callable[[str, str], None]
+"""(item label, message): a retry, a wait after a 429, a repair round."""
+
+
+class BatchRun:
+    """One batch run: its settings, and the outcomes as items finish (kept when it is cancelled,
+    so an interrupted run can still report and :meth:`summary` lists what was done)."""
+
+    def __init__(self, drafter: "Drafter", *, template: str | None = None, overrides: Mapping[str, str] | None = None,
+                 platforms: "Sequence[Platform]" = (), concurrency: int | None = None, force: bool = False,
+                 out_dir: Path | None = None, repair: bool | None = None, batch_id: str | None = None,
+                 processes: int | None = None, on_outcome: OnOutcome | None = None,
+                 on_progress: OnProgress | None = None) -> None:
+        """``concurrency``: items in flight with an LLM (None: :data:`DEFAULT_CONCURRENCY`).
+        ``processes``: for the offline engine, how many processes draft (None: one per core;
+        1: in this process). Bad input (an unknown template, a bad variable, concurrency below 1)
+        is an InputError now, before any item runs."""
+        concurrency = DEFAULT_CONCURRENCY if concurrency is None else concurrency
+        if concurrency < 1:
+            raise InputError(f"--concurrency must be 1 or more, got {concurrency}")
+        self.drafter = drafter
+        self.template = drafter.template(template)
+        self.template.resolve_variables(dict(overrides or {}))  # a bad --var fails the batch, once
+        self.overrides = dict(overrides or {})
+        self.platforms = list(platforms)
+        self.concurrency = concurrency
+        self.force = force
+        self.out_dir = out_dir
+        self.repair = repair
+        self.id = batch_id or new_batch_id()
+        self.processes = processes if processes is not None else (os.cpu_count() or 1)
+        self.on_outcome = on_outcome
+        self.on_progress = on_progress
+        self.total = 0
+        self._outcomes: dict[int, ItemOutcome] = {}
+        self._known: dict[str, str] = {}
+        """Batch key -> the draft saved with it (this run's drafts added as they are saved)."""
+        self._pending: dict[str, asyncio.Event] = {}
+        """Batch keys being drafted now: a duplicate waits, then is skipped."""
+
+    # ---- the whole batch ---------------------------------------------------------------
+
+    async def run(self, items: Sequence[BatchItem]) -> BatchSummary:
+        """Draft every item; the summary in the order of the items. Cancelled (ctrl+c), the items
+        in flight end as "interrupted" failures (their text kept) and the cancel goes on."""
+        self.total = len(items)
+        self._known = {} if self.force else self.drafter.store.batch_keys()
+        pool = None
+        if self.drafter.engine_name == "offline" and self.processes > 1 and len(items) > 1:
+            from .batch_pool import OfflinePool
+
+            pool = OfflinePool(self.drafter, min(self.processes, len(items)))  # forks before any thread starts
+        slots = asyncio.Semaphore(pool.size * 2 if pool else self.concurrency)
+        try:
+            async with asyncio.TaskGroup() as group:
+                if pool is None and items:  # the linter loads while the first requests wait on the server
+                    group.create_task(asyncio.to_thread(importlib.import_module, "drafter.lint"))
+                for index, item in enumerate(items):
+                    group.create_task(self._item(index, item, slots, pool))
+        finally:
+            if pool is not None:
+                pool.close()
+        return self.summary()
+
+    def summary(self, interrupted: bool = False) -> BatchSummary:
+        """The outcomes so far, in the order of the items."""
+        return BatchSummary(id=self.id, outcomes=[self._outcomes[i] for i in sorted(self._outcomes)],
+                            interrupted=interrupted)
+
+    @property
+    def left(self) -> int:
+        """Items with no outcome yet (not started when the run was interrupted)."""
+        return self.total - len(self._outcomes)
+
+    def _finish(self, index: int, outcome: ItemOutcome) -> None:
+        self._outcomes[index] = outcome
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+
+    # ---- one item ------------------------------------------------------------------------
+
+    async def _item(self, index: int, item: BatchItem, slots: asyncio.Semaphore, pool: object) -> None:
+        async with slots:
+            self._finish(index, await self._draft_item(index, item, pool))
+
+    async def _draft_item(self, index: int, item: BatchItem, pool: object) -> ItemOutcome:
+        from ..sources.batch import load_item
+
+        fail = _failer(item)
+        try:
+            source = await asyncio.to_thread(load_item, item, fetch_timeout=self.drafter.settings.fetch_timeout)
+        except DrafterError as exc:
+            return fail(str(exc), "source")
+        key = source_key(source, self.template.name, self.overrides)
+        while key in self._pending:  # the same source given twice in this run: drafted once
+            await self._pending[key].wait()
+        if key in self._known:
+            return ItemOutcome(source=item.label, status="skipped", draft_id=self._known[key])
+        self._pending[key] = asyncio.Event()
+        try:
+            return await self._draft_new(index, item, source, key, pool)
+        finally:
+            self._pending.pop(key).set()
+
+    async def _draft_new(self, index: int, item: BatchItem, source: "Source", key: str, pool: object) -> ItemOutcome:
+        fail = _failer(item)
+        tag = BatchTag(id=self.id, key=key)
+        if pool is not None:
+            try:
+                drafted = await pool.draft(source, self.template.name, self.overrides,  # type: ignore[attr-defined]
+                                           [p.name for p in self.platforms], tag)
+            except DrafterError as exc:
+                return fail(str(exc), getattr(exc, "kind", "failed"))
+        else:
+            drafted_or_failure = await self._generate(index, item, source, tag)
+            if isinstance(drafted_or_failure, ItemOutcome):
+                return drafted_or_failure
+            drafted = drafted_or_failure
+        return self._save(item, key, drafted)
+
+    async def _generate(self, index: int, item: BatchItem, source: "Source", tag: BatchTag) -> "Drafted | ItemOutcome":
+        """Prepare, generate (with repair) and adapt one source in this process."""
+        from ..models.post import assemble
+        from .adapting import with_version
+        from .drafting import Transcript
+
+        drafter, fail = self.drafter, _failer(item)
+        seen = Transcript()
+
+        def on_event(event: "Event") -> None:
+            seen.add(event)
+            _progress(self.on_progress, item.label, event)
+
+        job = None
+        try:
+            job = drafter.prepare(source, self.template.name, self.overrides)
+            result, _repair = await drafter.generate(job, on_event, repair=self.repair)
+        except EngineError as exc:
+            return fail(str(exc), exc.kind, drafter, exc.partial or seen.text)
+        except DrafterError as exc:
+            return fail(str(exc), getattr(exc, "kind", "failed"))
+        except asyncio.CancelledError:
+            text = seen.text if seen.result is None or job is None else assemble(seen.result.parts, job.layout)
+            self._interrupted(index, item, text)
+            raise
+        text = assemble(result.parts, job.layout)
+        record = batch_draft(drafter, job, result, tag)
+        drafted = Drafted(record, drafter.lint(job, result.parts, text).score,
+                          result.usage.prompt_tokens + result.usage.completion_tokens)
+        for platform in self.platforms:
+            try:
+                version: "Version" = await drafter.adapt(job, text, platform, on_event, repair=self.repair)
+            except DrafterError as exc:
+                partial = getattr(exc, "partial", "")
+                where = f"; the text received is {drafter.keep_unsaved(partial, f'{platform.name} version').where()}" \
+                    if partial.strip() else ""
+                drafted.problems.append(f"{platform.label} not adapted: {one_line(str(exc))}{where}")
+                continue
+            except asyncio.CancelledError:
+                self._interrupted(index, item, text, "while adapting: the post")
+                raise
+            drafted.record = with_version(drafted.record, version)
+            drafted.tokens += version.usage.prompt_tokens + version.usage.completion_tokens
+        return drafted
+
+    def _save(self, item: BatchItem, key: str, drafted: Drafted) -> ItemOutcome:
+        """Save the draft (and export it with ``out_dir``): the item's outcome."""
+        from ..common.atomic import write_or_raise
+
+        store, record = self.drafter.store, drafted.record
+        if store.path_for(record.id).exists():  # made in another process: its id may be taken here
+            record = record.model_copy(update={"id": store.new_id(record.title)})
+        try:
+            saved = store.save(record)
+        except StoreError as exc:
+            kept = self.drafter.keep_unsaved(record.text, "post").where()
+            return _failer(item)(f"{exc}; the post is {kept}", "store", tokens=drafted.tokens)
+        self._known[key] = saved.id
+        problems = list(drafted.problems)
+        if self.out_dir is not None:
+            try:
+                for path, text in export_paths(self.out_dir, saved, self.platforms).items():
+                    write_or_raise(path, text if text.endswith("\n") else text + "\n", StoreError)
+            except StoreError as exc:
+                problems.append(f"not exported: {exc}")
+        if problems:
+            fix = f" (drafter adapt {saved.id} --platform NAME)" if drafted.problems else ""
+            return ItemOutcome(source=item.label, status="failed", draft_id=saved.id, score=drafted.score,
+                               error=one_line(f"{'; '.join(problems)}; the post is saved as draft {saved.id}{fix}"),
+                               kind="platform" if drafted.problems else "export", tokens=drafted.tokens)
+        return ItemOutcome(source=item.label, status="drafted", draft_id=saved.id, score=drafted.score,
+                           tokens=drafted.tokens)
+
+    def _interrupted(self, index: int, item: BatchItem, text: str, what: str = "") -> None:
+        """An item cancelled in flight: what had arrived is kept; its outcome says where."""
+        reason = "interrupted"
+        if text.strip():
+            reason += f" {what or 'mid-draft: the text received'} is {self.drafter.keep_unsaved(text, 'interrupted').where()}"
+        self._finish(index, ItemOutcome(source=item.label, status="failed", error=one_line(reason), kind="interrupted"))
+
+
+def _failer(item: BatchItem) -> Callable[..., ItemOutcome]:
+    def fail(reason: str, kind: str, drafter: "Drafter | None" = None, partial: str = "", *,
+             tokens: int = 0) -> ItemOutcome:
+        if drafter is not None and partial.strip():
+            reason = f"{reason}; the text received is {drafter.keep_unsaved(partial, f'batch {kind}').where()}"
+        return ItemOutcome(source=item.label, status="failed", error=one_line(reason), kind=kind, tokens=tokens)
+
+    return fail
+
+
+def _progress(on_progress: OnProgress | None, label: str, event: "Event") -> None:
+    from ..engines.base import Progress
+
+    if on_progress is not None and isinstance(event, Progress) and not event.message.startswith("connecting to "):
+        on_progress(label, event.message)
+
+
+async def run_batch(drafter: "Drafter", items: Sequence[BatchItem], **options: object) -> BatchSummary:
+    """Run a batch to its end (see :class:`BatchRun` for the options): its summary."""
+    return await BatchRun(drafter, **options).run(items)  # type: ignore[arg-type]

@@ -113,6 +113,8 @@ class _Entry(NamedTuple):
     chars: int = 0
     source: str = ""
     published: bool = False
+    batch: str = ""
+    """The batch key of a draft made by ``drafter batch`` ("" for any other)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,7 @@ class _SummaryJSON(TypedDict):
     chars: int
     source: str
     published: bool
+    batch: NotRequired[str]  # only for a draft made by a batch
 
 
 class _EntryJSON(TypedDict):
@@ -142,7 +145,7 @@ class _EntryJSON(TypedDict):
 
 
 class _IndexJSON(TypedDict):
-    version: Literal[4]  # 2: summaries carry the source; 3: its URLs redacted; 4: published (an older index is rebuilt)
+    version: Literal[5]  # 2: summaries carry the source; 3: its URLs redacted; 4: published; 5: the batch key (an older index is rebuilt)
     scanned_ns: int
     entries: dict[str, _EntryJSON]
 
@@ -171,7 +174,7 @@ def _parse_index(raw: bytes) -> _Index:
             entries[name] = _Entry(*stamp, id=summary["id"], title=summary["title"],
                                    updated=_plain_time(datetime.fromisoformat(summary["updated"])),
                                    template=summary["template"], chars=summary["chars"], source=summary["source"],
-                                   published=summary["published"])
+                                   published=summary["published"], batch=summary.get("batch", ""))
         elif problem:
             entries[name] = _Entry(*stamp, problem)
         else:
@@ -188,10 +191,12 @@ def _index_json(index: _Index) -> str:
             summary = {"id": entry.id, "title": entry.title, "updated": entry.updated.isoformat(),
                        "template": entry.template, "chars": entry.chars, "source": entry.source,
                        "published": entry.published}  # fmt: skip
+            if entry.batch:
+                summary["batch"] = entry.batch
             problem = None
         entries[name] = {"mtime_ns": entry.mtime_ns, "size": entry.size, "read_ns": entry.read_ns,
                          "summary": summary, "problem": problem}  # fmt: skip
-    data = {"version": 4, "scanned_ns": index.scanned_ns, "entries": entries}
+    data = {"version": 5, "scanned_ns": index.scanned_ns, "entries": entries}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -298,13 +303,37 @@ class Store:
         of a coarse mtime clock would go unseen, so such a "racy" file is read again, and the
         time of that read is recorded, until a read happens 2 s or more after its mtime.
         """
+        entries, problems = self._scan()
+        rows: list[tuple[_Entry, str]] = []
+        for name, entry in entries.items():
+            if entry.problem:
+                problems.append(f"{self.folder / name}: {entry.problem}")
+            else:
+                rows.append((entry, name))
+        rows.sort(key=lambda row: (row[0].updated, row[0].id), reverse=True)  # updated (aware: by instant), id
+        summaries = [DraftSummary(e.id, e.title, e.updated, e.template, e.chars, self.folder / name, e.source,
+                                  e.published)
+                     for e, name in rows]
+        problems.sort()
+        return summaries, problems
+
+    def batch_keys(self) -> dict[str, str]:
+        """The batch key of every draft made by ``drafter batch`` -> that draft's id (the newest
+        when two share one). From the index, as fast as :meth:`list`; never raises."""
+        entries, _ = self._scan()
+        found = sorted((e.updated, e.id, e.batch) for e in entries.values() if e.batch and not e.problem)
+        return {key: draft_id for _, draft_id, key in found}
+
+    def _scan(self) -> tuple[dict[str, _Entry], list[str]]:
+        """Every draft file's index entry (problems included) by file name, and one line per file
+        the system would not let us read; the index rewritten when anything changed."""
         scan_start = self._clock()
         try:
             scanned = [e for e in os.scandir(self.folder) if e.name.endswith(".json") and e.name[0] != "."]
         except FileNotFoundError:
-            return [], []
+            return {}, []
         except OSError as exc:
-            return [], [f"{self.folder}: cannot read the folder ({exc.strerror or exc})"]
+            return {}, [f"{self.folder}: cannot read the folder ({exc.strerror or exc})"]
         old = self._read_index()
         entries: dict[str, _Entry] = {}
         changed = False
@@ -332,20 +361,9 @@ class Store:
             entries[item.name] = entry
             changed = True  # new, changed, or racy (with the new read time, so it is trusted later)
         changed = changed or entries.keys() != old.entries.keys()
-        rows: list[tuple[_Entry, str]] = []
-        for name, entry in entries.items():
-            if entry.problem:
-                problems.append(f"{self.folder / name}: {entry.problem}")
-            else:
-                rows.append((entry, name))
-        rows.sort(key=lambda row: (row[0].updated, row[0].id), reverse=True)  # updated (aware: by instant), id
-        summaries = [DraftSummary(e.id, e.title, e.updated, e.template, e.chars, self.folder / name, e.source,
-                                     e.published)
-                     for e, name in rows]
-        problems.sort()
         if changed:
             self._write_index(_Index(scan_start, entries))
-        return summaries, problems
+        return entries, problems
 
     def _summarise(self, path: Path, mtime_ns: int, size: int) -> _Entry | str | None:
         """The index entry of one file: its summary, or why its content is not a draft we can
@@ -365,7 +383,8 @@ class Store:
         try:
             entry = _Entry(mtime_ns, size, read_ns, id=head.id, title=head.shown_title,
                            updated=_plain_time(head.updated), template=head.template, chars=measure(head.text).chars,
-                           source=head.source_label, published=head.published is not None)  # fmt: skip
+                           source=head.source_label, published=head.published is not None,
+                           batch=head.batch.key if head.batch else "")  # fmt: skip
         except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # e.g. a date out of range
             return _Entry(mtime_ns, size, read_ns, f"corrupt: cannot be summarised ({type(exc).__name__})")
         self._texts_read[path.name] = TextEntry(mtime_ns, size, read_ns, head.text)  # for texts(), no second read

@@ -35,6 +35,7 @@ from ..base import (
 )
 from .chunks import Attempt
 from .errors import MAX_RETRY_WAIT, Failures, display_url, retry_after_seconds
+from .limiter import SharedLimiter
 from .mode_cache import MODES, ModeCache
 from .watchdog import Watchdog
 
@@ -126,6 +127,8 @@ class OpenAIEngine:
         self.host = urlsplit(self.url).netloc or self.url
         self._modes = ModeCache(mode_cache, display_url(settings.base_url) if settings.base_url else "openai")
         self._failures = Failures(settings, self.url, self.host)
+        self.limiter = SharedLimiter()
+        """After a 429 every request of this engine waits (a batch's workers share it)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client = self._new_client()
 
@@ -297,6 +300,12 @@ class OpenAIEngine:
         params = self._params(job, mode)
         failures = 0
         while True:
+            pause = self.limiter.remaining()
+            if pause > 0:  # another request of this engine was told to slow down
+                if pause >= run.deadline.remaining():
+                    raise self._failures.deadline(job.deadline, f"rate limited: the next request was {pause:.0f} s away")
+                yield Progress(f"rate limited; waiting {pause:.0f} s with every request")
+                await self.limiter.wait()
             run.attempt = attempt = Attempt()
             try:
                 async with contextlib.aclosing(self._request(job, mode, params, attempt, run.deadline)) as events:
@@ -314,6 +323,11 @@ class OpenAIEngine:
             failures = retry.failures
             if retry.wait is not None and retry.wait >= run.deadline.remaining():
                 raise self._failures.deadline(job.deadline, f"the next retry was {retry.wait:.0f} s away")
+            if retry.throttled and retry.wait is not None:
+                self.limiter.hold(retry.wait)  # every request of this engine waits with this one
+                yield Progress(retry.message)
+                await self.limiter.wait()
+                continue
             yield Progress(retry.message)
             if retry.wait is not None:
                 await asyncio.sleep(retry.wait)

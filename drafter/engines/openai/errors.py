@@ -38,6 +38,8 @@ class Retry:
     """Failed attempts so far, this one included (a refused parameter does not count)."""
     next_mode: bool = False
     """The server does not accept the output mode: ask in the next one (no wait, no message)."""
+    throttled: bool = False
+    """A 429: every request of the engine waits ``wait`` too (:mod:`.limiter`)."""
 
 
 _NEXT_MODE = Retry(next_mode=True)
@@ -140,7 +142,8 @@ class Failures:
         if wait is None:
             wait = backoff * 2 ** (failures - 1)
         wait = min(wait, MAX_RETRY_WAIT)
-        return Retry(f"{reason}; retrying in {wait:.0f} s ({failures}/{retries})", wait, failures)
+        return Retry(f"{reason}; retrying in {wait:.0f} s ({failures}/{retries})", wait, failures,
+                     throttled=reason == "rate limited")
 
     def check_answer(self, text: str, refusal: str, finish_reason: str | None, max_tokens: int, *,
                      chunks: int = 1, content_type: str = "") -> None:

@@ -1,0 +1,86 @@
+"""What ``drafter batch`` shows while it runs and at the end: a rich progress bar on stderr when
+stderr is a terminal (plain lines otherwise: ``[3/16] drafted <label> (score 84)``), the
+``--json`` lines on stdout, and the summary table.
+
+rich is imported here only, and only for a terminal (it comes with Textual).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from ..common.safe_text import one_line, strip_controls
+from .options import say
+
+if TYPE_CHECKING:
+    from ..models.batch import BatchSummary, ItemOutcome
+
+
+def _line(outcome: "ItemOutcome") -> str:
+    label = one_line(strip_controls(outcome.source), 120)
+    if outcome.status == "drafted":
+        return f"drafted {label} (score {outcome.score})"
+    if outcome.status == "skipped":
+        return f"skipped {label} (already drafted: {outcome.draft_id})"
+    return f"failed {label}: {outcome.error}"
+
+
+class Progress:
+    """Called as each item finishes (:meth:`outcome`) and with an item's retry or wait (:meth:`note`)."""
+
+    def __init__(self, total: int, *, as_json: bool, bar: bool | None = None) -> None:
+        self.total = total
+        self.done = 0
+        self.as_json = as_json
+        self._bar: Any = None
+        if bar if bar is not None else sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as Bar
+
+            self._bar = Bar(TextColumn("[bold]batch[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task("", total=total)
+            self._bar.start()
+
+    def outcome(self, outcome: "ItemOutcome") -> None:
+        self.done += 1
+        if self.as_json:
+            print(json.dumps(outcome.as_json(), ensure_ascii=False), flush=True)
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=one_line(strip_controls(outcome.source), 60))
+            if outcome.status == "failed":
+                self._bar.console.print(f"failed {one_line(strip_controls(outcome.source), 120)}: {outcome.error}",
+                                        markup=False, highlight=False)
+        else:
+            say(f"[{self.done}/{self.total}] {_line(outcome)}")
+
+    def note(self, label: str, message: str) -> None:
+        text = f"{one_line(strip_controls(label), 80)}: {message}"
+        if self._bar is not None:
+            self._bar.update(self._task, description=one_line(text, 60))
+        else:
+            say(text)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def summary_table(summary: "BatchSummary", *, left: int = 0) -> str:
+    """The end of a run: drafted, skipped, failed (each failure with its reason), left (when
+    interrupted), the mean score and the tokens used."""
+    drafted, skipped, failed = summary.of("drafted"), summary.of("skipped"), summary.of("failed")
+    mean = "-" if summary.mean_score is None else f"{summary.mean_score:.1f}"
+    rows = [("batch", summary.id), ("drafted", str(len(drafted))), ("skipped", str(len(skipped))),
+            ("failed", str(len(failed)))]
+    if summary.interrupted:
+        rows.append(("left", str(left)))
+    rows += [("mean score", mean), ("tokens used", f"{summary.tokens:,}")]
+    lines = [f"{name:<12} {value}" for name, value in rows]
+    for outcome in failed:
+        lines.append(f"  failed: {one_line(strip_controls(outcome.source), 120)}: {outcome.error}")
+    return "\n".join(lines)

@@ -1,0 +1,165 @@
+"""`drafter batch`: the corpus offline into the library (tagged) and a second run skipping it
+all, --force, --json lines, --out, exit codes, and ctrl+c against a slow loopback (the finished
+drafts kept, the next run finishing the rest)."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+from drafter.cli.main import main
+from drafter.storage.store import Store
+from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
+from tests.pages import pages  # noqa: F401  (fixture)
+from tests.test_faults_llm import GOOD, signal_mid_stream
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+ARTICLES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".txt", ".html"))
+
+
+def batch(capsys, workspace: Path, *argv: str) -> tuple[int, str, str]:
+    code = main(["--workspace", str(workspace), "batch", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_corpus_is_drafted_into_the_library_and_a_second_run_skips_it(capsys, workspace_dir):
+    code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline")
+    assert code == 0, err
+    assert f"drafted      {len(ARTICLES)}" in out and "failed       0" in out and "mean score" in out
+    assert f"[{len(ARTICLES)}/{len(ARTICLES)}] drafted" in err  # plain progress lines (stderr is not a terminal)
+    store = Store(workspace_dir / "drafts")
+    summaries, _ = store.list()
+    records = [store.load(s.id) for s in summaries]
+    assert len(records) == len(ARTICLES)
+    assert len({r.batch.id for r in records}) == 1 and len({r.batch.key for r in records}) == len(ARTICLES)
+    assert {r.source.location for r in records} == {str(p) for p in ARTICLES}
+    code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline")
+    assert code == 0, err
+    assert f"skipped      {len(ARTICLES)}" in out and "drafted      0" in out
+    assert len(store.list()[0]) == len(ARTICLES)
+    code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline", "--force")
+    assert code == 0 and f"drafted      {len(ARTICLES)}" in out
+    assert len(store.list()[0]) == 2 * len(ARTICLES)
+
+
+def test_json_lines_one_per_source_and_nothing_else_on_stdout(capsys, workspace_dir, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in ARTICLES[:3]:
+        (folder / p.name).write_bytes(p.read_bytes())
+    (folder / "broken.txt").write_bytes(b"\x00\xff" * 3000)
+    code, out, err = batch(capsys, workspace_dir, str(folder), "--engine", "offline", "--json")
+    assert code == 1, err  # one item failed
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 4
+    by_name = {Path(line["source"]).name: line for line in lines}
+    assert by_name["broken.txt"]["status"] == "failed" and by_name["broken.txt"]["error"]
+    assert all(line["status"] == "drafted" and line["draft_id"] and line["score"] is not None
+               for name, line in by_name.items() if name != "broken.txt")
+    assert "failed       1" in err and "broken.txt" in err  # the summary is on stderr with --json
+
+
+def test_out_exports_each_draft_and_its_platform_versions(capsys, workspace_dir, tmp_path):
+    out_dir = tmp_path / "exported"
+    code, out, err = batch(capsys, workspace_dir, str(ARTICLES[0]), str(ARTICLES[1]), "--engine", "offline",
+                           "--platform", "x", "--out", str(out_dir))
+    assert code == 0, err
+    store = Store(workspace_dir / "drafts")
+    for summary in store.list()[0]:
+        record = store.load(summary.id)
+        assert (out_dir / f"{record.id}.txt").read_text(encoding="utf-8").rstrip("\n") == record.text.rstrip("\n")
+        main(["--workspace", str(workspace_dir), "drafts", "export", record.id, "--platform", "x"])
+        exported = capsys.readouterr().out
+        assert (out_dir / f"{record.id}.x.txt").read_text(encoding="utf-8") == exported
+
+
+def test_bad_input_is_one_line_and_exit_2(capsys, workspace_dir, tmp_path):
+    for argv in ([str(tmp_path / "missing.md")], [], [str(CORPUS), "--var", "novalue"],
+                 [str(CORPUS), "--template", "nope"], [str(CORPUS), "--concurrency", "0"],
+                 [str(CORPUS), "--platform", "myspace"], [str(CORPUS), "--wait"]):
+        code, out, err = batch(capsys, workspace_dir, *argv, "--engine", "offline")
+        assert code == 2, (argv, err)
+        assert err.strip().startswith("drafter: ") and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not list((workspace_dir / "drafts").glob("2*.json"))
+
+
+def _three(tmp_path: Path) -> Path:
+    folder = tmp_path / "three"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"a{i}.md").write_text(f"{ARTICLES[0].read_text(encoding='utf-8')}\n\nNote {i}.\n", encoding="utf-8")
+    return folder
+
+
+def test_ctrl_c_keeps_the_finished_drafts_and_the_same_command_finishes_the_rest(capsys, tmp_path, workspace_dir,
+                                                                                  loopback):
+    folder = _three(tmp_path)
+    argv = ["--workspace", str(workspace_dir), "batch", str(folder), "--base-url", loopback.base_url,
+            "--no-repair", "--concurrency", "1"]
+    loopback.script(Reply.stream(GOOD), Reply.drip_forever('{"hook": "Stopped', "!", every=0.05))
+    code, out, err = signal_mid_stream(loopback, argv, signal.SIGINT)
+    assert code == 130, err
+    assert "Traceback" not in err and "run the same command again" in err.splitlines()[-1]
+    assert "drafted      1" in out and "left         1" in out and "interrupted" in out
+    store = Store(workspace_dir / "drafts")
+    [saved] = store.list()[0]
+    assert store.load(saved.id).source.location.endswith("a0.md")
+    kept = [p for p in (workspace_dir / "drafts" / ".unsaved").iterdir()]
+    assert any(p.read_text(encoding="utf-8").startswith('{"hook": "Stopped!') for p in kept)  # the text in flight
+    loopback.script(Reply.stream(GOOD), Reply.stream(GOOD))
+    code, out, err = batch(capsys, workspace_dir, str(folder), "--base-url", loopback.base_url, "--no-repair",
+                           "--concurrency", "1")
+    assert code == 0, err
+    assert "skipped      1" in out and "drafted      2" in out
+    assert len(store.list()[0]) == 3
+
+
+def test_a_failing_generation_is_one_failure_with_its_text_kept(capsys, tmp_path, workspace_dir, loopback):
+    (workspace_dir / "drafter.toml").write_text("retries = 0\n", encoding="utf-8")
+    folder = _three(tmp_path)
+    loopback.script(Reply.stream(GOOD), *[Reply.stream("GARBAGE")] * 3, Reply.stream(GOOD))
+    code, out, err = batch(capsys, workspace_dir, str(folder), "--base-url", loopback.base_url, "--no-repair",
+                           "--concurrency", "1", "--json")
+    assert code == 1, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["status"] for line in lines] == ["drafted", "failed", "drafted"]
+    assert "the text received is kept in" in lines[1]["error"]
+    assert lines[0]["tokens"] == 33
+
+
+def test_the_help_names_the_default_concurrency_and_draft_does_not_load_the_batch_models(capsys):
+    import subprocess
+    import sys
+
+    from drafter.models.batch import DEFAULT_CONCURRENCY
+
+    assert main(["batch", "run", "--help"]) == 0
+    assert f"(default {DEFAULT_CONCURRENCY};" in " ".join(capsys.readouterr().out.split())
+    probe = ("import sys; from drafter.cli.main import main; main(['draft', '--topic', 'x', '--engine', 'offline']); "
+             "print(sorted(m for m in sys.modules if m.startswith('drafter.service.batch') or m == 'drafter.models.batch'"
+             " or m == 'rich'), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_a_feed_and_a_list_are_drafted_and_a_failing_page_is_one_failure(capsys, workspace_dir, tmp_path, pages):
+    from tests.test_batch_sources import fixture, serve_site
+
+    dead = serve_site(pages)
+    feed_url = pages.add("/feed.rss", fixture("field-notes.rss", pages.base, dead), content_type="application/rss+xml")
+    listed = tmp_path / "list.txt"
+    listed.write_text(f"# two of the corpus\n{ARTICLES[0]}\n{ARTICLES[1]}\n", encoding="utf-8")
+    code, out, err = batch(capsys, workspace_dir, "--feed", feed_url, "--list", str(listed), "--engine", "offline",
+                           "--json")
+    assert code == 1, (code, err)  # the feed entries whose page is gone or unreachable failed; the rest drafted
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 6, err
+    statuses = {line["source"]: line["status"] for line in lines}
+    assert [statuses[str(p)] for p in ARTICLES[:2]] == ["drafted", "drafted"]
+    failed = [line for line in lines if line["status"] == "failed"]
+    assert len(failed) == 2 and all(line["kind"] == "source" and line["error"] for line in failed)
+    assert sum(line["status"] == "drafted" for line in lines) == 4
+    code, out, err = batch(capsys, workspace_dir, "--feed", feed_url, "--list", str(listed), "--engine", "offline")
+    assert code == 1 and "skipped      4" in out and "failed       2" in out
