@@ -51,10 +51,10 @@ def test_batch_keys_come_from_the_index_and_an_older_index_is_rebuilt(tmp_path, 
     assert set(keys.values()) == ids and len(keys) == 2
     assert all(store.load(i).batch.key in keys for i in ids)
     index = json.loads((workspace_dir / "drafts" / INDEX_NAME).read_text(encoding="utf-8"))
-    assert index["version"] == 4 and sorted(e["summary"]["batch"] for e in index["entries"].values()) == sorted(keys)
-    for entry in index["entries"].values():  # an index from before the key: version 3, no "batch"
+    assert index["version"] == 5 and sorted(e["summary"]["batch"] for e in index["entries"].values()) == sorted(keys)
+    for entry in index["entries"].values():  # an index from before the key: version 4, no "batch"
         del entry["summary"]["batch"]
-    (workspace_dir / "drafts" / INDEX_NAME).write_text(json.dumps({**index, "version": 3}), encoding="utf-8")
+    (workspace_dir / "drafts" / INDEX_NAME).write_text(json.dumps({**index, "version": 4}), encoding="utf-8")
     assert Store(workspace_dir / "drafts").batch_keys() == keys
     manual = store.load(next(iter(ids))).model_copy(update={"id": "2026-01-01-by-hand-0000", "batch": None})
     store.save(manual)
