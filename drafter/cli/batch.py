@@ -38,3 +38,9 @@ def run(sources: tuple[str, ...], **options: Any) -> int:
     """Built by the batch-run work (the options of ``draft`` where they apply, ``--list``,
     ``--feed``, ``--concurrency``, ``--out``, ``--force``, ``--json``, ``--batch-api``, ``--wait``)."""
     raise click.UsageError("drafter batch is being built")
+
+
+from .batch_api import collect, status  # noqa: E402 - the Batch API's commands, in their own module
+
+batch.add_command(status)
+batch.add_command(collect)
