@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from drafter.cli.batch_api import run_batch_api
 from drafter.cli.main import main
 from drafter.common.errors import DrafterError
 from drafter.engines.openai.batches import NoBatchAPI
@@ -248,5 +249,26 @@ def test_a_source_that_cannot_be_read_is_reported_not_sent(ws, loopback, batches
 def test_an_unknown_batch_is_bad_input(ws, loopback, capsys):
     code = main(["--workspace", str(ws), "batch", "collect", "batch_nope", "--base-url", loopback.base_url])
     assert code == 2 and "no batch batch_nope" in capsys.readouterr().err
-    with pytest.raises(DrafterError):
+    with pytest.raises(DrafterError, match="not a batch id"):
         batch_api.load_record(drafter(ws, loopback), "../escape")
+
+
+def test_run_batch_api_prints_the_id_and_how_to_follow_it(ws, loopback, batches, articles, capsys):
+    code = run_batch_api(drafter(ws, loopback), items(articles[:1]), template="classic", overrides={}, platforms=(),
+                         wait=False)
+    out, err = capsys.readouterr()
+    [record] = batch_api.records(drafter(ws, loopback))[0]
+    assert code == 0 and out.strip() == record.id
+    assert f"drafter batch status {record.id}" in err and f"drafter batch collect {record.id}" in err
+    assert "24 hours" in err and batches.retrieves == 0
+
+
+def test_run_batch_api_with_wait_collects_the_drafts(ws, loopback, batches, articles, capsys):
+    batches.progress = []  # done at the first look: the default waits between polls are seconds
+    batches.script(Reply.completion(post("ferry")), Reply.completion(post("library")))
+    code = run_batch_api(drafter(ws, loopback), items(articles[:2]), template="classic", overrides={}, platforms=(),
+                         wait=True, as_json=True)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["drafted", "drafted"]
+    assert "completed (2/2 done)" in err and len(list((ws / "drafts").glob("*.json"))) == 2
