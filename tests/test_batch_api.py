@@ -272,3 +272,15 @@ def test_run_batch_api_with_wait_collects_the_drafts(ws, loopback, batches, arti
     assert code == 0, err
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["drafted", "drafted"]
     assert "completed (2/2 done)" in err and len(list((ws / "drafts").glob("*.json"))) == 2
+
+
+def test_the_platforms_asked_for_are_adapted_when_collected(ws, loopback, batches, articles):
+    batches.script(Reply.completion(post("ferry")))
+    batch_id = sent(ws, loopback, articles[:1], platforms=["bluesky"])
+    finished(ws, loopback, batch_id)
+    loopback.script(Reply.stream({"posts": ["The Kessel night ferry is back from 3 March: 23:40 from the north pier."]}))
+    [outcome] = batch_api.collect(drafter(ws, loopback), batch_id).outcomes
+    saved = drafter(ws, loopback).store.load(outcome.draft_id)
+    assert outcome.status == "drafted" and outcome.error is None
+    assert "bluesky" in saved.versions and "north pier" in saved.versions["bluesky"].posts[0]
+    assert len(loopback.chat_requests) == 1

@@ -73,7 +73,8 @@ def _show(outcome: "ItemOutcome", as_json: bool) -> None:
     elif outcome.status == "failed":
         say(f"failed: {outcome.source}: {outcome.error}")
     elif outcome.status == "drafted":
-        say(f"drafted {outcome.source} -> {outcome.draft_id} (score {outcome.score})")
+        also = f"; {outcome.error}" if outcome.error else ""
+        say(f"drafted {outcome.source} -> {outcome.draft_id} (score {outcome.score}){also}")
     else:
         say(f"skipped {outcome.source}: already saved as {outcome.draft_id}")
 

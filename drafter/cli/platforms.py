@@ -130,10 +130,7 @@ def run_adapting(drafter: "Drafter", job: "Job", text: str, platforms: "list[Pla
 
 def with_version(record: "Draft", version: "Version") -> "Draft":
     """``record`` with an adapted version (LinkedIn's is the post itself: nothing to add)."""
-    if version.platform.name == "linkedin":
-        return record
-    return record.with_version(version.platform.name, version.posts, kind="adapt", engine=version.engine,
-                               model=version.model, note="; ".join(version.notes))
+    return version.into(record)
 
 
 def offline_note(drafter: "Drafter") -> None:

@@ -22,6 +22,7 @@ from ..models.platforms import Platform
 
 if TYPE_CHECKING:
     from ..lint.report import Finding
+    from ..models.draft import Draft
     from .drafting import Drafter, Job
 
 
@@ -50,6 +51,13 @@ class Version:
         from ..lint.platform import check_posts
 
         return check_posts(self.posts, self.platform)
+
+    def into(self, record: "Draft") -> "Draft":
+        """``record`` with this version saved in it (LinkedIn's is the post itself: nothing to add)."""
+        if self.platform.name == "linkedin":
+            return record
+        return record.with_version(self.platform.name, self.posts, kind="adapt", engine=self.engine,
+                                   model=self.model, note="; ".join(self.notes))
 
     def as_json(self) -> dict[str, Any]:
         """What ``--json`` prints per platform: its name, the posts, each post's count and the limit."""

@@ -346,10 +346,21 @@ async def _collect_one(drafter: "Drafter", engine: "OpenAIEngine", record: Remot
     if repair:
         result, _ = await drafter.repair(job, result, None)
     draft = batch_draft(drafter, job, result, BatchTag(id=record.batch, key=item.key))
+    tokens = result.usage.prompt_tokens + result.usage.completion_tokens
+    problems = []
+    for platform in drafter.platforms(record.platforms):  # the versions: interactive requests
+        try:
+            version = await drafter.adapt(job, draft.text, platform)
+        except DrafterError as exc:
+            partial = getattr(exc, "partial", "")
+            kept = f"; the text received is {drafter.keep_unsaved(partial, platform.name).where()}" if partial.strip() else ""
+            problems.append(f"not adapted for {platform.label}: {exc}{kept}")
+            continue
+        draft = version.into(draft)
+        tokens += version.usage.prompt_tokens + version.usage.completion_tokens
     try:
         saved = drafter.store.save(draft)
     except StoreError as exc:
         return failed(f"{exc}; the post is {drafter.keep_unsaved(draft.text, 'post').where()}", "store")
-    usage = result.usage
     return ItemOutcome(source=item.label, status="drafted", draft_id=saved.id, score=drafter.lint(job, result.parts).score,
-                       tokens=usage.prompt_tokens + usage.completion_tokens)
+                       tokens=tokens, error="; ".join(problems) or None)
