@@ -284,3 +284,70 @@ def test_the_platforms_asked_for_are_adapted_when_collected(ws, loopback, batche
     assert outcome.status == "drafted" and outcome.error is None
     assert "bluesky" in saved.versions and "north pier" in saved.versions["bluesky"].posts[0]
     assert len(loopback.chat_requests) == 1
+
+
+def test_wait_stops_at_its_bound_saying_how_to_follow(ws, loopback, batches, articles):
+    batch_id = sent(ws, loopback, articles[:1])
+    with pytest.raises(batch_api.BatchNotDone, match=f"drafter batch status {batch_id}"):
+        batch_api.wait(drafter(ws, loopback), batch_id, first=0, longest=0, bound=0)
+    assert batches.retrieves == 1
+
+
+def test_status_with_nothing_sent_says_so(ws, loopback, capsys):
+    code = main(["--workspace", str(ws), "batch", "status", "--base-url", loopback.base_url])
+    out, err = capsys.readouterr()
+    assert code == 0 and out == "" and "no batch has been sent" in err
+
+
+WAITER = """
+import sys
+from drafter.cli.batch_api import run_batch_api
+from drafter.models.batch import BatchItem
+from drafter.service.drafting import Drafter
+drafter = Drafter.from_environment(sys.argv[1], {"base_url": sys.argv[2], "retries": 0})
+items = [BatchItem(kind="file", location=sys.argv[3], label="ferry.md")]
+sys.exit(run_batch_api(drafter, items, template="classic", overrides={}, platforms=(), wait=True))
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_waiting_says_how_to_follow_and_another_process_can(ws, loopback, batches, articles, capsys):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    batches.progress = ["in_progress"] * 1000  # never done while it is watched
+    env = {**os.environ, "OPENAI_API_KEY": KEY}
+    proc = subprocess.Popen([sys.executable, "-c", WAITER, str(ws), loopback.base_url, str(articles[0])],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        bound = time.monotonic() + 60  # a bound on the test, not a timing assertion
+        while batches.retrieves < 1 and time.monotonic() < bound and proc.poll() is None:
+            time.sleep(0.05)
+        assert batches.retrieves >= 1, proc.communicate(timeout=10)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    [record] = batch_api.records(drafter(ws, loopback))[0]
+    assert proc.returncode == 130, err
+    assert "stopped waiting" in err and f"drafter batch status {record.id}" in err and "Traceback" not in err
+    assert KEY not in out + err
+    code = main(["--workspace", str(ws), "batch", "status", "--base-url", loopback.base_url])
+    out, _ = capsys.readouterr()
+    assert code == 0 and record.id in out and "in_progress" in out
+
+
+def test_an_answer_whose_template_is_gone_is_kept(ws, loopback, batches, articles):
+    classic = (Path(__file__).parents[1] / "prompts" / "classic.toml").read_text(encoding="utf-8")
+    (ws / "prompts" / "mine.toml").write_text(classic.replace('name = "classic"', 'name = "mine"', 1), encoding="utf-8")
+    batches.script(Reply.completion(post("ferry")))
+    batch_id = batch_api.submit(drafter(ws, loopback), items(articles[:1]), template="mine").id
+    finished(ws, loopback, batch_id)
+    (ws / "prompts" / "mine.toml").unlink()
+    [outcome] = batch_api.collect(drafter(ws, loopback), batch_id).outcomes
+    assert outcome.status == "failed" and "mine" in outcome.error and "kept in" in outcome.error
+    assert "ferry story" in Path(outcome.error.split("kept in ", 1)[1]).read_text(encoding="utf-8")

@@ -338,11 +338,12 @@ async def _collect_one(drafter: "Drafter", engine: "OpenAIEngine", record: Remot
     try:
         job = drafter.prepare(Source.model_validate(item.source), record.template, record.variables)
         result = engine.batch_result(job.request(drafter.settings), body)
-    except DrafterError as exc:
-        text = exc.partial if isinstance(exc, EngineError) else ""
+    except DrafterError as exc:  # the answer is kept whatever went wrong (it is the only copy here)
+        kind = exc.kind if isinstance(exc, EngineError) else "input"
+        text = exc.partial if isinstance(exc, EngineError) else json.dumps(body, ensure_ascii=False, indent=2)
         if not text.strip():
-            return failed(str(exc), getattr(exc, "kind", "input"))
-        return failed(f"{exc}; the answer is {drafter.keep_unsaved(text, exc.kind).where()}", exc.kind)
+            return failed(str(exc), kind)
+        return failed(f"{exc}; the answer is {drafter.keep_unsaved(text, kind).where()}", kind)
     if repair:
         result, _ = await drafter.repair(job, result, None)
     draft = batch_draft(drafter, job, result, BatchTag(id=record.batch, key=item.key))
