@@ -49,8 +49,8 @@ def run_batch_api(drafter: "Drafter", items: "Iterable[BatchItem]", *, template:
         f"within 24 hours, at half the price); recorded in {batch_api.record_path(drafter, record.id)}")
     if not wait:
         say(_follow_hint(record.id))
-        if not as_json:
-            click.echo(record.id)
+        click.echo(json.dumps({"batch_api": record.id, "batch": record.batch, "status": record.status,
+                               "sent": len(record.items)}) if as_json else record.id)
         return 1 if failed else 0
     try:
         batch_api.wait(drafter, record.id, _progress)
@@ -79,10 +79,10 @@ def _show(outcome: "ItemOutcome", as_json: bool) -> None:
         say(f"skipped {outcome.source}: already saved as {outcome.draft_id}")
 
 
-def _summary_line(summary: "BatchSummary") -> str:
+def _summary_line(batch_id: str, summary: "BatchSummary") -> str:
     mean = summary.mean_score
     score = f"; mean score {mean:.0f}" if mean is not None else ""
-    return (f"batch {summary.id}: {len(summary.of('drafted'))} drafted, {len(summary.of('skipped'))} skipped, "
+    return (f"batch {batch_id} ({summary.id}): {len(summary.of('drafted'))} drafted, {len(summary.of('skipped'))} skipped, "
             f"{len(summary.of('failed'))} failed{score}; {summary.tokens:,} tokens")
 
 
@@ -96,7 +96,7 @@ def _collect(drafter: "Drafter", batch_id: str, *, repair: bool, as_json: bool) 
 
         say(f"interrupted: the drafts saved so far are kept; drafter batch collect {batch_id} saves the rest")
         return interrupt_exit_code(exc)
-    say(_summary_line(summary))
+    say(_summary_line(batch_id, summary))
     if summary.of("skipped") and not summary.of("drafted"):
         say(f"batch {batch_id} was collected before: nothing saved twice")
     return 1 if summary.of("failed") else 0
