@@ -152,3 +152,18 @@ def test_cli_voice_setting_off_drafts_with_the_template(capsys, workspace_dir, m
                        "--article", str(EXAMPLE))
     assert code == 0
     assert [line[:2] for line in bullets(out)] == ["• "] * 3
+
+
+def test_every_request_of_a_voiced_job_carries_its_profile(tmp_path: Path) -> None:
+    # A part rewrite, hook variants and a platform version are the job's requests too: the
+    # offline engine reads the voice from the request, as the draft's does.
+    voice = write_voice(tmp_path)
+    drafter = Drafter.from_environment(tmp_path, {"engine": "offline"}, env={})
+    job = drafter.prepare(from_file(EXAMPLE))
+    parts = Parts(hook="A hook.", takeaways=["One thing.", "Another thing."], question="Why?", hashtags=["#Ops"])
+    requests = [job.request(drafter.settings), drafter.regenerate_request(job, parts, "hook"),
+                drafter.variants_request(job, parts), drafter.adapt_request(job, "A post.", drafter.platforms(["x"])[0])]
+    assert [r.voice for r in requests] == [voice.profile] * 4
+    drafter.settings.voice = False
+    plain = drafter.prepare(from_file(EXAMPLE))
+    assert drafter.regenerate_request(plain, parts, "hook").voice is None

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..common.safe_text import one_line, safe_json
+from ..common.safe_text import safe_json
+from ..models.voice_summary import summary
 from .options import PATH, Group, json_option, make_drafter, say
 
 if TYPE_CHECKING:
-    from ..models.voice import Profile, Spread, Voice
+    from ..models.voice import Voice
 
 
 @click.group("voice", cls=Group, help="import your published posts, show or clear the voice drafts follow")
@@ -77,7 +78,7 @@ def drafts_publish(id: str) -> int:  # noqa: A002 - the argument's name in the u
     return 0
 
 
-# ---- what show prints -------------------------------------------------------------------------
+# ---- what show prints (its lines: drafter.models.voice_summary, the app's too) -----------------
 
 
 def _as_json(stored: "Voice | None", where: str) -> dict[str, Any]:
@@ -88,67 +89,3 @@ def _as_json(stored: "Voice | None", where: str) -> dict[str, Any]:
         origins[post.origin] = origins.get(post.origin, 0) + 1
     return {"file": where, "posts": len(stored.posts), "origins": origins,
             "updated": stored.updated.isoformat(timespec="seconds"), "profile": stored.profile.model_dump(mode="json")}
-
-
-_ORIGINS = {"linkedin": "from LinkedIn", "folder": "from files", "published": "published drafts"}
-
-
-def summary(stored: "Voice", where: str, *, enabled: bool = True) -> list[tuple[str, str]]:
-    """The voice in readable lines (label, value): what ``drafter voice show`` prints."""
-    p = stored.profile
-    origins: dict[str, int] = {}
-    for post in stored.posts:
-        origins[post.origin] = origins.get(post.origin, 0) + 1
-    kinds = ", ".join(f"{n} {_ORIGINS[o]}" for o, n in origins.items())
-    dates = (f", {p.first_date:%Y-%m-%d} to {p.last_date:%Y-%m-%d}" if p.first_date and p.last_date else "")
-    rows = [
-        ("file", where + ("" if enabled else " (not used: the voice setting is off)")),
-        ("posts", f"{p.posts} ({kinds}){dates}"),
-        ("length", f"{_range(p.chars)} characters, {_range(p.lines)} lines"),
-        ("hook", f"{_range(p.hook_chars)} characters"),
-        ("paragraphs", _range(p.paragraphs)),
-        ("sentences", f"{_range(p.sentence_words)} words"),
-        ("lists", _lists(p)),
-        ("emoji", "none" if p.emoji.high == 0 else f"{_range(p.emoji)} a post"),
-        ("hashtags", _hashtags(p)),
-        ("closing", _closing(p)),
-    ]
-    if p.openers:
-        rows.append(("openers", ", ".join(one_line(w) for w in p.openers)))
-    if p.phrases:
-        rows.append(("phrases", ", ".join(one_line(w) for w in p.phrases)))
-    return rows
-
-
-def _n(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
-
-
-def _range(s: "Spread") -> str:
-    """"900–1,300 (median 1,100)"; one number when the range is one."""
-    if _n(s.low) == _n(s.high):
-        return _n(s.median)
-    return f"{_n(s.low)}–{_n(s.high)} (median {_n(s.median)})"
-
-
-def _lists(p: "Profile") -> str:
-    if not p.bullet_marker:
-        return "none"
-    items = f", usually {p.takeaways} items" if p.takeaways else ""
-    return f"in {p.bullets:.0%} of posts, marker {p.bullet_marker}{items}"
-
-
-def _hashtags(p: "Profile") -> str:
-    if p.hashtags.high == 0:
-        return "none"
-    case = {"camel": "#CamelCase", "lower": "#lowercase", "upper": "#UPPERCASE", "mixed": "mixed case"}
-    where = {"end": "in a last block", "inline": "inside sentences", "none": ""}
-    return ", ".join(x for x in (f"{_range(p.hashtags)} a post", case.get(p.hashtag_case or "", ""),
-                                 where[p.hashtag_place]) if x)
-
-
-def _closing(p: "Profile") -> str:
-    if p.question_close == 0:
-        return "never a question"
-    usual = f', usually starting "{one_line(p.closing)}"' if p.closing else ""
-    return f"a question in {p.question_close:.0%} of posts{usual}"

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .adapting import Version
     from ..lint import LintReport
     from ..models.draft import Draft
-    from ..models.voice import Voice, VoiceUse
+    from ..models.voice import Profile, Voice, VoiceUse
     from ..storage.store import Store
     from ..storage.unsaved import Kept
     from ..templates import Template, TemplateLibrary
@@ -116,8 +116,13 @@ class Job:
             prompt=self.prompt,
             temperature=self.template.temperature if self.template.temperature is not None else settings.temperature,
             max_tokens=settings.max_tokens,
-            voice=self.voice.profile if self.voice else None,
+            voice=self.profile,
         )
+
+    @property
+    def profile(self) -> "Profile | None":
+        """The voice's profile every request of this job carries (None without a voice)."""
+        return self.voice.profile if self.voice else None
 
     def voiced(self, prompt: Prompt, platform: "Platform | None" = None) -> Prompt:
         """``prompt`` with this job's voice block (unchanged without a voice)."""
@@ -296,7 +301,7 @@ class Drafter:
         return RegenerateRequest(
             part=part, current=current, source=job.source, spec=job.spec, prompt=prompt,
             instruction=instruction, temperature=job.request(self.settings).temperature,
-            max_tokens=self.settings.max_tokens,
+            max_tokens=self.settings.max_tokens, voice=job.profile,
         )
 
     def variants_request(self, job: Job, current: Parts | None, n: int = 5) -> HookVariantsRequest:
@@ -304,6 +309,7 @@ class Drafter:
         return HookVariantsRequest(
             n=n, current=current, source=job.source, spec=job.spec, prompt=prompt,
             temperature=job.request(self.settings).temperature, max_tokens=self.settings.max_tokens,
+            voice=job.profile,
         )
 
     def platforms(self, names: "list[str] | tuple[str, ...]") -> "list[Platform]":
@@ -324,7 +330,7 @@ class Drafter:
         return AdaptRequest(
             source=job.source, spec=job.spec, prompt=prompt, platform=platform.name, limit=platform.limit,
             text=text, numbering=numbering, temperature=job.request(self.settings).temperature,
-            max_tokens=self.settings.max_tokens,
+            max_tokens=self.settings.max_tokens, voice=job.profile,
         )
 
     async def adapt(self, job: Job, text: str, platform: "Platform", on_event: Callable[[Event], None] | None = None,

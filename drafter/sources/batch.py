@@ -1,59 +1,257 @@
-"""The sources of a batch: what ``drafter batch`` was given, expanded into :class:`BatchItem`s,
-and each item read into a :class:`Source`.
+"""The sources of a batch: what ``drafter batch`` was given, expanded into :class:`BatchItem`s
+(:func:`collect`), and each item read into a :class:`Source` (:func:`load_item`).
 
-SOURCE arguments are files, folders (every ``.txt``, ``.md``, ``.html`` inside) and URLs;
-``--list`` is a file of paths and URLs, one a line (``#`` comments); ``--feed`` an RSS or Atom
-feed whose entries are fetched (or their own full content used).
+- SOURCE arguments: article files; folders (every ``.txt``, ``.md`` and ``.html`` file inside,
+  ``.htm`` and ``.markdown`` too, in subfolders as well, sorted by path; hidden files and
+  folders skipped, symlinked folders not followed); http(s) URLs.
+- ``--list FILE`` (``-`` reads stdin): paths and URLs, one a line; blank lines and lines
+  starting with ``#`` are ignored. A relative path is relative to the list file's folder (to
+  the current folder for stdin), so a list travels with its articles. A path may be a folder.
+- ``--feed URL_OR_FILE``: an RSS or Atom feed, one item per entry (:mod:`drafter.sources.feeds`).
 
-Foundation: files, folders and URLs given as arguments; ``--list`` and ``--feed`` are filled in
-by the batch-sources work.
+Items come in that order (arguments, then lists, then feeds); the same file (by its real path)
+or the same URL (scheme and host in any case, no fragment) given twice is drafted once, where it
+first appears. Expanding happens before anything runs, so whatever cannot be expanded at all is
+bad input (:class:`SourceError`, exit 2); an item that fails later (a page that 404s, an empty
+or binary file) fails alone in :func:`load_item`.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Iterable
+from typing import IO, Callable, Iterable
+from urllib.parse import urlsplit, urlunsplit
 
 from ..common.errors import SourceError
+from ..common.safe_text import one_line
 from ..common.urls import display_url
 from ..models.batch import BatchItem
 from ..models.source import Source
 from . import inputs
+from .fetch import FETCH_TIMEOUT
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html")
 """What a folder given to a batch contributes (``.htm`` and ``.markdown`` too)."""
 _FOLDER_SUFFIXES = frozenset((*ARTICLE_SUFFIXES, ".htm", ".markdown"))
+MAX_ITEMS = 10_000
+"""Items one batch may hold (after duplicates are dropped): more is bad input, split the batch."""
+MAX_LIST_ENTRIES = 10_000
+"""Entries (lines that are not blank or comments) one ``--list`` file may hold."""
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+Note = Callable[[str], None]
 
 
-def _folder_items(folder: Path) -> list[BatchItem]:
-    found = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in _FOLDER_SUFFIXES
-                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-    return [BatchItem(kind="file", location=str(p), label=str(p)) for p in found]
+def collect(
+    sources: Iterable[str] = (),
+    list_files: Iterable[str] = (),
+    feeds: Iterable[str] = (),
+    *,
+    fetch_timeout: float = FETCH_TIMEOUT,
+    stdin: IO[str] | IO[bytes] | None = None,
+    on_note: Note | None = None,
+) -> list[BatchItem]:
+    """Every item of a batch, in order, each once: the SOURCE arguments, then each ``--list``
+    file's entries, then each ``--feed``'s entries (a feed URL fetched here, under
+    ``fetch_timeout``; entry links are not fetched until :func:`load_item`).
+
+    ``stdin`` is read for a list named ``-`` (``sys.stdin`` by default). ``on_note`` hears what
+    the user should know but is no error (a folder with no articles, a feed cut at
+    :data:`~drafter.sources.feeds.MAX_FEED_ENTRIES`, duplicates dropped).
+
+    Raises :class:`SourceError` (bad input, exit 2) for an argument that cannot be expanded, for
+    more than :data:`MAX_ITEMS` items, and when nothing at all is left to draft.
+    """
+    found = _Items(on_note)
+    for raw in sources:
+        found.add_argument(raw, raw)
+    for list_file in dict.fromkeys(list_files):  # a list or a feed given twice is read once
+        found.add_list(list_file, stdin)
+    if feeds:
+        from .feeds import read_feed
+
+        for feed in dict.fromkeys(f.strip() for f in feeds):
+            for item in read_feed(feed, fetch_timeout=fetch_timeout, on_note=on_note):
+                found.add(item)
+    if found.dropped and on_note:
+        on_note(f"{found.dropped:,} duplicate source{'s' if found.dropped != 1 else ''} left out (each is drafted once)")
+    if not found.items:
+        raise SourceError(found.nothing_message())
+    return found.items
 
 
 def expand(sources: Iterable[str]) -> list[BatchItem]:
-    """The items of the SOURCE arguments, in order (a folder's files sorted by path). A path that
-    does not exist is bad input (SourceError, exit 2): nothing has run yet."""
-    items: list[BatchItem] = []
+    """The items of the SOURCE arguments alone, in order, each once (possibly none)."""
+    found = _Items(None)
     for raw in sources:
+        found.add_argument(raw, raw)
+    return found.items
+
+
+def read_list(list_file: str, stdin: IO[str] | IO[bytes] | None = None) -> list[str]:
+    """The entries of a ``--list`` file (``-``: stdin), as written: one a line, blank lines and
+    ``#`` comment lines left out. A missing, unreadable or binary list is bad input."""
+    where = "stdin" if list_file == "-" else list_file
+    try:
+        data = inputs.read_stdin(stdin, where="the --list on stdin") if list_file == "-" else _list_bytes(list_file)
+    except SourceError as exc:
+        raise SourceError(without_article_advice(exc)) from None
+    if b"\x00" in data:
+        raise SourceError(f"--list {where} is binary, not a text file of paths and URLs (one a line)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SourceError(f"--list {where} is not UTF-8 text: save the list of paths and URLs as UTF-8") from None
+    entries = [line.strip() for line in text.splitlines()]
+    entries = [e for e in entries if e and not e.startswith("#")]
+    if len(entries) > MAX_LIST_ENTRIES:
+        raise SourceError(f"--list {where} has {len(entries):,} entries; the limit is {MAX_LIST_ENTRIES:,}: split it")
+    return entries
+
+
+def _list_bytes(list_file: str) -> bytes:
+    if not Path(list_file).expanduser().exists():
+        raise SourceError(f"--list {list_file}: no such file (give a file of paths and URLs, or - for stdin)")
+    try:
+        return inputs.read_file(list_file)
+    except SourceError as exc:
+        raise SourceError(f"--list {exc}") from None
+
+
+_ARTICLE_ADVICE = (
+    ("; check the address or paste the text instead", "; check the address"),
+    (": download it and paste the text instead", ", nor an RSS or Atom feed"),  # only a feed's URL has a type
+    (": give the article file inside it", ""),
+    (": use a shorter excerpt", ""),
+)
+"""Advice the shared readers (:mod:`.inputs`, :mod:`.fetch`) give for an article, which does not
+fit a list or a feed."""
+
+
+def without_article_advice(error: SourceError) -> str:
+    """``error``'s message without its advice for an article."""
+    message = str(error)
+    for advice, replacement in _ARTICLE_ADVICE:
+        if message.endswith(advice):
+            return message.removesuffix(advice) + replacement
+    return message
+
+
+class _Items:
+    """Items gathered so far, each once (by :func:`_key`), at most :data:`MAX_ITEMS`."""
+
+    def __init__(self, on_note: Note | None) -> None:
+        self.items: list[BatchItem] = []
+        self.seen: set[str] = set()
+        self.dropped = 0
+        self.empty_folders: list[str] = []
+        self.on_note = on_note
+
+    def add(self, item: BatchItem) -> None:
+        key = _key(item)
+        if key in self.seen:
+            self.dropped += 1
+            return
+        if len(self.items) >= MAX_ITEMS:
+            raise SourceError(f"more than {MAX_ITEMS:,} sources in one batch: split it into smaller batches")
+        self.seen.add(key)
+        self.items.append(item)
+
+    def add_argument(self, raw: str, where: str, base: Path | None = None) -> None:
+        """A path (file or folder; a relative one is relative to ``base``, else to the current
+        folder) or a URL; ``where`` names it in errors."""
         if inputs.is_url(raw):
-            items.append(BatchItem(kind="url", location=raw.strip(), label=display_url(raw.strip())))
-            continue
-        path = Path(raw).expanduser()
+            url = raw.strip()
+            self.add(BatchItem(kind="url", location=url, label=one_line(display_url(url))))
+            return
+        if not raw.strip():
+            raise SourceError(f"{where}: an empty path: give a file, a folder or a URL")
+        if raw == "-":
+            raise SourceError(f"{where}: a batch reads no article from stdin; pipe a list of paths and URLs to --list -")
+        given = Path(raw).expanduser()
+        path = given if given.is_absolute() or base is None else base / given
+        shown = raw if base is None else str(path)
         if path.is_dir():
-            items.extend(_folder_items(path))
+            files = _folder_files(path, shown)
+            if not files:
+                self.empty_folders.append(shown)
+                if self.on_note:
+                    self.on_note(f"{shown}: no .txt, .md or .html files in this folder")
+            for file in files:
+                self.add(BatchItem(kind="file", location=str(file), label=one_line(str(file))))
         elif path.exists():
-            items.append(BatchItem(kind="file", location=str(path), label=str(path)))
+            self.add(BatchItem(kind="file", location=str(path), label=one_line(shown)))
         else:
-            raise SourceError(f"{raw}: no such file or folder")
-    return items
+            raise SourceError(f"{where}: no such file or folder")
+
+    def add_list(self, list_file: str, stdin: IO[str] | IO[bytes] | None) -> None:
+        base = None if list_file == "-" else Path(list_file).expanduser().parent
+        for entry in read_list(list_file, stdin):
+            shown = "stdin" if list_file == "-" else list_file
+            self.add_argument(entry, f"--list {shown}: {entry}", base)
+
+    def nothing_message(self) -> str:
+        if self.empty_folders:
+            folders = ", ".join(self.empty_folders[:3]) + (" …" if len(self.empty_folders) > 3 else "")
+            return f"nothing to draft: no .txt, .md or .html files in {folders}"
+        return "nothing to draft: give article files, folders, URLs, --list FILE or --feed URL_OR_FILE"
 
 
-def load_item(item: BatchItem, *, fetch_timeout: float = inputs.FETCH_TIMEOUT) -> Source:
-    """Read one item (blocking: files, or a URL fetched under ``fetch_timeout``). SourceError
-    (one line) when it cannot be used: that item fails, the batch goes on."""
+def _folder_files(folder: Path, shown: str) -> list[Path]:
+    """Every article file in ``folder`` and its subfolders (hidden ones skipped, symlinked
+    folders not followed), sorted by path; at most :data:`MAX_ITEMS`."""
+    found: list[Path] = []
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=errors.append):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(root, name)
+            if not name.startswith(".") and path.suffix.lower() in _FOLDER_SUFFIXES and path.is_file():
+                found.append(path)
+        if len(found) > MAX_ITEMS:
+            raise SourceError(f"{shown} holds more than {MAX_ITEMS:,} articles: split it into smaller batches")
+    if errors and not found and Path(errors[0].filename or "") == folder:
+        raise SourceError(f"{shown}: cannot read the folder ({errors[0].strerror or errors[0]})")
+    return sorted(found)
+
+
+def _key(item: BatchItem) -> str:
+    """What makes two items the same source: a file's real path, a URL without its fragment
+    (scheme and host lowercased, a default port dropped)."""
+    if item.kind == "file":
+        return "file:" + os.path.realpath(item.location)
+    if not inputs.is_url(item.location):
+        return "entry:" + item.location  # a feed entry with no link
+    try:
+        parts = urlsplit(item.location.strip())
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:  # a broken port or host: fails when it is fetched
+        return "url:" + item.location.strip()
+    scheme = parts.scheme.lower()
+    host = f"[{host}]" if ":" in host else host
+    user = parts.netloc.rpartition("@")[0]
+    netloc = (user + "@" if user else "") + host + (f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else "")
+    return "url:" + urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def load_item(item: BatchItem, *, fetch_timeout: float = FETCH_TIMEOUT) -> Source:
+    """Read one item (blocking: a file, a URL fetched under ``fetch_timeout``, or a feed entry's
+    own content extracted like a page). :class:`SourceError` (one line) when it cannot be used:
+    that item fails, the batch goes on.
+
+    A feed entry's Source keeps the entry's link as its location and the entry's title."""
     if item.kind == "file":
         return inputs.from_file(item.location)
+    if item.kind == "url":
+        return inputs.from_url(item.location, timeout=fetch_timeout)
+    linked = inputs.is_url(item.location)
     if item.content is not None:
-        return inputs.from_text(item.content, item.location, "url", title=item.title)
-    return inputs.from_url(item.location, timeout=fetch_timeout)
+        return inputs.from_html(item.content, item.location, "url" if linked else "text", title=item.title,
+                                where=f"the feed's content for {item.label}")
+    if not linked:
+        raise SourceError(f"{item.label}: the feed entry has no link and no content to draft from")
+    source = inputs.from_url(item.location, timeout=fetch_timeout)
+    if item.title:
+        source = source.model_copy(update={"title": item.title, "topic": item.title})
+    return source

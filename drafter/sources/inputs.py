@@ -207,6 +207,21 @@ def _from_html_bytes(data: bytes, where: str, kind: Literal["file", "url"], char
     return from_text(text, where, kind, title=title, notes=[note, *notes])
 
 
+def from_html(
+    markup: str, location: str, kind: Literal["text", "url"] = "url", *, title: str | None = None, where: str | None = None
+) -> Source:
+    """Already-decoded HTML (a feed entry's own content): its main text extracted as a page's is.
+    ``title`` (the entry's) wins over one found in the markup; errors name ``where`` (the location)."""
+    where = where or location
+    size = len(markup.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_BYTES:
+        raise too_big(where, size, MAX_BYTES)
+    if _looks_binary(markup):
+        raise _binary(where)
+    text, found, note = _extract_html(strip_controls(markup), where, url=location if kind == "url" else None)
+    return from_text(text, location, kind, title=title or found, notes=[note])
+
+
 # ---- files -------------------------------------------------------------------------------
 
 
@@ -217,8 +232,9 @@ def _not_regular(where: str, mode: int) -> SourceError:
     return SourceError(f"{where} is {kind}, not a regular file: give a file, or pipe the text into - (stdin)")
 
 
-def read_file(path: str | Path) -> bytes:
-    """The bytes of a regular file, at most :data:`MAX_BYTES`: the checks every file reader shares.
+def read_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` (:data:`MAX_BYTES` for an article):
+    the checks every file reader shares.
 
     Folders, FIFOs, devices and sockets are refused from ``stat`` before anything is opened, so
     a FIFO never blocks and ``/dev/zero`` is never read; a file over the cap is refused by size.
@@ -229,18 +245,18 @@ def read_file(path: str | Path) -> bytes:
         info = p.stat()
         if not stat.S_ISREG(info.st_mode):
             raise _not_regular(where, info.st_mode)
-        if info.st_size > MAX_BYTES:
-            raise too_big(where, info.st_size, MAX_BYTES)
+        if info.st_size > max_bytes:
+            raise too_big(where, info.st_size, max_bytes)
         with p.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            data = fh.read(max_bytes + 1)
     except FileNotFoundError:
         raise SourceError(f"{where}: no such file (check the path, or use - to read stdin)") from None
     except PermissionError:
         raise SourceError(f"{where}: permission denied (cannot read the file)") from None
     except OSError as exc:
         raise SourceError(f"{where}: cannot read the file ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:  # grew while we looked
-        raise over_limit(where, MAX_BYTES)
+    if len(data) > max_bytes:  # grew while we looked
+        raise over_limit(where, max_bytes)
     return data
 
 

@@ -53,6 +53,8 @@ ACTION_HELP: dict[str, str] = {
     "regenerate": "Regenerate one part (with an optional instruction); on another platform than LinkedIn: adapt "
                   "the post again for it (asks first if you edited that version)",
     "variants": "Hook variants: pick one of five hooks",
+    "toggle_voice": "Voice on / off (the top bar says which): the next generation (a draft, a part, hook variants, "
+                    "a platform version) is drafted in your voice or without it; the post on screen stays",
     "open_source": "Open a file or URL as the source",
     "library": "Drafts library: find and reopen a saved draft",
     "templates": "Templates",
@@ -78,6 +80,7 @@ ACTION_HELP: dict[str, str] = {
     "screen.copy_post": "Copy the post (a thread: its next post)",
     "screen.copy_thread": "Copy the whole thread",
     "screen.export_post": "Export the post to a text file",
+    "screen.voice": "Your voice: the examples the draft was written with (date, score, text) and the profile",
     "DraftsScreen.open": "Open the highlighted draft",
     "DraftsScreen.to_table": "From the search box: back to the list",
     "DraftsScreen.focus_filter": "Search words (all, any order) in titles, post text, source titles/topics/locations (not the article text), templates, ids",

@@ -363,12 +363,14 @@ class Session:
         self.history.break_group()
         self._base = self.state
 
-    def accept_part(self, part: str, result: "DraftResult") -> None:
-        """A regenerated part replaces only that part (and the hand-typed text, agreed before)."""
+    def accept_part(self, part: str, result: "DraftResult", job: "Job | None" = None) -> None:
+        """A regenerated part replaces only that part (and the hand-typed text, agreed before);
+        ``job``: the one it was written with, when not the draft's (the voice switched since)."""
         self.pending = None
         assert self.parts is not None
         self.history.break_group()
-        self._commit(self.state.with_(parts=replace_part(self.parts, part, result.parts), text=None, result=result))
+        parts = replace_part(self.parts, part, result.parts)
+        self._commit(self.state.with_(parts=parts, text=None, result=result, job=job or self.job))
         self.history.break_group()
 
     def accept_hook(self, hook: str) -> str | None:

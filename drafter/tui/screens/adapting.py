@@ -111,7 +111,10 @@ class Adaptations(ScreenPart):
 
     async def _adapt(self, name: "PlatformName", text: str, box: str) -> Done:
         drafter, session, requests = self.drafter, self.session, self.screen_.requests
-        job = session.job if session.job is not None else await asyncio.to_thread(self._job_for_post, box, text)
+        if session.job is not None:  # the draft's job, with the voice as the switch is now
+            job = await self.screen_.voice.fitted(session.job)
+        else:
+            job = await asyncio.to_thread(self._job_for_post, box, text)
         await requests.engine_ready()
         version = await drafter.adapt(job, text, self.platform(name), requests.on_engine_event)
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ..widgets.preview import PreviewPane
     from ..widgets.version_editor import VersionEditor
     from .adapting import Adaptations
+    from .voice import Voices
 
 VIEWS = ("compose", "editor", "preview")
 WIDE = 120
@@ -76,6 +77,7 @@ class MainScreen(Screen):
         Binding("shift+f6", "next_platform(-1)", "Platform", show=False, priority=True),
         Binding("ctrl+r", "regenerate", "Regen"),
         Binding("f5", "variants", "Hooks"),
+        Binding("shift+f7", "toggle_voice", "Voice", show=False),
         Binding("ctrl+o", "open_source", "Open", show=False),
         Binding("ctrl+l", "library", "Drafts"),
         Binding("ctrl+t", "templates", "Templates", show=False),
@@ -171,6 +173,7 @@ class MainScreen(Screen):
         # Templates and the autosave check read files: off the event loop.
         self.storage.load_templates()
         self.storage.check_autosave()
+        self.voice.load()
         self.run_worker(_warm_imports, thread=True, group="warm", exit_on_error=False)
 
     # -- widgets ------------------------------------------------------------------------
@@ -192,6 +195,13 @@ class MainScreen(Screen):
         from .adapting import Adaptations
 
         return Adaptations(self)
+
+    @cached_property
+    def voice(self) -> "Voices":
+        """The voice: its label in the top bar, the shift+f7 switch, the examples dialog, publishing."""
+        from .voice import Voices
+
+        return Voices(self)
 
     @property
     def version_editor(self) -> "VersionEditor":
@@ -429,6 +439,21 @@ class MainScreen(Screen):
     @when_ready
     def action_variants(self) -> None:
         self.requests.ask_variants()
+
+    @when_ready
+    def action_toggle_voice(self) -> None:
+        """shift+f7: draft in the workspace's voice, or not, from the next generation on."""
+        self.voice.toggle()
+
+    @when_ready
+    def action_voice(self) -> None:
+        """v in the Preview (or the palette): the examples the draft on screen used, and the profile."""
+        self.voice.open()
+
+    @when_ready
+    def action_publish(self) -> None:
+        """The palette's "Mark as published": the saved draft's post joins the voice."""
+        self.voice.ask_publish()
 
     @when_ready
     def action_open_source(self) -> None:

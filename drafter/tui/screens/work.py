@@ -342,12 +342,13 @@ class Requests(ScreenPart):
     async def _regenerate(self, part: str, instruction: str) -> Done:
         drafter, session = self.drafter, self.session
         assert session.job is not None and session.parts is not None
-        request = drafter.regenerate_request(session.job, session.parts, part, instruction)
+        job = await self.screen_.voice.fitted(session.job)
+        request = drafter.regenerate_request(job, session.parts, part, instruction)
         await self.engine_ready()
         result = await drafter.complete(drafter.engine.regenerate(request), self.on_engine_event)
 
         def apply() -> str:
-            session.accept_part(part, result)  # the user agreed to drop hand edits before the request
+            session.accept_part(part, result, job)  # the user agreed to drop hand edits before the request
             if session.draft is not None:
                 session.draft = session.draft_for("regenerate", note=f"{part}: {instruction}".rstrip(": "))
             return f"{part.capitalize()} regenerated. ctrl+z undoes it."
@@ -364,7 +365,8 @@ class Requests(ScreenPart):
         from ...engines.base import VariantsReady
 
         hooks: list[str] = []
-        request = drafter.variants_request(session.job, session.parts, n=HOOK_VARIANTS)
+        job = await self.screen_.voice.fitted(session.job)
+        request = drafter.variants_request(job, session.parts, n=HOOK_VARIANTS)
         await self.engine_ready()
         async for event in drafter.engine.hook_variants(request):
             self.on_engine_event(event)

@@ -94,6 +94,7 @@ class PreviewPane(VerticalScroll, can_focus=True):
         Binding("c", "screen.copy_post", "Copy", show=False),
         Binding("a", "screen.copy_thread", "Copy all", show=False),
         Binding("e", "screen.export_post", "Export", show=False),
+        Binding("v", "screen.voice", "Voice", show=False),
     ]
 
     mobile: reactive[bool] = reactive(False)

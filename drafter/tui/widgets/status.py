@@ -1,4 +1,4 @@
-"""The top bar (engine and model in use, draft state) and the status line (progress)."""
+"""The top bar (engine and model in use, the voice, draft state) and the status line (progress)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,39 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 
+VOICE_OFF = "voice: off"
+"""The top bar's voice label when the user turned the voice off (shift+f7)."""
+
+
 class TopBar(Horizontal):
-    """Always visible: which engine writes the post, and the open draft."""
+    """Always visible: which engine writes the post, the voice it writes in, and the open draft."""
 
     def compose(self):
         yield Static(Text.from_markup("[b]drafter[/b]"), id="app-title")
         yield Static("engine: …", id="engine-label")
+        yield Static("", id="voice-label")
         yield Static("", id="draft-label")
 
     def set_engine(self, label: str, offline: bool) -> None:
         widget = self.query_one("#engine-label", Static)
         widget.update(f"engine: {label}")
         widget.set_class(offline, "-offline")
+
+    def set_voice(self, label: str | None, on: bool) -> None:
+        """``label`` ("voice: 48 posts"), or "voice: off" when not ``on``; hidden without a voice.
+
+        The label's width is set once, to fit both texts: the toggle changes the text only,
+        never the layout (a frame drawn before a layout pass would show it cut)."""
+        widget = self.query_one("#voice-label", Static)
+        if label is None:
+            widget.display = False
+            return
+        width = max(len(label), len(VOICE_OFF)) + 2  # its padding
+        if widget.styles.width is None or widget.styles.width.value != width:
+            widget.styles.width = width
+        widget.update(label if on else VOICE_OFF)
+        widget.set_class(not on, "-off")
+        widget.display = True
 
     def set_draft(self, title: str | None, dirty: bool) -> None:
         mark = "● " if dirty else ""

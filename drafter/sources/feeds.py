@@ -1,0 +1,159 @@
+"""An RSS or Atom feed (``drafter batch --feed``) into batch items, one per entry.
+
+The feed's bytes are read here, by drafter: a file with the checks every input file has, or a URL
+fetched by :mod:`drafter.sources.fetch` (one deadline, a size cap). feedparser is given those
+bytes as a stream, never a URL or a path, so it never opens a connection or a file by itself
+(and it does not fetch external DTDs). Entry links are fetched later, one item at a time, by
+:func:`drafter.sources.batch.load_item`.
+
+Which entries carry their article: an entry's own full content (``content:encoded`` in RSS,
+``<content>`` in Atom) is used when it has at least :data:`FEED_CONTENT_WORDS` words; otherwise
+its link is fetched. A summary (RSS ``<description>``, Atom ``<summary>``) is a teaser, not the
+article: it is used only by an entry with no link, since it is all the feed has.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+from typing import Any, Callable
+
+from ..common.errors import SourceError
+from ..common.safe_text import one_line
+from ..common.urls import display_url
+from ..models.batch import BatchItem
+from .fetch import FETCH_TIMEOUT, fetch
+from .inputs import is_url, read_file
+from .batch import without_article_advice
+
+MAX_FEED_BYTES = 10_000_000
+"""Largest feed read, in bytes (a file, or a URL's body)."""
+MAX_FEED_ENTRIES = 500
+"""Entries taken from one feed (the first ones, in the feed's order: usually the newest)."""
+FEED_CONTENT_WORDS = 100
+"""Words an entry's own content needs to be taken as the full article instead of fetching its
+link (a shorter one is a teaser)."""
+FEED_TYPES = frozenset({
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
+    "application/x-rss+xml", "application/x-atom+xml", "application/octet-stream", "text/html", "text/plain",
+})
+"""Content types a feed URL may answer with (servers label feeds loosely; feedparser decides)."""
+MAX_TITLE = 300
+"""Characters of an entry's title (or id) kept."""
+_HTML_CONTENT = ("text/html", "application/xhtml+xml")
+
+
+def feed_label(feed: str) -> str:
+    """How messages name a feed: a URL as :func:`display_url` shows it, a file as given."""
+    return one_line(display_url(feed.strip()) if is_url(feed) else feed)
+
+
+def read_feed(feed: str, *, fetch_timeout: float = FETCH_TIMEOUT,
+              on_note: Callable[[str], None] | None = None) -> list[BatchItem]:
+    """The items of a feed (a file or an http(s) URL), in the feed's order.
+
+    A feed that cannot be read or fetched, or that is not RSS or Atom, is bad input
+    (:class:`SourceError`, exit 2): nothing has run yet. A feed with more than
+    :data:`MAX_FEED_ENTRIES` entries contributes the first ones, and says so through ``on_note``.
+    """
+    label = feed_label(feed)
+    data, headers = _feed_bytes(feed.strip(), label, fetch_timeout)
+    import feedparser  # only a batch with --feed pays for it
+
+    # A stream, never bytes or a string: given those, feedparser tries them as a path or a URL.
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    entries = list(parsed.get("entries") or [])
+    if not entries and (not parsed.get("version") or _malformed(parsed)):
+        raise SourceError(f"--feed {label} is not an RSS or Atom feed ({_why_not(parsed, data)})")
+    if not entries and on_note:
+        on_note(f"{label}: the feed has no entries")
+    if len(entries) > MAX_FEED_ENTRIES:
+        if on_note:
+            on_note(f"{label}: the feed has {len(entries):,} entries; the first {MAX_FEED_ENTRIES:,} are drafted")
+        entries = entries[:MAX_FEED_ENTRIES]
+    return [entry_item(entry, label, n) for n, entry in enumerate(entries, 1)]
+
+
+def _feed_bytes(feed: str, label: str, timeout: float) -> tuple[bytes, dict[str, str]]:
+    """The feed's bytes and the headers feedparser is told about (its type, its address)."""
+    if is_url(feed):
+        try:
+            page = fetch(feed, timeout=timeout, max_bytes=MAX_FEED_BYTES, accept=FEED_TYPES)
+        except SourceError as exc:
+            raise SourceError(f"--feed {without_article_advice(exc)}") from None
+        headers = {"content-location": page.url}
+        if page.content_type and page.charset:  # without a charset, feedparser reads the XML declaration
+            headers["content-type"] = f"{page.content_type}; charset={page.charset}"
+        return page.data, headers
+    if not Path(feed).expanduser().exists():
+        raise SourceError(f"--feed {feed}: no such file (give a feed file, or an http(s) URL)")
+    try:
+        data = read_file(feed, max_bytes=MAX_FEED_BYTES)
+    except SourceError as exc:
+        raise SourceError(f"--feed {without_article_advice(exc)}") from None
+    if not data.strip():
+        raise SourceError(f"--feed {label} is empty, not an RSS or Atom feed")
+    return data, {"content-type": "application/xml"}
+
+
+def _malformed(parsed: Any) -> bool:
+    """The XML itself is broken (rather than labelled or encoded loosely, which feedparser forgives)."""
+    return callable(getattr(parsed.get("bozo_exception"), "getLineNumber", None))
+
+
+def _why_not(parsed: Any, data: bytes) -> str:
+    """Why feedparser found no feed, in a few words."""
+    head = data[:1024].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "it is a web page: give the address of its feed, often linked as RSS"
+    if _malformed(parsed):  # xml.sax's SAXParseException (its line numbers count a line feedparser adds)
+        return f"not well-formed XML: {one_line(str(parsed['bozo_exception'].getMessage()))}"
+    return "no RSS or Atom elements in it"
+
+
+def entry_item(entry: Any, feed: str, n: int) -> BatchItem:
+    """One entry as an item: its link (fetched by ``load_item``) and, when the feed carries the
+    full article, that content (HTML) used instead. An entry with neither becomes an item that
+    fails alone when it is loaded."""
+    title = one_line(str(entry.get("title") or ""), limit=MAX_TITLE) or None
+    link = str(entry.get("link") or "").strip()
+    link = link if is_url(link) else ""  # a mailto:, file: or relative link is no page to fetch
+    content = _best([(c.get("type"), c.get("value")) for c in entry.get("content") or []])
+    if content is not None and _words(content) < FEED_CONTENT_WORDS and link:
+        content = None  # a teaser: the page has the article
+    if content is None and not link:  # the summary is all there is
+        content = _best([(entry.get("summary_detail", {}).get("type"), entry.get("summary"))])
+    if link:
+        location, label = link, one_line(display_url(link))
+    else:
+        ident = one_line(str(entry.get("id") or ""), limit=MAX_TITLE) or f"entry {n}"
+        location, label = f"{feed}#{ident}", f"{feed}: {title or ident}"
+    return BatchItem(kind="feed", location=location, label=label, title=title, content=content, feed=feed)
+
+
+def _best(candidates: list[tuple[Any, Any]]) -> str | None:
+    """The longest of an entry's content values, as HTML (plain text is escaped into paragraphs)."""
+    best: str | None = None
+    for kind, value in candidates:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        as_html = value if (kind or "text/html") in _HTML_CONTENT else _paragraphs(value)
+        if best is None or len(as_html) > len(best):
+            best = as_html
+    return best
+
+
+def _paragraphs(text: str) -> str:
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n")]
+    return "".join(f"<p>{html.escape(b)}</p>" for b in blocks if b)
+
+
+def _words(markup: str) -> int:
+    """Words of text in an HTML fragment."""
+    import lxml.html
+
+    try:
+        return len(lxml.html.fragment_fromstring(markup, create_parent="div").text_content().split())
+    except Exception:  # lxml refuses some fragments (nothing but a comment, say)
+        return 0
