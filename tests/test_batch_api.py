@@ -351,3 +351,14 @@ def test_an_answer_whose_template_is_gone_is_kept(ws, loopback, batches, article
     [outcome] = batch_api.collect(drafter(ws, loopback), batch_id).outcomes
     assert outcome.status == "failed" and "mine" in outcome.error and "kept in" in outcome.error
     assert "ferry story" in Path(outcome.error.split("kept in ", 1)[1]).read_text(encoding="utf-8")
+
+
+def test_a_batch_is_followed_with_the_model_it_was_sent_with(ws, loopback, batches, articles, monkeypatch):
+    batches.progress = []
+    batches.script(Reply.completion(post("ferry")))
+    batch_id = sent(ws, loopback, articles[:1])
+    monkeypatch.setenv("DRAFTER_MODEL", "another-model")
+    [followed], _ = batch_api.status(drafter(ws, loopback))
+    assert followed.state.status == "completed" and followed.problem == ""
+    [outcome] = batch_api.collect(drafter(ws, loopback), batch_id).outcomes
+    assert drafter(ws, loopback).store.load(outcome.draft_id).model == "gpt-4.1-mini"

@@ -203,6 +203,7 @@ def status(drafter: "Drafter", batch_id: str | None = None) -> tuple[list[Follow
     async def ask() -> list[Followed]:
         out = []
         for record in found:
+            follower = drafter
             try:
                 follower = _following(drafter, record)
                 state = await _engine(follower).batch_api().retrieve(record.id)
@@ -211,6 +212,9 @@ def status(drafter: "Drafter", batch_id: str | None = None) -> tuple[list[Follow
                 if batch_id:
                     raise
                 out.append(Followed(record, None, str(exc)))
+            finally:
+                if follower is not drafter:  # another model's engine: its connections close here
+                    await follower.aclose()
         return out
 
     return (drafter.run(ask) if found else []), problems
