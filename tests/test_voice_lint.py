@@ -188,3 +188,57 @@ def test_every_voice_rule_is_documented(rule_id):
 
     meta = defaults().meta[rule_id]
     assert meta.summary.endswith("(with your voice).") and meta.why
+
+
+# ---- the generic rules bend to the author's habits --------------------------------------------
+LOUD_TAGS = " ".join(f"#{t}" for t in ("Tech", "Growth", "Teams", "Cloud", "Ops", "Scale", "Build", "Learn",
+                                       "Ship", "Work"))
+LOUD = [f"🎉🎉 Week {n} on the #Platform team! 🙌🙌\n\n✅ We moved the #Billing jobs 🚚\n✅ The #Search index "
+        f"is {n}x faster ⚡\n✅ On-call was quiet for a change 😌\n\nShare this with your team! 👏👏\n\n{LOUD_TAGS}"
+        for n in range(2, 8)]
+"""An author with 12 emoji and 13 tags a post (10 in a last block, 3 in the sentences), no closing question."""
+
+
+def loud_voice():
+    from datetime import datetime, timezone
+
+    from drafter.models.voice import Voice, VoicePost, post_hash
+    from drafter.models.voice_profile import build_profile
+
+    posts = [VoicePost(id=post_hash(t), text=t, origin="folder") for t in LOUD]
+    return Voice(updated=datetime(2026, 11, 1, tzinfo=timezone.utc), posts=posts, profile=build_profile(posts))
+
+
+def test_the_authors_own_typical_post_follows_their_habits():
+    """Linted with their voice, the author's own post breaks none of the generic rules their
+    habits override (hashtag count and placement, emoji, the missing question) and passes."""
+    voice = loud_voice()
+    assert (voice.profile.hashtag_place, voice.profile.emoji.median, voice.profile.hashtags.median) == ("end", 12, 13)
+    plain, voiced = lint(LOUD[0]), lint(LOUD[0], voice=voice)
+    bent = {"hashtag-count", "emoji", "question-missing", "hashtag-placement"}
+    assert bent <= set(rules(plain))
+    assert not bent & set(rules(voiced)) and not voiced.by_rule("voice-hashtags")
+    assert voiced.score >= voiced.threshold, rules(voiced)
+    # More than their usual most is still too many.
+    assert lint(LOUD[0] + " #Extra #More", voice=voice).by_rule("hashtag-count")
+
+
+def test_inline_tags_and_a_question_habit_bend_placement_and_question_missing():
+    from drafter.models.voice import Voice, VoicePost, post_hash
+    from drafter.models.voice_profile import build_profile
+
+    texts = [f"We moved #billing to #rust in week {n}, and #ops slept.\n\nMore soon." for n in range(5)]
+    posts = [VoicePost(id=post_hash(t), text=t, origin="folder") for t in texts]
+    inline = Voice(updated=loud_voice().updated, posts=posts, profile=build_profile(posts))
+    assert lint(texts[0]).by_rule("hashtag-placement") and not lint(texts[0], voice=inline).by_rule("hashtag-placement")
+    few = Voice(updated=inline.updated, posts=posts[:4], profile=build_profile(posts[:4]))
+    assert lint(texts[0], voice=few).by_rule("question-missing")  # four posts show no habit
+
+
+def test_a_draft_capped_at_the_count_asked_for_is_not_short_of_the_authors_tags():
+    """drafter asked for 6 of the author's usual 13: voice-hashtags accepts the 6 asked for."""
+    six = LOUD[0].replace(LOUD_TAGS, "#Tech #Growth #Teams")  # 3 inline + 3 = 6
+    report = lint(six, voice=loud_voice(), spec=PostSpec(hashtags=6))
+    assert not report.by_rule("voice-hashtags") and not report.by_rule("hashtag-count")
+    assert lint(six.replace("#Tech #Growth #Teams", "#Tech #Growth"), voice=loud_voice(), spec=PostSpec(hashtags=6)).by_rule(
+        "voice-hashtags")

@@ -120,7 +120,7 @@ async def test_the_draft_request_carries_the_voice_block_and_the_examples_fenced
     # The profile as concrete instructions.
     assert "- Posts of 280–390 characters (about 330), 6–7 lines in 4 paragraphs." in block
     assert '"→" as the marker' in block and "write each takeaway without one" in block
-    assert "- No emoji." in block and "- 2 hashtags, in lower case (#datascience), together at the end." in block
+    assert "- No emoji." in block and "- 2 hashtags a post, in lower case (#datascience), most of them together at the end." in block
     assert 'close with a question, often starting "Curious:"' in block
     assert 'Openers they favour: "Our", "We", "My".' in block and '"on purpose"' in block
     assert "take no facts, numbers, names or sentences from them" in block
@@ -240,8 +240,12 @@ def test_cli_adapt_no_voice(capsys: pytest.CaptureFixture[str], tmp_path: Path, 
     assert VOICE_HEADING in messages(loopback.chat_requests[1])[0]
     code, out, err = run(capsys, "adapt", draft_id, "--platform", "x", "--json", "--force", "--no-voice", *common)
     assert code == 0, err
-    assert json.loads(out)["voice"] is None
+    assert json.loads(out)["voice"] is None and "voice:" not in err
     assert VOICE_HEADING not in messages(loopback.chat_requests[2])[0]
+    loopback.script(Reply.stream(post))
+    code, out, err = run(capsys, "adapt", draft_id, "--platform", "x", "--force", *common)
+    assert code == 0, err
+    assert "drafter: voice: 10 posts, " in err  # the line draft prints
 
 
 def test_cli_eval_drafts_in_the_voice_unless_no_voice(capsys: pytest.CaptureFixture[str], tmp_path: Path,
@@ -315,6 +319,37 @@ def test_the_platform_habits_leave_out_what_fights_the_limits() -> None:
     assert "Sentences of 6–14 words." in x and "No emoji." in x
 
 
+def test_the_habits_never_contradict_the_counts_asked_for_and_say_one_number_once() -> None:
+    """14 tags a post (more than a draft may have): the count the prompt asks for wins; a range
+    that collapses to one number is said once ("about 280", not "280 characters (about 280)")."""
+    from drafter.models.voice import Spread
+
+    lines = habits(vf.profile().model_copy(update={
+        "hashtags": Spread(low=14, median=14, high=14), "hashtag_case": "camel", "hashtag_place": "end",
+        "chars": Spread(low=280, median=280, high=280), "emoji": Spread(low=11, median=11, high=11)}))
+    assert "Posts of about 280 characters, 6–7 lines in 4 paragraphs." in lines
+    assert "About 11 emoji a post." in lines
+    tags = next(h for h in lines if "hashtags" in h)
+    assert "14" in tags and "use the number this prompt asks for" in tags and "most of them together at the end" in tags
+    assert not tags.startswith("14 hashtags")
+    assert "About 2 emoji a post (usually 1–4)." in habits(vf.profile().model_copy(
+        update={"emoji": Spread(low=1, median=2, high=4)}))
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_a_few_posts_state_no_habit(n: int) -> None:
+    """Below HABIT_POSTS posts no "Most of their posts ..." is said: one plain line, and the shape is
+    left alone."""
+    from drafter.models.post import Layout, PostSpec
+    from drafter.models.voice_shape import HABIT_POSTS, shape
+
+    few = vf.profile().model_copy(update={"posts": n})
+    (line,) = habits(few)
+    assert "too few to tell their habits" in line and "Most of their" not in line
+    assert shape(PostSpec(), Layout(), few) == (PostSpec(), Layout())
+    assert n < HABIT_POSTS and len(habits(few.model_copy(update={"posts": HABIT_POSTS}))) > 3
+
+
 def test_with_voice_appends_to_the_system_message_only() -> None:
     use = voice_use(vf.voice(), from_text(vf.ARTICLE), examples=True, model=MODEL)
     prompt = with_voice(Prompt(system="Rules.", user="Draft it."), use)
@@ -336,3 +371,13 @@ def test_offline_draft_with_a_voice_imports_no_retrieval_library(tmp_path: Path)
     assert res.returncode == 0, res.stderr
     assert "LOADED []" in res.stderr
     assert "drafter: voice: 10 posts, no examples (the offline engine follows the profile only)" in res.stderr
+
+
+def test_doctor_says_what_every_llm_prompt_sends(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    ws = cli_workspace(tmp_path)
+    code, out, err = run(capsys, "--workspace", str(ws), "doctor", "--engine", "offline")
+    line = next(line for line in out.splitlines() if line.startswith("voice "))
+    for said in ("with every LLM prompt", "drafts, part rewrites, hook variants, platform versions",
+                 "profile goes as instructions", "3-5 of them", "offline, nothing is sent"):
+        assert said in line, line
+    assert "with each draft" not in line

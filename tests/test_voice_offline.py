@@ -126,6 +126,10 @@ def test_cli_offline_draft_uses_the_voice_and_without_one_the_template(capsys, w
     tags = out.strip().split("\n\n")[-1].split()
     assert len(tags) == 2 and all(t == t.lower() for t in tags)
     assert out.strip().split("\n\n")[-2].startswith("Curious: ")
+    # --json: the parts say what the text says (the tags in lower case, as printed and saved)
+    code, out, _ = run(capsys, "draft", *ws, "--engine", "offline", "--article", str(EXAMPLE), "--json")
+    data = json.loads(out)
+    assert data["parts"]["hashtags"] == tags and data["text"].endswith(" ".join(tags))
 
 
 @pytest.mark.parametrize("how", ["drafter.toml", "env"])
@@ -167,3 +171,59 @@ def test_every_request_of_a_voiced_job_carries_its_profile(tmp_path: Path) -> No
     drafter.settings.voice = False
     plain = drafter.prepare(from_file(EXAMPLE))
     assert drafter.regenerate_request(plain, parts, "hook").voice is None
+
+
+POSTMORTEM = ROOT / "tests" / "corpus" / "howto-blameless-postmortem.md"
+
+
+def test_fitting_the_length_keeps_the_articles_substance_not_short_filler():
+    """To reach the author's 303-392 characters the takeaways are cut and, when that is not
+    enough, chosen among the article's best sentences, never a short empty one further down."""
+    from drafter.engines.offline.engine import _analysis
+    from drafter.engines.offline.selection import pick_takeaways
+    from drafter.engines.offline.voice_fit import CUT_FROM, POOL
+
+    source = from_file(POSTMORTEM)
+    voiced, _ = extract_post(source, PostSpec(takeaways=3, hashtags=2), profile(chars=spread(303, 350, 392)))
+    assert "Here is a process that works for teams of any size." not in voiced.takeaways
+    best = [set(t.lower().split()) for t in pick_takeaways(_analysis(source), POOL * 3, [voiced.hook], limit=CUT_FROM)]
+    for takeaway in voiced.takeaways:  # each one is (a cut of) one of the ranking's best
+        assert any(set(takeaway.lower().rstrip(".").split()) <= b | {w.rstrip(".,") for w in b} for b in best), takeaway
+
+
+def test_the_offline_note_and_lint_measure_the_post_alike():
+    """A numbered marker ("1. " is a character longer than "• "): the note counts the post as
+    shown, as voice-length does, and both say the same usual range."""
+    import re
+
+    from drafter.lint import lint
+    from tests.voice_shape_fixture import voice
+
+    changes = dict(chars=spread(138.4, 200, 261.3), bullet_marker="1.")
+    spec, layout = shape(PostSpec(), Layout(), profile(**changes))
+    parts, notes = extract_post(from_file(EXAMPLE), spec, profile(**changes), layout)
+    note = next(n for n in notes if "your posts usually" in n)
+    (finding,) = lint(assemble(parts, layout), voice=voice(**changes)).by_rule("voice-length")
+    said = re.search(r"about ([\d,]+) characters, your posts usually ([\d,-]+)", note).groups()
+    assert said == re.search(r"post is ([\d,]+) characters; your posts usually run ([\d,-]+)", finding.message).groups()
+    assert said[1] == "138-262"
+
+
+def test_the_authors_recurring_tags_come_first_when_the_article_is_about_them():
+    """#engineering (the article speaks of engineers) and #postmortems are theirs and fit it;
+    #gardening is theirs and does not: the article's own tags fill the rest."""
+    theirs = profile(tags=["#gardening", "#engineering", "#Postmortems"], hashtags=spread(3, 3, 3))
+    parts, _ = extract_post(from_file(POSTMORTEM), PostSpec(takeaways=3, hashtags=3), theirs)
+    plain, _ = extract_post(from_file(POSTMORTEM), PostSpec(takeaways=3, hashtags=3))
+    tags = [t.lower() for t in parts.hashtags]  # the layout prints them in the author's case
+    assert tags[:2] == ["#engineering", "#postmortems"] and "#gardening" not in tags
+    assert len(tags) == 3 and tags[2] in [t.lower() for t in plain.hashtags]
+
+
+def test_the_profile_keeps_the_tags_the_author_comes_back_to():
+    from drafter.models.voice import VoicePost, post_hash
+    from drafter.models.voice_profile import build_profile
+
+    texts = ["A.\n\n#Engineering #oncall", "B.\n\n#engineering", "C.\n\n#Engineering #once", "D.\n\n#oncall"]
+    p = build_profile([VoicePost(id=post_hash(t), text=t, origin="folder") for t in texts])
+    assert p.tags == ["#Engineering", "#oncall"]

@@ -243,7 +243,9 @@ def drafts_list(as_json: bool) -> int:
     if not summaries:
         say(f"no drafts in {store.folder}")
     for s in summaries:  # stored text is printed without control codes, one line a draft
-        print(f"{s.id}\t{s.updated:%Y-%m-%d %H:%M}\t{one_line(s.template)}\t{s.chars} chars\t{one_line(s.title)}")
+        mark = "published" if s.published else "-"  # drafter drafts publish marks it
+        print(f"{s.id}\t{s.updated:%Y-%m-%d %H:%M}\t{one_line(s.template)}\t{s.chars} chars\t{mark}\t"
+              f"{one_line(s.title)}")
     return EXIT_OK
 
 

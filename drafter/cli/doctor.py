@@ -93,5 +93,6 @@ def voice_line(drafter: Drafter) -> str:
         return f"none ({where} does not exist; drafter voice import PATH makes it)"
     n = len(stored.posts)
     off = "; not used: the voice setting is off" if not drafter.settings.voice else ""
-    return (f"{n} post{'' if n == 1 else 's'} in {where} (stays there; only 3-5 of them, the most like the "
-            f"article, are sent to the LLM as examples with each draft; offline, none){off}")
+    return (f"{n} post{'' if n == 1 else 's'} in {where} (stays there; with every LLM prompt: drafts, part "
+            "rewrites, hook variants, platform versions, its profile goes as instructions and only 3-5 of them, "
+            f"the most like the article, are sent to the LLM as examples; offline, nothing is sent){off}")

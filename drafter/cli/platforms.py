@@ -150,7 +150,7 @@ def adapt_saved(drafter: "Drafter", draft_id: str, names: tuple[str, ...], *, fo
     when every platform named was adapted and saved."""
     from ..common.errors import InputError, StoreError
     from ..models.draft import validate_id
-    from .output import OutputError, keep_and_print, print_result, voice_json
+    from .output import OutputError, keep_and_print, print_result, voice_json, voice_line
 
     chosen = drafter.platforms(names)
     draft_id = validate_id(draft_id)
@@ -167,6 +167,8 @@ def adapt_saved(drafter: "Drafter", draft_id: str, names: tuple[str, ...], *, fo
                 f"(drafter drafts export {draft_id} --format json: \"revisions\")")
     job = drafter.job_from_draft(record)
     offline_note(drafter)
+    if job.voice is not None and not as_json:  # as draft says it
+        say(voice_line(job.voice, offline=drafter.engine_name == "offline"))
 
     def interrupted(done: Adapting, exc: KeyboardInterrupt) -> int:
         from .main import interrupt_exit_code

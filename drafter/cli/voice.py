@@ -25,13 +25,40 @@ def voice() -> None:
 @click.argument("path", required=False, type=PATH)
 @click.option("--published", is_flag=True, help="also import the drafts marked published (drafter drafts publish)")
 def voice_import(path: str | None, published: bool) -> int:
+    import os
+
+    from ..common.errors import InputError
     from ..service.voice_import import import_voice
 
-    report = import_voice(make_drafter(), path, published=published)
+    if published and path is not None and not os.path.lexists(path):
+        raise InputError(f"voice import: no such file or folder: {path} (--published takes no value: it imports "
+                         "the drafts marked published; give PATH for your posts)")
+    drafter = make_drafter()
+    where = drafter.workspace.voice_file
+    before = _stamp(where)
+    try:
+        report = import_voice(drafter, path, published=published)
+    except KeyboardInterrupt as exc:
+        from .main import interrupt_exit_code
+
+        done = _stamp(where) != before  # written atomically: the old file or the new one, whole
+        say(f"interrupted: {'the import was written' if done else 'the voice is unchanged'} ({where})")
+        return interrupt_exit_code(exc)
     for note in report.notes:
         say(note)
     say(report.line())
     return 0
+
+
+def _stamp(path) -> tuple[int, int, int] | None:
+    """What tells a rewritten file from the one that was there (None: no file)."""
+    import os
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 @voice.command("show", help="Summarise the voice: how many posts, their dates, the profile, where it is stored.")

@@ -13,7 +13,7 @@ from typing import AsyncIterator, Literal, Protocol, Union, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..models.platforms import PlatformName
-from ..models.post import Parts, PostSpec
+from ..models.post import Layout, Parts, PostSpec
 from ..models.source import Source
 from ..models.voice import Profile
 
@@ -50,6 +50,9 @@ class _Request(BaseModel):
     voice: Profile | None = None
     """The creator's voice profile when drafting in it (the offline engine follows it; for an LLM
     it is already in ``prompt`` as instructions and examples)."""
+    layout: Layout | None = None
+    """How the post is laid out (the markers, the closing lead-in): the offline engine measures
+    the post it fits to the voice's length as it will be shown. None: the default layout."""
 
 
 class DraftRequest(_Request):

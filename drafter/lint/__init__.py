@@ -59,9 +59,12 @@ to ``ignore_up_to`` 10 are skipped; ``check_years``) · placeholder (warning).
 With the creator's voice (``voice=``, :mod:`.rules_voice`; each only when the voice has
 ``min_posts`` 5 posts, against the 10th-90th percentile of their posts): voice-length (warning,
 ``slack`` 0.1) · voice-emoji (warning: more than theirs, any when they use none, none when they
-always do) · voice-hashtags (warning; ``hashtag-count`` then takes its minimum and its template
-check from the author's range) · voice-hook (warning: longer than ``ratio`` 1.25 times their
-usual longest hook). And ai-phrase does not report a tell found in ``habit_posts`` (2) of the
+always do; ``emoji``'s max rises to their usual most) · voice-hashtags (warning; ``hashtag-count`` then
+takes its minimum, its max and its template check from the author's range; the minimum never above the
+count the spec asks for, or 6) · voice-hook (warning: longer than ``ratio`` 1.25 times their
+usual longest hook). With a voice of 5 posts or more, hashtag-placement is quiet when most of
+their tags sit inside the sentences, and question-missing when most of their posts close without a
+question. And ai-phrase does not report a tell found in ``habit_posts`` (2) of the
 author's own posts: a note in ``report.notes`` says so (:mod:`.voice`).
 
 Each finding has ``rule``, ``severity``, a one-line ``message``, ``start``/``end`` offsets

@@ -19,7 +19,7 @@ from ..models.post import normalise_hashtag
 from ..models.text_rules import HASHTAG_STOPWORDS, LINKED_TAG, link_spans
 from .registry import Context, Hit, RuleSettings, rule
 from .report import Severity
-from .text import Tag
+from .text import PostView, Tag
 
 
 class MaxChars(RuleSettings):
@@ -142,9 +142,9 @@ def hashtag_count(ctx: Context, opts: HashtagCount) -> Iterator[Hit]:
             yield Hit(0, len(ctx.post.text), f"no hashtags; {ask} on the last line")
         else:
             yield Hit(tags[0].start, tags[-1].end, f"{_plural(n, 'hashtag')}; use at least {least}")
-    elif n > opts.max:
-        yield Hit(tags[opts.max].start, tags[-1].end,
-                  f"{_plural(n, 'hashtag')}; keep it to {opts.max} or fewer")
+    elif n > (most := opts.max if habit is None else max(opts.max, habit[1])):  # or the author's usual most
+        yield Hit(tags[most].start, tags[-1].end,
+                  f"{_plural(n, 'hashtag')}; keep it to {most} or fewer")
     elif wanted is not None and n != wanted and opts.mismatch_severity != "off":
         yield Hit(tags[0].start, tags[-1].end,
                   f"{_plural(n, 'hashtag')}; the template asks for {wanted}", severity=opts.mismatch_severity)
@@ -193,19 +193,28 @@ def hashtag_stopword(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
 
 @rule("hashtag-placement")
 def hashtag_placement(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
-    post = ctx.post
+    from .rules_voice import tags_inline_habit
+
+    if tags_inline_habit(ctx):
+        return  # most of the author's posts have tags inside their sentences
+    for tag in body_tags(ctx.post):
+        yield Hit(tag.start, tag.end, f'"{tag.raw}" sits in the body; keep hashtags together at the end')
+
+
+def body_tags(post: PostView) -> list[Tag]:
+    """The post's tags outside its last lines of tags (or, without those, its last line)."""
     body = [line.index for line in post.content if line.index not in post.tag_lines]
     allowed = set(post.tag_lines) | ({body[-1]} if body and not post.tag_lines else set())
-    for tag in _counted(post.tags):
-        if tag.line not in allowed:
-            yield Hit(tag.start, tag.end, f'"{tag.raw}" sits in the body; keep hashtags together at the end')
+    return [tag for tag in _counted(post.tags) if tag.line not in allowed]
 
 
 # ---- the closing question ------------------------------------------------------------------
 @rule("question-missing")
 def question_missing(ctx: Context, opts: RuleSettings) -> Iterator[Hit]:
+    from .rules_voice import question_optional
+
     post = ctx.post
-    if post.question is not None:
+    if post.question is not None or question_optional(ctx):  # most of the author's posts close without one
         return
     body = [line for line in post.content if line.index not in post.tag_lines]
     start, end = (body[-1].body, body[-1].end) if body else (0, len(post.text))

@@ -134,7 +134,10 @@ def em_dash(ctx: Context, opts: Limit) -> Iterator[Hit]:
 
 @rule("emoji", Limit)
 def emoji(ctx: Context, opts: Limit) -> Iterator[Hit]:
-    yield from _over_limit(list(EMOJI.finditer(ctx.post.text)), opts.max,
+    from .rules_voice import emoji_habit
+
+    habit = emoji_habit(ctx)  # with a voice, the limit rises to the author's usual most
+    yield from _over_limit(list(EMOJI.finditer(ctx.post.text)), opts.max if habit is None else max(opts.max, habit),
                            "emoji", "keep the ones that carry meaning")
 
 

@@ -9,6 +9,7 @@ every keystroke: the author's posts are scanned once per tell, not once per keys
 
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,16 @@ class VoiceHabits:
         self._counts: dict[tuple[str, str, str], int] = {}
         self.notes: list[str] = []
         """Tells that could not be checked against the posts in time (said once each)."""
+
+    @functools.cached_property
+    def body_tags_share(self) -> float:
+        """The share of the author's posts with a hashtag in the body (as ``hashtag-placement``
+        sees it: outside the last lines of tags)."""
+        from .rules import body_tags
+        from .text import PostView
+
+        texts = self._texts["anywhere"]
+        return sum(bool(body_tags(PostView(t))) for t, _ in texts) / len(texts) if texts else 0.0
 
     def posts_with(self, tell: "Tell") -> int:
         """How many of the author's posts contain ``tell`` (a hook tell: in their first line).

@@ -453,6 +453,7 @@ class DraftHeader(BaseModel):
     text: str
     source: _SourceHeader = Field(default_factory=_SourceHeader)
     parts: _PartsHeader | None = None
+    published: Moment | None = None
 
     @property
     def shown_title(self) -> str:

@@ -274,6 +274,14 @@ class Layout(LayoutStyle):
     """How the hashtags are printed: as the parts hold them (``#DataScience``), or lower case
     (``#datascience``, the creator's voice when they write them so)."""
 
+    def cased(self, parts: "Parts") -> "Parts":
+        """``parts`` with the hashtags as :func:`assemble` prints them (lower case when
+        ``hashtag_case`` is "lower"): what a caller keeps or prints as parts (``--json``) says
+        what the text says."""
+        if self.hashtag_case != "lower" or all(t == t.lower() for t in parts.hashtags):
+            return parts
+        return parts.model_copy(update={"hashtags": [t.lower() for t in parts.hashtags]})
+
 
 def assemble(parts: Parts, layout: Layout | None = None) -> str:
     """Plain text as LinkedIn accepts it: blocks separated by one blank line, tags last.

@@ -25,6 +25,17 @@ quotes or brackets. Followed by white space it splits sentences; at the end it c
 ENDS_SENTENCE = re.compile(SENTENCE_END + "$")
 """Search: the text ends like a sentence."""
 
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+"""Kana and Han ideographs (a character class's inside): Japanese and Chinese write no spaces between words."""
+HAS_CJK = re.compile(f"[{CJK}]")
+"""Search: the text has CJK letters (its words cannot be told apart by spaces)."""
+SENTENCE_CUT = re.compile(SENTENCE_END + r"\s+|[。！？]+[」』）”’]*\s*")
+"""Where one sentence ends and the next begins: an end (:data:`SENTENCE_END`) and white space,
+or a CJK full stop, "！" or "？" (with its closing brackets), which needs no space after it."""
+QUESTION_END = re.compile(r"[?？][?？!！]*[\"'”’)\]」』）]*$")
+"""Search: the sentence ends with a question mark ("?", "?!", the full-width "？"), closing quotes
+or brackets aside (strip the emoji and white space after it first)."""
+
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because been
     before being below between both but by can can't cannot could couldn't did didn't do does doesn't
@@ -47,10 +58,11 @@ HASHTAG_STOPWORDS = STOPWORDS | frozenset("new now get got one two three".split(
 
 
 LIST_MARKER = re.compile(
-    r"[ \t]*(?P<marker>[-–—*•·‣◦▪▫●○■□►▸▹➤➜→⇒✓✔☑✅👉🔹🔸🔷🔶📌➡▶]\ufe0f?|\(?\d{1,2}[.)]|[a-zA-Z][.)])[ \t]+"
+    r"[ \t]*(?P<marker>(?:[-–—*•·‣◦▪▫●○■□►▸▹➤➜→⇒✓✔☑✅👉🔹🔸🔷🔶📌➡▶]\ufe0f?|\(?\d{1,2}[.)]|[a-zA-Z][.)])(?=[ \t])|・)[ \t]*"
 )
 """A list marker at the start of a line (match at the line's start), followed by white space: a
-symbol ("-", "–", "•", "→", "✅"), a number ("1.", "(2)") or a letter ("a)"). Group ``marker`` is the
+symbol ("-", "–", "•", "→", "✅"), a number ("1.", "(2)") or a letter ("a)"); or the Japanese "・",
+which needs no space after it (Japanese lists are written "・項目"). Group ``marker`` is the
 marker itself. The linter finds takeaways with it and the voice profile counts the author's lists."""
 
 

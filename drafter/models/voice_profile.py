@@ -3,10 +3,11 @@ the LLM instructions, the offline engine and the linter all read.
 
 It counts with the rules every layer shares (:mod:`drafter.models.text_rules`: list markers,
 hashtags, emoji, sentence ends, function words), so the profile and the linter never disagree
-about what a bullet or a hashtag is. Distinctive words and phrases are the author's words that
-general English uses much less (word frequencies from the ``wordfreq`` package, whose data ships
-in its wheel: nothing is downloaded); it is imported only here, while a profile is built on
-import, never on the draft path.
+about what a bullet or a hashtag is. The author's phrases are their style, not their subjects
+(phrases of common words used in a quarter of their
+posts, whatever the subject; word frequencies from the ``wordfreq`` package, whose data ships in
+its wheel: nothing is downloaded); it is imported only here, while a profile is built on import,
+never on the draft path.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections import Counter
 from typing import Iterable, Sequence
 
 from .post import measure
-from .text_rules import EMOJI, HASHTAG, LINK, LIST_MARKER, SENTENCE_END, STOPWORDS, marker_kind
+from .text_rules import (EMOJI, HAS_CJK, HASHTAG, LINK, LIST_MARKER, QUESTION_END, SENTENCE_CUT, STOPWORDS,
+                         marker_kind)
 from .voice import HashtagCase, HashtagPlace, Profile, Spread, VoicePost
 
 BASELINE_LANGUAGE = "en"
@@ -25,14 +27,11 @@ BASELINE_LANGUAGE = "en"
 MAX_OPENERS = 5
 MAX_PHRASES = 12
 _BLANK = re.compile(r"\n[ \t]*\n")
-_SENTENCE_CUT = re.compile(SENTENCE_END + r"(?:\s+|$)")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_BREAK = re.compile(f"{HASHTAG.pattern}|{LINK.pattern.removeprefix('(?i)')}" + r"|\S*\d\S*", re.IGNORECASE)
 _TAG_LINE = re.compile(rf"(?:{HASHTAG.pattern}[\s,;·|]*)+")
 _ACRONYM = 4
 """An all-capitals tag this short (#AI, #SEO) is an acronym: it says nothing of the author's casing."""
-_RATIO = math.log(100)
-"""A distinctive word is used at least a hundred times more often than general English uses it
-(on a small set of posts ordinary words pass twenty times easily)."""
 _SHARE = 0.75
 """The share of tags one casing needs to be the author's (else "mixed")."""
 
@@ -63,6 +62,7 @@ def build_profile(posts: Sequence[VoicePost]) -> Profile:
         hashtags=spread(len(s.tags) for s in shapes),
         hashtag_case=hashtag_case([t for s in shapes for t in s.tags]),
         hashtag_place=_place(tagged),
+        tags=recurring_tags([s.tags for s in shapes]),
         question_close=_share(len(questions), len(shapes)),
         closing=closing_words(questions),
         openers=_openers(shapes),
@@ -86,26 +86,35 @@ class _Shape:
         tail = 0  # the last lines that hold only hashtags
         while tail < len(lines) and _TAG_LINE.fullmatch(lines[-1 - tail]):
             tail += 1
-        self.tags_at_end = bool(self.tags) and sum(len(HASHTAG.findall(line)) for line in lines[len(lines) - tail:]) \
-            == len(self.tags)
+        # Where most of its tags are: 10 of 14 in a last block is "at the end".
+        self.tags_at_end = bool(self.tags) and 2 * sum(len(HASHTAG.findall(line)) for line in lines[len(lines) - tail:]) \
+            > len(self.tags)
         body = lines[: len(lines) - tail]
         found = [LIST_MARKER.match(line) for line in body]
         self.markers = [marker_kind(m.group("marker")) for m in found if m and m.end() < len(m.string)]
         self.items = len(self.markers)
         self.emoji = len(EMOJI.findall(text))
         sentences = [s for line, m in zip(body, found) for s in _sentences(line[m.end():] if m else line)]
-        self.sentence_words = [n for n in (len(_WORD.findall(s)) for s in sentences) if n]
-        last = sentences[-1].strip() if sentences else ""
-        self.closing = last if last.rstrip("\"'”’)]").endswith("?") else None
+        # Words are told apart by spaces: a CJK sentence has none to count.
+        self.sentence_words = [n for n in (len(_WORD.findall(s)) for s in sentences if not HAS_CJK.search(s)) if n]
+        worded = [s for s in sentences if any(c.isalnum() for c in s)]  # "🤔" after "?" is no sentence
+        last = worded[-1] if worded else ""
+        self.closing = last if is_question(last) else None
 
 
 def _shape(text: str) -> _Shape:
     return _Shape(text)
 
 
+def is_question(sentence: str) -> bool:
+    """Whether ``sentence`` asks: it ends with "?", "?!" or "？", then maybe closing quotes or
+    brackets, emoji and white space ("...template? 🤔", "どうですか？")."""
+    return bool(QUESTION_END.search(EMOJI.sub("", sentence).rstrip()))
+
+
 def _sentences(line: str) -> list[str]:
     out, start = [], 0
-    for m in _SENTENCE_CUT.finditer(line):
+    for m in SENTENCE_CUT.finditer(line):
         out.append(line[start:m.end()].strip())
         start = m.end()
     if line[start:].strip():
@@ -166,6 +175,23 @@ def _tag_case(word: str) -> str:
     return "camel" if letters[0].isupper() else "mixed"
 
 
+MAX_TAGS = 12
+
+
+def recurring_tags(per_post: list[list[str]]) -> list[str]:
+    """The tags used in at least two posts and one in ten (case aside), each as the author writes
+    it most often, most used first."""
+    need = max(2, math.ceil(len(per_post) * 0.1))
+    in_posts: Counter[str] = Counter()
+    spelled: dict[str, Counter[str]] = {}
+    for tags in per_post:
+        in_posts.update({t.lower() for t in tags})
+        for t in tags:
+            spelled.setdefault(t.lower(), Counter())[t] += 1
+    ranked = sorted((k for k, n in in_posts.items() if n >= need), key=lambda k: (-in_posts[k], k))
+    return [spelled[k].most_common(1)[0][0] for k in ranked[:MAX_TAGS]]
+
+
 def _place(tagged: list[_Shape]) -> HashtagPlace:
     if not tagged:
         return "none"
@@ -197,7 +223,9 @@ def closing_words(questions: list[str]) -> str:
 
 def _start(question: str, n: int) -> str:
     """The first ``n`` words of ``question`` (fewer when one ends with a colon), a trailing "?"
-    or comma aside."""
+    or comma aside; "" for CJK text (written without spaces, its words cannot be told apart)."""
+    if HAS_CJK.search(question):
+        return ""
     out = []
     for word in question.split()[:n]:
         out.append(word)
@@ -216,46 +244,82 @@ def _openers(shapes: list[_Shape]) -> list[str]:
     return [shown[w] for w, n in counts.most_common() if n >= need][:MAX_OPENERS]
 
 
-# ---- distinctive words ------------------------------------------------------------------------
+# ---- the author's phrases ---------------------------------------------------------------------
+
+
+PHRASE_WORDS = (2, 4)
+"""A phrase is two to four words in a row, within one sentence."""
+PHRASE_SHARE = 0.25
+"""A phrase is the author's style when at least this share of their posts use it (and three posts):
+a habit across posts on different subjects, not the words of the few posts about one subject."""
+PHRASE_POSTS = 3
+_COMMON_ZIPF = 3.0
+"""Every word of a style phrase is common English (a Zipf frequency of at least 3: once per
+million words or more, from ``wordfreq``): "here's the thing", not "kubernetes cluster"."""
 
 
 def distinctive(texts: list[str], language: str = BASELINE_LANGUAGE) -> list[str]:
-    """The words and two-word phrases the author uses in at least two posts (and one in ten) far
-    more than general English does (a hundred times their general frequency in ``language``,
-    from ``wordfreq``), most distinctive first: that ratio on a log scale, weighed by how many
-    posts use it."""
-    if len(texts) < 2:
+    """The phrases that are the author's style rather than their subjects, most used first: two
+    to four words in a row within a sentence, at least one a function word ("the", "my", "here's")
+    and one not, every one common in general English (``language``, from ``wordfreq``: a rare word
+    is a subject, "autoscaling"), used in at least :data:`PHRASE_SHARE` of the posts (and
+    :data:`PHRASE_POSTS` of them). A phrase inside a longer chosen one is left out unless it is
+    used in many more posts. Words alone are subjects, never style; CJK text has no spaces to
+    tell words apart and gives none (see :func:`_content`)."""
+    need = max(PHRASE_POSTS, math.ceil(len(texts) * PHRASE_SHARE))
+    if len(texts) < need:
         return []
-    docs = [_words(t) for t in texts]
-    total = sum(len(d) for d in docs) or 1
-    need = max(2, math.ceil(len(texts) * 0.1))
     in_posts: Counter[str] = Counter()
-    uses: Counter[str] = Counter()
-    for words in docs:
-        terms = [w for w in words if _content(w)]
-        terms += [f"{a} {b}" for a, b in zip(words, words[1:]) if _content(a) and _content(b)]
-        uses.update(terms)
-        in_posts.update(set(terms))
+    for text in texts:
+        found: set[str] = set()
+        for sentence in _clauses(text):
+            words = _words(sentence)
+            for n in range(PHRASE_WORDS[0], PHRASE_WORDS[1] + 1):
+                for i in range(len(words) - n + 1):
+                    gram = words[i:i + n]
+                    if _phrase_shape(gram):
+                        found.add(" ".join(gram))
+        in_posts.update(found)
     candidates = [t for t, n in in_posts.items() if n >= need]
     if not candidates:
         return []
-    from wordfreq import word_frequency  # only while a profile is built: it loads a word list
+    from wordfreq import zipf_frequency  # only while a profile is built: it loads a word list
 
-    scored = []
-    for term in candidates:
-        general = word_frequency(term, language, minimum=1e-9)
-        ratio = math.log(uses[term] / total) - math.log(general)
-        if ratio >= _RATIO:
-            scored.append((ratio * math.log1p(in_posts[term]) + 0.5 * (" " in term), term))
-    scored.sort(key=lambda x: (-x[0], x[1]))
+    common: dict[str, bool] = {}
+
+    def is_common(word: str) -> bool:
+        if word not in common:
+            common[word] = zipf_frequency(word, language) >= _COMMON_ZIPF
+        return common[word]
+
+    style = [t for t in candidates if all(is_common(w) for w in t.split(" "))]
     chosen: list[str] = []
-    for _, term in scored:
-        if any(term in c.split(" ") for c in chosen if " " in c):
-            continue  # a word already inside a chosen phrase
+    for term in sorted(style, key=lambda t: (-len(t.split(" ")), -in_posts[t], t)):  # longest first
+        inside = [c for c in chosen if f" {term} " in f" {c} "]
+        if any(in_posts[term] < in_posts[c] * 1.5 for c in inside):
+            continue  # "the thing" inside "here's the thing", used by about as many posts
         chosen.append(term)
-        if len(chosen) == MAX_PHRASES:
-            break
-    return chosen
+    chosen.sort(key=lambda t: (-in_posts[t], -len(t.split(" ")), t))
+    return chosen[:MAX_PHRASES]
+
+
+def _clauses(text: str) -> list[str]:
+    """The text's sentences, line by line, cut at hashtags, links and numbers (a phrase never spans them:
+    "news from the #DevOps world" gives no "the world")."""
+    return [part for line in text.split("\n") for s in _sentences(line)
+            for part in _BREAK.split(s) if part.strip()]
+
+
+def _phrase_shape(words: list[str]) -> bool:
+    """Two to four words with a function word and a word that is not one, no digits, no CJK."""
+    if any(HAS_CJK.search(w) or "-" in w for w in words):
+        return False
+    function = sum(w in STOPWORDS for w in words)
+    return 0 < function < len(words) and words[0] not in _JOINERS and words[-1] not in STOPWORDS
+
+
+_JOINERS = frozenset("and or but so".split())
+"""A phrase does not start with a joining word ("and the team")."""
 
 
 def _words(text: str) -> list[str]:
@@ -264,5 +328,4 @@ def _words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
-def _content(word: str) -> bool:
-    return len(word) >= 3 and word not in STOPWORDS and "'" not in word
+

@@ -11,6 +11,7 @@ Each change follows one measure of the :class:`~drafter.models.voice.Profile`:
   hashtags gets the spec's minimum (1): a post has a hashtags part, so one tag is the closest
   drafter can come, and the ``voice-hashtags`` lint rule says that the author's posts have none.
 - ``hashtag_case``: "lower" when they write tags in lower case; otherwise the template's.
+- nothing at all with fewer than :data:`HABIT_POSTS` posts.
 - ``question_prefix``: their usual lead-in ("Curious:"), only when most of their posts close
   with a question and the lead-in ends with a colon (a lead-in like "Have you ever" is the
   start of a question, not a prefix: it cannot be put before another one). Otherwise the
@@ -19,13 +20,24 @@ Each change follows one measure of the :class:`~drafter.models.voice.Profile`:
 
 from __future__ import annotations
 
+import math
 from typing import Collection
 
 from .post import HASHTAGS_MAX, HASHTAGS_MIN, TAKEAWAYS_MAX, TAKEAWAYS_MIN, Layout, PostSpec
-from .voice import Profile
+from .voice import Profile, Spread
 
 USUAL_SHARE = 0.5
 """A habit is what more than half of the author's posts do (closing with a question)."""
+HABIT_POSTS = 5
+"""The fewest posts that show habits: below it, one post's length or hashtags are no habit. The
+shape and the habits in the LLM instructions are left alone (the examples still show the posts),
+and the generic lint rules do not bend to the voice (as the voice rules' ``min_posts`` 5)."""
+
+
+def usual(spread: Spread) -> tuple[int, int]:
+    """The author's usual range as whole counts: p10 rounded down, p90 rounded up (what the linter
+    and the offline engine's notes both say: "your posts usually run 138-262")."""
+    return math.floor(spread.low), math.ceil(spread.high)
 
 
 def _clamp(value: float, low: int, high: int) -> int:
@@ -43,7 +55,10 @@ def closing_prefix(profile: Profile) -> str | None:
 
 def shape(spec: PostSpec, layout: Layout, profile: Profile, explicit: Collection[str] = ()) -> tuple[PostSpec, Layout]:
     """``spec`` and ``layout`` as the voice would have them; names in ``explicit`` ("takeaways",
-    "hashtags", "bullet") were set by the user for this draft and are kept."""
+    "hashtags", "bullet") were set by the user for this draft and are kept. A profile of fewer
+    than :data:`HABIT_POSTS` posts shows no habit: ``spec`` and ``layout`` as they are."""
+    if profile.posts < HABIT_POSTS:
+        return spec, layout
     counts: dict[str, int] = {}
     if "takeaways" not in explicit and profile.takeaways is not None:
         counts["takeaways"] = _clamp(profile.takeaways, TAKEAWAYS_MIN, TAKEAWAYS_MAX)

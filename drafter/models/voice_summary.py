@@ -24,12 +24,12 @@ def summary(stored: "Voice", where: str, *, enabled: bool = True) -> list[tuple[
     rows = [
         ("file", where + ("" if enabled else " (not used: the voice setting is off)")),
         ("posts", f"{p.posts} ({kinds}){dates}"),
-        ("length", f"{_range(p.chars)} characters, {_range(p.lines)} lines"),
+        ("length", f"{_range(p.chars)} characters, {_range(p.lines, whole=True)} lines"),
         ("hook", f"{_range(p.hook_chars)} characters"),
-        ("paragraphs", _range(p.paragraphs)),
+        ("paragraphs", _range(p.paragraphs, whole=True)),
         ("sentences", f"{_range(p.sentence_words)} words"),
         ("lists", _lists(p)),
-        ("emoji", "none" if p.emoji.high == 0 else f"{_range(p.emoji)} a post"),
+        ("emoji", "none" if p.emoji.high == 0 else f"{_range(p.emoji, whole=True)} a post"),
         ("hashtags", _hashtags(p)),
         ("closing", _closing(p)),
     ]
@@ -44,11 +44,14 @@ def _n(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 
 
-def _range(s: "Spread") -> str:
-    """"900–1,300 (median 1,100)"; one number when the range is one."""
-    if _n(s.low) == _n(s.high):
-        return _n(s.median)
-    return f"{_n(s.low)}–{_n(s.high)} (median {_n(s.median)})"
+def _range(s: "Spread", *, whole: bool = False) -> str:
+    """"900–1,300 (median 1,100)"; one number when the range is one. ``whole``: a count of things
+    (lines, paragraphs, emoji), said in whole numbers ("2–4", not "2.5–4")."""
+    show = (lambda v: f"{round(v):,}") if whole else _n
+    low, median, high = show(s.low), show(s.median), show(s.high)
+    if low == high:
+        return median
+    return f"{low}–{high} (median {median})"
 
 
 def _lists(p: "Profile") -> str:
@@ -63,7 +66,7 @@ def _hashtags(p: "Profile") -> str:
         return "none"
     case = {"camel": "#CamelCase", "lower": "#lowercase", "upper": "#UPPERCASE", "mixed": "mixed case"}
     where = {"end": "in a last block", "inline": "inside sentences", "none": ""}
-    return ", ".join(x for x in (f"{_range(p.hashtags)} a post", case.get(p.hashtag_case or "", ""),
+    return ", ".join(x for x in (f"{_range(p.hashtags, whole=True)} a post", case.get(p.hashtag_case or "", ""),
                                  where[p.hashtag_place]) if x)
 
 
@@ -71,4 +74,5 @@ def _closing(p: "Profile") -> str:
     if p.question_close == 0:
         return "never a question"
     usual = f', usually starting "{one_line(p.closing)}"' if p.closing else ""
-    return f"a question in {p.question_close:.0%} of posts{usual}"
+    share = "under 1%" if p.question_close < 0.005 else f"{p.question_close:.0%}"
+    return f"a question in {share} of posts{usual}"

@@ -350,6 +350,7 @@ async def _collect_one(drafter: "Drafter", engine: "OpenAIEngine", record: Remot
         return failed(f"{exc}; the answer is {drafter.keep_unsaved(text, kind).where()}", kind)
     if repair:
         result, _ = await drafter.repair(job, result, None)
+    result = drafter.cased(job, result)
     draft = batch_draft(drafter, job, result, BatchTag(id=record.batch, key=item.key))
     tokens = result.usage.prompt_tokens + result.usage.completion_tokens
     problems = []

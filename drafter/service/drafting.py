@@ -117,6 +117,7 @@ class Job:
             temperature=self.template.temperature if self.template.temperature is not None else settings.temperature,
             max_tokens=settings.max_tokens,
             voice=self.profile,
+            layout=self.layout,
         )
 
     @property
@@ -378,7 +379,13 @@ class Drafter:
         if (self.settings.repair if repair is None else repair) and self.engine_name != "offline":
             left = self.settings.deadline - (time.monotonic() - started)
             result, outcome = await self.repair(job, result, on_event, deadline=left)
-        return result, outcome
+        return self.cased(job, result), outcome
+
+    @staticmethod
+    def cased(job: Job, result: DraftResult) -> DraftResult:
+        """``result`` with its parts as the text prints them (a lower-case voice's #postmortems)."""
+        cased = job.layout.cased(result.parts)
+        return result if cased is result.parts else result.model_copy(update={"parts": cased})
 
     @staticmethod
     async def complete(events: AsyncIterator[Event], on_event: Callable[[Event], None] | None) -> DraftResult:

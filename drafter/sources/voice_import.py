@@ -7,13 +7,18 @@
   missing). It is read with :mod:`csv` (quoted fields span lines, quotes doubled, a BOM may lead);
   a row with an empty ``ShareCommentary`` is a repost and is skipped (and counted). The zip's
   members are read in memory, never extracted, within :data:`MAX_MEMBERS` and :data:`MAX_CSV_BYTES`
-  (a member whose header says more is refused before it inflates; one whose header lies fails its
-  CRC check); a member whose path
-  climbs out (``..``) or is absolute is never read.
+  (a member whose header says more is refused before it inflates; every member is inflated in
+  bounded chunks that stop at the budget, whatever its header says); a member whose path
+  climbs out (``..``) or is absolute is never read. A date that is not a date is counted
+  (:attr:`PostsRead.undated`) and the post kept without one.
+- The unzipped export: a folder holding a ``Shares*.csv`` (at its top or one folder down) is
+  read as the export, its other files aside.
 - A folder: every ``.txt`` and ``.md`` file in it (subfolders too, hidden ones aside) is one
   post; its date is the file's modification time (the folder has nothing better). A Markdown
   front matter (``---`` lines, as ``drafter drafts export --format md`` writes) is not part of the
-  post. Empty files and files that are not UTF-8 are skipped and counted; hidden files are not read.
+  post. Empty files, files that are not UTF-8, files longer than :data:`MAX_POST_CHARS` (a README,
+  a licence: not a post) and links (to a file or a folder) that lead out of the folder are
+  skipped and counted; hidden files are not read, links to folders are not followed.
 
 Anything that gives no post is an :class:`~drafter.common.errors.SourceError` (one line, exit 2).
 """
@@ -39,8 +44,11 @@ MAX_CSV_BYTES = 64_000_000
 """The largest Shares.csv read (a file, or a zip member once inflated, all of them together)."""
 MAX_MEMBERS = 100_000
 """A zip with more members than this is refused (the export has a few dozen)."""
-MAX_POST_BYTES = 1_000_000
-"""A post file in a folder larger than this is skipped (LinkedIn posts stop at 3,000 characters)."""
+MAX_POST_CHARS = 9_000
+"""A post file in a folder longer than this is skipped: LinkedIn posts stop at 3,000 characters,
+and three times that leaves room for a long post written elsewhere (not for a README or a licence)."""
+MAX_POST_BYTES = 4 * MAX_POST_CHARS + 4_000
+"""A post file larger than this is not read at all (the characters, front matter aside, could not fit)."""
 MAX_FOLDER_FILES = 20_000
 """At most this many post files are read from a folder."""
 POST_COLUMN = "ShareCommentary"
@@ -59,10 +67,33 @@ class PostsRead:
     """What was read, for a message ("Shares.csv in Basic_LinkedInDataExport_01-02-2026.zip")."""
     origin: PostOrigin
     skipped: dict[str, int] = field(default_factory=dict)
-    """Reason -> how many: "reposts" (empty ShareCommentary), "empty files", "not UTF-8", "too large"."""
+    """Reason -> how many: "reposts" (empty ShareCommentary), "empty files", "not UTF-8",
+    "longer than 9,000 characters", "links out of the folder" (:func:`reason_text` says one)."""
+    undated: int = 0
+    """Posts whose date could not be read (kept without a date)."""
+    bad_date: str = ""
+    """The first such date, for the message."""
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    def add(self, other: "PostsRead") -> None:
+        """Take ``other``'s posts and counts (one Shares file of several)."""
+        self.posts += other.posts
+        for reason, n in other.skipped.items():
+            self.skipped[reason] = self.skipped.get(reason, 0) + n
+        self.undated += other.undated
+        self.bad_date = self.bad_date or other.bad_date
+
+
+_ONE = {"reposts": "repost", "empty files": "empty file", "links out of the folder": "link out of the folder"}
+TOO_LONG = f"longer than {MAX_POST_CHARS:,} characters"
+LINKED_OUT = "links out of the folder"
+
+
+def reason_text(reason: str, n: int) -> str:
+    """How many were skipped and why, in words: "1 repost", "3 empty files"."""
+    return f"{n} {_ONE.get(reason, reason) if n == 1 else reason}"
 
 
 def read_posts(path: str | Path) -> PostsRead:
@@ -120,10 +151,7 @@ def _from_zip(path: Path) -> PostsRead:
             for info in shares:
                 raw = _member_bytes(archive, info, budget, path)
                 budget -= len(raw)
-                one = _from_csv(raw, f"{info.filename} in {path}", link_name=info.filename)
-                result.posts += one.posts
-                for reason, n in one.skipped.items():
-                    result.skipped[reason] = result.skipped.get(reason, 0) + n
+                result.add(_from_csv(raw, f"{info.filename} in {path}", link_name=info.filename))
             return result
     except zipfile.BadZipFile as exc:
         raise SourceError(f"voice import: {path} is not a readable zip ({exc})") from None
@@ -137,25 +165,42 @@ def _safe_member(name: str) -> bool:
     return bool(parts) and not name.startswith(("/", "\\")) and ".." not in parts and ":" not in parts[0]
 
 
+_CHUNK = 1 << 20
+
+
 def _member_bytes(archive, info, budget: int, path: Path) -> bytes:
-    """The member's bytes, inflated in memory, when its header says at most ``budget`` (a zip bomb
-    is refused before it inflates; zipfile stops at the size its header says)."""
+    """The member's bytes, inflated in memory in chunks of at most 1 MB, stopping once they pass
+    ``budget`` whatever the header says (a member whose header says more is refused before it
+    inflates; one whose header lies is never inflated whole: ``read()`` would, in one piece)."""
     import zipfile
 
+    too_large = SourceError(f"voice import: {info.filename} in {path} is larger than {MAX_CSV_BYTES // 1_000_000} MB")
     if info.file_size > budget:
-        raise SourceError(f"voice import: {info.filename} in {path} is larger than {MAX_CSV_BYTES // 1_000_000} MB")
+        raise too_large
+    if info.flag_bits & 0x1:
+        raise SourceError(f"voice import: {info.filename} in {path} is encrypted (a password-protected zip): "
+                          "LinkedIn's export is not; unzip it and import its Shares.csv")
+    chunks: list[bytes] = []
+    total = 0
     try:
-        with archive.open(info) as member:  # never inflates past the size the header says (then the CRC fails)
-            return member.read()
+        with archive.open(info) as member:
+            while chunk := member.read(min(_CHUNK, budget + 1 - total)):
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > budget:
+                    raise too_large
     except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
-        # RuntimeError: encrypted; NotImplementedError: a compression zipfile lacks; BadZipFile: a bad CRC
+        # NotImplementedError: a compression zipfile lacks; BadZipFile: a bad CRC (a header that lies)
         raise SourceError(f"voice import: cannot read {info.filename} in {path}: {exc}") from None
+    return b"".join(chunks)
 
 
 def _from_csv(raw: bytes, where: str, *, link_name: str) -> PostsRead:
     """The posts of a Shares.csv's bytes (``where`` names it in messages)."""
     if not raw.strip():
         raise SourceError(f"voice import: {where} is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_like(raw[:65536]):
+        raise SourceError(f"voice import: {where} is in UTF-16: save it as UTF-8 (LinkedIn writes UTF-8)")
     if b"\x00" in raw[:65536]:
         raise SourceError(f"voice import: {where} is not a CSV (binary data)")
     try:
@@ -181,14 +226,27 @@ def _from_csv(raw: bytes, where: str, *, link_name: str) -> PostsRead:
             if not body.strip():
                 result.skip("reposts")
                 continue
-            result.posts.append(_post(body, "linkedin", link_name, date=_date(_cell(row, date_at)),
-                                      link=_cell(row, link_at).strip()))
+            written = _cell(row, date_at).strip()
+            date = _date(written)
+            if written and date is None:
+                result.undated += 1
+                result.bad_date = result.bad_date or written[:40]
+            result.posts.append(_post(body, "linkedin", link_name, date=date, link=_cell(row, link_at).strip()))
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise SourceError(f"voice import: {where} has a field longer than {csv.field_size_limit():,} characters "
+                              f"(line {rows.line_num}): not a post LinkedIn wrote") from None
         raise SourceError(f"voice import: {where} is not a CSV we can read (line {rows.line_num}: {exc})") from None
     if not result.posts:
         raise SourceError(f"voice import: {where} has no posts with text"
                           + (f" ({result.skipped['reposts']} reposts skipped)" if result.skipped else ""))
     return result
+
+
+def _utf16_like(head: bytes) -> bool:
+    """UTF-16 without a BOM: every other byte of ASCII text is a NUL."""
+    pairs = head[: len(head) // 2 * 2]
+    return len(pairs) >= 8 and (pairs[1::2].count(0) > len(pairs) * 0.4 or pairs[0::2].count(0) > len(pairs) * 0.4)
 
 
 def _cell(row: list[str], index: int | None) -> str:
@@ -221,16 +279,21 @@ def _post(text: str, origin: PostOrigin, location: str, *, date: datetime | None
 
 
 def _from_folder(root: Path) -> PostsRead:
+    shares = _shares_files(root)
+    if shares:
+        return _from_unzipped(root, shares)
     result = PostsRead([], str(root), "folder")
-    files = _post_files(root)
-    if not files:
+    files, linked_out = _post_files(root)
+    for _ in range(linked_out):
+        result.skip(LINKED_OUT)
+    if not files and not linked_out:
         raise SourceError(f"voice import: no {' or '.join(SUFFIXES)} files in {root}")
     for path in files:
         try:
             raw = read_bounded(path, MAX_POST_BYTES)
             mtime = os.stat(path).st_mtime
         except OSError as exc:
-            result.skip("too large" if exc.errno == errno.EFBIG else "unreadable")
+            result.skip(TOO_LONG if exc.errno == errno.EFBIG else "unreadable")
             continue
         try:
             text = raw.decode("utf-8-sig")
@@ -241,24 +304,77 @@ def _from_folder(root: Path) -> PostsRead:
         if not text.strip():
             result.skip("empty files")
             continue
+        if len(text.strip()) > MAX_POST_CHARS:
+            result.skip(TOO_LONG)
+            continue
         result.posts.append(_post(text, "folder", str(path.relative_to(root)),
                                   date=datetime.fromtimestamp(mtime, timezone.utc)))
     if not result.posts:
-        why = ", ".join(f"{n} {reason.removesuffix('s') if n == 1 else reason}" for reason, n in result.skipped.items())
+        why = ", ".join(reason_text(reason, n) for reason, n in result.skipped.items())
         raise SourceError(f"voice import: no post in {root} could be read ({why})")
     return result
 
 
-def _post_files(root: Path) -> list[Path]:
+def _post_files(root: Path) -> tuple[list[Path], int]:
     """The ``.txt``/``.md`` files under ``root``, hidden files and folders aside, sorted, at most
-    :data:`MAX_FOLDER_FILES`."""
+    :data:`MAX_FOLDER_FILES`; and how many links leading out of ``root`` were passed over (a link
+    to a file is read when it stays inside, a link to a folder is never followed: os.walk)."""
+    top = root.resolve()
     found: list[Path] = []
+    linked_out = 0
     for folder, dirs, names in os.walk(root):
+        linked_out += sum(1 for d in dirs if not d.startswith(".") and os.path.islink(os.path.join(folder, d))
+                          and not _inside(Path(folder, d), top))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                 continue
-            found.append(Path(folder, name))
+            path = Path(folder, name)
+            if path.is_symlink() and not _inside(path, top):
+                linked_out += 1
+                continue
+            found.append(path)
             if len(found) >= MAX_FOLDER_FILES:
-                return found
-    return found
+                return found, linked_out
+    return found, linked_out
+
+
+def _inside(path: Path, top: Path) -> bool:
+    """``path``, its links followed, is ``top`` or under it."""
+    try:
+        return path.resolve().is_relative_to(top)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
+def _shares_files(root: Path) -> list[Path]:
+    """The Shares*.csv files of an unzipped export: at ``root``'s top, else one folder down."""
+    def shares_in(folder: Path) -> list[Path]:
+        try:
+            return sorted(p for p in folder.iterdir() if _SHARES.fullmatch(p.name) and p.is_file())
+        except OSError:
+            return []
+
+    found = shares_in(root)
+    if not found:
+        try:
+            subs = sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+        except OSError:
+            subs = []
+        found = [f for sub in subs for f in shares_in(sub)]
+    return [f for f in found if not f.is_symlink() or _inside(f, root.resolve())]
+
+
+def _from_unzipped(root: Path, shares: list[Path]) -> PostsRead:
+    """The posts of an unzipped export's Shares*.csv files (within :data:`MAX_CSV_BYTES` together)."""
+    names = [str(f.relative_to(root)) for f in shares]
+    result = PostsRead([], f"{', '.join(names)} in {root}", "linkedin")
+    budget = MAX_CSV_BYTES
+    for path, name in zip(shares, names):
+        try:
+            raw = read_bounded(path, budget)
+        except OSError as exc:
+            raise SourceError(f"voice import: cannot read {path}: {exc.strerror or exc}") from None
+        budget -= len(raw)
+        result.add(_from_csv(raw, str(path), link_name=name))
+    return result

@@ -84,6 +84,8 @@ class DraftSummary:
     """The draft's file."""
     source: str = ""
     """The source's title, topic and location on one line (searched too)."""
+    published: bool = False
+    """Marked as published (``drafter drafts publish``)."""
 
 
 # -- the listing index ------------------------------------------------------------------------
@@ -110,6 +112,7 @@ class _Entry(NamedTuple):
     template: str = ""
     chars: int = 0
     source: str = ""
+    published: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,7 @@ class _SummaryJSON(TypedDict):
     template: str
     chars: int
     source: str
+    published: bool
 
 
 class _EntryJSON(TypedDict):
@@ -138,7 +142,7 @@ class _EntryJSON(TypedDict):
 
 
 class _IndexJSON(TypedDict):
-    version: Literal[3]  # 2: summaries carry the source; 3: its URLs redacted (an older index is rebuilt)
+    version: Literal[4]  # 2: summaries carry the source; 3: its URLs redacted; 4: published (an older index is rebuilt)
     scanned_ns: int
     entries: dict[str, _EntryJSON]
 
@@ -166,7 +170,8 @@ def _parse_index(raw: bytes) -> _Index:
         if summary is not None:
             entries[name] = _Entry(*stamp, id=summary["id"], title=summary["title"],
                                    updated=_plain_time(datetime.fromisoformat(summary["updated"])),
-                                   template=summary["template"], chars=summary["chars"], source=summary["source"])
+                                   template=summary["template"], chars=summary["chars"], source=summary["source"],
+                                   published=summary["published"])
         elif problem:
             entries[name] = _Entry(*stamp, problem)
         else:
@@ -181,11 +186,12 @@ def _index_json(index: _Index) -> str:
             summary, problem = None, entry.problem
         else:
             summary = {"id": entry.id, "title": entry.title, "updated": entry.updated.isoformat(),
-                       "template": entry.template, "chars": entry.chars, "source": entry.source}  # fmt: skip
+                       "template": entry.template, "chars": entry.chars, "source": entry.source,
+                       "published": entry.published}  # fmt: skip
             problem = None
         entries[name] = {"mtime_ns": entry.mtime_ns, "size": entry.size, "read_ns": entry.read_ns,
                          "summary": summary, "problem": problem}  # fmt: skip
-    data = {"version": 3, "scanned_ns": index.scanned_ns, "entries": entries}
+    data = {"version": 4, "scanned_ns": index.scanned_ns, "entries": entries}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -333,7 +339,8 @@ class Store:
             else:
                 rows.append((entry, name))
         rows.sort(key=lambda row: (row[0].updated, row[0].id), reverse=True)  # updated (aware: by instant), id
-        summaries = [DraftSummary(e.id, e.title, e.updated, e.template, e.chars, self.folder / name, e.source)
+        summaries = [DraftSummary(e.id, e.title, e.updated, e.template, e.chars, self.folder / name, e.source,
+                                     e.published)
                      for e, name in rows]
         problems.sort()
         if changed:
@@ -358,7 +365,7 @@ class Store:
         try:
             entry = _Entry(mtime_ns, size, read_ns, id=head.id, title=head.shown_title,
                            updated=_plain_time(head.updated), template=head.template, chars=measure(head.text).chars,
-                           source=head.source_label)  # fmt: skip
+                           source=head.source_label, published=head.published is not None)  # fmt: skip
         except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # e.g. a date out of range
             return _Entry(mtime_ns, size, read_ns, f"corrupt: cannot be summarised ({type(exc).__name__})")
         self._texts_read[path.name] = TextEntry(mtime_ns, size, read_ns, head.text)  # for texts(), no second read

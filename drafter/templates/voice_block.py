@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..common.safe_text import one_line
+from ..models.post import HASHTAGS_MAX
 from ..models.voice import Example, Profile, Spread
+from ..models.voice_shape import HABIT_POSTS, USUAL_SHARE
 from .render import Marker, fence, new_marker
 
 if TYPE_CHECKING:
@@ -27,7 +29,7 @@ _QUOTED_CHARS = 40
 """The longest opener or phrase quoted (longer ones are cut with "…")."""
 _CASES = {"lower": "in lower case (#datascience)", "camel": "in CamelCase (#DataScience)",
           "upper": "in capitals (#AI)"}
-_PLACES = {"end": "together at the end", "inline": "inside the sentences"}
+_PLACES = {"end": "most of them together at the end", "inline": "most of them inside the sentences"}
 
 
 def voice_block(profile: Profile, examples: list[Example], platform: "Platform | None" = None,
@@ -52,13 +54,23 @@ def voice_block(profile: Profile, examples: list[Example], platform: "Platform |
 
 
 def habits(profile: Profile, platform: "Platform | None" = None) -> list[str]:
-    """The profile as instructions, one sentence each ("Posts of 900–1,300 characters ...")."""
+    """The profile as instructions, one sentence each ("Posts of 900–1,300 characters ..."). A
+    profile of fewer than :data:`~drafter.models.voice_shape.HABIT_POSTS` posts states no habit:
+    one line says there are too few posts to tell one, and to take only their tone from the examples."""
+    if profile.posts < HABIT_POSTS:
+        n = profile.posts
+        posts = "one of their posts is" if n == 1 else f"only {n} of their posts are"
+        return [f"Only {posts} known: too few to tell their habits from one-offs. Take their tone from the "
+                "examples, if any; for length, lists, emoji, hashtags and the closing, follow the rules above."]
     out: list[str] = []
     if platform is None:
-        out.append(f"Posts of {_range(profile.chars, 10)} characters (about {_num(profile.chars.median, 10)}), "
-                   f"{_range(profile.lines)} lines in {_range(profile.paragraphs)} paragraphs.")
+        chars = _range(profile.chars, 10)
+        about = f"{chars} characters (about {_num(profile.chars.median, 10)})" if "–" in chars \
+            else f"about {chars} characters"
+        out.append(f"Posts of {about}, {_range(profile.lines)} lines in {_range(profile.paragraphs)} paragraphs.")
         out.append(f"A first line of {_range(profile.hook_chars, 5)} characters.")
-    out.append(f"Sentences of {_range(profile.sentence_words)} words.")
+    if profile.sentence_words.high > 0:  # CJK text has no words to count
+        out.append(f"Sentences of {_range(profile.sentence_words)} words.")
     out.append(_lists(profile, platform))
     out.append(_emoji(profile.emoji))
     if platform is None:
@@ -67,14 +79,15 @@ def habits(profile: Profile, platform: "Platform | None" = None) -> list[str]:
     if profile.openers:
         out.append(f"Openers they favour: {_quoted(profile.openers[:MAX_OPENERS])}.")
     if profile.phrases:
-        out.append(f"Words and phrases of theirs: {_quoted(profile.phrases[:MAX_PHRASES])}.")
+        out.append(f"Phrases they often use, whatever the subject (their style, not a subject to write about): "
+                   f"{_quoted(profile.phrases[:MAX_PHRASES])}.")
     return [habit for habit in out if habit]
 
 
 def _lists(profile: Profile, platform: "Platform | None") -> str:
     if not profile.bullet_marker or profile.bullets <= 0:
         return "They seldom write lists."
-    how = "Most of their posts have a list" if profile.bullets >= 0.5 else "Some of their posts have a list"
+    how = "Most of their posts have a list" if profile.bullets >= USUAL_SHARE else "Some of their posts have a list"
     marker = f'"{profile.bullet_marker}"'
     if platform is not None:
         return f"{how}, with {marker} as the marker of each item."
@@ -87,7 +100,8 @@ def _emoji(emoji: Spread) -> str:
         return "No emoji."
     if emoji.median <= 0:
         return f"Emoji are rare (at most {_num(emoji.high)} in a post)."
-    return f"About {_num(emoji.median)} emoji a post ({_range(emoji)})."
+    usual = _range(emoji)
+    return f"About {_num(emoji.median)} emoji a post" + (f" (usually {usual})." if "–" in usual else ".")
 
 
 def _hashtags(profile: Profile) -> str:
@@ -95,12 +109,16 @@ def _hashtags(profile: Profile) -> str:
         return "No hashtags."
     n = _num(profile.hashtags.median) if profile.hashtags.median > 0 else f"at most {_num(profile.hashtags.high)}"
     details = [d for d in (_CASES.get(profile.hashtag_case or ""), _PLACES.get(profile.hashtag_place)) if d]
+    how = f", {', '.join(details)}" if details else ""
+    if profile.hashtags.median > HASHTAGS_MAX:  # more than a draft may have: the count asked for wins
+        return (f"Many hashtags (about {n} a post; this post has room for fewer: use the number this prompt "
+                f"asks for){how}.")
     plural = "" if n == "1" else "s"
-    return f"{n} hashtag{plural}{', ' + ', '.join(details) if details else ''}."
+    return f"{n} hashtag{plural} a post{how}."
 
 
 def _closing(profile: Profile) -> str:
-    how = ("Most of their posts close with a question" if profile.question_close >= 0.5
+    how = ("Most of their posts close with a question" if profile.question_close >= USUAL_SHARE
            else "Few of their posts close with a question")
     closing = one_line(profile.closing, _QUOTED_CHARS).replace('"', "")
     return f'{how}, often starting "{closing}".' if closing and profile.question_close > 0 else f"{how}."

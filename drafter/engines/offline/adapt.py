@@ -16,11 +16,8 @@ import re
 
 from ...models.platforms import Platform
 from ...models.post import collapse_blank_lines
-from ...models.text_rules import HASHTAG, LIST_MARKER, SENTENCE_END
-
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-"""Kana and Han ideographs: Japanese and Chinese write no spaces between words."""
-_SENTENCE_CUT = re.compile(SENTENCE_END + r"\s+|[。！？]+[」』）”’]*\s*")
+from ...models.text_rules import CJK as _CJK
+from ...models.text_rules import HASHTAG, LIST_MARKER, SENTENCE_CUT as _SENTENCE_CUT
 _CLAUSE_CUT = re.compile(r"[,;:]\s+|\s[\u2013\u2014-]\s|[、，；：]\s*")
 _SPACE = re.compile(r"\s+")
 _BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])(?=[{_CJK}])")

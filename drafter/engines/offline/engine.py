@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import AsyncIterator
 
-from ...models.post import MAX_CHARS, Parts, PartValue, PostSpec, assemble
+from ...models.post import MAX_CHARS, Layout, Parts, PartValue, PostSpec, assemble
 from ...models.source import Source
 from ...models.voice import Profile
 from .text import Analysis, analyse, compress
@@ -36,7 +36,7 @@ from ..base import (
 from .scaffold import SCAFFOLD_WHAT, next_option, regenerate_scaffold, scaffold, scaffold_hooks, topic_hashtags
 from .selection import hook_options, pick_extra, pick_takeaways
 from .topics import article_kind, hashtag_pool, question_for, rotate
-from .voice_fit import HOOK_CHOICES, fit_voice_length, voiced_hook
+from .voice_fit import HOOK_CHOICES, fit_voice_length, voiced_hook, voiced_tags
 
 __all__ = ["NOTE_EXTRACTIVE", "OfflineEngine", "article_kind", "extract_post", "hook_candidates", "regenerate_part"]
 
@@ -55,7 +55,8 @@ def _analysis(source: Source) -> Analysis:
 # ---- public functions ------------------------------------------------------------------------------------
 
 
-def extract_post(source: Source, spec: PostSpec, voice: Profile | None = None) -> tuple[Parts, list[str]]:
+def extract_post(source: Source, spec: PostSpec, voice: Profile | None = None,
+                 layout: Layout | None = None) -> tuple[Parts, list[str]]:
     """Draft every part from the article, or a scaffold for a bare topic. Returns (parts, notes).
 
     With the creator's ``voice``, the hook and the post's length follow theirs
@@ -84,6 +85,8 @@ def extract_post(source: Source, spec: PostSpec, voice: Profile | None = None) -
         text = pick_extra(a, e.key, [hook, *takeaways, *extras.values()])
         extras[e.key] = text or f"[{e.description.rstrip('.') or 'Why this matters to your readers'}, in your own words]"
     tags = rotate(hashtag_pool(a), [], spec.hashtags)
+    if voice is not None and voice.tags:  # the author's own tags first, where the article is about them
+        tags = voiced_tags(tags, voice, a, spec.hashtags)
     if len(tags) < spec.hashtags:
         tags += [t for t in topic_hashtags(a.title or source.topic, 12) if t.lower() not in {x.lower() for x in tags}]
         tags = tags[: spec.hashtags]
@@ -92,7 +95,7 @@ def extract_post(source: Source, spec: PostSpec, voice: Profile | None = None) -
     parts = _fit_length(Parts(hook=hook, takeaways=takeaways, question=question_for(a), hashtags=tags or ["#Reading"],
                               extras=extras))
     if voice is not None:
-        parts, voice_notes = fit_voice_length(parts, a, voice)
+        parts, voice_notes = fit_voice_length(parts, a, voice, layout)
         notes += voice_notes
     return parts, notes
 
@@ -192,7 +195,7 @@ class OfflineEngine:
 
     async def draft(self, request: DraftRequest) -> AsyncIterator[Event]:
         yield Progress("offline engine: reading the article" if request.source.has_article else "offline engine: building a scaffold")
-        parts, notes = extract_post(request.source, request.spec, request.voice)
+        parts, notes = extract_post(request.source, request.spec, request.voice, request.layout)
         for name in parts.names():
             value = parts.get(name)
             yield PartUpdate(name, list(value) if isinstance(value, list) else value, complete=True)
