@@ -213,6 +213,8 @@ class Loopback:
         """What GET /v1/models lists when no "models" reply is scripted."""
         self.reject_json_schema = False
         """When True, every json_schema request gets a 500 (a llama-cpp-python-like server)."""
+        self.batch_api: Any = None
+        """A ``tests.loopback_batches.BatchServer``: the server then has /v1/files and /v1/batches."""
         self.release = threading.Event()
         """Set at teardown: stalled replies stop waiting."""
         self.client_gone = threading.Event()
@@ -324,6 +326,8 @@ def _make_handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
                 if reply is None:
                     reply = Reply.model_list(*state.models)
                 self._answer(reply, {})
+            elif state.batch_api is not None and state.batch_api.handles(self.path):
+                state.batch_api.get(self)
             else:
                 self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
 
@@ -335,6 +339,9 @@ def _make_handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 body = {}
             self._record(body)
+            if state.batch_api is not None and state.batch_api.handles(self.path):
+                state.batch_api.post(self, raw)
+                return
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
                 return

@@ -205,7 +205,7 @@ async def test_no_time_left_means_no_repair_round_and_the_first_draft(tmp_path):
     drafter.__dict__["engine"] = fake
     job = drafter.prepare(from_text(ARTICLE), "classic")
     sloppy = await drafter.complete(drafter.draft_events(job), None)
-    result, outcome = await drafter._repair(job, sloppy, None, deadline=0)
+    result, outcome = await drafter.repair(job, sloppy, None, deadline=0)
     assert result is sloppy and outcome.kept == "original" and "repair skipped" in outcome.note
     assert len(fake.requests) == 1
 

@@ -1,7 +1,8 @@
 """Every ``--json`` output of every command is run, parsed with ``json.loads`` and checked.
 
 Commands with ``--json``: ``draft`` (offline and through an OpenAI-compatible server, with
-``--platform`` too), ``adapt``, ``drafts list``, ``voice show``, ``lint`` and ``eval``. A test below keeps this list in step with the parser.
+``--platform`` too), ``adapt``, ``drafts list``, ``voice show``, ``lint``, ``eval``, ``batch status``
+and ``batch collect``. A test below keeps this list in step with the parser.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def commands_with_json() -> set[str]:
 
 
 def test_every_json_flag_has_a_test_here() -> None:
-    assert commands_with_json() == {"draft", "adapt", "drafts list", "voice show", "lint", "eval", "batch run"}
+    assert commands_with_json() == {"draft", "adapt", "drafts list", "voice show", "lint", "eval", "batch run",
+                                    "batch status", "batch collect"}
 
 
 def test_batch_json_is_one_line_per_source(capsys, workspace_dir: Path) -> None:
@@ -194,3 +196,25 @@ def test_json_commands_keep_errors_off_stdout(capsys, tmp_path: Path, argv: list
     code = main(["--workspace", str(not_a_folder), *argv, *extra])
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+
+
+def test_batch_status_and_collect_json(capsys, workspace_dir: Path, loopback, tmp_path, monkeypatch) -> None:
+    from drafter.models.batch import BatchItem
+    from drafter.service import batch_api
+    from drafter.service.drafting import Drafter
+    from tests.loopback_batches import BatchServer
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET")
+    loopback.batch_api = BatchServer(progress=[]).script(Reply.completion(ANSWER))
+    drafter = Drafter.from_environment(workspace_dir, {"base_url": loopback.base_url})
+    record = batch_api.submit(drafter, [BatchItem(kind="file", location=str(EXAMPLE), label="example")])
+    code, data, _ = run_json(capsys, "batch", "status", "--workspace", str(workspace_dir), "--base-url",
+                             loopback.base_url, "--json")
+    assert code == 0 and isinstance(data, dict)
+    assert data["id"] == record.id and data["status"] == "completed" and data["items"] == 1
+    assert data["counts"] == {"total": 1, "completed": 1, "failed": 0} and data["collected"] is None
+    code, data, _ = run_json(capsys, "batch", "collect", record.id, "--workspace", str(workspace_dir), "--base-url",
+                             loopback.base_url, "--json")
+    assert code == 0 and isinstance(data, dict)
+    assert data["source"] == "example" and data["status"] == "drafted" and data["error"] is None
+    assert (workspace_dir / "drafts" / f"{data['draft_id']}.json").is_file() and isinstance(data["score"], int)

@@ -138,10 +138,14 @@ def _print_summary(summary: Any, left: int, as_json: bool) -> None:
 
 def _batch_api(drafter: Any, items: "list[BatchItem]", template: str | None, overrides: dict[str, str],
                platforms: tuple[str, ...], wait: bool, as_json: bool) -> int:
-    """``--batch-api`` (and ``--wait``): :func:`drafter.cli.batch_api.run_batch_api` (the Batch API work)."""
-    try:
-        from .batch_api import run_batch_api
-    except ModuleNotFoundError:
-        raise InputError("--batch-api is not in this build yet: run drafter batch without it") from None
+    """``--batch-api`` (and ``--wait``): :func:`drafter.cli.batch_api.run_batch_api`."""
+    from .batch_api import run_batch_api
+
     return run_batch_api(drafter, items, template=template, overrides=overrides, platforms=list(platforms),
                          wait=wait, as_json=as_json)
+
+
+from .batch_api import collect, status  # noqa: E402 - the Batch API's commands, in their own module
+
+batch.add_command(status)
+batch.add_command(collect)

@@ -129,10 +129,8 @@ def run_adapting(drafter: "Drafter", job: "Job", text: str, platforms: "list[Pla
 
 
 def with_version(record: "Draft", version: "Version") -> "Draft":
-    """``record`` with an adapted version (see :func:`drafter.service.adapting.with_version`)."""
-    from ..service.adapting import with_version
-
-    return with_version(record, version)
+    """``record`` with an adapted version (LinkedIn's is the post itself: nothing to add)."""
+    return version.into(record)
 
 
 def offline_note(drafter: "Drafter") -> None:

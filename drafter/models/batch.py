@@ -148,5 +148,8 @@ class RemoteBatch(BaseModel):
     """The server's last known status: validating, in_progress, finalizing, completed, failed,
     expired, cancelling, cancelled."""
     items: list[RemoteItem] = Field(default_factory=list)
+    drafts: dict[str, str] = Field(default_factory=dict)
+    """custom_id -> the id of the draft saved from its answer (written as each is saved, so a
+    collect that was cut short, or run twice, never saves one twice)."""
     collected: datetime | None = None
     """When ``drafter batch collect`` saved its drafts."""

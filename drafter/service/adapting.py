@@ -52,6 +52,13 @@ class Version:
 
         return check_posts(self.posts, self.platform)
 
+    def into(self, record: "Draft") -> "Draft":
+        """``record`` with this version saved in it (LinkedIn's is the post itself: nothing to add)."""
+        if self.platform.name == "linkedin":
+            return record
+        return record.with_version(self.platform.name, self.posts, kind="adapt", engine=self.engine,
+                                   model=self.model, note="; ".join(self.notes))
+
     def as_json(self) -> dict[str, Any]:
         """What ``--json`` prints per platform: its name, the posts, each post's count and the limit."""
         return {
@@ -72,14 +79,6 @@ class Version:
 def linkedin_version(text: str, platform: Platform, engine: str = "", model: str = "") -> Version:
     """LinkedIn's version: the post itself."""
     return Version(platform, [text], engine, model, "as-is")
-
-
-def with_version(record: "Draft", version: Version) -> "Draft":
-    """``record`` with an adapted version (LinkedIn's is the post itself: nothing to add)."""
-    if version.platform.name == "linkedin":
-        return record
-    return record.with_version(version.platform.name, version.posts, kind="adapt", engine=version.engine,
-                               model=version.model, note="; ".join(version.notes))
 
 
 def over_limit(posts: list[str], platform: Platform) -> list[tuple[int, int]]:

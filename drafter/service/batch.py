@@ -195,7 +195,6 @@ class BatchRun:
     async def _generate(self, index: int, item: BatchItem, source: "Source", tag: BatchTag) -> "Drafted | ItemOutcome":
         """Prepare, generate (with repair) and adapt one source in this process."""
         from ..models.post import assemble
-        from .adapting import with_version
         from .drafting import Transcript
 
         drafter, fail = self.drafter, _failer(item)
@@ -233,7 +232,7 @@ class BatchRun:
             except asyncio.CancelledError:
                 self._interrupted(index, item, text, "while adapting: the post")
                 raise
-            drafted.record = with_version(drafted.record, version)
+            drafted.record = version.into(drafted.record)
             drafted.tokens += version.usage.prompt_tokens + version.usage.completion_tokens
         return drafted
 

@@ -73,7 +73,6 @@ def _ready() -> bool:
 def _draft(source: "Source", template: str, overrides: dict[str, str], platforms: list[str],
            tag: "BatchTag") -> "Drafted | tuple[str, str]":
     from ..models.post import assemble
-    from .adapting import with_version
     from .batch import Drafted, batch_draft
 
     assert _worker is not None, "the pool's initializer sets up the worker"
@@ -90,7 +89,7 @@ def _draft(source: "Source", template: str, overrides: dict[str, str], platforms
             except DrafterError as exc:
                 drafted.problems.append(f"{platform.label} not adapted: {exc}")
                 continue
-            drafted.record = with_version(drafted.record, version)
+            drafted.record = version.into(drafted.record)
         return drafted
     except DrafterError as exc:
         return str(exc), getattr(exc, "kind", "failed")

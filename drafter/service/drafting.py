@@ -156,6 +156,12 @@ class Drafter:
         settings, origins = load_settings(ws, flags, env)
         return cls(settings, ws, origins=origins, env=env)
 
+    def with_model(self, model: str) -> "Drafter":
+        """This drafter with ``model`` instead of the setting (a batch followed later drafts with
+        the model it was sent with)."""
+        return Drafter(self.settings.model_copy(update={"model": model}), self.workspace, origins=self.origins,
+                       env=self._env)
+
     # ---- collaborators, built lazily (the offline path never loads openai) ----------
 
     @cached_property
@@ -210,10 +216,14 @@ class Drafter:
         """What the UI shows: "offline (extractive)" or "openai · gpt-4.1-mini @ host"."""
         if self.engine_name == "offline":
             return "offline (extractive, no LLM)"
+        return f"openai · {self.settings.model} @ {self.server}"
+
+    @property
+    def server(self) -> str:
+        """The LLM server as shown: the base URL without user info or query, or "api.openai.com"."""
         from ..common.urls import display_url
 
-        where = display_url(self.settings.base_url) if self.settings.base_url else "api.openai.com"
-        return f"openai · {self.settings.model} @ {where}"
+        return display_url(self.settings.base_url) if self.settings.base_url else "api.openai.com"
 
     # ---- preparing work ---------------------------------------------------------------
 
@@ -361,16 +371,21 @@ class Drafter:
         (``repair`` None: the ``repair`` setting).
 
         The ``deadline`` setting bounds both together: the repair round gets what the draft left
-        of it, and if it runs out the first draft is kept (see :meth:`_repair`).
+        of it, and if it runs out the first draft is kept (see :meth:`repair`).
         """
         started = time.monotonic()
         result = await self.complete(self.draft_events(job), on_event)
         outcome = None
         if (self.settings.repair if repair is None else repair) and self.engine_name != "offline":
             left = self.settings.deadline - (time.monotonic() - started)
-            result, outcome = await self._repair(job, result, on_event, deadline=left)
-        cased = job.layout.cased(result.parts)  # the parts say what the text says (#postmortems)
-        return (result if cased is result.parts else result.model_copy(update={"parts": cased})), outcome
+            result, outcome = await self.repair(job, result, on_event, deadline=left)
+        return self.cased(job, result), outcome
+
+    @staticmethod
+    def cased(job: Job, result: DraftResult) -> DraftResult:
+        """``result`` with its parts as the text prints them (a lower-case voice's #postmortems)."""
+        cased = job.layout.cased(result.parts)
+        return result if cased is result.parts else result.model_copy(update={"parts": cased})
 
     @staticmethod
     async def complete(events: AsyncIterator[Event], on_event: Callable[[Event], None] | None) -> DraftResult:
@@ -407,9 +422,10 @@ class Drafter:
         path = self.workspace.root / "ai_tells.toml"
         return [path] if path.is_file() else []
 
-    async def _repair(self, job: Job, result: DraftResult, on_event: Callable[[Event], None] | None,
+    async def repair(self, job: Job, result: DraftResult, on_event: Callable[[Event], None] | None,
                       *, deadline: float | None = None) -> tuple[DraftResult, "RepairOutcome | None"]:
         """One repair round when the score is low or an error-level rule fires; keep the better.
+        (After :meth:`generate`'s draft, or on a finished answer such as a Batch API one.)
 
         ``deadline``: seconds the round may take (None: the setting); none left, no round.
         """

@@ -18,7 +18,7 @@ import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
 from urllib.parse import urlsplit
 
 import openai
@@ -38,6 +38,9 @@ from .errors import MAX_RETRY_WAIT, Failures, display_url, retry_after_seconds
 from .limiter import SharedLimiter
 from .mode_cache import MODES, ModeCache
 from .watchdog import Watchdog
+
+if TYPE_CHECKING:
+    from .batches import BatchAPI
 
 __all__ = ["MAX_RETRY_WAIT", "MODES", "OPENAI_URL", "OpenAIEngine", "display_url", "retry_after_seconds"]
 
@@ -167,6 +170,39 @@ class OpenAIEngine:
 
     def adapt(self, request: AdaptRequest) -> AsyncIterator[Event]:
         return self._generate(lambda: self._adapt_job(request))
+
+    # ---- the OpenAI Batch API: the same request and the same reading, one answer at a time ----
+
+    def batch_body(self, request: DraftRequest) -> dict[str, Any]:
+        """The Chat Completions body of a Batch API request for ``request``: what an interactive
+        draft sends in json_schema mode (messages, schema, limits), not streamed."""
+        params = self._params(self._draft_job(request), "json_schema")
+        del params["stream"], params["stream_options"]
+        return params
+
+    def batch_result(self, request: DraftRequest, completion: Any) -> DraftResult:
+        """The draft in a Batch API answer to ``request`` (an output line's ``chat.completion``
+        body), checked and parsed as a streamed answer is. EngineError when it holds no usable
+        answer (cut off, refused, empty), OutputParseError (the text in ``raw``) when no reader
+        accepts it."""
+        from .batches import answer_of
+
+        job = self._draft_job(request)
+        attempt = answer_of(completion, self._failures)
+        self._failures.check_answer(attempt.text, attempt.refusal, attempt.finish_reason, job.max_tokens)
+        notes: list[str] = []
+        try:
+            parts = job.parse(attempt.text, "json_schema", notes)
+        except ValueError as exc:
+            raise OutputParseError(f"the model's answer could not be read ({exc})", raw=attempt.text) from None
+        return self._result(parts, _Outcome(parts, "json_schema", attempt, notes))
+
+    def batch_api(self) -> "BatchAPI":
+        """This engine's server as a Batch API (files and batches), with its client settings and
+        the SDK's own retries (``retries``): no stream to show progress of here."""
+        from .batches import BatchAPI
+
+        return BatchAPI(self._api().with_options(max_retries=self.settings.retries), self._failures)
 
     # ---- jobs -------------------------------------------------------------------------------
 
