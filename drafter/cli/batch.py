@@ -96,6 +96,8 @@ def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...]
     finally:
         shown.stop()
     _print_summary(summary, runner.left, as_json)
+    if runner.stopped:
+        say(f"{runner.stopped}; {runner.left} source(s) left: fix it, then run the same command again")
     if interrupted is not None:
         from .main import interrupt_exit_code
 

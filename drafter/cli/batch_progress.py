@@ -72,12 +72,12 @@ class Progress:
 
 def summary_table(summary: "BatchSummary", *, left: int = 0) -> str:
     """The end of a run: drafted, skipped, failed (each failure with its reason), left (when
-    interrupted), the mean score and the tokens used."""
+    interrupted or stopped), the mean score and the tokens used."""
     drafted, skipped, failed = summary.of("drafted"), summary.of("skipped"), summary.of("failed")
     mean = "-" if summary.mean_score is None else f"{summary.mean_score:.1f}"
     rows = [("batch", summary.id), ("drafted", str(len(drafted))), ("skipped", str(len(skipped))),
             ("failed", str(len(failed)))]
-    if summary.interrupted:
+    if summary.interrupted or left:
         rows.append(("left", str(left)))
     rows += [("mean score", mean), ("tokens used", f"{summary.tokens:,}")]
     lines = [f"{name:<12} {value}" for name, value in rows]

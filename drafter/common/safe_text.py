@@ -61,6 +61,22 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", strip_sequences(text)))
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def unicode_name(text: str) -> str:
+    """``text`` with no lone surrogates: a file name the system gave as bytes that are not UTF-8
+    (Python keeps each such byte as a surrogate) shows those bytes as U+FFFD, so it can be
+    printed, written as JSON and saved (the path itself is kept elsewhere to open the file)."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte
+        return _SURROGATE.sub("\ufffd", text)
+    return raw.decode("utf-8", "replace")
+
+
 def one_line(text: str, limit: int | None = None) -> str:
     """``text`` on one line: control codes dropped, every run of white space (newlines included)
     one space, no space at either end; cut to ``limit`` characters with "…" when longer."""

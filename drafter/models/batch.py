@@ -14,7 +14,9 @@ import secrets
 from datetime import datetime, timezone
 from typing import Any, Literal, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..common.safe_text import unicode_name
 
 ItemKind = Literal["file", "url", "feed"]
 """A file (given, or found in a folder), a URL (given, or in a ``--list`` file), or a feed's entry."""
@@ -58,6 +60,13 @@ class BatchItem(BaseModel):
     """The feed entry's own full content (HTML or text) when the feed carries it: used instead of fetching the link."""
     feed: str | None = None
     """The feed it came from (as shown), for a feed entry."""
+
+    @field_validator("label", "title", "feed")
+    @classmethod
+    def _unicode(cls, value: str | None) -> str | None:
+        """What is shown has no lone surrogates (a file name that is not UTF-8); ``location``
+        keeps the name as the system gave it, to open the file."""
+        return unicode_name(value) if value is not None else None
 
 
 class BatchTag(BaseModel):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..common.safe_text import unicode_name
 
 
 class Source(BaseModel):
@@ -25,6 +27,12 @@ class Source(BaseModel):
     """Title found in the page or file, if any."""
     notes: list[str] = Field(default_factory=list)
     """Things the loader did that the user should know (e.g. trimmed, extracted)."""
+
+    @field_validator("topic", "location", "title")
+    @classmethod
+    def _unicode(cls, value: str | None) -> str | None:
+        """A file name that is not UTF-8 is recorded (and shown, saved) with U+FFFD for its bad bytes."""
+        return unicode_name(value) if value is not None else None
 
     @property
     def has_article(self) -> bool:

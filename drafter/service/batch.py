@@ -71,6 +71,10 @@ class Drafted:
     problems: list[str] = field(default_factory=list)
 
 
+STOPPING = frozenset({"auth"})
+"""Failure kinds that every other source would meet too (the server refused the key or the
+model): the first one stops the batch, the sources not started are left for the next run."""
+
 OnOutcome = Callable[[ItemOutcome], None]
 OnProgress = Callable[[str, str], None]
 """(item label, message): a retry, a wait after a 429, a repair round."""
@@ -111,6 +115,8 @@ class BatchRun:
         """Batch key -> the draft saved with it (this run's drafts added as they are saved)."""
         self._pending: dict[str, asyncio.Event] = {}
         """Batch keys being drafted now: a duplicate waits, then is skipped."""
+        self.stopped: str | None = None
+        """Why the batch stopped before every source was tried (a refused API key), or None."""
 
     # ---- the whole batch ---------------------------------------------------------------
 
@@ -118,6 +124,7 @@ class BatchRun:
         """Draft every item; the summary in the order of the items. Cancelled (ctrl+c), the items
         in flight end as "interrupted" failures (their text kept) and the cancel goes on."""
         self.total = len(items)
+        writable(self.drafter.store.folder)
         self._known = {} if self.force else self.drafter.store.batch_keys()
         pool = None
         if self.drafter.engine_name == "offline" and self.processes > 1 and len(items) > 1:
@@ -155,7 +162,15 @@ class BatchRun:
 
     async def _item(self, index: int, item: BatchItem, slots: asyncio.Semaphore, pool: object) -> None:
         async with slots:
-            self._finish(index, await self._draft_item(index, item, pool))
+            if self.stopped:  # left: the next run drafts it
+                return
+            try:
+                outcome = await self._draft_item(index, item, pool)
+            except Exception as exc:  # noqa: BLE001 - one source never stops the batch, even on a bug
+                outcome = _failer(item)(f"unexpected error: {type(exc).__name__}: {exc}", "unexpected")
+            if outcome.kind in STOPPING and not self.stopped:
+                self.stopped = f"{outcome.error}: the batch stopped, every other source would fail the same way"
+            self._finish(index, outcome)
 
     async def _draft_item(self, index: int, item: BatchItem, pool: object) -> ItemOutcome:
         from ..sources.batch import load_item
@@ -237,10 +252,19 @@ class BatchRun:
         return drafted
 
     def _save(self, item: BatchItem, key: str, drafted: Drafted) -> ItemOutcome:
-        """Save the draft (and export it with ``out_dir``): the item's outcome."""
+        """Save the draft (and export it with ``out_dir``): the item's outcome. A post that is
+        still a scaffold of ``[placeholders]`` (an article with too little text to draft from) is
+        not a draft: it fails, its text kept."""
         from ..common.atomic import write_or_raise
+        from ..lint.rules_style import PLACEHOLDER
 
         store, record = self.drafter.store, drafted.record
+        if PLACEHOLDER.search(record.text):
+            words = len((record.source.text or "").split())
+            kept = self.drafter.keep_unsaved(record.text, "scaffold").where()
+            return _failer(item)(f"too little article text to draft from ({words} words): the post would be a "
+                                 f"scaffold of [placeholders], not saved as a draft; it is {kept}", "too-short",
+                                 tokens=drafted.tokens)
         if store.path_for(record.id).exists():  # made in another process: its id may be taken here
             record = record.model_copy(update={"id": store.new_id(record.title)})
         try:
@@ -270,6 +294,20 @@ class BatchRun:
         if text.strip():
             reason += f" {what or 'mid-draft: the text received'} is {self.drafter.keep_unsaved(text, 'interrupted').where()}"
         self._finish(index, ItemOutcome(source=item.label, status="failed", error=one_line(reason), kind="interrupted"))
+
+
+def writable(folder: Path) -> None:
+    """Check, before any source is drafted, that drafts can be saved in ``folder`` (created if
+    missing): a batch in a workspace it cannot write would draft everything for nothing. Bad
+    input (InputError, exit 2) when it cannot."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot save drafts in {folder} ({exc.strerror or exc}): nothing was drafted") from None
 
 
 def _failer(item: BatchItem) -> Callable[..., ItemOutcome]:
