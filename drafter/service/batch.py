@@ -252,14 +252,15 @@ class BatchRun:
         return drafted
 
     def _save(self, item: BatchItem, key: str, drafted: Drafted) -> ItemOutcome:
-        """Save the draft (and export it with ``out_dir``): the item's outcome. A post that is
-        still a scaffold of ``[placeholders]`` (an article with too little text to draft from) is
-        not a draft: it fails, its text kept."""
+        """Save the draft (and export it with ``out_dir``): the item's outcome. A post whose hook
+        is a ``[placeholder]`` is a scaffold (the article had too little text to draft from), not
+        a draft: it fails, its text kept. (A draft with one placeholder takeaway is a draft: the
+        linter's placeholder rule flags the gap.)"""
         from ..common.atomic import write_or_raise
         from ..lint.rules_style import PLACEHOLDER
 
         store, record = self.drafter.store, drafted.record
-        if PLACEHOLDER.search(record.text):
+        if record.parts is not None and PLACEHOLDER.fullmatch(record.parts.hook.strip()):  # a scaffold, not a draft
             words = len((record.source.text or "").split())
             kept = self.drafter.keep_unsaved(record.text, "scaffold").where()
             return _failer(item)(f"too little article text to draft from ({words} words): the post would be a "
