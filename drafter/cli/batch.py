@@ -13,7 +13,7 @@ import click
 
 from ..common.errors import InputError
 from .options import (Group, engine_flags, engine_options, make_drafter, no_repair_option, no_voice_option,
-                      platform_option, say)
+                      platform_option, say, template_vars)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -68,12 +68,10 @@ def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...]
     drafted with the same template and variables is skipped unless --force; ctrl+c stops cleanly
     (the same command again finishes the rest). Exit 0 when nothing failed, 1 when an item failed,
     2 for bad input, 128+signal when interrupted."""
-    from .commands import _vars
-
     if wait and not batch_api:
         raise InputError("--wait follows a --batch-api batch: give --batch-api too")
     drafter = make_drafter(engine_flags(engine, no_repair, no_voice))
-    overrides = _vars(var)
+    overrides = template_vars(var)
     chosen = drafter.platforms(platforms) if platforms else []
     items = collect_items(sources, lists, feeds, drafter.settings.fetch_timeout)
     if batch_api:

@@ -15,7 +15,7 @@ import click
 
 from ..common.errors import InputError
 from .options import (Command, Group, PATH, PlatformParam, engine_flags, engine_options, json_option, load_draft,
-                      make_drafter, no_repair_option, no_voice_option, platform_option, say)
+                      make_drafter, no_repair_option, no_voice_option, platform_option, say, template_vars)
 from .output import keep_and_print, print_result
 from .platforms import Adapting, offline_note, run_adapting, versions_text, with_linkedin, with_version
 from ..common.safe_text import escape_json_controls, safe_json, strip_controls
@@ -24,16 +24,6 @@ EXIT_OK = 0
 
 
 # ---- draft ----------------------------------------------------------------------------
-
-
-def _vars(pairs: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"--var expects KEY=VALUE, got {pair!r}")
-        out[key.strip()] = value
-    return out
 
 
 def read_source(topic: str | None, article: str | None, stdin: str | None, flags: dict[str, Any]):
@@ -88,7 +78,7 @@ def draft(stdin: str | None, topic: str | None, article: str | None, template: s
     source = read_source(topic, article, stdin, flags)
     drafter = make_drafter(flags)
     chosen = drafter.platforms(platforms) if platforms else []
-    job = drafter.prepare(source, template, _vars(var))
+    job = drafter.prepare(source, template, template_vars(var))
     offline_note(drafter)
     if job.voice is not None and not as_json:
         say(voice_line(job.voice, offline=drafter.engine_name == "offline"))

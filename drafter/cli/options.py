@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
+from ..common.errors import InputError
 from ..common.safe_text import strip_controls
 from ..common.urls import redact_urls
 
@@ -132,6 +133,18 @@ class Group(_Parsed, click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)  # in the order they were declared, not sorted
+
+
+def template_vars(pairs: tuple[str, ...]) -> dict[str, str]:
+    """The ``--var KEY=VALUE`` options of ``draft`` and ``batch`` as a dict (bad input for a pair
+    without "=" or a key)."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--var expects KEY=VALUE, got {pair!r}")
+        out[key.strip()] = value
+    return out
 
 
 def say(message: str) -> None:
