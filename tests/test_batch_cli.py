@@ -102,7 +102,10 @@ def test_ctrl_c_keeps_the_finished_drafts_and_the_same_command_finishes_the_rest
     code, out, err = signal_mid_stream(loopback, argv, signal.SIGINT)
     assert code == 130, err
     assert "Traceback" not in err and "run the same command again" in err.splitlines()[-1]
-    assert "drafted      1" in out and "left         1" in out and "interrupted" in out
+    # the item in flight is left, like the one not started (the next run drafts both), not a failure
+    assert "drafted      1" in out and "failed       0" in out and "left         2" in out
+    [cut] = [line for line in out.splitlines() if line.startswith("  left: ")]
+    assert "a1.md: the text received is kept in " in cut
     store = Store(workspace_dir / "drafts")
     [saved] = store.list()[0]
     assert store.load(saved.id).source.location.endswith("a0.md")
@@ -163,3 +166,17 @@ def test_a_feed_and_a_list_are_drafted_and_a_failing_page_is_one_failure(capsys,
     assert sum(line["status"] == "drafted" for line in lines) == 4
     code, out, err = batch(capsys, workspace_dir, "--feed", feed_url, "--list", str(listed), "--engine", "offline")
     assert code == 1 and "skipped      4" in out and "failed       2" in out
+
+
+def test_a_second_batch_in_the_same_workspace_while_one_runs_is_refused_in_one_line(capsys, workspace_dir):
+    from drafter.service.batch import batch_lock
+
+    (workspace_dir / "drafts").mkdir(exist_ok=True)
+    with batch_lock(workspace_dir / "drafts", "b-20261201-120000-abcd"):  # as another process's run holds it
+        code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline")
+    assert code == 1, err
+    assert err.startswith("drafter: another drafter batch is running in this workspace (batch b-20261201-120000-abcd")
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not list((workspace_dir / "drafts").glob("*.json"))  # nothing drafted twice
+    code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline")  # the lock is gone with it
+    assert code == 0, err

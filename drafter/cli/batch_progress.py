@@ -70,9 +70,10 @@ class Progress:
             self._bar = None
 
 
-def summary_table(summary: "BatchSummary", *, left: int = 0) -> str:
+def summary_table(summary: "BatchSummary", *, left: int = 0, cut_short: "list[str] | None" = None) -> str:
     """The end of a run: drafted, skipped, failed (each failure with its reason), left (when
-    interrupted or stopped), the mean score and the tokens used."""
+    interrupted or stopped; ``cut_short``: where the text of each item interrupted in flight is
+    kept), the mean score and the tokens used."""
     drafted, skipped, failed = summary.of("drafted"), summary.of("skipped"), summary.of("failed")
     mean = "-" if summary.mean_score is None else f"{summary.mean_score:.1f}"
     rows = [("batch", summary.id), ("drafted", str(len(drafted))), ("skipped", str(len(skipped))),
@@ -83,4 +84,6 @@ def summary_table(summary: "BatchSummary", *, left: int = 0) -> str:
     lines = [f"{name:<12} {value}" for name, value in rows]
     for outcome in failed:
         lines.append(f"  failed: {one_line(strip_controls(outcome.source), 120)}: {outcome.error}")
+    for line in cut_short or ():
+        lines.append(f"  left: {strip_controls(line)}")
     return "\n".join(lines)

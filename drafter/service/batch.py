@@ -21,7 +21,7 @@ import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, ContextManager, Mapping, Sequence
 
 from ..common.errors import DrafterError, EngineError, InputError, StoreError
 from ..common.safe_text import one_line
@@ -115,6 +115,8 @@ class BatchRun:
         """Batch key -> the draft saved with it (this run's drafts added as they are saved)."""
         self._pending: dict[str, asyncio.Event] = {}
         """Batch keys being drafted now: a duplicate waits, then is skipped."""
+        self.cut_short: list[str] = []
+        """One line per item interrupted in flight whose text had begun to arrive: where it is kept."""
         self.stopped: str | None = None
         """Why the batch stopped before every source was tried (a refused API key), or None."""
 
@@ -122,9 +124,14 @@ class BatchRun:
 
     async def run(self, items: Sequence[BatchItem]) -> BatchSummary:
         """Draft every item; the summary in the order of the items. Cancelled (ctrl+c), the items
-        in flight end as "interrupted" failures (their text kept) and the cancel goes on."""
+        in flight are left like those not started (their text kept: :attr:`cut_short`) and the
+        cancel goes on."""
         self.total = len(items)
         writable(self.drafter.store.folder)
+        with batch_lock(self.drafter.store.folder, self.id):
+            return await self._run(items)
+
+    async def _run(self, items: Sequence[BatchItem]) -> BatchSummary:
         self._known = {} if self.force else self.drafter.store.batch_keys()
         pool = None
         if self.drafter.engine_name == "offline" and self.processes > 1 and len(items) > 1:
@@ -150,7 +157,7 @@ class BatchRun:
 
     @property
     def left(self) -> int:
-        """Items with no outcome yet (not started when the run was interrupted)."""
+        """Items with no outcome yet (not started, or in flight, when the run was interrupted or stopped)."""
         return self.total - len(self._outcomes)
 
     def _finish(self, index: int, outcome: ItemOutcome) -> None:
@@ -245,7 +252,7 @@ class BatchRun:
                 drafted.problems.append(f"{platform.label} not adapted: {one_line(str(exc))}{where}")
                 continue
             except asyncio.CancelledError:
-                self._interrupted(index, item, text, "while adapting: the post")
+                self._interrupted(index, item, text, "the post (interrupted while adapting it)")
                 raise
             drafted.record = version.into(drafted.record)
             drafted.tokens += version.usage.prompt_tokens + version.usage.completion_tokens
@@ -290,11 +297,27 @@ class BatchRun:
                            tokens=drafted.tokens)
 
     def _interrupted(self, index: int, item: BatchItem, text: str, what: str = "") -> None:
-        """An item cancelled in flight: what had arrived is kept; its outcome says where."""
-        reason = "interrupted"
+        """An item cancelled in flight is left (no outcome: the next run drafts it); what had
+        arrived is kept, and :attr:`cut_short` says where."""
         if text.strip():
-            reason += f" {what or 'mid-draft: the text received'} is {self.drafter.keep_unsaved(text, 'interrupted').where()}"
-        self._finish(index, ItemOutcome(source=item.label, status="failed", error=one_line(reason), kind="interrupted"))
+            kept = self.drafter.keep_unsaved(text, "interrupted").where()
+            self.cut_short.append(one_line(f"{item.label}: {what or 'the text received'} is {kept}"))
+
+
+def batch_lock(folder: Path, batch_id: str) -> "ContextManager[None]":
+    """Held while a batch saves drafts in the drafts ``folder`` (an ``flock`` on its
+    ``.batch.lock``): a second batch in the same workspace at the same time is refused at once
+    (StoreError, one line), since both would draft the same sources."""
+    import time
+
+    from ..storage.locks import exclusive
+
+    def busy(holder: str) -> str:
+        return (f"another drafter batch is running in this workspace ({holder or 'its lock is ' + str(folder)}): "
+                "run this one once it has finished (the sources it drafted are then skipped)")
+
+    return exclusive(folder / ".batch.lock", what="the workspace's drafts for a batch", error=StoreError, wait=0,
+                     busy=busy, note=f"batch {batch_id}, pid {os.getpid()}, since {time.strftime('%H:%M:%S')}")
 
 
 def writable(folder: Path) -> None:

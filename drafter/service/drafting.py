@@ -351,8 +351,9 @@ class Drafter:
             await close()
 
     def run(self, coro_factory: Callable[[], Any]) -> Any:
-        """Run one piece of async work to completion in a fresh event loop, then close the engine."""
-        import asyncio
+        """Run one piece of async work to completion in a fresh event loop, then close the engine; a
+        signal cancels it cleanly (:mod:`drafter.common.interrupts`)."""
+        from ..common.interrupts import run
 
         async def main() -> Any:
             try:
@@ -360,7 +361,7 @@ class Drafter:
             finally:
                 await self.aclose()
 
-        return asyncio.run(main())
+        return run(main)
 
     def draft_events(self, job: Job) -> AsyncIterator[Event]:
         return self.engine.draft(job.request(self.settings))
