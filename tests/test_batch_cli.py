@@ -180,3 +180,21 @@ def test_a_second_batch_in_the_same_workspace_while_one_runs_is_refused_in_one_l
     assert not list((workspace_dir / "drafts").glob("*.json"))  # nothing drafted twice
     code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline")  # the lock is gone with it
     assert code == 0, err
+
+
+def test_tokens_used_counts_every_answer_billed_retried_and_failed_ones_included(capsys, tmp_path, workspace_dir,
+                                                                                 loopback):
+    (workspace_dir / "drafter.toml").write_text("retries = 0\n", encoding="utf-8")
+    folder = _three(tmp_path)
+    # a0: an unreadable JSON answer, then labelled text asked again and read; a1: unreadable twice (fails); a2: read
+    loopback.script(Reply.stream("NOT JSON", usage=(100, 1)), Reply.stream(GOOD, usage=(200, 2)),
+                    Reply.stream("NOT JSON", usage=(300, 3)), Reply.stream("NOR TEXT", usage=(400, 4)),
+                    Reply.stream(GOOD, usage=(500, 5)))
+    code, out, err = batch(capsys, workspace_dir, str(folder), "--base-url", loopback.base_url, "--no-repair",
+                           "--concurrency", "1", "--json")
+    assert code == 1, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["status"] for line in lines] == ["drafted", "failed", "drafted"], lines
+    assert [line["tokens"] for line in lines] == [303, 707, 505]
+    assert len(loopback.chat_requests) == 5
+    assert "tokens used  1,515" in err

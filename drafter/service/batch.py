@@ -230,8 +230,8 @@ class BatchRun:
         try:
             job = drafter.prepare(source, self.template.name, self.overrides)
             result, _repair = await drafter.generate(job, on_event, repair=self.repair)
-        except EngineError as exc:
-            return fail(str(exc), exc.kind, drafter, exc.partial or seen.text)
+        except EngineError as exc:  # its answers' tokens were billed all the same
+            return fail(str(exc), exc.kind, drafter, exc.partial or seen.text, tokens=exc.tokens)
         except DrafterError as exc:
             return fail(str(exc), getattr(exc, "kind", "failed"))
         except asyncio.CancelledError:
@@ -241,7 +241,7 @@ class BatchRun:
         text = assemble(result.parts, job.layout)
         record = batch_draft(drafter, job, result, tag)
         drafted = Drafted(record, drafter.lint(job, result.parts, text).score,
-                          result.usage.prompt_tokens + result.usage.completion_tokens)
+                          result.usage.total)
         for platform in self.platforms:
             try:
                 version: "Version" = await drafter.adapt(job, text, platform, on_event, repair=self.repair)
@@ -250,12 +250,13 @@ class BatchRun:
                 where = f"; the text received is {drafter.keep_unsaved(partial, f'{platform.name} version').where()}" \
                     if partial.strip() else ""
                 drafted.problems.append(f"{platform.label} not adapted: {one_line(str(exc))}{where}")
+                drafted.tokens += exc.tokens if isinstance(exc, EngineError) else 0
                 continue
             except asyncio.CancelledError:
                 self._interrupted(index, item, text, "the post (interrupted while adapting it)")
                 raise
             drafted.record = version.into(drafted.record)
-            drafted.tokens += version.usage.prompt_tokens + version.usage.completion_tokens
+            drafted.tokens += version.usage.total
         return drafted
 
     def _save(self, item: BatchItem, key: str, drafted: Drafted) -> ItemOutcome:

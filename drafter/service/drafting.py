@@ -27,7 +27,6 @@ from ..engines.base import (
     Progress,
     Prompt,
     RegenerateRequest,
-    Usage,
     every_answer,
 )
 from ..common.errors import EngineError, InputError
@@ -451,17 +450,14 @@ class Drafter:
         request = job.request(self.settings).model_copy(update={"prompt": prompt, "deadline": deadline})
         try:
             repaired = await self.complete(self.engine.draft(request), on_event)
-        except EngineError as exc:
-            return result, RepairOutcome(before.score, None, kept="original", note=f"repair failed: {exc}")
+        except EngineError as exc:  # the round's tokens were spent all the same
+            spent = result.usage + exc.usage if exc.usage is not None else result.usage
+            return (result.model_copy(update={"usage": spent}),
+                    RepairOutcome(before.score, None, kept="original", note=f"repair failed: {exc}"))
         after = self.lint(job, repaired.parts)
         better = (len(after.errors), -after.score) < (len(before.errors), -before.score)
         kept = "repaired" if better else "original"
-        chosen = repaired if better else result
-        usage = Usage(
-            prompt_tokens=result.usage.prompt_tokens + repaired.usage.prompt_tokens,
-            completion_tokens=result.usage.completion_tokens + repaired.usage.completion_tokens,
-        )
-        chosen = chosen.model_copy(update={"usage": usage})
+        chosen = (repaired if better else result).model_copy(update={"usage": result.usage + repaired.usage})
         note = f"repair pass: score {before.score} -> {after.score}, kept the {kept} version"
         return chosen, RepairOutcome(before.score, after.score, kept=kept, note=note)
 
