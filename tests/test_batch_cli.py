@@ -41,7 +41,7 @@ def test_the_corpus_is_drafted_into_the_library_and_a_second_run_skips_it(capsys
     assert len(store.list()[0]) == len(ARTICLES)
     code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline", "--force")
     assert code == 0 and f"drafted      {len(ARTICLES)}" in out
-    assert len(store.list()[0]) == 2 * len(ARTICLES)
+    assert len(store.list()[0]) == len(ARTICLES)  # drafted again in place, not added
 
 
 def test_json_lines_one_per_source_and_nothing_else_on_stdout(capsys, workspace_dir, tmp_path):
@@ -198,3 +198,43 @@ def test_tokens_used_counts_every_answer_billed_retried_and_failed_ones_included
     assert [line["tokens"] for line in lines] == [303, 707, 505]
     assert len(loopback.chat_requests) == 5
     assert "tokens used  1,515" in err
+
+
+def _page(paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<html><head><title>Shipping weekly</title></head><body><article><h1>Shipping weekly</h1>{body}</article></body></html>"
+
+
+def test_a_page_that_changed_a_little_is_skipped_and_a_rewritten_one_drafted_again(capsys, workspace_dir, pages):
+    article = [p for p in ARTICLES[0].read_text(encoding="utf-8").split("\n\n") if p.strip() and not p.startswith("#")]
+    url = pages.add("/post.html", _page(article))
+    code, out, err = batch(capsys, workspace_dir, url, "--engine", "offline")
+    assert code == 0 and "drafted      1" in out, err
+    pages.add("/post.html", _page([*article[:2], "Comments: 4", *article[2:]]))  # a comment count appeared
+    code, out, err = batch(capsys, workspace_dir, url, "--engine", "offline")
+    assert code == 0 and "skipped      1" in out, err
+    assert "its text has changed a little since" in err
+    rewritten = [" ".join(reversed(p.split())) for p in article]  # every sentence written anew
+    pages.add("/post.html", _page(rewritten))
+    code, out, err = batch(capsys, workspace_dir, url, "--engine", "offline")
+    assert code == 0 and "drafted      1" in out, err
+    assert len(Store(workspace_dir / "drafts").list()[0]) == 2  # the first draft stays beside the new one
+
+
+def test_drafts_list_shows_the_drafts_of_one_batch(capsys, workspace_dir, tmp_path):
+    folder = _three(tmp_path)
+    code, out, err = batch(capsys, workspace_dir, str(folder / "a0.md"), "--engine", "offline", "--json")
+    first = json.loads(out.splitlines()[0])
+    code, out, err = batch(capsys, workspace_dir, str(folder), "--engine", "offline", "--json")
+    assert code == 0, err
+    second = [json.loads(line) for line in out.splitlines()]
+    [batch_id] = {line.split()[1] for line in err.splitlines() if line.startswith("batch ")}
+    drafted = {line["draft_id"] for line in second if line["status"] == "drafted"}
+    assert len(drafted) == 2 and first["draft_id"] not in drafted
+    for which in (batch_id, "last"):
+        assert main(["--workspace", str(workspace_dir), "drafts", "list", "--batch", which]) == 0
+        out, err = capsys.readouterr()
+        assert {line.split("\t")[0] for line in out.splitlines()} == drafted
+    assert main(["--workspace", str(workspace_dir), "drafts", "list", "--batch", "b-nope", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("drafter: no drafts of batch b-nope") and f"the newest batch is {batch_id}" in err

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
 def _line(outcome: "ItemOutcome") -> str:
     label = one_line(strip_controls(outcome.source), 120)
+    note = f"; {outcome.note}" if outcome.note else ""
     if outcome.status == "drafted":
-        return f"drafted {label} (score {outcome.score})"
+        return f"drafted {label} (score {outcome.score}{note})"
     if outcome.status == "skipped":
-        return f"skipped {label} (already drafted: {outcome.draft_id})"
+        return f"skipped {label} (already drafted: {outcome.draft_id}{note})"
     return f"failed {label}: {outcome.error}"
 
 

@@ -25,13 +25,15 @@ from typing import TYPE_CHECKING, Callable, ContextManager, Mapping, Sequence
 
 from ..common.errors import DrafterError, EngineError, InputError, StoreError
 from ..common.safe_text import one_line
-from ..models.batch import DEFAULT_CONCURRENCY, BatchItem, BatchSummary, BatchTag, ItemOutcome, batch_key, new_batch_id
+from ..models.batch import (DEFAULT_CONCURRENCY, SAME_TEXT, BatchItem, BatchSummary, BatchTag, ItemOutcome, batch_key,
+                            new_batch_id, place_key, text_overlap)
 
 if TYPE_CHECKING:
     from ..engines.base import DraftResult, Event
     from ..models.draft import Draft
     from ..models.platforms import Platform
     from ..models.source import Source
+    from ..storage.store import BatchIndex
     from .adapting import Version
     from .drafting import Drafter, Job
 
@@ -111,10 +113,12 @@ class BatchRun:
         self.on_progress = on_progress
         self.total = 0
         self._outcomes: dict[int, ItemOutcome] = {}
-        self._known: dict[str, str] = {}
-        """Batch key -> the draft saved with it (this run's drafts added as they are saved)."""
+        self._known: "BatchIndex | None" = None
+        """The drafts of earlier runs by their batch and place keys."""
+        self._done: dict[str, str] = {}
+        """Batch and place keys of this run's drafts -> the draft's id (skipped even with ``force``)."""
         self._pending: dict[str, asyncio.Event] = {}
-        """Batch keys being drafted now: a duplicate waits, then is skipped."""
+        """Batch and place keys being drafted now: a duplicate waits, then is skipped."""
         self.cut_short: list[str] = []
         """One line per item interrupted in flight whose text had begun to arrive: where it is kept."""
         self.stopped: str | None = None
@@ -132,7 +136,7 @@ class BatchRun:
             return await self._run(items)
 
     async def _run(self, items: Sequence[BatchItem]) -> BatchSummary:
-        self._known = {} if self.force else self.drafter.store.batch_keys()
+        self._known = self.drafter.store.batch_index()
         pool = None
         if self.drafter.engine_name == "offline" and self.processes > 1 and len(items) > 1:
             from .batch_pool import OfflinePool
@@ -187,20 +191,51 @@ class BatchRun:
             source = await asyncio.to_thread(load_item, item, fetch_timeout=self.drafter.settings.fetch_timeout)
         except DrafterError as exc:
             return fail(str(exc), "source")
-        key = source_key(source, self.template.name, self.overrides)
-        while key in self._pending:  # the same source given twice in this run: drafted once
-            await self._pending[key].wait()
-        if key in self._known:
-            return ItemOutcome(source=item.label, status="skipped", draft_id=self._known[key])
-        self._pending[key] = asyncio.Event()
-        try:
-            return await self._draft_new(index, item, source, key, pool)
-        finally:
-            self._pending.pop(key).set()
+        from ..sources.batch import identity
 
-    async def _draft_new(self, index: int, item: BatchItem, source: "Source", key: str, pool: object) -> ItemOutcome:
+        tag = BatchTag(id=self.id, key=source_key(source, self.template.name, self.overrides),
+                       place=place_key(identity(item), self.template.name, self.overrides))
+        keys = (tag.key, tag.place)
+        while any(k in self._pending for k in keys):  # the same source given twice in this run: drafted once
+            await next(self._pending[k] for k in keys if k in self._pending).wait()
+        done = next((self._done[k] for k in keys if k in self._done), None)
+        if done is not None:
+            return ItemOutcome(source=item.label, status="skipped", draft_id=done, note="drafted earlier in this run")
+        earlier, changed = self._earlier(tag, source)
+        if earlier is not None and not self.force:
+            return ItemOutcome(source=item.label, status="skipped", draft_id=earlier,
+                               note="its text has changed a little since" if changed else None)
+        event = asyncio.Event()
+        for k in keys:
+            self._pending[k] = event
+        try:
+            return await self._draft_new(index, item, source, tag, earlier, pool)
+        finally:
+            for k in keys:
+                self._pending.pop(k, None)
+            event.set()
+
+    def _earlier(self, tag: BatchTag, source: "Source") -> tuple[str | None, bool]:
+        """The draft an earlier run made of this source, if any, and whether the source's text
+        has changed since: the same text (its batch key), or at the same place a text that shares
+        :data:`~drafter.models.batch.SAME_TEXT` of its wording (a page that gained a comment count).
+        A rewritten article at the same place is a new source: (None, False)."""
+        assert self._known is not None
+        if tag.key in self._known.keys:
+            return self._known.keys[tag.key], False
+        draft_id = self._known.places.get(tag.place)
+        if draft_id is None or not source.text:
+            return None, False
+        try:
+            before = self.drafter.store.load(draft_id).source.text or ""
+        except DrafterError:  # unreadable now: draft it again rather than skip it
+            return None, False
+        return (draft_id, True) if text_overlap(before, source.text) >= SAME_TEXT else (None, False)
+
+    async def _draft_new(self, index: int, item: BatchItem, source: "Source", tag: BatchTag, replaces: str | None,
+                         pool: object) -> ItemOutcome:
+        """Draft the source; ``replaces``: with ``force``, the earlier draft of it, redrafted in place."""
         fail = _failer(item)
-        tag = BatchTag(id=self.id, key=key)
         if pool is not None:
             try:
                 drafted = await pool.draft(source, self.template.name, self.overrides,  # type: ignore[attr-defined]
@@ -212,7 +247,7 @@ class BatchRun:
             if isinstance(drafted_or_failure, ItemOutcome):
                 return drafted_or_failure
             drafted = drafted_or_failure
-        return self._save(item, key, drafted)
+        return self._save(item, tag, drafted, replaces)
 
     async def _generate(self, index: int, item: BatchItem, source: "Source", tag: BatchTag) -> "Drafted | ItemOutcome":
         """Prepare, generate (with repair) and adapt one source in this process."""
@@ -259,8 +294,9 @@ class BatchRun:
             drafted.tokens += version.usage.total
         return drafted
 
-    def _save(self, item: BatchItem, key: str, drafted: Drafted) -> ItemOutcome:
-        """Save the draft (and export it with ``out_dir``): the item's outcome. A post whose hook
+    def _save(self, item: BatchItem, tag: BatchTag, drafted: Drafted, replaces: str | None = None) -> ItemOutcome:
+        """Save the draft (in place of draft ``replaces``, its history kept, when given) and
+        export it with ``out_dir``: the item's outcome. A post whose hook
         is a ``[placeholder]`` is a scaffold (the article had too little text to draft from), not
         a draft: it fails, its text kept. (A draft with one placeholder takeaway is a draft: the
         linter's placeholder rule flags the gap.)"""
@@ -274,14 +310,21 @@ class BatchRun:
             return _failer(item)(f"too little article text to draft from ({words} words): the post would be a "
                                  f"scaffold of [placeholders], not saved as a draft; it is {kept}", "too-short",
                                  tokens=drafted.tokens)
-        if store.path_for(record.id).exists():  # made in another process: its id may be taken here
+        note = None
+        if replaces is not None:
+            try:
+                record = store.load(replaces).redrafted(record, note=f"drafted again by batch {self.id} (--force)")
+                note = "drafted again in place of the earlier draft (its text is in the draft's history)"
+            except DrafterError as exc:  # unreadable now: a new draft rather than none
+                note = f"saved as a new draft: the earlier one, {replaces}, cannot be read ({one_line(str(exc), 120)})"
+        if record.id != replaces and store.path_for(record.id).exists():  # made in another process: id taken
             record = record.model_copy(update={"id": store.new_id(record.title)})
         try:
             saved = store.save(record)
         except StoreError as exc:
             kept = self.drafter.keep_unsaved(record.text, "post").where()
             return _failer(item)(f"{exc}; the post is {kept}", "store", tokens=drafted.tokens)
-        self._known[key] = saved.id
+        self._done[tag.key] = self._done[tag.place] = saved.id
         problems = list(drafted.problems)
         if self.out_dir is not None:
             try:
@@ -295,7 +338,7 @@ class BatchRun:
                                error=one_line(f"{'; '.join(problems)}; the post is saved as draft {saved.id}{fix}"),
                                kind="platform" if drafted.problems else "export", tokens=drafted.tokens)
         return ItemOutcome(source=item.label, status="drafted", draft_id=saved.id, score=drafted.score,
-                           tokens=drafted.tokens)
+                           tokens=drafted.tokens, note=note)
 
     def _interrupted(self, index: int, item: BatchItem, text: str, what: str = "") -> None:
         """An item cancelled in flight is left (no outcome: the next run drafts it); what had

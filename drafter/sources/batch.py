@@ -255,3 +255,10 @@ def load_item(item: BatchItem, *, fetch_timeout: float = FETCH_TIMEOUT) -> Sourc
     if item.title:
         source = source.model_copy(update={"title": item.title, "topic": item.title})
     return source
+
+
+def identity(item: BatchItem) -> str:
+    """Where an item's source lives, as one string (what makes two items the same source: a
+    file's real path, a URL without its fragment): the place a batch draft is found by when the
+    source's text has changed since (:func:`drafter.models.batch.place_key`)."""
+    return _key(item)
