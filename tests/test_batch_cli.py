@@ -73,6 +73,11 @@ def test_out_exports_each_draft_and_its_platform_versions(capsys, workspace_dir,
         main(["--workspace", str(workspace_dir), "drafts", "export", record.id, "--platform", "x"])
         exported = capsys.readouterr().out
         assert (out_dir / f"{record.id}.x.txt").read_text(encoding="utf-8") == exported
+    again = tmp_path / "again"  # a second run skips both sources, and --out still holds both drafts
+    code, out, err = batch(capsys, workspace_dir, str(ARTICLES[0]), str(ARTICLES[1]), "--engine", "offline",
+                           "--platform", "x", "--out", str(again))
+    assert code == 0 and "skipped      2" in out, err
+    assert sorted(p.name for p in again.iterdir()) == sorted(p.name for p in out_dir.iterdir())
 
 
 def test_bad_input_is_one_line_and_exit_2(capsys, workspace_dir, tmp_path):

@@ -203,8 +203,11 @@ class BatchRun:
             return ItemOutcome(source=item.label, status="skipped", draft_id=done, note="drafted earlier in this run")
         earlier, changed = self._earlier(tag, source)
         if earlier is not None and not self.force:
-            return ItemOutcome(source=item.label, status="skipped", draft_id=earlier,
-                               note="its text has changed a little since" if changed else None)
+            notes = ["its text has changed a little since"] if changed else []
+            problem = self._export_saved(earlier)  # --out holds every source's draft, this run's or not
+            if problem:
+                notes.append(problem)
+            return ItemOutcome(source=item.label, status="skipped", draft_id=earlier, note="; ".join(notes) or None)
         event = asyncio.Event()
         for k in keys:
             self._pending[k] = event
@@ -300,7 +303,6 @@ class BatchRun:
         is a ``[placeholder]`` is a scaffold (the article had too little text to draft from), not
         a draft: it fails, its text kept. (A draft with one placeholder takeaway is a draft: the
         linter's placeholder rule flags the gap.)"""
-        from ..common.atomic import write_or_raise
         from ..lint.rules_style import PLACEHOLDER
 
         store, record = self.drafter.store, drafted.record
@@ -326,12 +328,9 @@ class BatchRun:
             return _failer(item)(f"{exc}; the post is {kept}", "store", tokens=drafted.tokens)
         self._done[tag.key] = self._done[tag.place] = saved.id
         problems = list(drafted.problems)
-        if self.out_dir is not None:
-            try:
-                for path, text in export_paths(self.out_dir, saved, self.platforms).items():
-                    write_or_raise(path, text if text.endswith("\n") else text + "\n", StoreError)
-            except StoreError as exc:
-                problems.append(f"not exported: {exc}")
+        exported = self._export(saved)
+        if exported:
+            problems.append(exported)
         if problems:
             fix = f" (drafter adapt {saved.id} --platform NAME)" if drafted.problems else ""
             return ItemOutcome(source=item.label, status="failed", draft_id=saved.id, score=drafted.score,
@@ -339,6 +338,29 @@ class BatchRun:
                                kind="platform" if drafted.problems else "export", tokens=drafted.tokens)
         return ItemOutcome(source=item.label, status="drafted", draft_id=saved.id, score=drafted.score,
                            tokens=drafted.tokens, note=note)
+
+    def _export(self, record: "Draft") -> str | None:
+        """With ``out_dir``, write the draft's files there (:func:`export_paths`): None when done
+        (or no ``out_dir``), else one line why not."""
+        from ..common.atomic import write_or_raise
+
+        if self.out_dir is None:
+            return None
+        try:
+            for path, text in export_paths(self.out_dir, record, self.platforms).items():
+                write_or_raise(path, text if text.endswith("\n") else text + "\n", StoreError)
+        except StoreError as exc:
+            return f"not exported: {exc}"
+        return None
+
+    def _export_saved(self, draft_id: str) -> str | None:
+        """:meth:`_export` of a draft saved before this run (read from the store)."""
+        if self.out_dir is None:
+            return None
+        try:
+            return self._export(self.drafter.store.load(draft_id))
+        except DrafterError as exc:
+            return f"not exported: {one_line(str(exc), 160)}"
 
     def _interrupted(self, index: int, item: BatchItem, text: str, what: str = "") -> None:
         """An item cancelled in flight is left (no outcome: the next run drafts it); what had
