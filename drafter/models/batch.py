@@ -44,7 +44,7 @@ def batch_key(source: str, template: str, variables: Mapping[str, Any]) -> str:
     the template's name and the variables given (16 hex digits)."""
     canonical = json.dumps({"source": source, "template": template, "variables": dict(sorted(variables.items()))},
                            sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]  # a file name need not be UTF-8
 
 
 class BatchItem(BaseModel):
@@ -164,6 +164,8 @@ class RemoteItem(BaseModel):
     custom_id: str
     label: str
     key: str
+    place: str = ""
+    """The :func:`place_key` of the source ("" in records from before it existed)."""
     source: dict[str, Any]
     """The read source (``Source.model_dump()``: kind, topic, text, location, title)."""
 

@@ -44,6 +44,15 @@ def source_key(source: "Source", template: str, overrides: Mapping[str, str]) ->
     return batch_key(source.sha256 if source.has_article else source.topic, template, overrides)
 
 
+def batch_tag(batch_id: str, item: BatchItem, source: "Source", template: str, overrides: Mapping[str, str]) -> BatchTag:
+    """The tag of the draft a batch makes of ``item`` (read into ``source``): the batch's id, the
+    source's :func:`source_key` and the :func:`~drafter.models.batch.place_key` of where it lives."""
+    from ..sources.batch import identity
+
+    return BatchTag(id=batch_id, key=source_key(source, template, overrides),
+                    place=place_key(identity(item), template, overrides))
+
+
 def batch_draft(drafter: "Drafter", job: "Job", result: "DraftResult", tag: BatchTag) -> "Draft":
     """The draft record (not yet saved) of a batch item's finished generation, tagged with the batch."""
     return drafter.new_draft(job, result).model_copy(update={"batch": tag})
@@ -73,9 +82,15 @@ class Drafted:
     problems: list[str] = field(default_factory=list)
 
 
-STOPPING = frozenset({"auth"})
-"""Failure kinds that every other source would meet too (the server refused the key or the
-model): the first one stops the batch, the sources not started are left for the next run."""
+STOPPING = frozenset({"auth", "model"})
+"""Failure kinds that every other source would meet too (the server refused the key, or has no
+such model): the first one stops the batch, the sources not started are left for the next run."""
+
+SERVER_DOWN = frozenset({"server", "connection", "timeout", "deadline", "rate_limit"})
+"""Failure kinds of a server that is down, failing or out of quota rather than of one source."""
+DOWN_STREAK = 3
+"""Sources failing one after another with a :data:`SERVER_DOWN` kind (each after its retries)
+that stop the batch: a dead server would otherwise be asked again for every source left."""
 
 OnOutcome = Callable[[ItemOutcome], None]
 OnProgress = Callable[[str, str], None]
@@ -121,6 +136,8 @@ class BatchRun:
         """Batch and place keys being drafted now: a duplicate waits, then is skipped."""
         self.cut_short: list[str] = []
         """One line per item interrupted in flight whose text had begun to arrive: where it is kept."""
+        self._streak = 0
+        """Items finished one after another with a :data:`SERVER_DOWN` failure."""
         self.stopped: str | None = None
         """Why the batch stopped before every source was tried (a refused API key), or None."""
 
@@ -179,8 +196,12 @@ class BatchRun:
                 outcome = await self._draft_item(index, item, pool)
             except Exception as exc:  # noqa: BLE001 - one source never stops the batch, even on a bug
                 outcome = _failer(item)(f"unexpected error: {type(exc).__name__}: {exc}", "unexpected")
-            if outcome.kind in STOPPING and not self.stopped:
+            self._streak = self._streak + 1 if outcome.kind in SERVER_DOWN else 0
+            if not self.stopped and outcome.kind in STOPPING:
                 self.stopped = f"{outcome.error}: the batch stopped, every other source would fail the same way"
+            elif not self.stopped and self._streak >= DOWN_STREAK:
+                self.stopped = (f"{self._streak} sources in a row failed at the server (the last: {outcome.error}): "
+                                "the batch stopped rather than ask it for every source left")
             self._finish(index, outcome)
 
     async def _draft_item(self, index: int, item: BatchItem, pool: object) -> ItemOutcome:
@@ -191,10 +212,7 @@ class BatchRun:
             source = await asyncio.to_thread(load_item, item, fetch_timeout=self.drafter.settings.fetch_timeout)
         except DrafterError as exc:
             return fail(str(exc), "source")
-        from ..sources.batch import identity
-
-        tag = BatchTag(id=self.id, key=source_key(source, self.template.name, self.overrides),
-                       place=place_key(identity(item), self.template.name, self.overrides))
+        tag = batch_tag(self.id, item, source, self.template.name, self.overrides)
         keys = (tag.key, tag.place)
         while any(k in self._pending for k in keys):  # the same source given twice in this run: drafted once
             await next(self._pending[k] for k in keys if k in self._pending).wait()
