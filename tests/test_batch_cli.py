@@ -243,3 +243,22 @@ def test_drafts_list_shows_the_drafts_of_one_batch(capsys, workspace_dir, tmp_pa
     assert main(["--workspace", str(workspace_dir), "drafts", "list", "--batch", "b-nope", "--json"]) == 2
     out, err = capsys.readouterr()
     assert err.startswith("drafter: no drafts of batch b-nope") and f"the newest batch is {batch_id}" in err
+
+
+def test_the_progress_bar_shows_the_count_the_time_left_and_each_failure():
+    import io
+
+    from rich.console import Console
+
+    from drafter.cli.batch_progress import Progress
+    from drafter.models.batch import ItemOutcome
+
+    screen = io.StringIO()
+    shown = Progress(3, as_json=False, bar=True, console=Console(file=screen, force_terminal=True, width=120))
+    shown.outcome(ItemOutcome(source="a.md", status="drafted", draft_id="x", score=90))
+    shown.outcome(ItemOutcome(source="b.md", status="failed", error="the page answered 404", kind="source"))
+    shown._bar.refresh()
+    shown.stop()
+    drawn = screen.getvalue()
+    assert "2/3" in drawn and "left" in drawn and "0:00:0" in drawn  # the count, elapsed and remaining time
+    assert "failed b.md: the page answered 404" in drawn

@@ -31,18 +31,20 @@ def _line(outcome: "ItemOutcome") -> str:
 class Progress:
     """Called as each item finishes (:meth:`outcome`) and with an item's retry or wait (:meth:`note`)."""
 
-    def __init__(self, total: int, *, as_json: bool, bar: bool | None = None) -> None:
+    def __init__(self, total: int, *, as_json: bool, bar: bool | None = None, console: Any = None) -> None:
+        """``bar``: draw the rich bar (None: when stderr is a terminal), on ``console`` (None: stderr's)."""
         self.total = total
         self.done = 0
         self.as_json = as_json
         self._bar: Any = None
         if bar if bar is not None else sys.stderr.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
             from rich.progress import Progress as Bar
 
             self._bar = Bar(TextColumn("[bold]batch[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+                            TextColumn("left"), TimeRemainingColumn(), TextColumn("{task.description}"),
+                            console=console or Console(stderr=True), transient=True)
             self._task = self._bar.add_task("", total=total)
             self._bar.start()
 
