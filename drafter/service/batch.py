@@ -53,6 +53,23 @@ def batch_tag(batch_id: str, item: BatchItem, source: "Source", template: str, o
                     place=place_key(identity(item), template, overrides))
 
 
+def earlier_draft(drafter: "Drafter", known: "BatchIndex", tag: BatchTag, source: "Source") -> tuple[str | None, bool]:
+    """The draft an earlier batch made of this source, if any, and whether the source's text has
+    changed since: the same text (its batch key), or at the same place a text that shares
+    :data:`~drafter.models.batch.SAME_TEXT` of its wording (a page that gained a comment count).
+    A rewritten article at the same place is a new source: (None, False)."""
+    if tag.key in known.keys:
+        return known.keys[tag.key], False
+    draft_id = known.places.get(tag.place)
+    if draft_id is None or not source.text:
+        return None, False
+    try:
+        before = drafter.store.load(draft_id).source.text or ""
+    except DrafterError:  # unreadable now: draft it again rather than skip it
+        return None, False
+    return (draft_id, True) if text_overlap(before, source.text) >= SAME_TEXT else (None, False)
+
+
 def batch_draft(drafter: "Drafter", job: "Job", result: "DraftResult", tag: BatchTag) -> "Draft":
     """The draft record (not yet saved) of a batch item's finished generation, tagged with the batch."""
     return drafter.new_draft(job, result).model_copy(update={"batch": tag})
@@ -219,7 +236,8 @@ class BatchRun:
         done = next((self._done[k] for k in keys if k in self._done), None)
         if done is not None:
             return ItemOutcome(source=item.label, status="skipped", draft_id=done, note="drafted earlier in this run")
-        earlier, changed = self._earlier(tag, source)
+        assert self._known is not None
+        earlier, changed = earlier_draft(self.drafter, self._known, tag, source)
         if earlier is not None and not self.force:
             notes = ["its text has changed a little since"] if changed else []
             problem = self._export_saved(earlier)  # --out holds every source's draft, this run's or not
@@ -235,23 +253,6 @@ class BatchRun:
             for k in keys:
                 self._pending.pop(k, None)
             event.set()
-
-    def _earlier(self, tag: BatchTag, source: "Source") -> tuple[str | None, bool]:
-        """The draft an earlier run made of this source, if any, and whether the source's text
-        has changed since: the same text (its batch key), or at the same place a text that shares
-        :data:`~drafter.models.batch.SAME_TEXT` of its wording (a page that gained a comment count).
-        A rewritten article at the same place is a new source: (None, False)."""
-        assert self._known is not None
-        if tag.key in self._known.keys:
-            return self._known.keys[tag.key], False
-        draft_id = self._known.places.get(tag.place)
-        if draft_id is None or not source.text:
-            return None, False
-        try:
-            before = self.drafter.store.load(draft_id).source.text or ""
-        except DrafterError:  # unreadable now: draft it again rather than skip it
-            return None, False
-        return (draft_id, True) if text_overlap(before, source.text) >= SAME_TEXT else (None, False)
 
     async def _draft_new(self, index: int, item: BatchItem, source: "Source", tag: BatchTag, replaces: str | None,
                          pool: object) -> ItemOutcome:
