@@ -362,3 +362,14 @@ def test_a_batch_is_followed_with_the_model_it_was_sent_with(ws, loopback, batch
     assert followed.state.status == "completed" and followed.problem == ""
     [outcome] = batch_api.collect(drafter(ws, loopback), batch_id).outcomes
     assert drafter(ws, loopback).store.load(outcome.draft_id).model == "gpt-4.1-mini"
+
+
+def test_collecting_again_names_the_answer_kept_the_first_time(ws, loopback, batches, articles):
+    batches.script(Reply.completion(post("ferry")), Reply.completion("GARBAGE"))
+    batch_id = sent(ws, loopback, articles[:2])
+    finished(ws, loopback, batch_id)
+    first = batch_api.collect(drafter(ws, loopback), batch_id).outcomes[1]
+    again = batch_api.collect(drafter(ws, loopback), batch_id).outcomes[1]
+    assert first.status == again.status == "failed" and "kept in" in first.error
+    assert again.error == first.error  # the same place, not a new copy
+    assert len(list((ws / "drafts" / ".unsaved").iterdir())) == 1
