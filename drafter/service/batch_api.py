@@ -358,6 +358,17 @@ def collect_versions(drafter: "Drafter", batch_id: str, *, repair: bool = False,
     return follower.run(run)
 
 
+def unusable(drafter: "Drafter", exc: DrafterError, body: dict[str, Any], what: str | None = None) -> tuple[str, str]:
+    """(the line, the kind) of a Batch API answer that could not be used: the answer is kept
+    whatever went wrong, the text read (or the whole body) under ``what`` (None: the kind), since
+    it is the only copy here, and the line says where."""
+    kind = exc.kind if isinstance(exc, EngineError) else "input"
+    text = exc.partial if isinstance(exc, EngineError) else json.dumps(body, ensure_ascii=False, indent=2)
+    if not text.strip():
+        return str(exc), kind
+    return f"{exc}; the answer is {drafter.keep_unsaved(text, what or kind).where()}", kind
+
+
 async def _collect_one(drafter: "Drafter", engine: "OpenAIEngine", record: RemoteBatch, item: RemoteItem,
                        line: dict[str, Any] | None, status: str, repair: bool) -> ItemOutcome:
     from ..engines.openai.batches import line_failure
@@ -378,12 +389,8 @@ async def _collect_one(drafter: "Drafter", engine: "OpenAIEngine", record: Remot
     try:
         job = drafter.prepare(Source.model_validate(item.source), record.template, record.variables)
         result = engine.batch_result(job.request(drafter.settings), body)
-    except DrafterError as exc:  # the answer is kept whatever went wrong (it is the only copy here)
-        kind = exc.kind if isinstance(exc, EngineError) else "input"
-        text = exc.partial if isinstance(exc, EngineError) else json.dumps(body, ensure_ascii=False, indent=2)
-        if not text.strip():
-            return failed(str(exc), kind)
-        return failed(f"{exc}; the answer is {drafter.keep_unsaved(text, kind).where()}", kind)
+    except DrafterError as exc:
+        return failed(*unusable(drafter, exc, body))
     if repair:
         result, _ = await drafter.repair(job, result, None)
     result = drafter.cased(job, result)

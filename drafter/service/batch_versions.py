@@ -15,13 +15,12 @@ price) as ``drafter adapt`` does.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from pydantic import Field
 
-from ..common.errors import DrafterError, EngineError, StoreError
+from ..common.errors import DrafterError, StoreError
 from ..models.batch import BatchSummary
 from ..models.remote_batch import RemoteBatch, RemoteItem, RemoteVersion, VersionBatch, VersionOutcome, VersionStatus
 
@@ -147,6 +146,7 @@ async def _save_one(drafter: "Drafter", engine: "OpenAIEngine", record: RemoteBa
                     v: RemoteVersion, line: dict[str, Any] | None, status: str, repair: bool) -> VersionOutcome:
     from ..engines.openai.batches import line_failure
     from .adapting import version_of
+    from .batch_api import unusable
 
     def failed(error: str, kind: str) -> VersionOutcome:
         return VersionOutcome(source=v.label, platform=v.platform, draft_id=v.draft, status="failed", error=error,
@@ -168,12 +168,8 @@ async def _save_one(drafter: "Drafter", engine: "OpenAIEngine", record: RemoteBa
         [platform] = drafter.platforms([v.platform])
         request = drafter.adapt_request(drafter.job_from_draft(draft), draft.text, platform)
         version = await version_of(drafter, request, engine.batch_posts(request, body), platform, repair=repair)
-    except DrafterError as exc:  # the answer is kept whatever went wrong (it is the only copy here)
-        kind = exc.kind if isinstance(exc, EngineError) else "input"
-        text = exc.partial if isinstance(exc, EngineError) else json.dumps(body, ensure_ascii=False, indent=2)
-        if not text.strip():
-            return failed(str(exc), kind)
-        return failed(f"{exc}; the answer is {drafter.keep_unsaved(text, what).where()}", kind)
+    except DrafterError as exc:
+        return failed(*unusable(drafter, exc, body, what))
     return _into_draft(drafter, v, version, what)
 
 
