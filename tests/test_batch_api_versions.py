@@ -116,7 +116,7 @@ def test_a_version_that_fails_is_one_line_with_its_answer_kept_and_the_draft_sta
     assert "NOT POSTS AT ALL" in kept.read_text(encoding="utf-8")
     saved = drafter(ws, loopback).store.load(first.outcomes[0].draft_id)
     assert set(saved.versions) == {order[2]} and "ferry story" in saved.text
-    assert "1 saved" in err and "2 failed" in err and "--adapt-now" in err
+    assert "1 saved" in err and "2 failed" in err and "--adapt-now" in err and KEY not in out + err
     again = batch_api.collect(drafter(ws, loopback), batch_id).versions  # failures stay failures, kept once
     assert [v.status for v in again] == ["failed", "failed", "skipped"] and again[1].error == versions[1]["error"]
     assert len(list((ws / "drafts" / ".unsaved").iterdir())) == 1

@@ -235,7 +235,9 @@ def status(batch_id: str | None, base_url: str | None, as_json: bool) -> int:
 @click.command("collect", cls=Command, short_help="save the drafts of a finished --batch-api batch",
                help="Download the answers of a finished batch sent with --batch-api, read them as streamed drafts "
                     "are and save the drafts, tagged with the batch (a second collect saves nothing twice). "
-                    "Exit 1 when a source failed.")
+                    "When the batch asked for platforms, their versions are sent as a second batch (half the "
+                    "price too), and a later collect saves them into the drafts. "
+                    "Exit 1 when a source or a version failed, or the versions are not done yet.")
 @click.argument("batch_id", metavar="ID")
 @click.option("--repair", is_flag=True,
               help="give low-scoring answers (and over-limit platform versions) the interactive repair round")
