@@ -50,6 +50,11 @@ def run_batch_api(drafter: "Drafter", items: "Iterable[BatchItem]", *, template:
                               on_outcome=on_failure)
     say(f"sent {len(record.items)} source(s) to the Batch API as batch {record.id} ({record.status}; answered "
         f"within 24 hours, at half the price); recorded in {batch_api.record_path(drafter, record.id)}")
+    others = [p.label for p in drafter.platforms(record.platforms) if p.name != "linkedin"]
+    if others:
+        say(f"the platform versions ({', '.join(others)}) are sent as "
+            "a second batch when its drafts are collected, at half the price too (collect --adapt-now makes them "
+            "interactively instead)")
     if not wait:
         say(_follow_hint(record.id))
         click.echo(json.dumps({"batch_api": record.id, "batch": record.batch, "status": record.status,

@@ -52,7 +52,9 @@ class VersionBatch(BaseModel):
     """The server's last known status (as :attr:`RemoteBatch.status`)."""
     items: list[RemoteVersion] = Field(default_factory=list)
     saved: dict[str, str] = Field(default_factory=dict)
-    """custom_id -> the draft its version was saved into (written as each is saved: never twice)."""
+    """custom_id -> the draft its version was saved into, or set aside for (the draft had one made
+    since; the answer kept in ``drafts/.unsaved``): written as each is saved, so never twice. A
+    failed one is not here: the next collect lists it again."""
     collected: datetime | None = None
     """When a collect first saved its versions."""
 

@@ -116,7 +116,7 @@ async def collect(drafter: "Drafter", engine: "OpenAIEngine", record: RemoteBatc
             if not state.done:
                 out.running.append(phase)
                 continue
-            for file_id in (state.output_file_id, state.error_file_id):
+            for file_id in (state.error_file_id, state.output_file_id):  # an answer wins over an error entry
                 answers.update(by_custom_id(await api.content(file_id)) if file_id else {})
             if status == "failed":
                 answers = {v.custom_id: {"error": {"code": "batch_failed", "message": state.errors or "no reason given"}}
