@@ -194,3 +194,16 @@ def test_a_record_from_before_the_versions_phase_is_read(ws, loopback, batches, 
     finished(ws, loopback, batch_id)
     [outcome] = batch_api.collect(drafter(ws, loopback), batch_id).outcomes
     assert outcome.status == "drafted" and batch_api.load_record(drafter(ws, loopback), batch_id).versions == []
+
+
+def test_an_expired_versions_batch_leaves_them_to_adapt_now(ws, loopback, batches, articles):
+    batch_id, first = versions_sent(ws, loopback, batches, articles[:1], platforms=["bluesky"])
+    batches.expire_after = 0  # the versions batch answers nothing before its window ends
+    batch_api.wait(drafter(ws, loopback), batch_id, versions=True, first=0, longest=0)
+    [expired] = batch_api.collect(drafter(ws, loopback), batch_id).versions
+    assert expired.status == "failed" and expired.kind == "expired" and "--adapt-now" in expired.error
+    loopback.script(Reply.stream({"posts": ["The Kessel night ferry is back."]}))
+    [made] = batch_api.collect(drafter(ws, loopback), batch_id, adapt_now=True).versions[1:]
+    saved = drafter(ws, loopback).store.load(first.outcomes[0].draft_id)
+    assert made.status == "saved" and saved.versions["bluesky"].posts == ["The Kessel night ferry is back."]
+    assert len(loopback.chat_requests) == 1 and len(batches.uploads) == 2
