@@ -11,20 +11,37 @@ input lines are answered with the scripted replies in input order (``script``: t
 line of the error file); the output file lists its lines in reverse input order, as a real
 server's order differs from the input. With ``expire_after=N`` only the first N lines are
 answered and the rest go to the error file as ``batch_expired``.
+
+A scripted reply may also be a function of the request's body returning the :class:`Reply`:
+:func:`adapted` answers a platform version request (``drafter adapt``'s body) with a post that
+quotes the first line of the LinkedIn post it was asked to adapt, so a test can see which
+answer went into which draft.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
-from typing import Any
+from typing import Any, Callable, Union
 
 from tests.loopback import Reply, _completion
 
 ROUTES = ("/v1/files", "/v1/batches")
+Scripted = Union[Reply, Callable[[dict[str, Any]], Reply]]
+"""A batch line's answer: a reply, or a function of the request's body that makes one."""
+
+
+def adapted(body: dict[str, Any]) -> Reply:
+    """The answer to a platform version request: ``{"posts": ["<Platform>: <the post's first line>"]}``."""
+    assert body["response_format"]["json_schema"]["name"] == "platform_posts", "not a platform version request"
+    user = body["messages"][1]["content"]
+    platform = re.search(r"Adapt this finished LinkedIn post for (.+?)\.", user).group(1)
+    post = re.search(r"<<<POST (\w+)\n(.*?)\n\1 POST>>>", user, re.S).group(2)
+    return Reply.completion({"posts": [f"{platform}: {post.splitlines()[0]}"]})
 
 
 @dataclass
@@ -57,12 +74,12 @@ class BatchServer:
     """The file ids whose content was asked for."""
     files: dict[str, bytes] = field(default_factory=dict)
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _replies: list[Reply] = field(default_factory=list)
+    _replies: list[Scripted] = field(default_factory=list)
     _steps: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def script(self, *replies: Reply) -> "BatchServer":
-        """Answers for the next batch's input lines, in input order."""
+    def script(self, *replies: Scripted) -> "BatchServer":
+        """Answers for the next batches' input lines, in input order (a function: called with the line's body)."""
         with self._lock:
             self._replies.extend(replies)
         return self
@@ -161,6 +178,8 @@ class BatchServer:
                     "message": "This request could not be executed before the completion window expired."}})
                 continue
             reply = self._replies.pop(0) if self._replies else Reply.error(500, "loopback: no scripted batch reply")
+            if callable(reply):
+                reply = reply(request["body"])
             if reply.kind == "error":
                 errors.append({"id": line_id, "custom_id": custom_id, "error": None, "response": {
                     "status_code": reply.status, "request_id": f"req_{index}", "body": {"error": reply.error}}})

@@ -275,18 +275,6 @@ def test_run_batch_api_with_wait_collects_the_drafts(ws, loopback, batches, arti
     assert "completed (2/2 done)" in err and len(list((ws / "drafts").glob("*.json"))) == 2
 
 
-def test_the_platforms_asked_for_are_adapted_when_collected(ws, loopback, batches, articles):
-    batches.script(Reply.completion(post("ferry")))
-    batch_id = sent(ws, loopback, articles[:1], platforms=["bluesky"])
-    finished(ws, loopback, batch_id)
-    loopback.script(Reply.stream({"posts": ["The Kessel night ferry is back from 3 March: 23:40 from the north pier."]}))
-    [outcome] = batch_api.collect(drafter(ws, loopback), batch_id).outcomes
-    saved = drafter(ws, loopback).store.load(outcome.draft_id)
-    assert outcome.status == "drafted" and outcome.error is None
-    assert "bluesky" in saved.versions and "north pier" in saved.versions["bluesky"].posts[0]
-    assert len(loopback.chat_requests) == 1
-
-
 def test_wait_stops_at_its_bound_saying_how_to_follow(ws, loopback, batches, articles):
     batch_id = sent(ws, loopback, articles[:1])
     with pytest.raises(batch_api.BatchNotDone, match=f"drafter batch status {batch_id}"):
@@ -363,3 +351,36 @@ def test_a_batch_is_followed_with_the_model_it_was_sent_with(ws, loopback, batch
     assert followed.state.status == "completed" and followed.problem == ""
     [outcome] = batch_api.collect(drafter(ws, loopback), batch_id).outcomes
     assert drafter(ws, loopback).store.load(outcome.draft_id).model == "gpt-4.1-mini"
+
+
+def test_collecting_again_names_the_answer_kept_the_first_time(ws, loopback, batches, articles):
+    batches.script(Reply.completion(post("ferry")), Reply.completion("GARBAGE"))
+    batch_id = sent(ws, loopback, articles[:2])
+    finished(ws, loopback, batch_id)
+    first = batch_api.collect(drafter(ws, loopback), batch_id).outcomes[1]
+    again = batch_api.collect(drafter(ws, loopback), batch_id).outcomes[1]
+    assert first.status == again.status == "failed" and "kept in" in first.error
+    assert again.error == first.error  # the same place, not a new copy
+    assert len(list((ws / "drafts" / ".unsaved").iterdir())) == 1
+
+
+def test_an_expired_batch_says_what_to_do_in_status_and_collect(ws, loopback, batches, articles, capsys):
+    batches.expire_after = 1
+    batches.script(Reply.completion(post("ferry")))
+    batch_id = sent(ws, loopback, articles)
+    finished(ws, loopback, batch_id)
+    argv = ["--workspace", str(ws), "batch"]
+    code = main([*argv, "status", batch_id, "--base-url", loopback.base_url])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "expired" in out and "its 24 h window ended" in out
+    assert f"drafter batch collect {batch_id} saves the answered ones" in out and "2 of 3 source(s) were not answered" in out
+    code = main([*argv, "collect", batch_id, "--base-url", loopback.base_url])
+    err = capsys.readouterr().err
+    expired = [line for line in err.splitlines() if line.startswith("drafter: failed:")]
+    assert code == 1 and len(expired) == 2
+    assert all("expired before this request was answered" in line and "draft it again with drafter batch" in line
+               for line in expired)
+    code = main([*argv, "status", batch_id, "--base-url", loopback.base_url])
+    out, _ = capsys.readouterr()
+    assert "collected" in out and "draft them again with drafter batch" in out and "saves the answered" not in out
+    assert KEY not in out + err

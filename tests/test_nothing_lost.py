@@ -137,6 +137,26 @@ def test_keep_never_overwrites_and_falls_back_in_order(tmp_path):
     assert c.path is not None and c.path.parent == second and c.path.name.endswith("-post.txt")
 
 
+def test_keeping_the_same_text_again_names_the_file_that_holds_it(tmp_path):
+    """A second collect of a batch (or any retry) that keeps the same text under the same name
+    points at the file already kept, instead of writing a new copy each time."""
+    from datetime import datetime, timedelta, timezone
+
+    folders = [tmp_path / "a", tmp_path / "b"]
+    day = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+    first = keep("the answer", "unparseable", folders, now=day)
+    again = keep("the answer", "unparseable", folders, now=day + timedelta(days=1))
+    other = keep("another answer", "unparseable", folders, now=day)
+    other_kind = keep("the answer", "post", folders, now=day)
+    assert first.path is not None and again.path == first.path
+    assert other.path not in (None, first.path) and other_kind.path not in (None, first.path)
+    assert len(list(folders[0].iterdir())) == 3
+    first.path.write_text("edited by hand", encoding="utf-8")  # no longer the same text: a new file
+    fresh = keep("the answer", "unparseable", folders, now=day)
+    assert fresh.path not in (None, first.path) and first.path.read_text(encoding="utf-8") == "edited by hand"
+    assert fresh.path.read_text(encoding="utf-8") == "the answer"
+
+
 def test_a_full_disk_on_save_keeps_the_post_in_the_workspace(capsys, workspace_dir, loopback, monkeypatch):
     from drafter.common.errors import StoreError
     from drafter.storage.store import Store

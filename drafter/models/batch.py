@@ -1,5 +1,5 @@
 """Batch drafting: the items of a batch, the key that makes a batch resumable, what became of
-each item, and the record of a batch sent to the OpenAI Batch API.
+each item. (The record of a batch sent to the OpenAI Batch API: :mod:`drafter.models.remote_batch`.)
 
 A batch drafts many sources with one template and one set of variables; every draft is saved in
 the workspace, tagged with the batch (:class:`BatchTag`). A source already drafted with the same
@@ -28,9 +28,6 @@ DEFAULT_CONCURRENCY = 4
 """Generations in flight at once with an LLM engine (``drafter batch --concurrency``)."""
 
 _WORD = re.compile(r"\w+")
-
-REMOTE_SCHEMA = 1
-"""The schema version of a Batch API record (``<workspace>/batches/<id>.json``)."""
 
 
 def new_batch_id(now: datetime | None = None) -> str:
@@ -153,47 +150,3 @@ class BatchSummary(BaseModel):
     @property
     def tokens(self) -> int:
         return sum(o.tokens for o in self.outcomes)
-
-
-class RemoteItem(BaseModel):
-    """One request of a Batch API batch: its ``custom_id`` and what is needed to rebuild the job
-    when the results are collected (possibly by another process, days later)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    custom_id: str
-    label: str
-    key: str
-    place: str = ""
-    """The :func:`place_key` of the source ("" in records from before it existed)."""
-    source: dict[str, Any]
-    """The read source (``Source.model_dump()``: kind, topic, text, location, title)."""
-
-
-class RemoteBatch(BaseModel):
-    """A batch sent to the OpenAI Batch API, recorded in ``<workspace>/batches/<id>.json``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    schema_version: int = REMOTE_SCHEMA
-    id: str
-    """The server's batch id."""
-    batch: str
-    """drafter's batch id (:func:`new_batch_id`), the tag of the drafts it makes."""
-    created: datetime
-    server: str
-    """The base URL as shown (no user info, no query), or "api.openai.com"."""
-    model: str
-    template: str
-    variables: dict[str, Any] = Field(default_factory=dict)
-    platforms: list[str] = Field(default_factory=list)
-    input_file_id: str
-    status: str = "validating"
-    """The server's last known status: validating, in_progress, finalizing, completed, failed,
-    expired, cancelling, cancelled."""
-    items: list[RemoteItem] = Field(default_factory=list)
-    drafts: dict[str, str] = Field(default_factory=dict)
-    """custom_id -> the id of the draft saved from its answer (written as each is saved, so a
-    collect that was cut short, or run twice, never saves one twice)."""
-    collected: datetime | None = None
-    """When ``drafter batch collect`` saved its drafts."""

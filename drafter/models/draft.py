@@ -191,10 +191,11 @@ class PlatformVersion(BaseModel):
 
     @classmethod
     def adapted(cls, platform: PlatformName, posts: list[str], text: str, *, engine: str | None = None,
-                model: str | None = None) -> "PlatformVersion":
-        """Posts an engine adapted from the LinkedIn post ``text``."""
-        return cls(platform=platform, posts=posts, engine=engine, model=model, adapted_from=text_sha256(text),
-                   updated=now())
+                model: str | None = None, adapted_from: str | None = None) -> "PlatformVersion":
+        """Posts an engine adapted from the LinkedIn post ``text`` (or from the text whose SHA-256
+        is ``adapted_from``)."""
+        return cls(platform=platform, posts=posts, engine=engine, model=model,
+                   adapted_from=adapted_from or text_sha256(text), updated=now())
 
     @classmethod
     def edited_by_hand(cls, platform: PlatformName, posts: list[str],
@@ -366,11 +367,14 @@ class Draft(BaseModel):
         return self.model_copy(update=update)
 
     def with_version(self, platform: PlatformName, posts: list[str], *, kind: Literal["adapt", "edit"] = "adapt",
-                     engine: str | None = None, model: str | None = None, note: str = "") -> "Draft":
+                     engine: str | None = None, model: str | None = None, note: str = "",
+                     adapted_from: str | None = None) -> "Draft":
         """A copy with ``platform``'s version set to ``posts`` and the step in ``revisions``:
-        "adapt" (made by an engine from the LinkedIn text as it is now) or "edit" (by hand)."""
+        "adapt" (made by an engine from the LinkedIn text as it is now, or from the text whose
+        SHA-256 is ``adapted_from``: a Batch API answer to an earlier text) or "edit" (by hand)."""
         if kind == "adapt":
-            version = PlatformVersion.adapted(platform, posts, self.text, engine=engine, model=model)
+            version = PlatformVersion.adapted(platform, posts, self.text, engine=engine, model=model,
+                                              adapted_from=adapted_from)
         else:
             version = PlatformVersion.edited_by_hand(platform, posts, self.versions.get(platform))
         return self.put_version(version, kind, engine=engine, model=model, note=note)

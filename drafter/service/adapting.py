@@ -52,12 +52,13 @@ class Version:
 
         return check_posts(self.posts, self.platform)
 
-    def into(self, record: "Draft") -> "Draft":
-        """``record`` with this version saved in it (LinkedIn's is the post itself: nothing to add)."""
+    def into(self, record: "Draft", *, adapted_from: str | None = None) -> "Draft":
+        """``record`` with this version saved in it (LinkedIn's is the post itself: nothing to add);
+        ``adapted_from``: the SHA-256 of the text it was adapted from, when not the record's text now."""
         if self.platform.name == "linkedin":
             return record
         return record.with_version(self.platform.name, self.posts, kind="adapt", engine=self.engine,
-                                   model=self.model, note="; ".join(self.notes))
+                                   model=self.model, note="; ".join(self.notes), adapted_from=adapted_from)
 
     def as_json(self) -> dict[str, Any]:
         """What ``--json`` prints per platform: its name, the posts, each post's count and the limit."""
@@ -150,12 +151,23 @@ async def adapt(drafter: "Drafter", job: "Job", text: str, platform: Platform,
     budget = drafter.settings.deadline if deadline is None else deadline
     request = drafter.adapt_request(job, text, platform).model_copy(update={"deadline": budget})
     first = await _posts(drafter.engine.adapt(request), on_event)
+    return await version_of(drafter, request, first, platform, on_event, repair=repair, started=started)
+
+
+async def version_of(drafter: "Drafter", request: AdaptRequest, first: PostsReady, platform: Platform,
+                     on_event: Callable[[Event], None] | None = None, *, repair: bool | None = None,
+                     started: float | None = None) -> Version:
+    """The engine's answer to ``request`` (streamed, or a Batch API one) as a :class:`Version`:
+    the posts counted, an LLM's over-limit posts given one repair round (``repair`` None: the
+    setting) within what is left of the request's deadline since ``started`` (None: now), the
+    rest fitted. Raises EngineError (its ``partial`` holds the answer) when it holds no post."""
     answer = Answer(_clean(first.posts), first, first.usage, list(first.notes))
     if not answer.posts:
         raise EngineError(f"the engine returned no {platform.label} post", kind="empty", partial=first.raw)
     wants_repair = drafter.settings.repair if repair is None else repair
     if over_limit(answer.posts, platform) and wants_repair and first.engine != "offline":
-        left = budget - (time.monotonic() - started)
+        budget = request.deadline or drafter.settings.deadline
+        left = budget - (time.monotonic() - (time.monotonic() if started is None else started))
         answer = await repair_round(drafter, request, answer, platform, on_event, left=left, budget=budget)
     return fitted(answer, platform, numbering=drafter.settings.thread_numbering)
 

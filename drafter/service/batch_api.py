@@ -8,7 +8,9 @@ From then on any process can follow it: :func:`wait` polls until it ends, :func:
 server about one or every recorded batch, and :func:`collect` downloads the answers, matches them
 to their sources by ``custom_id``, reads each as a streamed answer is read, and saves the drafts
 tagged with the batch. Each saved draft is written into the record at once, so collecting again
-(or after an interrupt) never saves one twice.
+(or after an interrupt) never saves one twice. When the batch asks for platform versions,
+:func:`collect` then sends them as a second batch and a later collect saves them
+(:mod:`drafter.service.batch_versions`).
 """
 
 from __future__ import annotations
@@ -22,13 +24,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from ..common.errors import DrafterError, EngineError, InputError, StoreError
-from ..models.batch import BatchItem, BatchSummary, BatchTag, ItemOutcome, RemoteBatch, RemoteItem, new_batch_id
+from ..models.batch import BatchItem, BatchTag, ItemOutcome, new_batch_id
+from ..models.remote_batch import REMOTE_SCHEMA, RemoteBatch, RemoteItem, VersionOutcome
 from ..models.source import Source
 from .batch import batch_draft, batch_tag
 
 if TYPE_CHECKING:
     from ..engines.openai.batches import RemoteState
     from ..engines.openai.engine import OpenAIEngine
+    from ..models.remote_batch import VersionBatch
+    from .batch_versions import Collected
     from .drafting import Drafter
 
 POLL_FIRST = 5.0
@@ -52,19 +57,24 @@ class Followed:
     record: RemoteBatch
     state: "RemoteState | None" = None
     problem: str = ""
+    phases: "tuple[tuple[VersionBatch, RemoteState | None], ...]" = ()
+    """Its versions batches, each with what the server said about it now (None: not asked)."""
 
     def as_json(self) -> dict[str, Any]:
         """The ``drafter batch status --json`` line."""
-        state = self.state
         return {
             "id": self.record.id, "batch": self.record.batch, "created": self.record.created.isoformat(),
             "server": self.record.server, "model": self.record.model, "template": self.record.template,
-            "status": self.record.status, "items": len(self.record.items),
-            "counts": None if state is None else {"total": state.total, "completed": state.completed,
-                                                  "failed": state.failed},
+            "status": self.record.status, "items": len(self.record.items), "counts": _counts(self.state),
             "collected": self.record.collected.isoformat() if self.record.collected else None,
-            "drafts": len(self.record.drafts), "error": self.problem or None,
+            "drafts": len(self.record.drafts), "platforms": list(self.record.platforms),
+            "versions": [phase.as_json(_counts(state)) for phase, state in self.phases],
+            "error": self.problem or None,
         }
+
+
+def _counts(state: "RemoteState | None") -> dict[str, int] | None:
+    return None if state is None else {"total": state.total, "completed": state.completed, "failed": state.failed}
 
 
 # ---- the records in <workspace>/batches/ -----------------------------------------------------
@@ -99,6 +109,7 @@ def load_record(drafter: "Drafter", batch_id: str) -> RemoteBatch:
 def save_record(drafter: "Drafter", record: RemoteBatch) -> None:
     from ..common.atomic import write_or_raise
 
+    record.schema_version = REMOTE_SCHEMA
     write_or_raise(record_path(drafter, record.id), record.model_dump_json(indent=2) + "\n", StoreError)
 
 
@@ -132,7 +143,7 @@ def submit(drafter: "Drafter", items: Iterable[BatchItem], *, template: str | No
     An item that cannot be read or prepared is a failed :class:`ItemOutcome` given to
     ``on_outcome`` and not sent; none left is a DrafterError. A server without the Batch API is
     :class:`~drafter.engines.openai.batches.NoBatchAPI` (exit 2)."""
-    from ..engines.openai.batches import ENDPOINT
+    from ..engines.openai.batches import request_line
     from ..sources.batch import load_item
 
     engine = _engine(drafter)
@@ -152,22 +163,14 @@ def submit(drafter: "Drafter", items: Iterable[BatchItem], *, template: str | No
         tag = batch_tag("", item, source, name, overrides)
         key = tag.key
         custom_id = f"{len(sent) + 1}-{key}"
-        body = engine.batch_body(job.request(drafter.settings))
-        lines.append(json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body},
-                                ensure_ascii=False))
+        lines.append(request_line(custom_id, engine.batch_body(job.request(drafter.settings))))
         sent.append(RemoteItem(custom_id=custom_id, label=item.label, key=key, place=tag.place,
                                source=source.model_dump(mode="json")))
     if not sent:
         raise DrafterError("nothing to send to the Batch API: no source could be read")
     batch = new_batch_id()
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-
-    async def send() -> tuple[str, "RemoteState"]:
-        api = engine.batch_api()
-        file_id = await api.upload(f"drafter-{batch}.jsonl", data)
-        return file_id, await api.create(file_id, {"drafter_batch": batch})
-
-    file_id, state = drafter.run(send)
+    file_id, state = drafter.run(lambda: engine.batch_api().send(f"drafter-{batch}.jsonl", lines,
+                                                                 {"drafter_batch": batch}))
     record = RemoteBatch(id=state.id, batch=batch, created=datetime.now(timezone.utc), server=drafter.server,
                          model=engine.model, template=name, variables=overrides, platforms=list(platforms),
                          input_file_id=file_id, status=state.status, items=sent)
@@ -190,8 +193,11 @@ def _following(drafter: "Drafter", record: RemoteBatch) -> "Drafter":
 
 
 def _refreshed(drafter: "Drafter", record: RemoteBatch, state: "RemoteState") -> RemoteBatch:
-    if record.status != state.status:
-        record.status = state.status
+    """``record`` with the status the server gave now to its batch, or to one of its versions batches."""
+    phase = next((p for p in record.versions if p.id == state.id), None) if state.id != record.id else None
+    seen = record if phase is None else phase
+    if seen.status != state.status:
+        seen.status = state.status
         save_record(drafter, record)
     return record
 
@@ -208,12 +214,16 @@ def status(drafter: "Drafter", batch_id: str | None = None) -> tuple[list[Follow
             follower = drafter
             try:
                 follower = _following(drafter, record)
-                state = await _engine(follower).batch_api().retrieve(record.id)
-                out.append(Followed(_refreshed(drafter, record, state), state))
+                api = _engine(follower).batch_api()
+                state = await api.retrieve(record.id)
+                phases = [(phase, await api.retrieve(phase.id)) for phase in record.versions]
+                for _, seen in phases:
+                    _refreshed(drafter, record, seen)
+                out.append(Followed(_refreshed(drafter, record, state), state, phases=tuple(phases)))
             except DrafterError as exc:
                 if batch_id:
                     raise
-                out.append(Followed(record, None, str(exc)))
+                out.append(Followed(record, None, str(exc), phases=tuple((p, None) for p in record.versions)))
             finally:
                 if follower is not drafter:  # another model's engine: its connections close here
                     await follower.aclose()
@@ -223,30 +233,37 @@ def status(drafter: "Drafter", batch_id: str | None = None) -> tuple[list[Follow
 
 
 def wait(drafter: "Drafter", batch_id: str, on_progress: Callable[["RemoteState"], None] | None = None, *,
-         first: float = POLL_FIRST, longest: float = POLL_LONGEST, bound: float = WAIT_BOUND) -> RemoteBatch:
-    """Poll batch ``batch_id`` until it ends (each answer to ``on_progress``): the waits between
-    polls grow from ``first`` to ``longest``; after ``bound`` seconds it stops (DrafterError
-    saying how to follow it). Ctrl+C raises KeyboardInterrupt; the batch goes on at the server."""
+         versions: bool = False, first: float = POLL_FIRST, longest: float = POLL_LONGEST,
+         bound: float = WAIT_BOUND) -> RemoteBatch:
+    """Poll batch ``batch_id`` (``versions``: its versions batches not known to be over) until it
+    ends (each answer to ``on_progress``): the waits between polls grow from ``first`` to
+    ``longest``; after ``bound`` seconds it stops (DrafterError saying how to follow it). Ctrl+C
+    raises KeyboardInterrupt; the batch goes on at the server."""
     import asyncio
+
+    from ..engines.openai.batches import TERMINAL
 
     record = load_record(drafter, batch_id)
     follower = _following(drafter, record)
+    ids = [p.id for p in record.versions if p.status not in TERMINAL] if versions else [batch_id]
 
     async def poll() -> RemoteBatch:
         api = _engine(follower).batch_api()
         started, interval = time.monotonic(), first
-        while True:
-            state = await api.retrieve(batch_id)
+        while ids:
+            state = await api.retrieve(ids[0])
             _refreshed(drafter, record, state)
             if on_progress is not None:
                 on_progress(state)
             if state.done:
-                return record
+                ids.pop(0)
+                continue
             if time.monotonic() - started + interval > bound:
-                raise BatchNotDone(f"batch {batch_id} is still {state.status} ({state.counts}) after "
+                raise BatchNotDone(f"batch {state.id} is still {state.status} ({state.counts}) after "
                                    f"{bound / 3600:g} h of waiting: follow it with drafter batch status {batch_id}")
             await asyncio.sleep(interval)
             interval = min(interval * POLL_GROWTH, longest)
+        return record
 
     return follower.run(poll)
 
@@ -254,17 +271,36 @@ def wait(drafter: "Drafter", batch_id: str, on_progress: Callable[["RemoteState"
 # ---- collecting ------------------------------------------------------------------------------
 
 
-def collect(drafter: "Drafter", batch_id: str, *, repair: bool = False,
-            on_outcome: Callable[[ItemOutcome], None] | None = None) -> BatchSummary:
+def _again(status: str) -> str:
+    return (f"the batch {status} before this source was answered: draft it again with drafter batch "
+            "(the sources saved from it are skipped)")
+
+
+def collect(drafter: "Drafter", batch_id: str, *, repair: bool = False, adapt_now: bool = False,
+            on_outcome: Callable[[ItemOutcome], None] | None = None,
+            on_version: Callable[[VersionOutcome], None] | None = None) -> "Collected":
     """Save the drafts of a finished batch (see the module docstring), each outcome given to
     ``on_outcome`` as it is known. An expired or cancelled batch gives what was answered, the rest
     are failures; one still running, or failed at the server, is :class:`BatchNotDone`. With
-    ``repair`` a low-scoring answer gets the interactive repair round."""
+    ``repair`` a low-scoring answer gets the interactive repair round (and an over-limit version
+    its own).
+
+    Then the platform versions, when the batch asks for them (each to ``on_version``): those of
+    finished versions batches are saved into their drafts; those the drafts still need are sent
+    as a new versions batch (``sent``), or with ``adapt_now`` adapted interactively, at full price.
+    A versions batch that could not be sent is ``problem``: the drafts are saved all the same."""
+    from . import batch_versions
+
     record = load_record(drafter, batch_id)
     follower = _following(drafter, record)
     engine = _engine(follower)
 
-    async def run() -> BatchSummary:
+    def save() -> None:
+        save_record(drafter, record)
+
+    async def run() -> "Collected":
+        from ..engines.openai.batches import by_custom_id
+
         api = engine.batch_api()
         state = await api.retrieve(record.id)
         _refreshed(drafter, record, state)
@@ -274,9 +310,9 @@ def collect(drafter: "Drafter", batch_id: str, *, repair: bool = False,
         if not state.done:
             raise BatchNotDone(f"batch {record.id} is {state.status} ({state.counts}): nothing to collect yet; "
                                f"follow it with drafter batch status {record.id}")
-        answers = _lines(await api.content(state.output_file_id)) if state.output_file_id else {}
-        errors = _lines(await api.content(state.error_file_id)) if state.error_file_id else {}
-        summary = BatchSummary(id=record.batch)
+        answers = by_custom_id(await api.content(state.output_file_id)) if state.output_file_id else {}
+        errors = by_custom_id(await api.content(state.error_file_id)) if state.error_file_id else {}
+        summary = batch_versions.Collected(id=record.batch)
         for item in record.items:
             if item.custom_id in record.drafts:
                 outcome = ItemOutcome(source=item.label, status="skipped", draft_id=record.drafts[item.custom_id])
@@ -285,90 +321,85 @@ def collect(drafter: "Drafter", batch_id: str, *, repair: bool = False,
                 outcome = await _collect_one(follower, engine, record, item, line, state.status, repair)
                 if outcome.draft_id is not None:
                     record.drafts[item.custom_id] = outcome.draft_id
-                    save_record(drafter, record)
+                    save()
             summary.outcomes.append(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
         record.collected = record.collected or datetime.now(timezone.utc)
-        save_record(drafter, record)
+        save()
+        await batch_versions.collect(follower, engine, record, summary, repair=repair, save=save,
+                                     on_version=on_version)
+        if adapt_now:
+            await batch_versions.adapt_now(follower, record, summary, on_version=on_version)
+            return summary
+        try:
+            summary.sent = await batch_versions.send(follower, engine, record, save)
+        except DrafterError as exc:
+            summary.problem = (f"the platform versions were not sent ({exc}): the drafts are saved; drafter batch "
+                               f"collect {record.id} sends them again, or --adapt-now makes them interactively")
         return summary
 
     return follower.run(run)
 
 
-def _lines(text: str) -> dict[str, dict[str, Any]]:
-    """An output or error file's lines by ``custom_id`` (lines that are not such an object are ignored)."""
-    out: dict[str, dict[str, Any]] = {}
-    for raw in text.splitlines():
-        try:
-            line = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(line, dict) and isinstance(line.get("custom_id"), str):
-            out[line["custom_id"]] = line
-    return out
+def collect_versions(drafter: "Drafter", batch_id: str, *, repair: bool = False,
+                     on_version: Callable[[VersionOutcome], None] | None = None) -> "Collected":
+    """Only the platform versions of :func:`collect`: save those of every finished versions batch
+    of ``batch_id`` into their drafts (after :func:`wait` with ``versions``)."""
+    from . import batch_versions
+
+    record = load_record(drafter, batch_id)
+    follower = _following(drafter, record)
+
+    async def run() -> "Collected":
+        summary = batch_versions.Collected(id=record.batch)
+        await batch_versions.collect(follower, _engine(follower), record, summary, repair=repair,
+                                     save=lambda: save_record(drafter, record), on_version=on_version)
+        return summary
+
+    return follower.run(run)
 
 
-def _line_failure(line: dict[str, Any]) -> tuple[str, str] | None:
-    """(why, kind) when a result line is not an answer: an error entry, or a status other than 200."""
-    from ..common.safe_text import one_line
-
-    error, response = line.get("error"), line.get("response")
-    if isinstance(error, dict) and error:
-        code = str(error.get("code") or "error")
-        kind = "expired" if code == "batch_expired" else "batch"
-        return f"the Batch API answered {code}: {one_line(str(error.get('message') or ''), 160)}", kind
-    if not isinstance(response, dict) or not isinstance(response.get("body"), dict):
-        return "the batch's result line holds no response", "batch"
-    if response.get("status_code") != 200:
-        body_error = response["body"].get("error")
-        said = body_error.get("message") if isinstance(body_error, dict) else ""
-        return f"the server answered {response.get('status_code')}: {one_line(str(said or ''), 160)}", "batch"
-    return None
+def unusable(drafter: "Drafter", exc: DrafterError, body: dict[str, Any], what: str | None = None) -> tuple[str, str]:
+    """(the line, the kind) of a Batch API answer that could not be used: the answer is kept
+    whatever went wrong, the text read (or the whole body) under ``what`` (None: the kind), since
+    it is the only copy here, and the line says where."""
+    kind = exc.kind if isinstance(exc, EngineError) else "input"
+    text = exc.partial if isinstance(exc, EngineError) else json.dumps(body, ensure_ascii=False, indent=2)
+    if not text.strip():
+        return str(exc), kind
+    return f"{exc}; the answer is {drafter.keep_unsaved(text, what or kind).where()}", kind
 
 
 async def _collect_one(drafter: "Drafter", engine: "OpenAIEngine", record: RemoteBatch, item: RemoteItem,
                        line: dict[str, Any] | None, status: str, repair: bool) -> ItemOutcome:
+    from ..engines.openai.batches import line_failure
+
     def failed(error: str, kind: str) -> ItemOutcome:
         return ItemOutcome(source=item.label, status="failed", error=error, kind=kind)
 
     if line is None:
         if status in ("expired", "cancelled"):
-            return failed(f"the batch {status} before this source was answered: draft it again with drafter batch",
-                          status)
+            return failed(_again(status), status)
         return failed("the batch's output has no answer for it", "batch")
-    problem = _line_failure(line)
+    problem = line_failure(line)
     if problem is not None:
-        return failed(*problem)
+        why, kind = problem
+        return failed(f"{why}: draft it again with drafter batch (the sources saved from it are skipped)"
+                      if kind == "expired" else why, kind)
     body = line["response"]["body"]
     try:
         job = drafter.prepare(Source.model_validate(item.source), record.template, record.variables)
         result = engine.batch_result(job.request(drafter.settings), body)
-    except DrafterError as exc:  # the answer is kept whatever went wrong (it is the only copy here)
-        kind = exc.kind if isinstance(exc, EngineError) else "input"
-        text = exc.partial if isinstance(exc, EngineError) else json.dumps(body, ensure_ascii=False, indent=2)
-        if not text.strip():
-            return failed(str(exc), kind)
-        return failed(f"{exc}; the answer is {drafter.keep_unsaved(text, kind).where()}", kind)
+    except DrafterError as exc:
+        return failed(*unusable(drafter, exc, body))
     if repair:
         result, _ = await drafter.repair(job, result, None)
     result = drafter.cased(job, result)
     draft = batch_draft(drafter, job, result, BatchTag(id=record.batch, key=item.key, place=item.place))
-    tokens = result.usage.prompt_tokens + result.usage.completion_tokens
-    problems = []
-    for platform in drafter.platforms(record.platforms):  # the versions: interactive requests
-        try:
-            version = await drafter.adapt(job, draft.text, platform)
-        except DrafterError as exc:
-            partial = getattr(exc, "partial", "")
-            kept = f"; the text received is {drafter.keep_unsaved(partial, platform.name).where()}" if partial.strip() else ""
-            problems.append(f"not adapted for {platform.label}: {exc}{kept}")
-            continue
-        draft = version.into(draft)
-        tokens += version.usage.prompt_tokens + version.usage.completion_tokens
     try:
         saved = drafter.store.save(draft)
     except StoreError as exc:
         return failed(f"{exc}; the post is {drafter.keep_unsaved(draft.text, 'post').where()}", "store")
     return ItemOutcome(source=item.label, status="drafted", draft_id=saved.id, score=drafter.lint(job, result.parts).score,
-                       tokens=tokens, error="; ".join(problems) or None)
+                       tokens=result.usage.prompt_tokens + result.usage.completion_tokens)

@@ -6,6 +6,11 @@ a broken stream), is interrupted, or its ``--save`` fails, the text is written t
 drafts folder is a file, a full or read-only disk) to ``<user cache dir>/unsaved/`` instead.
 The draft store ignores the folder (it reads only ``drafts/*.json``). Files are never
 overwritten; nothing here deletes them.
+
+Keeping is idempotent: text already kept under the same name (``<what>``), in a file that still
+holds exactly that text, is not written again: :func:`keep` names that file. So a step that is
+repeated (a second ``drafter batch collect`` of an unreadable answer, a retried save) says the
+same place every time instead of leaving a new copy behind.
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ from ..common.atomic import write_atomic
 UNSAVED_DIR = ".unsaved"
 """The folder inside ``drafts/`` that holds kept text."""
 _MAX_NAME_TRIES = 100
+_STAMP = r"[0-9]{8}-[0-9]{6}"
+"""The ``<UTC time>`` of a kept file's name (``YYYYmmdd-HHMMSS``)."""
+MAX_COMPARED = 64
+"""At most this many files of the same name and size are read to find the text kept before:
+finding it again costs a directory listing and a few reads, however many files the folder holds."""
 
 
 @dataclass(frozen=True)
@@ -43,13 +53,19 @@ def places(drafts_dir: Path, cache_dir: Path) -> list[Path]:
 
 
 def keep(text: str, what: str, folders: Sequence[Path], *, now: datetime | None = None) -> Kept:
-    """Write ``text`` to a new file in the first of ``folders`` that accepts it.
+    """Write ``text`` to a new file in the first of ``folders`` that accepts it, unless one of
+    them already holds it under the same ``what``: then that file (see the module docstring).
 
     ``what`` names the file ("deadline", "truncated", "interrupted", "post"...). Never raises
     for a disk problem: the caller still has the text on screen and says where it went.
     """
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S")
     label = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-") or "text"
+    data = text.encode("utf-8")
+    for folder in folders:
+        found = _kept_before(folder, label, data)
+        if found is not None:
+            return Kept(found)
     problems: list[str] = []
     for folder in folders:
         try:
@@ -57,6 +73,31 @@ def keep(text: str, what: str, folders: Sequence[Path], *, now: datetime | None 
         except OSError as exc:
             problems.append(f"{folder}: {exc.strerror or exc}")
     return Kept(None, tuple(problems))
+
+
+def _kept_before(folder: Path, label: str, data: bytes) -> Path | None:
+    """A file in ``folder`` named for ``label`` (``<UTC time>-<label>[-n].txt``) that holds
+    exactly ``data``, or None. Only files of that name and size are read (at most MAX_COMPARED)."""
+    named = re.compile(rf"{_STAMP}-{re.escape(label)}(?:-[0-9]+)?\.txt")
+    compared = 0
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:  # no such folder yet, or not one: nothing was kept there
+        return None
+    for path in entries:
+        if not named.fullmatch(path.name):
+            continue
+        try:
+            if not path.is_file() or path.stat().st_size != len(data):
+                continue
+            compared += 1
+            if path.read_bytes() == data:
+                return path
+        except OSError:
+            continue
+        if compared >= MAX_COMPARED:
+            break
+    return None
 
 
 def _write_new(folder: Path, stem: str, text: str) -> Path:

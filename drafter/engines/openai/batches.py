@@ -10,6 +10,7 @@ never work there, while the concurrent mode can.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Awaitable, TypeVar
 
@@ -61,6 +62,11 @@ class RemoteState:
         return f"{self.completed}/{self.total} done{failed}"
 
 
+def request_line(custom_id: str, body: dict[str, Any]) -> str:
+    """One line of a batch's JSONL input: ``body`` (a Chat Completions body) under ``custom_id``."""
+    return json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}, ensure_ascii=False)
+
+
 def _state(batch: Any) -> RemoteState:
     counts = getattr(batch, "request_counts", None)
     errors = getattr(getattr(batch, "errors", None), "data", None) or []
@@ -95,6 +101,12 @@ class BatchAPI:
         except openai.APIError as exc:
             raise self._error(exc, "uploading the batch's requests") from None
         return str(uploaded.id)
+
+    async def send(self, name: str, lines: list[str], metadata: dict[str, str]) -> tuple[str, RemoteState]:
+        """Upload ``lines`` (:func:`request_line`) as the JSONL file ``name`` and create their
+        batch: the input file's id and the batch as created."""
+        file_id = await self.upload(name, ("\n".join(lines) + "\n").encode("utf-8"))
+        return file_id, await self.create(file_id, metadata)
 
     async def create(self, input_file_id: str, metadata: dict[str, str]) -> RemoteState:
         """Create a batch of the uploaded requests, answered within 24 hours."""
@@ -146,3 +158,34 @@ def answer_of(completion: Any, failures: Failures) -> Attempt:
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         raise failures.error(f"the batch answer is not a chat completion ({type(exc).__name__}: "
                              f"{one_line(str(exc), 80)})", "server") from None
+
+
+def by_custom_id(text: str) -> dict[str, dict[str, Any]]:
+    """An output or error file's lines by ``custom_id`` (lines that are not such an object are ignored)."""
+    out: dict[str, dict[str, Any]] = {}
+    for raw in text.splitlines():
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(line, dict) and isinstance(line.get("custom_id"), str):
+            out[line["custom_id"]] = line
+    return out
+
+
+def line_failure(line: dict[str, Any]) -> tuple[str, str] | None:
+    """(why, kind) when a result line is not an answer: an error entry (kind "expired" for a
+    request the 24 h window ended before), or a status other than 200."""
+    error, response = line.get("error"), line.get("response")
+    if isinstance(error, dict) and error:
+        code = str(error.get("code") or "error")
+        if code == "batch_expired":
+            return "the batch expired before this request was answered (batch_expired)", "expired"
+        return f"the Batch API answered {code}: {one_line(str(error.get('message') or ''), 160)}", "batch"
+    if not isinstance(response, dict) or not isinstance(response.get("body"), dict):
+        return "the batch's result line holds no response", "batch"
+    if response.get("status_code") != 200:
+        body_error = response["body"].get("error")
+        said = body_error.get("message") if isinstance(body_error, dict) else ""
+        return f"the server answered {response.get('status_code')}: {one_line(str(said or ''), 160)}", "batch"
+    return None

@@ -188,10 +188,11 @@ class OpenAIEngine:
 
     # ---- the OpenAI Batch API: the same request and the same reading, one answer at a time ----
 
-    def batch_body(self, request: DraftRequest) -> dict[str, Any]:
+    def batch_body(self, request: DraftRequest | AdaptRequest) -> dict[str, Any]:
         """The Chat Completions body of a Batch API request for ``request``: what an interactive
-        draft sends in json_schema mode (messages, schema, limits), not streamed."""
-        params = self._params(self._draft_job(request), "json_schema")
+        draft (or ``drafter adapt``, for an :class:`AdaptRequest`) sends in json_schema mode
+        (messages, schema, limits), not streamed."""
+        params = self._params(self._batch_job(request), "json_schema")
         del params["stream"], params["stream_options"]
         return params
 
@@ -200,17 +201,33 @@ class OpenAIEngine:
         body), checked and parsed as a streamed answer is. EngineError when it holds no usable
         answer (cut off, refused, empty), OutputParseError (the text in ``raw``) when no reader
         accepts it."""
+        *_, done = self._batch_events(request, completion)
+        assert isinstance(done, Completed)
+        return done.result
+
+    def batch_posts(self, request: AdaptRequest, completion: Any) -> PostsReady:
+        """The platform's posts in a Batch API answer to ``request``, read as :meth:`batch_result`
+        reads a draft (the same errors); counting and fitting them is the service's."""
+        [ready] = self._batch_events(request, completion)
+        assert isinstance(ready, PostsReady)
+        return ready
+
+    def _batch_job(self, request: DraftRequest | AdaptRequest) -> _Job:
+        return self._adapt_job(request) if isinstance(request, AdaptRequest) else self._draft_job(request)
+
+    def _batch_events(self, request: DraftRequest | AdaptRequest, completion: Any) -> list[Event]:
+        """The last events of a streamed generation, from one Batch API answer."""
         from .batches import answer_of
 
-        job = self._draft_job(request)
+        job = self._batch_job(request)
         attempt = answer_of(completion, self._failures)
         self._failures.check_answer(attempt.text, attempt.refusal, attempt.finish_reason, job.max_tokens)
         notes: list[str] = []
         try:
-            parts = job.parse(attempt.text, "json_schema", notes)
+            value = job.parse(attempt.text, "json_schema", notes)
         except ValueError as exc:
             raise OutputParseError(f"the model's answer could not be read ({exc})", raw=attempt.text) from None
-        return self._result(parts, _Outcome(parts, "json_schema", attempt, notes, attempt.usage))
+        return job.finish(_Outcome(value, "json_schema", attempt, notes, attempt.usage))
 
     def batch_api(self) -> "BatchAPI":
         """This engine's server as a Batch API (files and batches), with its client settings and
