@@ -384,3 +384,37 @@ def test_an_expired_batch_says_what_to_do_in_status_and_collect(ws, loopback, ba
     out, _ = capsys.readouterr()
     assert "collected" in out and "draft them again with drafter batch" in out and "saves the answered" not in out
     assert KEY not in out + err
+
+
+def test_sources_drafted_already_are_not_sent_again_and_force_drafts_them_again_in_place(ws, loopback, batches,
+                                                                                          articles, capsys):
+    batches.script(*(Reply.completion(post(word)) for word in ("ferry", "library")))
+    batch_id = sent(ws, loopback, articles[:2])
+    finished(ws, loopback, batch_id)
+    first = batch_api.collect(drafter(ws, loopback), batch_id)
+    ids = [o.draft_id for o in first.outcomes]
+    argv = ["--workspace", str(ws), "batch", *map(str, articles), "--template", "classic", "--batch-api",
+            "--base-url", loopback.base_url]
+    batches.script(Reply.completion(post("orchard")))
+    code = main(argv)  # the third source is new: it alone is sent (half price is still a price)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert [len(u.lines) for u in batches.uploads] == [2, 1] and "Hollin" in batches.uploads[1].data.decode()
+    assert "2 source(s) drafted already are not sent" in err
+    finished(ws, loopback, out.strip())
+    assert batch_api.collect(drafter(ws, loopback), out.strip()).outcomes[0].status == "drafted"
+    code = main(argv)  # every source drafted: nothing is uploaded
+    out, err = capsys.readouterr()
+    assert code == 0 and "nothing to send: the 3 source(s) are drafted already" in err, err
+    assert len(batches.uploads) == 2
+    batches.script(*(Reply.completion(post(word)) for word in ("ferry-again", "library-again")))
+    code = main([*argv[:3], *map(str, articles[:2]), *argv[6:], "--force"])  # sent again, drafted again in place
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    finished(ws, loopback, out.strip())
+    again = batch_api.collect(drafter(ws, loopback), out.strip())
+    assert [o.draft_id for o in again.outcomes] == ids, again.outcomes
+    assert all("in place" in o.note for o in again.outcomes)
+    redrafted = json.loads((ws / "drafts" / f"{ids[0]}.json").read_text(encoding="utf-8"))
+    assert "ferry-again story" in redrafted["text"] and [r["kind"] for r in redrafted["revisions"]] == ["generate"] * 2
+    assert len([p for p in (ws / "drafts").glob("*.json") if not p.name.startswith(".")]) == 3

@@ -75,7 +75,7 @@ def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...]
     chosen = drafter.platforms(platforms) if platforms else []
     items = collect_items(sources, lists, feeds, drafter.settings.fetch_timeout)
     if batch_api:
-        return _batch_api(drafter, items, template, overrides, platforms, wait, as_json)
+        return _batch_api(drafter, items, template, overrides, platforms, wait, force, as_json)
     from ..service.batch import BatchRun
     from .batch_progress import Progress
     from .platforms import offline_note
@@ -137,12 +137,12 @@ def _print_summary(summary: Any, left: int, cut_short: list[str], as_json: bool)
 
 
 def _batch_api(drafter: Any, items: "list[BatchItem]", template: str | None, overrides: dict[str, str],
-               platforms: tuple[str, ...], wait: bool, as_json: bool) -> int:
+               platforms: tuple[str, ...], wait: bool, force: bool, as_json: bool) -> int:
     """``--batch-api`` (and ``--wait``): :func:`drafter.cli.batch_api.run_batch_api`."""
     from .batch_api import run_batch_api
 
     return run_batch_api(drafter, items, template=template, overrides=overrides, platforms=list(platforms),
-                         wait=wait, as_json=as_json)
+                         wait=wait, force=force, as_json=as_json)
 
 
 from .batch_api import collect, status  # noqa: E402 - the Batch API's commands, in their own module

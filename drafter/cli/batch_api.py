@@ -33,7 +33,7 @@ def _follow_hint(batch_id: str) -> str:
 
 def run_batch_api(drafter: "Drafter", items: "Iterable[BatchItem]", *, template: str | None,
                   overrides: Mapping[str, str], platforms: Sequence[str], wait: bool, repair: bool = False,
-                  as_json: bool = False) -> int:
+                  force: bool = False, as_json: bool = False) -> int:
     """``drafter batch … --batch-api``: send the batch, print its id and how to follow it; with
     ``wait``, poll until it ends (progress on stderr) and collect it, then the same for its
     platform versions. The exit code: 0, or 1 when a source failed (or the wait stopped), 130
@@ -41,13 +41,20 @@ def run_batch_api(drafter: "Drafter", items: "Iterable[BatchItem]", *, template:
     from ..service import batch_api
 
     failed: list["ItemOutcome"] = []
+    skipped: list["ItemOutcome"] = []
 
-    def on_failure(outcome: "ItemOutcome") -> None:
-        failed.append(outcome)
+    def on_outcome(outcome: "ItemOutcome") -> None:
+        (failed if outcome.status == "failed" else skipped).append(outcome)
         _show(outcome, as_json)
 
     record = batch_api.submit(drafter, items, template=template, overrides=overrides, platforms=platforms,
-                              on_outcome=on_failure)
+                              force=force, on_outcome=on_outcome)
+    if record is None:
+        say(f"nothing to send: the {len(skipped)} source(s) are drafted already (--force sends them again, "
+            "to be drafted again in place)")
+        return 1 if failed else 0
+    if skipped:
+        say(f"{len(skipped)} source(s) drafted already are not sent (--force sends them again)")
     say(f"sent {len(record.items)} source(s) to the Batch API as batch {record.id} ({record.status}; answered "
         f"within 24 hours, at half the price); recorded in {batch_api.record_path(drafter, record.id)}")
     others = [p.label for p in drafter.platforms(record.platforms) if p.name != "linkedin"]
@@ -90,10 +97,11 @@ def _show(outcome: "ItemOutcome", as_json: bool) -> None:
     elif outcome.status == "failed":
         say(f"failed: {outcome.source}: {outcome.error}")
     elif outcome.status == "drafted":
-        also = f"; {outcome.error}" if outcome.error else ""
+        also = "".join(f"; {x}" for x in (outcome.note, outcome.error) if x)
         say(f"drafted {outcome.source} -> {outcome.draft_id} (score {outcome.score}){also}")
     else:
-        say(f"skipped {outcome.source}: already saved as {outcome.draft_id}")
+        also = f"; {outcome.note}" if outcome.note else ""
+        say(f"skipped {outcome.source}: already saved as {outcome.draft_id}{also}")
 
 
 def _summary_line(batch_id: str, summary: "BatchSummary") -> str:

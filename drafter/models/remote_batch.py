@@ -99,6 +99,8 @@ class RemoteItem(BaseModel):
     key: str
     place: str = ""
     """The :func:`~drafter.models.batch.place_key` of the source ("" in records from before it existed)."""
+    replaces: str | None = None
+    """Sent with ``--force``: the id of the earlier draft of this source, drafted again in place when collected."""
     source: dict[str, Any]
     """The read source (``Source.model_dump()``: kind, topic, text, location, title)."""
 

@@ -27,7 +27,7 @@ from ..common.errors import DrafterError, EngineError, InputError, StoreError
 from ..models.batch import BatchItem, BatchTag, ItemOutcome, new_batch_id
 from ..models.remote_batch import REMOTE_SCHEMA, RemoteBatch, RemoteItem, VersionOutcome
 from ..models.source import Source
-from .batch import batch_draft, batch_tag
+from .batch import batch_draft, batch_tag, earlier_draft
 
 if TYPE_CHECKING:
     from ..engines.openai.batches import RemoteState
@@ -136,12 +136,15 @@ def _engine(drafter: "Drafter") -> "OpenAIEngine":
 
 
 def submit(drafter: "Drafter", items: Iterable[BatchItem], *, template: str | None = None,
-           overrides: Mapping[str, str] | None = None, platforms: Sequence[str] = (),
-           on_outcome: Callable[[ItemOutcome], None] | None = None) -> RemoteBatch:
+           overrides: Mapping[str, str] | None = None, platforms: Sequence[str] = (), force: bool = False,
+           on_outcome: Callable[[ItemOutcome], None] | None = None) -> RemoteBatch | None:
     """Send one request per source as a Batch API batch and record it (see the module docstring).
 
-    An item that cannot be read or prepared is a failed :class:`ItemOutcome` given to
-    ``on_outcome`` and not sent; none left is a DrafterError. A server without the Batch API is
+    A source already drafted by a batch (:func:`~drafter.service.batch.earlier_draft`) is a
+    skipped :class:`ItemOutcome` and not sent, unless ``force``: then it is sent, and its answer
+    drafted again in place of that draft when collected. An item that cannot be read or prepared
+    is a failed outcome, not sent. None when every source was skipped; none sent otherwise is a
+    DrafterError. A server without the Batch API is
     :class:`~drafter.engines.openai.batches.NoBatchAPI` (exit 2)."""
     from ..engines.openai.batches import request_line
     from ..sources.batch import load_item
@@ -152,6 +155,7 @@ def submit(drafter: "Drafter", items: Iterable[BatchItem], *, template: str | No
     name = drafter.template(template).name
     lines: list[str] = []
     sent: list[RemoteItem] = []
+    known, skipped = drafter.store.batch_index(), 0
     for item in items:
         try:
             source = load_item(item, fetch_timeout=drafter.settings.fetch_timeout)
@@ -161,11 +165,20 @@ def submit(drafter: "Drafter", items: Iterable[BatchItem], *, template: str | No
                 on_outcome(ItemOutcome(source=item.label, status="failed", error=str(exc), kind="source"))
             continue
         tag = batch_tag("", item, source, name, overrides)
+        earlier, changed = earlier_draft(drafter, known, tag, source)
+        if earlier is not None and not force:
+            skipped += 1
+            if on_outcome is not None:
+                on_outcome(ItemOutcome(source=item.label, status="skipped", draft_id=earlier,
+                                       note="its text has changed a little since" if changed else None))
+            continue
         key = tag.key
         custom_id = f"{len(sent) + 1}-{key}"
         lines.append(request_line(custom_id, engine.batch_body(job.request(drafter.settings))))
-        sent.append(RemoteItem(custom_id=custom_id, label=item.label, key=key, place=tag.place,
+        sent.append(RemoteItem(custom_id=custom_id, label=item.label, key=key, place=tag.place, replaces=earlier,
                                source=source.model_dump(mode="json")))
+    if not sent and skipped:
+        return None
     if not sent:
         raise DrafterError("nothing to send to the Batch API: no source could be read")
     batch = new_batch_id()
@@ -397,9 +410,16 @@ async def _collect_one(drafter: "Drafter", engine: "OpenAIEngine", record: Remot
         result, _ = await drafter.repair(job, result, None)
     result = drafter.cased(job, result)
     draft = batch_draft(drafter, job, result, BatchTag(id=record.batch, key=item.key, place=item.place))
+    note = None
+    if item.replaces is not None:  # sent with --force: drafted again in place of the earlier draft
+        try:
+            draft = drafter.store.load(item.replaces).redrafted(draft, note=f"drafted again by batch {record.batch}")
+            note = "drafted again in place of the earlier draft (its text is in the draft's history)"
+        except DrafterError as exc:
+            note = f"saved as a new draft: the earlier one, {item.replaces}, cannot be read ({exc})"
     try:
         saved = drafter.store.save(draft)
     except StoreError as exc:
         return failed(f"{exc}; the post is {drafter.keep_unsaved(draft.text, 'post').where()}", "store")
     return ItemOutcome(source=item.label, status="drafted", draft_id=saved.id, score=drafter.lint(job, result.parts).score,
-                       tokens=result.usage.prompt_tokens + result.usage.completion_tokens)
+                       tokens=result.usage.total, note=note)
