@@ -339,6 +339,16 @@ def test_the_longer_of_the_page_and_the_entrys_own_content_is_drafted(pages: Pag
     assert "/posts/pricing" in pages.requests
 
 
+def test_long_content_with_no_article_text_sends_drafter_to_the_link(pages: Pages) -> None:
+    pages.add("/posts/standups", (FEEDS / "standups.html").read_bytes())
+    table = "<table>" + "<tr><td>Monday</td> <td>standup at nine, fifteen minutes</td></tr>\n" * 20 + "</table>"
+    item = feeds.entry_item({"title": "The rota", "link": pages.base + "/posts/standups",
+                             "content": [{"type": "text/html", "value": table}]}, "f.xml", 1)
+    assert feeds._words(table) >= feeds.FEED_CONTENT_WORDS
+    assert "Rotate the time every month" in load_item(item, fetch_timeout=5).text
+    assert pages.requests == ["/posts/standups"]
+
+
 def test_an_entry_with_too_little_content_fails_with_its_links_reason(pages: Pages) -> None:
     *_, teaser, long = short_posts(pages)
     with pytest.raises(SourceError) as exc:
@@ -671,3 +681,10 @@ def test_a_feed_whose_links_fail_is_drafted_from_its_own_posts(capsys, pages: Pa
     assert failed == [(pages.base + "/posts/teaser", "answered HTTP 404 Not Found; check the address; the feed's "
                        "own content has too little text to draft from")]
     assert sum(line["status"] == "drafted" for line in lines) == 6
+
+
+def test_the_list_help_states_the_comment_rule() -> None:
+    from drafter.cli.batch import run
+
+    [listed] = [p for p in run.params if p.name == "lists"]
+    assert "# at a line's start or after a space starts a comment" in (listed.help or "")

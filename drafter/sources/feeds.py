@@ -12,9 +12,9 @@ Which text of an entry is drafted (:func:`load_entry`): the feed has the post, o
   whatever its length. With at least :data:`FEED_CONTENT_WORDS` words it is the article: the link
   is not fetched (unless the content holds no article text, then the link is tried).
 - Shorter, it may be a teaser, so the link is fetched; the longer of the page's text and the
-  content's is drafted (a paywall or a cookie wall beats no short post). When the link fails (an
-  HTTP error, no answer in time, a page with no article), the entry's own content is drafted, and
-  the draft's source notes say why. Only when the content is too little too does the entry fail,
+  content's is drafted (a paywall's first lines do not beat the whole short post). When the link fails (an
+  HTTP error, no answer in time, a page with no article), the entry's own content is drafted (the
+  Source's notes say why). Only when the content is too little too does the entry fail,
   with the fetch's reason.
 - A summary (RSS ``<description>``, Atom ``<summary>``) is a teaser, not the article: it is used
   only by an entry with no link and no content, since it is all the feed has.
