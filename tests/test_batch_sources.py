@@ -11,6 +11,7 @@ and a dead port's.
 from __future__ import annotations
 
 import io
+import os
 import socket
 import subprocess
 import sys
@@ -243,10 +244,9 @@ def test_a_feed_that_cannot_be_fetched_or_read_is_bad_input(pages: Pages, tmp_pa
     too_big.write_bytes(b" " * (feeds.MAX_FEED_BYTES + 1))
     binary = tmp_path / "feed.bin"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 20)
-    import os
-
     os.mkfifo(tmp_path / "feed.fifo")
-    cases = {str(binary): "is not an RSS or Atom feed (not well-formed XML", str(tmp_path / "feed.fifo"): "a FIFO",gone: "HTTP 404", big: "larger than the limit of 10.0 MB", str(too_big): "the limit is 10.0 MB",
+    cases = {str(binary): "is not an RSS or Atom feed (not well-formed XML", str(tmp_path / "feed.fifo"): "a FIFO",
+             gone: "HTTP 404", big: "larger than the limit of 10.0 MB", str(too_big): "the limit is 10.0 MB",
              image: "serves image/png, not a web page or text, nor an RSS or Atom feed",
              str(tmp_path / "missing.xml"): "no such file", str(tmp_path): "is a folder, not a file", str(empty): "is empty",
              f"http://127.0.0.1:{unused_port()}/feed": "connection refused"}
@@ -422,8 +422,6 @@ ARTICLE_ADVICE = ("paste", "excerpt", "stdin", "topic", "article file", "pipe th
 
 def test_every_item_failure_says_why_once_without_advice_for_one_article(pages: Pages, tmp_path: Path) -> None:
     """Each reason load_item can give, as the failure line shows it after the item's label."""
-    import os
-
     folder = tmp_path / "in"
     article(folder / "good.md")
     (folder / "empty.md").write_text("", encoding="utf-8")
@@ -441,7 +439,8 @@ def test_every_item_failure_says_why_once_without_advice_for_one_article(pages: 
     entries = [feeds.entry_item(e, "f.xml", n) for n, e in enumerate([
         {"title": "Nothing"}, {"title": "Pics", "content": [{"type": "text/html", "value": "<img src=x>"}]},
         {"title": "Bell", "content": [{"type": "text/plain", "value": "\x07\x01\x02\x03" * 50}]},
-        {"title": "Teaser", "link": pages.base + "/teaser", "content": [{"type": "text/html", "value": "<p>More soon.</p>"}]},
+        {"title": "Teaser", "link": pages.base + "/teaser",
+         "content": [{"type": "text/html", "value": "<p>More soon.</p>"}]},
     ], 1)]
     items = collect([str(folder), str(tmp_path / "pipe.md"), str(tmp_path / "missing.md"), *urls]) + entries
     reasons = {}

@@ -11,11 +11,11 @@ Which text of an entry is drafted (:func:`load_entry`): the feed has the post, o
 - The entry's own content (``content:encoded`` in RSS, ``<content>`` in Atom) is kept on its item
   whatever its length. With at least :data:`FEED_CONTENT_WORDS` words it is the article: the link
   is not fetched (unless the content holds no article text, then the link is tried).
-- Shorter, it may be a teaser, so the link is fetched; the longer of the page's text and the
-  content's is drafted (a paywall's first lines do not beat the whole short post). When the link fails (an
-  HTTP error, no answer in time, a page with no article), the entry's own content is drafted (the
-  Source's notes say why). Only when the content is too little too does the entry fail,
-  with the fetch's reason.
+- Shorter, it may be a teaser, so the link is fetched, and the longer of the page's text and the
+  content's is drafted (a paywall's first lines do not beat the whole short post the feed has).
+  When the link fails (an HTTP error, no answer in time, a page with no article text), the
+  entry's own content is drafted (the Source's notes say why). Only when the content is too
+  little as well does the entry fail, with the fetch's reason.
 - A summary (RSS ``<description>``, Atom ``<summary>``) is a teaser, not the article: it is used
   only by an entry with no link and no content, since it is all the feed has.
 """
@@ -168,8 +168,9 @@ def load_entry(item: BatchItem, *, fetch_timeout: float = FETCH_TIMEOUT) -> Sour
         if own is None:
             raise SourceError(f"{reason}; the feed's own content has too little text to draft from" if item.content
                               else reason) from None
-        note = f"its page could not be used ({reason.removesuffix('; check the address')}): drafted from the feed's own content"
-        return own.model_copy(update={"notes": [*own.notes, note]})
+        why = reason.removesuffix("; check the address")
+        return own.model_copy(update={"notes": [*own.notes, f"its page could not be used ({why}): drafted from the "
+                                                            "feed's own content"]})
     if own is not None and len(own.text.split()) > len(page.text.split()):
         note = "its page has less text than the feed's own content: drafted from the feed's own content"
         return own.model_copy(update={"notes": [*own.notes, note]})
