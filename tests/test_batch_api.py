@@ -166,7 +166,8 @@ def test_collect_matches_answers_by_custom_id_and_lists_the_failures(ws, loopbac
     record = json.loads((ws / "batches" / f"{batch_id}.json").read_text())
     draft = json.loads((ws / "drafts" / f"{outcomes[0]['draft_id']}.json").read_text())
     assert "ferry story" in draft["text"] and outcomes[0]["score"] is not None
-    assert draft["batch"] == {"id": record["batch"], "key": record["items"][0]["key"]}
+    assert draft["batch"] == {"id": record["batch"], "key": record["items"][0]["key"], "place": record["items"][0]["place"]}
+    assert len(record["items"][0]["place"]) == 16  # a later run finds the draft by where its source lives too
     assert "1 drafted, 0 skipped, 2 failed" in err
 
 

@@ -41,7 +41,7 @@ def test_the_corpus_is_drafted_into_the_library_and_a_second_run_skips_it(capsys
     assert len(store.list()[0]) == len(ARTICLES)
     code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline", "--force")
     assert code == 0 and f"drafted      {len(ARTICLES)}" in out
-    assert len(store.list()[0]) == 2 * len(ARTICLES)
+    assert len(store.list()[0]) == len(ARTICLES)  # drafted again in place, not added
 
 
 def test_json_lines_one_per_source_and_nothing_else_on_stdout(capsys, workspace_dir, tmp_path):
@@ -73,6 +73,11 @@ def test_out_exports_each_draft_and_its_platform_versions(capsys, workspace_dir,
         main(["--workspace", str(workspace_dir), "drafts", "export", record.id, "--platform", "x"])
         exported = capsys.readouterr().out
         assert (out_dir / f"{record.id}.x.txt").read_text(encoding="utf-8") == exported
+    again = tmp_path / "again"  # a second run skips both sources, and --out still holds both drafts
+    code, out, err = batch(capsys, workspace_dir, str(ARTICLES[0]), str(ARTICLES[1]), "--engine", "offline",
+                           "--platform", "x", "--out", str(again))
+    assert code == 0 and "skipped      2" in out, err
+    assert sorted(p.name for p in again.iterdir()) == sorted(p.name for p in out_dir.iterdir())
 
 
 def test_bad_input_is_one_line_and_exit_2(capsys, workspace_dir, tmp_path):
@@ -102,7 +107,10 @@ def test_ctrl_c_keeps_the_finished_drafts_and_the_same_command_finishes_the_rest
     code, out, err = signal_mid_stream(loopback, argv, signal.SIGINT)
     assert code == 130, err
     assert "Traceback" not in err and "run the same command again" in err.splitlines()[-1]
-    assert "drafted      1" in out and "left         1" in out and "interrupted" in out
+    # the item in flight is left, like the one not started (the next run drafts both), not a failure
+    assert "drafted      1" in out and "failed       0" in out and "left         2" in out
+    [cut] = [line for line in out.splitlines() if line.startswith("  left: ")]
+    assert "a1.md: the text received is kept in " in cut
     store = Store(workspace_dir / "drafts")
     [saved] = store.list()[0]
     assert store.load(saved.id).source.location.endswith("a0.md")
@@ -163,3 +171,94 @@ def test_a_feed_and_a_list_are_drafted_and_a_failing_page_is_one_failure(capsys,
     assert sum(line["status"] == "drafted" for line in lines) == 4
     code, out, err = batch(capsys, workspace_dir, "--feed", feed_url, "--list", str(listed), "--engine", "offline")
     assert code == 1 and "skipped      4" in out and "failed       2" in out
+
+
+def test_a_second_batch_in_the_same_workspace_while_one_runs_is_refused_in_one_line(capsys, workspace_dir):
+    from drafter.service.batch import batch_lock
+
+    (workspace_dir / "drafts").mkdir(exist_ok=True)
+    with batch_lock(workspace_dir / "drafts", "b-20261201-120000-abcd"):  # as another process's run holds it
+        code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline")
+    assert code == 1, err
+    assert err.startswith("drafter: another drafter batch is running in this workspace (batch b-20261201-120000-abcd")
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not list((workspace_dir / "drafts").glob("*.json"))  # nothing drafted twice
+    code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline")  # the lock is gone with it
+    assert code == 0, err
+
+
+def test_tokens_used_counts_every_answer_billed_retried_and_failed_ones_included(capsys, tmp_path, workspace_dir,
+                                                                                 loopback):
+    (workspace_dir / "drafter.toml").write_text("retries = 0\n", encoding="utf-8")
+    folder = _three(tmp_path)
+    # a0: an unreadable JSON answer, then labelled text asked again and read; a1: unreadable twice (fails); a2: read
+    loopback.script(Reply.stream("NOT JSON", usage=(100, 1)), Reply.stream(GOOD, usage=(200, 2)),
+                    Reply.stream("NOT JSON", usage=(300, 3)), Reply.stream("NOR TEXT", usage=(400, 4)),
+                    Reply.stream(GOOD, usage=(500, 5)))
+    code, out, err = batch(capsys, workspace_dir, str(folder), "--base-url", loopback.base_url, "--no-repair",
+                           "--concurrency", "1", "--json")
+    assert code == 1, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["status"] for line in lines] == ["drafted", "failed", "drafted"], lines
+    assert [line["tokens"] for line in lines] == [303, 707, 505]
+    assert len(loopback.chat_requests) == 5
+    assert "tokens used  1,515" in err
+
+
+def _page(paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<html><head><title>Shipping weekly</title></head><body><article><h1>Shipping weekly</h1>{body}</article></body></html>"
+
+
+def test_a_page_that_changed_a_little_is_skipped_and_a_rewritten_one_drafted_again(capsys, workspace_dir, pages):
+    article = [p for p in ARTICLES[0].read_text(encoding="utf-8").split("\n\n") if p.strip() and not p.startswith("#")]
+    url = pages.add("/post.html", _page(article))
+    code, out, err = batch(capsys, workspace_dir, url, "--engine", "offline")
+    assert code == 0 and "drafted      1" in out, err
+    pages.add("/post.html", _page([*article[:2], "Comments: 4", *article[2:]]))  # a comment count appeared
+    code, out, err = batch(capsys, workspace_dir, url, "--engine", "offline")
+    assert code == 0 and "skipped      1" in out, err
+    assert "its text has changed a little since" in err
+    rewritten = [" ".join(reversed(p.split())) for p in article]  # every sentence written anew
+    pages.add("/post.html", _page(rewritten))
+    code, out, err = batch(capsys, workspace_dir, url, "--engine", "offline")
+    assert code == 0 and "drafted      1" in out, err
+    assert len(Store(workspace_dir / "drafts").list()[0]) == 2  # the first draft stays beside the new one
+
+
+def test_drafts_list_shows_the_drafts_of_one_batch(capsys, workspace_dir, tmp_path):
+    folder = _three(tmp_path)
+    code, out, err = batch(capsys, workspace_dir, str(folder / "a0.md"), "--engine", "offline", "--json")
+    first = json.loads(out.splitlines()[0])
+    code, out, err = batch(capsys, workspace_dir, str(folder), "--engine", "offline", "--json")
+    assert code == 0, err
+    second = [json.loads(line) for line in out.splitlines()]
+    [batch_id] = {line.split()[1] for line in err.splitlines() if line.startswith("batch ")}
+    drafted = {line["draft_id"] for line in second if line["status"] == "drafted"}
+    assert len(drafted) == 2 and first["draft_id"] not in drafted
+    for which in (batch_id, "last"):
+        assert main(["--workspace", str(workspace_dir), "drafts", "list", "--batch", which]) == 0
+        out, err = capsys.readouterr()
+        assert {line.split("\t")[0] for line in out.splitlines()} == drafted
+    assert main(["--workspace", str(workspace_dir), "drafts", "list", "--batch", "b-nope", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("drafter: no drafts of batch b-nope") and f"the newest batch is {batch_id}" in err
+
+
+def test_the_progress_bar_shows_the_count_the_time_left_and_each_failure():
+    import io
+
+    from rich.console import Console
+
+    from drafter.cli.batch_progress import Progress
+    from drafter.models.batch import ItemOutcome
+
+    screen = io.StringIO()
+    shown = Progress(3, as_json=False, bar=True, console=Console(file=screen, force_terminal=True, width=120))
+    shown.outcome(ItemOutcome(source="a.md", status="drafted", draft_id="x", score=90))
+    shown.outcome(ItemOutcome(source="b.md", status="failed", error="the page answered 404", kind="source"))
+    shown._bar.refresh()
+    shown.stop()
+    drawn = screen.getvalue()
+    assert "2/3" in drawn and "left" in drawn and "0:00:0" in drawn  # the count, elapsed and remaining time
+    assert "failed b.md: the page answered 404" in drawn

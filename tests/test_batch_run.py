@@ -47,18 +47,20 @@ def test_batch_keys_come_from_the_index_and_an_older_index_is_rebuilt(tmp_path, 
     summary = _run(drafter, _articles(tmp_path, 2))
     ids = {o.draft_id for o in summary.outcomes}
     store = Store(workspace_dir / "drafts")
-    keys = store.batch_keys()
-    assert set(keys.values()) == ids and len(keys) == 2
-    assert all(store.load(i).batch.key in keys for i in ids)
+    found = store.batch_index()
+    assert set(found.keys.values()) == ids == set(found.places.values()) and len(found.keys) == 2
+    assert all(store.load(i).batch.key in found.keys and store.load(i).batch.place in found.places for i in ids)
+    assert {s.batch for s in store.list()[0]} == {summary.id}  # drafts list --batch filters by it
     index = json.loads((workspace_dir / "drafts" / INDEX_NAME).read_text(encoding="utf-8"))
-    assert index["version"] == 5 and sorted(e["summary"]["batch"] for e in index["entries"].values()) == sorted(keys)
-    for entry in index["entries"].values():  # an index from before the key: version 4, no "batch"
-        del entry["summary"]["batch"]
-    (workspace_dir / "drafts" / INDEX_NAME).write_text(json.dumps({**index, "version": 4}), encoding="utf-8")
-    assert Store(workspace_dir / "drafts").batch_keys() == keys
+    assert index["version"] == 6
+    assert sorted(e["summary"]["batch"]["key"] for e in index["entries"].values()) == sorted(found.keys)
+    for entry in index["entries"].values():  # an index from before the tag: version 5, the key alone
+        entry["summary"]["batch"] = entry["summary"]["batch"]["key"]
+    (workspace_dir / "drafts" / INDEX_NAME).write_text(json.dumps({**index, "version": 5}), encoding="utf-8")
+    assert Store(workspace_dir / "drafts").batch_index() == found
     manual = store.load(next(iter(ids))).model_copy(update={"id": "2026-01-01-by-hand-0000", "batch": None})
     store.save(manual)
-    assert Store(workspace_dir / "drafts").batch_keys() == keys  # a draft made by hand has no key
+    assert Store(workspace_dir / "drafts").batch_index() == found  # a draft made by hand has no key
 
 
 def test_a_second_run_skips_and_force_drafts_again(tmp_path, workspace_dir):
@@ -71,9 +73,19 @@ def test_a_second_run_skips_and_force_drafts_again(tmp_path, workspace_dir):
     assert [o.draft_id for o in second.outcomes] == [o.draft_id for o in first.outcomes]
     other = _run(drafter, folder, overrides={"takeaways": "2"})  # other variables: another key
     assert [o.status for o in other.outcomes] == ["drafted"] * 3
+    store = drafter.store
+    edited = store.load(first.outcomes[0].draft_id)
+    store.save(edited.model_copy(update={"text": edited.text + "\nMy own last line."}))  # the user's edit
     forced = _run(drafter, folder, force=True)
     assert [o.status for o in forced.outcomes] == ["drafted"] * 3
-    assert len([p for p in (workspace_dir / "drafts").glob("*.json") if not p.name.startswith(".")]) == 9
+    # drafted again in place: the same drafts, no copies, and nothing the user wrote lost
+    assert [o.draft_id for o in forced.outcomes] == [o.draft_id for o in first.outcomes]
+    assert len([p for p in (workspace_dir / "drafts").glob("*.json") if not p.name.startswith(".")]) == 6
+    again = store.load(first.outcomes[0].draft_id)
+    assert again.batch.id == forced.id and "My own last line." not in again.text
+    assert [r.kind for r in again.revisions] == ["generate", "edit", "generate"]
+    assert again.revisions[1].text.endswith("My own last line.")
+    assert "drafted again" in forced.outcomes[0].note
 
 
 def test_the_offline_pool_drafts_what_one_process_drafts(tmp_path, workspace_dir):
@@ -151,6 +163,8 @@ def test_the_same_article_twice_in_one_run_is_drafted_once(tmp_path, workspace_d
     twice = [str(folder / "a00.md"), str(folder / "a01.md"), str(folder / "a02.md")]
     drafter = _llm(workspace_dir, loopback)
     summary = drafter.run(lambda: run_batch(drafter, expand(twice), concurrency=3))
-    assert [o.status for o in summary.outcomes] == ["drafted", "drafted", "skipped"]
-    assert summary.outcomes[2].draft_id == summary.outcomes[0].draft_id
+    # the two copies are read in threads: whichever is read first is drafted, the other skipped as its duplicate
+    first, other, copy = summary.outcomes
+    assert other.status == "drafted" and sorted([first.status, copy.status]) == ["drafted", "skipped"]
+    assert first.draft_id == copy.draft_id
     assert len(loopback.chat_requests) == 2

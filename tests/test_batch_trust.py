@@ -3,6 +3,7 @@ short to draft from, a refused API key, a workspace it cannot write, and a bug i
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from drafter.service.drafting import Drafter
 from drafter.sources.batch import expand
 from drafter.storage.store import Store
 from tests.loopback import Reply, loopback  # noqa: F401  (fixture)
+from tests.test_faults_llm import GOOD
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 ARTICLE = (CORPUS / "example-article.md").read_text(encoding="utf-8")
@@ -102,3 +104,21 @@ def test_a_bug_in_one_item_is_that_items_failure_and_the_rest_are_drafted(tmp_pa
 def _no_key(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+
+
+def test_a_failing_server_stops_the_batch_after_three_sources_in_a_row(capsys, tmp_path, workspace_dir, loopback,
+                                                                       monkeypatch):  # fmt: skip
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    (workspace_dir / "drafter.toml").write_text("retries = 0\n", encoding="utf-8")
+    down = [Reply.error(500, "boom")] * 2  # json_schema, then json_object: each source's two requests
+    # a failure, a draft (the streak starts again), then three failures in a row: the batch stops
+    loopback.script(*down, Reply.stream(GOOD), *down, *down, *down, *[Reply.stream(GOOD)] * 3)
+    folder = _articles(tmp_path / "in", 8)
+    code = main(["--workspace", str(workspace_dir), "batch", str(folder), "--base-url", loopback.base_url,
+                 "--concurrency", "1", "--no-repair", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["failed", "drafted", "failed", "failed",
+                                                                         "failed"]
+    assert len(loopback.chat_requests) == 9  # the three sources left are not asked for
+    assert "3 sources in a row failed at the server" in err and "3 source(s) left" in err

@@ -58,7 +58,7 @@ def test_batch_json_is_one_line_per_source(capsys, workspace_dir: Path) -> None:
     out, _ = capsys.readouterr()
     assert code == 0
     [line] = [json.loads(text) for text in out.splitlines()]
-    assert set(line) == {"source", "status", "draft_id", "score", "error", "kind", "tokens"}
+    assert set(line) == {"source", "status", "draft_id", "score", "error", "kind", "tokens", "note"}
     assert line["status"] == "drafted" and (workspace_dir / "drafts" / f"{line['draft_id']}.json").is_file()
 
 

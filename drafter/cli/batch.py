@@ -94,7 +94,7 @@ def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...]
         interrupted, summary = exc, runner.summary(interrupted=True)
     finally:
         shown.stop()
-    _print_summary(summary, runner.left, as_json)
+    _print_summary(summary, runner.left, runner.cut_short, as_json)
     if runner.stopped:
         say(f"{runner.stopped}; {runner.left} source(s) left: fix it, then run the same command again")
     if interrupted is not None:
@@ -128,13 +128,13 @@ def _out_dir(out_dir: str | None) -> "Path | None":
     return path
 
 
-def _print_summary(summary: Any, left: int, as_json: bool) -> None:
+def _print_summary(summary: Any, left: int, cut_short: list[str], as_json: bool) -> None:
     """The summary table: on stdout (the command's result), on stderr with --json (stdout is the JSON lines)."""
     import sys
 
     from .batch_progress import summary_table
 
-    print(summary_table(summary, left=left), file=sys.stderr if as_json else sys.stdout, flush=True)
+    print(summary_table(summary, left=left, cut_short=cut_short), file=sys.stderr if as_json else sys.stdout, flush=True)
 
 
 def _batch_api(drafter: Any, items: "list[BatchItem]", template: str | None, overrides: dict[str, str],

@@ -20,28 +20,31 @@ if TYPE_CHECKING:
 
 def _line(outcome: "ItemOutcome") -> str:
     label = one_line(strip_controls(outcome.source), 120)
+    note = f"; {outcome.note}" if outcome.note else ""
     if outcome.status == "drafted":
-        return f"drafted {label} (score {outcome.score})"
+        return f"drafted {label} (score {outcome.score}{note})"
     if outcome.status == "skipped":
-        return f"skipped {label} (already drafted: {outcome.draft_id})"
+        return f"skipped {label} (already drafted: {outcome.draft_id}{note})"
     return f"failed {label}: {outcome.error}"
 
 
 class Progress:
     """Called as each item finishes (:meth:`outcome`) and with an item's retry or wait (:meth:`note`)."""
 
-    def __init__(self, total: int, *, as_json: bool, bar: bool | None = None) -> None:
+    def __init__(self, total: int, *, as_json: bool, bar: bool | None = None, console: Any = None) -> None:
+        """``bar``: draw the rich bar (None: when stderr is a terminal), on ``console`` (None: stderr's)."""
         self.total = total
         self.done = 0
         self.as_json = as_json
         self._bar: Any = None
         if bar if bar is not None else sys.stderr.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
             from rich.progress import Progress as Bar
 
             self._bar = Bar(TextColumn("[bold]batch[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+                            TextColumn("left"), TimeRemainingColumn(), TextColumn("{task.description}"),
+                            console=console or Console(stderr=True), transient=True)
             self._task = self._bar.add_task("", total=total)
             self._bar.start()
 
@@ -70,9 +73,10 @@ class Progress:
             self._bar = None
 
 
-def summary_table(summary: "BatchSummary", *, left: int = 0) -> str:
+def summary_table(summary: "BatchSummary", *, left: int = 0, cut_short: "list[str] | None" = None) -> str:
     """The end of a run: drafted, skipped, failed (each failure with its reason), left (when
-    interrupted or stopped), the mean score and the tokens used."""
+    interrupted or stopped; ``cut_short``: where the text of each item interrupted in flight is
+    kept), the mean score and the tokens used."""
     drafted, skipped, failed = summary.of("drafted"), summary.of("skipped"), summary.of("failed")
     mean = "-" if summary.mean_score is None else f"{summary.mean_score:.1f}"
     rows = [("batch", summary.id), ("drafted", str(len(drafted))), ("skipped", str(len(skipped))),
@@ -83,4 +87,6 @@ def summary_table(summary: "BatchSummary", *, left: int = 0) -> str:
     lines = [f"{name:<12} {value}" for name, value in rows]
     for outcome in failed:
         lines.append(f"  failed: {one_line(strip_controls(outcome.source), 120)}: {outcome.error}")
+    for line in cut_short or ():
+        lines.append(f"  left: {strip_controls(line)}")
     return "\n".join(lines)

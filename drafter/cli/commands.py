@@ -219,14 +219,28 @@ def _summary_json(summary: Any) -> dict[str, Any]:
 
 
 @drafts.command("list")
+@click.option("--batch", "batch_id", metavar="ID",
+              help="only the drafts a batch made (its id, as the batch summary prints it; last: the newest batch)")
 @json_option
-def drafts_list(as_json: bool) -> int:
+def drafts_list(batch_id: str | None, as_json: bool) -> int:
     from ..common.safe_text import one_line
 
     store = make_drafter().store
     summaries, problems = store.list()
     for line in problems:
         say(f"skipped: {line}")
+    if batch_id is not None:
+        seen: dict[str, int] = {}
+        for s in summaries:  # newest first: a batch's rank is its newest draft's
+            if s.batch:
+                seen.setdefault(s.batch, -len(seen))
+        # the newest batch: by the start time in its id (b-YYYYMMDD-HHMMSS-…), then by its newest draft
+        newest = max(seen, key=lambda b: (b[:17], seen[b]), default="")
+        wanted = newest if batch_id == "last" else batch_id.strip()
+        if wanted not in seen:
+            raise InputError(f"no drafts of batch {one_line(batch_id, 60)} in {store.folder}"
+                             + (f" (the newest batch is {newest})" if seen else " (no batch has run here)"))
+        summaries = [s for s in summaries if s.batch == wanted]
     if as_json:
         print(safe_json([_summary_json(s) for s in summaries], ensure_ascii=False, indent=2))
         return EXIT_OK

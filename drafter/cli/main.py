@@ -18,19 +18,11 @@ import click
 
 from .. import __version__
 from ..common.errors import DrafterError, InputError
+from ..common.interrupts import Interrupted, cancel_running
 from . import options
 from .output import guarded_stdout
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-
-
-class Interrupted(KeyboardInterrupt):
-    """SIGTERM or SIGHUP turned into the interrupt Ctrl-C (SIGINT) raises, so every signal that
-    ends drafter takes one path: what arrived is printed and kept, then exit 128 + signal."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 _received: list[int] = []
@@ -43,11 +35,14 @@ def interrupt_exit_code(exc: KeyboardInterrupt) -> int:
 
 
 def _on_signal(signum: int, frame: Any) -> None:
-    """Do what Ctrl-C does: inside ``asyncio.run`` that is its own SIGINT handler (it cancels the
-    running generation cleanly and raises KeyboardInterrupt after), elsewhere :class:`Interrupted`."""
+    """Do what Ctrl-C does: a run of async work (``Drafter.run``) is cancelled cleanly and raises
+    :class:`Interrupted` after (:mod:`drafter.common.interrupts`); another running loop (the app's)
+    gets its SIGINT handler, between callbacks; elsewhere :class:`Interrupted` is raised here."""
     import signal
 
     _received.append(signum)
+    if cancel_running(signum):
+        return
     on_sigint = signal.getsignal(signal.SIGINT)
     if callable(on_sigint) and on_sigint is not signal.default_int_handler:
         loop = _running_loop()

@@ -6,7 +6,7 @@ the TUI shows it as a notification. Tracebacks only with ``--debug``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .safe_text import one_line, strip_controls
 from .urls import redact_urls
@@ -87,6 +87,14 @@ class EngineError(DrafterError):
         if kind is not None:
             self.kind = kind
         self.partial = partial
+        self.usage: Any = None
+        """The engine's ``Usage`` (prompt and completion tokens) of every answer of the failed
+        generation, billed though no draft came of them; None when nothing was counted."""
+
+    @property
+    def tokens(self) -> int:
+        """Prompt and completion tokens of :attr:`usage` (0 when none)."""
+        return 0 if self.usage is None else self.usage.total
 
 
 class OutputParseError(EngineError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from datetime import datetime, timezone
 from typing import Any, Literal, Mapping
@@ -26,6 +27,8 @@ ItemStatus = Literal["drafted", "skipped", "failed"]
 DEFAULT_CONCURRENCY = 4
 """Generations in flight at once with an LLM engine (``drafter batch --concurrency``)."""
 
+_WORD = re.compile(r"\w+")
+
 REMOTE_SCHEMA = 1
 """The schema version of a Batch API record (``<workspace>/batches/<id>.json``)."""
 
@@ -41,7 +44,7 @@ def batch_key(source: str, template: str, variables: Mapping[str, Any]) -> str:
     the template's name and the variables given (16 hex digits)."""
     canonical = json.dumps({"source": source, "template": template, "variables": dict(sorted(variables.items()))},
                            sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]  # a file name need not be UTF-8
 
 
 class BatchItem(BaseModel):
@@ -69,13 +72,40 @@ class BatchItem(BaseModel):
         return unicode_name(value) if value is not None else None
 
 
+SAME_TEXT = 0.9
+"""How much of its wording (:func:`text_overlap`) a source must share with the one a saved draft
+was made from, at the same place, to count as the same article: a page that gained a comment
+count or a fixed typo is not drafted again; a rewritten one is."""
+
+
+def place_key(identity: str, template: str, variables: Mapping[str, Any]) -> str:
+    """The :func:`batch_key` of where a source lives (its file's real path, its URL) rather than
+    of its text: how a later run finds the draft of a page whose text has changed since."""
+    return batch_key(f"place:{identity}", template, variables)
+
+
+def text_overlap(a: str, b: str) -> float:
+    """How alike two texts are, 0 to 1: the share of three-word runs (lowercased) they have in
+    common (Jaccard), 1.0 for two texts with the same words."""
+    def runs(text: str) -> set[tuple[str, ...]]:
+        words = _WORD.findall(text.lower())
+        return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))} if words else set()
+
+    left, right = runs(a), runs(b)
+    if not left and not right:
+        return 1.0
+    return len(left & right) / len(left | right)
+
+
 class BatchTag(BaseModel):
-    """Stored in a draft made by a batch: which batch, and its :func:`batch_key`."""
+    """Stored in a draft made by a batch: which batch, its :func:`batch_key` (the source's text),
+    and its :func:`place_key` (where the source lives; "" in drafts from before it existed)."""
 
     model_config = ConfigDict(extra="forbid")
 
     id: str
     key: str
+    place: str = ""
 
 
 class ItemOutcome(BaseModel):
@@ -94,6 +124,9 @@ class ItemOutcome(BaseModel):
     """The failure's kind ("fetch", "rate_limited", "parse" …), or None."""
     tokens: int = 0
     """Prompt and completion tokens this item used."""
+    note: str | None = None
+    """What else the user should know of it: why a source was skipped though its text changed,
+    that a draft was drafted again in place of an earlier one (``--force``)."""
 
     def as_json(self) -> dict[str, Any]:
         """The ``--json`` line for this item."""
@@ -131,6 +164,8 @@ class RemoteItem(BaseModel):
     custom_id: str
     label: str
     key: str
+    place: str = ""
+    """The :func:`place_key` of the source ("" in records from before it existed)."""
     source: dict[str, Any]
     """The read source (``Source.model_dump()``: kind, topic, text, location, title)."""
 

@@ -397,6 +397,26 @@ class Draft(BaseModel):
         return [Revision(at=old.updated, kind="edit", engine=None, model=None, platform=platform,
                          posts=list(old.posts), note="the version as it was before the next step")]
 
+    def redrafted(self, fresh: "Draft", note: str = "") -> "Draft":
+        """``fresh`` (a new generation from the same source, ``drafter batch --force``) in place
+        of this draft: this draft's id, creation time, title if the user set one, and whole history
+        kept, with its text and each platform version as they are now recorded in the history
+        when no revision holds them yet (nothing the user wrote is lost); ``fresh``'s text,
+        parts, versions, source and tag become the draft's."""
+        kept: list[Revision] = []
+        last_text = next((r.text for r in reversed(self.revisions) if r.platform is None and r.text is not None), None)
+        if self.text and last_text != self.text:
+            kept.append(Revision(at=self.updated, kind="edit", parts=self.parts, text=self.text,
+                                 note="the post as it was before it was drafted again"))
+        for platform in self.versions:
+            kept += self._unrecorded(platform)
+        title = {} if not self.title_set else {"title": self.title, "title_set": True}
+        return fresh.model_copy(update={
+            "id": self.id, "created": self.created, **title,  # not published: the new text never was
+            "revisions": [*self.revisions, *kept, *[r.model_copy(update={"note": "; ".join(filter(None, (r.note, note)))})
+                                                     for r in fresh.revisions]],
+        })
+
     def without_version(self, platform: PlatformName) -> "Draft":
         return self.model_copy(update={"versions": {k: v for k, v in self.versions.items() if k != platform}})
 
@@ -433,11 +453,14 @@ class _SourceHeader(BaseModel):
 
 
 class _BatchHeader(BaseModel):
-    """The batch key a later ``drafter batch`` skips the draft by (the store's index keeps it)."""
+    """The batch tag (the store's index keeps it): the batch's id, and the keys a later
+    ``drafter batch`` skips or replaces the draft by."""
 
     model_config = ConfigDict(extra="ignore")
 
+    id: str = ""
     key: str = ""
+    place: str = ""
 
 
 class _PartsHeader(BaseModel):

@@ -176,11 +176,10 @@ async def repair_round(drafter: "Drafter", request: AdaptRequest, answer: Answer
                                      "deadline": left})
     try:
         second = await _posts(drafter.engine.adapt(fix), on_event)
-    except EngineError as exc:
+    except EngineError as exc:  # the round's tokens were spent all the same
         notes.append(f"repair failed: {exc}")
-        return answer
-    usage = Usage(prompt_tokens=answer.usage.prompt_tokens + second.usage.prompt_tokens,
-                  completion_tokens=answer.usage.completion_tokens + second.usage.completion_tokens)
+        return Answer(answer.posts, answer.ready, answer.usage + exc.usage if exc.usage else answer.usage, notes)
+    usage = answer.usage + second.usage
     again = _clean(second.posts)
     still = over_limit(again, platform)
     if again and excess(again, platform) < excess(answer.posts, platform):

@@ -21,17 +21,19 @@ import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, ContextManager, Mapping, Sequence
 
 from ..common.errors import DrafterError, EngineError, InputError, StoreError
 from ..common.safe_text import one_line
-from ..models.batch import DEFAULT_CONCURRENCY, BatchItem, BatchSummary, BatchTag, ItemOutcome, batch_key, new_batch_id
+from ..models.batch import (DEFAULT_CONCURRENCY, SAME_TEXT, BatchItem, BatchSummary, BatchTag, ItemOutcome, batch_key,
+                            new_batch_id, place_key, text_overlap)
 
 if TYPE_CHECKING:
     from ..engines.base import DraftResult, Event
     from ..models.draft import Draft
     from ..models.platforms import Platform
     from ..models.source import Source
+    from ..storage.store import BatchIndex
     from .adapting import Version
     from .drafting import Drafter, Job
 
@@ -40,6 +42,32 @@ def source_key(source: "Source", template: str, overrides: Mapping[str, str]) ->
     """The :func:`~drafter.models.batch.batch_key` of ``source`` drafted with ``template`` and
     the variables the user gave (``--var``): the article's sha256, or the topic for a bare topic."""
     return batch_key(source.sha256 if source.has_article else source.topic, template, overrides)
+
+
+def batch_tag(batch_id: str, item: BatchItem, source: "Source", template: str, overrides: Mapping[str, str]) -> BatchTag:
+    """The tag of the draft a batch makes of ``item`` (read into ``source``): the batch's id, the
+    source's :func:`source_key` and the :func:`~drafter.models.batch.place_key` of where it lives."""
+    from ..sources.batch import identity
+
+    return BatchTag(id=batch_id, key=source_key(source, template, overrides),
+                    place=place_key(identity(item), template, overrides))
+
+
+def earlier_draft(drafter: "Drafter", known: "BatchIndex", tag: BatchTag, source: "Source") -> tuple[str | None, bool]:
+    """The draft an earlier batch made of this source, if any, and whether the source's text has
+    changed since: the same text (its batch key), or at the same place a text that shares
+    :data:`~drafter.models.batch.SAME_TEXT` of its wording (a page that gained a comment count).
+    A rewritten article at the same place is a new source: (None, False)."""
+    if tag.key in known.keys:
+        return known.keys[tag.key], False
+    draft_id = known.places.get(tag.place)
+    if draft_id is None or not source.text:
+        return None, False
+    try:
+        before = drafter.store.load(draft_id).source.text or ""
+    except DrafterError:  # unreadable now: draft it again rather than skip it
+        return None, False
+    return (draft_id, True) if text_overlap(before, source.text) >= SAME_TEXT else (None, False)
 
 
 def batch_draft(drafter: "Drafter", job: "Job", result: "DraftResult", tag: BatchTag) -> "Draft":
@@ -71,9 +99,15 @@ class Drafted:
     problems: list[str] = field(default_factory=list)
 
 
-STOPPING = frozenset({"auth"})
-"""Failure kinds that every other source would meet too (the server refused the key or the
-model): the first one stops the batch, the sources not started are left for the next run."""
+STOPPING = frozenset({"auth", "model"})
+"""Failure kinds that every other source would meet too (the server refused the key, or has no
+such model): the first one stops the batch, the sources not started are left for the next run."""
+
+SERVER_DOWN = frozenset({"server", "connection", "timeout", "deadline", "rate_limit"})
+"""Failure kinds of a server that is down, failing or out of quota rather than of one source."""
+DOWN_STREAK = 3
+"""Sources failing one after another with a :data:`SERVER_DOWN` kind (each after its retries)
+that stop the batch: a dead server would otherwise be asked again for every source left."""
 
 OnOutcome = Callable[[ItemOutcome], None]
 OnProgress = Callable[[str, str], None]
@@ -111,10 +145,16 @@ class BatchRun:
         self.on_progress = on_progress
         self.total = 0
         self._outcomes: dict[int, ItemOutcome] = {}
-        self._known: dict[str, str] = {}
-        """Batch key -> the draft saved with it (this run's drafts added as they are saved)."""
+        self._known: "BatchIndex | None" = None
+        """The drafts of earlier runs by their batch and place keys."""
+        self._done: dict[str, str] = {}
+        """Batch and place keys of this run's drafts -> the draft's id (skipped even with ``force``)."""
         self._pending: dict[str, asyncio.Event] = {}
-        """Batch keys being drafted now: a duplicate waits, then is skipped."""
+        """Batch and place keys being drafted now: a duplicate waits, then is skipped."""
+        self.cut_short: list[str] = []
+        """One line per item interrupted in flight whose text had begun to arrive: where it is kept."""
+        self._streak = 0
+        """Items finished one after another with a :data:`SERVER_DOWN` failure."""
         self.stopped: str | None = None
         """Why the batch stopped before every source was tried (a refused API key), or None."""
 
@@ -122,10 +162,15 @@ class BatchRun:
 
     async def run(self, items: Sequence[BatchItem]) -> BatchSummary:
         """Draft every item; the summary in the order of the items. Cancelled (ctrl+c), the items
-        in flight end as "interrupted" failures (their text kept) and the cancel goes on."""
+        in flight are left like those not started (their text kept: :attr:`cut_short`) and the
+        cancel goes on."""
         self.total = len(items)
         writable(self.drafter.store.folder)
-        self._known = {} if self.force else self.drafter.store.batch_keys()
+        with batch_lock(self.drafter.store.folder, self.id):
+            return await self._run(items)
+
+    async def _run(self, items: Sequence[BatchItem]) -> BatchSummary:
+        self._known = self.drafter.store.batch_index()
         pool = None
         if self.drafter.engine_name == "offline" and self.processes > 1 and len(items) > 1:
             from .batch_pool import OfflinePool
@@ -150,7 +195,7 @@ class BatchRun:
 
     @property
     def left(self) -> int:
-        """Items with no outcome yet (not started when the run was interrupted)."""
+        """Items with no outcome yet (not started, or in flight, when the run was interrupted or stopped)."""
         return self.total - len(self._outcomes)
 
     def _finish(self, index: int, outcome: ItemOutcome) -> None:
@@ -168,8 +213,12 @@ class BatchRun:
                 outcome = await self._draft_item(index, item, pool)
             except Exception as exc:  # noqa: BLE001 - one source never stops the batch, even on a bug
                 outcome = _failer(item)(f"unexpected error: {type(exc).__name__}: {exc}", "unexpected")
-            if outcome.kind in STOPPING and not self.stopped:
+            self._streak = self._streak + 1 if outcome.kind in SERVER_DOWN else 0
+            if not self.stopped and outcome.kind in STOPPING:
                 self.stopped = f"{outcome.error}: the batch stopped, every other source would fail the same way"
+            elif not self.stopped and self._streak >= DOWN_STREAK:
+                self.stopped = (f"{self._streak} sources in a row failed at the server (the last: {outcome.error}): "
+                                "the batch stopped rather than ask it for every source left")
             self._finish(index, outcome)
 
     async def _draft_item(self, index: int, item: BatchItem, pool: object) -> ItemOutcome:
@@ -180,20 +229,35 @@ class BatchRun:
             source = await asyncio.to_thread(load_item, item, fetch_timeout=self.drafter.settings.fetch_timeout)
         except DrafterError as exc:
             return fail(str(exc), "source")
-        key = source_key(source, self.template.name, self.overrides)
-        while key in self._pending:  # the same source given twice in this run: drafted once
-            await self._pending[key].wait()
-        if key in self._known:
-            return ItemOutcome(source=item.label, status="skipped", draft_id=self._known[key])
-        self._pending[key] = asyncio.Event()
+        tag = batch_tag(self.id, item, source, self.template.name, self.overrides)
+        keys = (tag.key, tag.place)
+        while any(k in self._pending for k in keys):  # the same source given twice in this run: drafted once
+            await next(self._pending[k] for k in keys if k in self._pending).wait()
+        done = next((self._done[k] for k in keys if k in self._done), None)
+        if done is not None:
+            return ItemOutcome(source=item.label, status="skipped", draft_id=done, note="drafted earlier in this run")
+        assert self._known is not None
+        earlier, changed = earlier_draft(self.drafter, self._known, tag, source)
+        if earlier is not None and not self.force:
+            notes = ["its text has changed a little since"] if changed else []
+            problem = self._export_saved(earlier)  # --out holds every source's draft, this run's or not
+            if problem:
+                notes.append(problem)
+            return ItemOutcome(source=item.label, status="skipped", draft_id=earlier, note="; ".join(notes) or None)
+        event = asyncio.Event()
+        for k in keys:
+            self._pending[k] = event
         try:
-            return await self._draft_new(index, item, source, key, pool)
+            return await self._draft_new(index, item, source, tag, earlier, pool)
         finally:
-            self._pending.pop(key).set()
+            for k in keys:
+                self._pending.pop(k, None)
+            event.set()
 
-    async def _draft_new(self, index: int, item: BatchItem, source: "Source", key: str, pool: object) -> ItemOutcome:
+    async def _draft_new(self, index: int, item: BatchItem, source: "Source", tag: BatchTag, replaces: str | None,
+                         pool: object) -> ItemOutcome:
+        """Draft the source; ``replaces``: with ``force``, the earlier draft of it, redrafted in place."""
         fail = _failer(item)
-        tag = BatchTag(id=self.id, key=key)
         if pool is not None:
             try:
                 drafted = await pool.draft(source, self.template.name, self.overrides,  # type: ignore[attr-defined]
@@ -205,7 +269,7 @@ class BatchRun:
             if isinstance(drafted_or_failure, ItemOutcome):
                 return drafted_or_failure
             drafted = drafted_or_failure
-        return self._save(item, key, drafted)
+        return self._save(item, tag, drafted, replaces)
 
     async def _generate(self, index: int, item: BatchItem, source: "Source", tag: BatchTag) -> "Drafted | ItemOutcome":
         """Prepare, generate (with repair) and adapt one source in this process."""
@@ -223,8 +287,8 @@ class BatchRun:
         try:
             job = drafter.prepare(source, self.template.name, self.overrides)
             result, _repair = await drafter.generate(job, on_event, repair=self.repair)
-        except EngineError as exc:
-            return fail(str(exc), exc.kind, drafter, exc.partial or seen.text)
+        except EngineError as exc:  # its answers' tokens were billed all the same
+            return fail(str(exc), exc.kind, drafter, exc.partial or seen.text, tokens=exc.tokens)
         except DrafterError as exc:
             return fail(str(exc), getattr(exc, "kind", "failed"))
         except asyncio.CancelledError:
@@ -234,7 +298,7 @@ class BatchRun:
         text = assemble(result.parts, job.layout)
         record = batch_draft(drafter, job, result, tag)
         drafted = Drafted(record, drafter.lint(job, result.parts, text).score,
-                          result.usage.prompt_tokens + result.usage.completion_tokens)
+                          result.usage.total)
         for platform in self.platforms:
             try:
                 version: "Version" = await drafter.adapt(job, text, platform, on_event, repair=self.repair)
@@ -243,20 +307,21 @@ class BatchRun:
                 where = f"; the text received is {drafter.keep_unsaved(partial, f'{platform.name} version').where()}" \
                     if partial.strip() else ""
                 drafted.problems.append(f"{platform.label} not adapted: {one_line(str(exc))}{where}")
+                drafted.tokens += exc.tokens if isinstance(exc, EngineError) else 0
                 continue
             except asyncio.CancelledError:
-                self._interrupted(index, item, text, "while adapting: the post")
+                self._interrupted(index, item, text, "the post (interrupted while adapting it)")
                 raise
             drafted.record = version.into(drafted.record)
-            drafted.tokens += version.usage.prompt_tokens + version.usage.completion_tokens
+            drafted.tokens += version.usage.total
         return drafted
 
-    def _save(self, item: BatchItem, key: str, drafted: Drafted) -> ItemOutcome:
-        """Save the draft (and export it with ``out_dir``): the item's outcome. A post whose hook
+    def _save(self, item: BatchItem, tag: BatchTag, drafted: Drafted, replaces: str | None = None) -> ItemOutcome:
+        """Save the draft (in place of draft ``replaces``, its history kept, when given) and
+        export it with ``out_dir``: the item's outcome. A post whose hook
         is a ``[placeholder]`` is a scaffold (the article had too little text to draft from), not
         a draft: it fails, its text kept. (A draft with one placeholder takeaway is a draft: the
         linter's placeholder rule flags the gap.)"""
-        from ..common.atomic import write_or_raise
         from ..lint.rules_style import PLACEHOLDER
 
         store, record = self.drafter.store, drafted.record
@@ -266,35 +331,78 @@ class BatchRun:
             return _failer(item)(f"too little article text to draft from ({words} words): the post would be a "
                                  f"scaffold of [placeholders], not saved as a draft; it is {kept}", "too-short",
                                  tokens=drafted.tokens)
-        if store.path_for(record.id).exists():  # made in another process: its id may be taken here
+        note = None
+        if replaces is not None:
+            try:
+                record = store.load(replaces).redrafted(record, note=f"drafted again by batch {self.id} (--force)")
+                note = "drafted again in place of the earlier draft (its text is in the draft's history)"
+            except DrafterError as exc:  # unreadable now: a new draft rather than none
+                note = f"saved as a new draft: the earlier one, {replaces}, cannot be read ({one_line(str(exc), 120)})"
+        if record.id != replaces and store.path_for(record.id).exists():  # made in another process: id taken
             record = record.model_copy(update={"id": store.new_id(record.title)})
         try:
             saved = store.save(record)
         except StoreError as exc:
             kept = self.drafter.keep_unsaved(record.text, "post").where()
             return _failer(item)(f"{exc}; the post is {kept}", "store", tokens=drafted.tokens)
-        self._known[key] = saved.id
+        self._done[tag.key] = self._done[tag.place] = saved.id
         problems = list(drafted.problems)
-        if self.out_dir is not None:
-            try:
-                for path, text in export_paths(self.out_dir, saved, self.platforms).items():
-                    write_or_raise(path, text if text.endswith("\n") else text + "\n", StoreError)
-            except StoreError as exc:
-                problems.append(f"not exported: {exc}")
+        exported = self._export(saved)
+        if exported:
+            problems.append(exported)
         if problems:
             fix = f" (drafter adapt {saved.id} --platform NAME)" if drafted.problems else ""
             return ItemOutcome(source=item.label, status="failed", draft_id=saved.id, score=drafted.score,
                                error=one_line(f"{'; '.join(problems)}; the post is saved as draft {saved.id}{fix}"),
                                kind="platform" if drafted.problems else "export", tokens=drafted.tokens)
         return ItemOutcome(source=item.label, status="drafted", draft_id=saved.id, score=drafted.score,
-                           tokens=drafted.tokens)
+                           tokens=drafted.tokens, note=note)
+
+    def _export(self, record: "Draft") -> str | None:
+        """With ``out_dir``, write the draft's files there (:func:`export_paths`): None when done
+        (or no ``out_dir``), else one line why not."""
+        from ..common.atomic import write_or_raise
+
+        if self.out_dir is None:
+            return None
+        try:
+            for path, text in export_paths(self.out_dir, record, self.platforms).items():
+                write_or_raise(path, text if text.endswith("\n") else text + "\n", StoreError)
+        except StoreError as exc:
+            return f"not exported: {exc}"
+        return None
+
+    def _export_saved(self, draft_id: str) -> str | None:
+        """:meth:`_export` of a draft saved before this run (read from the store)."""
+        if self.out_dir is None:
+            return None
+        try:
+            return self._export(self.drafter.store.load(draft_id))
+        except DrafterError as exc:
+            return f"not exported: {one_line(str(exc), 160)}"
 
     def _interrupted(self, index: int, item: BatchItem, text: str, what: str = "") -> None:
-        """An item cancelled in flight: what had arrived is kept; its outcome says where."""
-        reason = "interrupted"
+        """An item cancelled in flight is left (no outcome: the next run drafts it); what had
+        arrived is kept, and :attr:`cut_short` says where."""
         if text.strip():
-            reason += f" {what or 'mid-draft: the text received'} is {self.drafter.keep_unsaved(text, 'interrupted').where()}"
-        self._finish(index, ItemOutcome(source=item.label, status="failed", error=one_line(reason), kind="interrupted"))
+            kept = self.drafter.keep_unsaved(text, "interrupted").where()
+            self.cut_short.append(one_line(f"{item.label}: {what or 'the text received'} is {kept}"))
+
+
+def batch_lock(folder: Path, batch_id: str) -> "ContextManager[None]":
+    """Held while a batch saves drafts in the drafts ``folder`` (an ``flock`` on its
+    ``.batch.lock``): a second batch in the same workspace at the same time is refused at once
+    (StoreError, one line), since both would draft the same sources."""
+    import time
+
+    from ..storage.locks import exclusive
+
+    def busy(holder: str) -> str:
+        return (f"another drafter batch is running in this workspace ({holder or 'its lock is ' + str(folder)}): "
+                "run this one once it has finished (the sources it drafted are then skipped)")
+
+    return exclusive(folder / ".batch.lock", what="the workspace's drafts for a batch", error=StoreError, wait=0,
+                     busy=busy, note=f"batch {batch_id}, pid {os.getpid()}, since {time.strftime('%H:%M:%S')}")
 
 
 def writable(folder: Path) -> None:

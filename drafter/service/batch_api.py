@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from ..common.errors import DrafterError, EngineError, InputError, StoreError
 from ..models.batch import BatchItem, BatchSummary, BatchTag, ItemOutcome, RemoteBatch, RemoteItem, new_batch_id
 from ..models.source import Source
-from .batch import batch_draft, source_key
+from .batch import batch_draft, batch_tag
 
 if TYPE_CHECKING:
     from ..engines.openai.batches import RemoteState
@@ -149,12 +149,14 @@ def submit(drafter: "Drafter", items: Iterable[BatchItem], *, template: str | No
             if on_outcome is not None:
                 on_outcome(ItemOutcome(source=item.label, status="failed", error=str(exc), kind="source"))
             continue
-        key = source_key(source, name, overrides)
+        tag = batch_tag("", item, source, name, overrides)
+        key = tag.key
         custom_id = f"{len(sent) + 1}-{key}"
         body = engine.batch_body(job.request(drafter.settings))
         lines.append(json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body},
                                 ensure_ascii=False))
-        sent.append(RemoteItem(custom_id=custom_id, label=item.label, key=key, source=source.model_dump(mode="json")))
+        sent.append(RemoteItem(custom_id=custom_id, label=item.label, key=key, place=tag.place,
+                               source=source.model_dump(mode="json")))
     if not sent:
         raise DrafterError("nothing to send to the Batch API: no source could be read")
     batch = new_batch_id()
@@ -351,7 +353,7 @@ async def _collect_one(drafter: "Drafter", engine: "OpenAIEngine", record: Remot
     if repair:
         result, _ = await drafter.repair(job, result, None)
     result = drafter.cased(job, result)
-    draft = batch_draft(drafter, job, result, BatchTag(id=record.batch, key=item.key))
+    draft = batch_draft(drafter, job, result, BatchTag(id=record.batch, key=item.key, place=item.place))
     tokens = result.usage.prompt_tokens + result.usage.completion_tokens
     problems = []
     for platform in drafter.platforms(record.platforms):  # the versions: interactive requests

@@ -27,7 +27,6 @@ from ..engines.base import (
     Progress,
     Prompt,
     RegenerateRequest,
-    Usage,
     every_answer,
 )
 from ..common.errors import EngineError, InputError
@@ -351,8 +350,9 @@ class Drafter:
             await close()
 
     def run(self, coro_factory: Callable[[], Any]) -> Any:
-        """Run one piece of async work to completion in a fresh event loop, then close the engine."""
-        import asyncio
+        """Run one piece of async work to completion in a fresh event loop, then close the engine; a
+        signal cancels it cleanly (:mod:`drafter.common.interrupts`)."""
+        from ..common.interrupts import run
 
         async def main() -> Any:
             try:
@@ -360,7 +360,7 @@ class Drafter:
             finally:
                 await self.aclose()
 
-        return asyncio.run(main())
+        return run(main)
 
     def draft_events(self, job: Job) -> AsyncIterator[Event]:
         return self.engine.draft(job.request(self.settings))
@@ -450,17 +450,14 @@ class Drafter:
         request = job.request(self.settings).model_copy(update={"prompt": prompt, "deadline": deadline})
         try:
             repaired = await self.complete(self.engine.draft(request), on_event)
-        except EngineError as exc:
-            return result, RepairOutcome(before.score, None, kept="original", note=f"repair failed: {exc}")
+        except EngineError as exc:  # the round's tokens were spent all the same
+            spent = result.usage + exc.usage if exc.usage is not None else result.usage
+            return (result.model_copy(update={"usage": spent}),
+                    RepairOutcome(before.score, None, kept="original", note=f"repair failed: {exc}"))
         after = self.lint(job, repaired.parts)
         better = (len(after.errors), -after.score) < (len(before.errors), -before.score)
         kept = "repaired" if better else "original"
-        chosen = repaired if better else result
-        usage = Usage(
-            prompt_tokens=result.usage.prompt_tokens + repaired.usage.prompt_tokens,
-            completion_tokens=result.usage.completion_tokens + repaired.usage.completion_tokens,
-        )
-        chosen = chosen.model_copy(update={"usage": usage})
+        chosen = (repaired if better else result).model_copy(update={"usage": result.usage + repaired.usage})
         note = f"repair pass: score {before.score} -> {after.score}, kept the {kept} version"
         return chosen, RepairOutcome(before.score, after.score, kept=kept, note=note)
 

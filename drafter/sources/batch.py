@@ -307,3 +307,10 @@ def _reason(item: BatchItem, error: SourceError) -> str:
             if found:
                 break
     return message
+
+
+def identity(item: BatchItem) -> str:
+    """Where an item's source lives, as one string (what makes two items the same source: a
+    file's real path, a URL without its fragment): the place a batch draft is found by when the
+    source's text has changed since (:func:`drafter.models.batch.place_key`)."""
+    return _key(item)

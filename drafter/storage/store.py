@@ -86,6 +86,17 @@ class DraftSummary:
     """The source's title, topic and location on one line (searched too)."""
     published: bool = False
     """Marked as published (``drafter drafts publish``)."""
+    batch: str = ""
+    """The id of the batch that made it ("" for a draft not made by ``drafter batch``)."""
+
+
+class BatchIndex(NamedTuple):
+    """The drafts made by ``drafter batch``, by the keys of their tag (each -> the newest
+    draft's id): ``keys`` by :func:`~drafter.models.batch.batch_key` (the source's text),
+    ``places`` by :func:`~drafter.models.batch.place_key` (where it lives)."""
+
+    keys: dict[str, str]
+    places: dict[str, str]
 
 
 # -- the listing index ------------------------------------------------------------------------
@@ -115,6 +126,9 @@ class _Entry(NamedTuple):
     published: bool = False
     batch: str = ""
     """The batch key of a draft made by ``drafter batch`` ("" for any other)."""
+    batch_id: str = ""
+    place: str = ""
+    """The batch's id and the place key of that draft's tag."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +139,12 @@ class _Index:
     """File name -> entry."""
 
 
+class _BatchJSON(TypedDict):
+    id: str
+    key: str
+    place: str
+
+
 class _SummaryJSON(TypedDict):
     id: str
     title: str
@@ -133,7 +153,7 @@ class _SummaryJSON(TypedDict):
     chars: int
     source: str
     published: bool
-    batch: NotRequired[str]  # only for a draft made by a batch
+    batch: NotRequired[_BatchJSON]  # only for a draft made by a batch
 
 
 class _EntryJSON(TypedDict):
@@ -145,7 +165,7 @@ class _EntryJSON(TypedDict):
 
 
 class _IndexJSON(TypedDict):
-    version: Literal[5]  # 2: summaries carry the source; 3: its URLs redacted; 4: published; 5: the batch key (an older index is rebuilt)
+    version: Literal[6]  # 2: summaries carry the source; 3: its URLs redacted; 4: published; 5: the batch key; 6: the batch tag (an older index is rebuilt)
     scanned_ns: int
     entries: dict[str, _EntryJSON]
 
@@ -174,12 +194,19 @@ def _parse_index(raw: bytes) -> _Index:
             entries[name] = _Entry(*stamp, id=summary["id"], title=summary["title"],
                                    updated=_plain_time(datetime.fromisoformat(summary["updated"])),
                                    template=summary["template"], chars=summary["chars"], source=summary["source"],
-                                   published=summary["published"], batch=summary.get("batch", ""))
+                                   published=summary["published"], **_batch_fields(summary.get("batch")))
         elif problem:
             entries[name] = _Entry(*stamp, problem)
         else:
             raise ValueError(f"index entry {name!r} has neither summary nor problem")
     return _Index(scanned_ns, entries)
+
+
+def _batch_fields(tag: "_BatchJSON | dict[str, str] | None") -> dict[str, str]:
+    """The index entry's fields of a draft's batch tag (none for a draft not made by a batch)."""
+    if not tag:
+        return {}
+    return {"batch": tag.get("key", ""), "batch_id": tag.get("id", ""), "place": tag.get("place", "")}
 
 
 def _index_json(index: _Index) -> str:
@@ -192,11 +219,11 @@ def _index_json(index: _Index) -> str:
                        "template": entry.template, "chars": entry.chars, "source": entry.source,
                        "published": entry.published}  # fmt: skip
             if entry.batch:
-                summary["batch"] = entry.batch
+                summary["batch"] = {"id": entry.batch_id, "key": entry.batch, "place": entry.place}
             problem = None
         entries[name] = {"mtime_ns": entry.mtime_ns, "size": entry.size, "read_ns": entry.read_ns,
                          "summary": summary, "problem": problem}  # fmt: skip
-    data = {"version": 5, "scanned_ns": index.scanned_ns, "entries": entries}
+    data = {"version": 6, "scanned_ns": index.scanned_ns, "entries": entries}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -312,17 +339,18 @@ class Store:
                 rows.append((entry, name))
         rows.sort(key=lambda row: (row[0].updated, row[0].id), reverse=True)  # updated (aware: by instant), id
         summaries = [DraftSummary(e.id, e.title, e.updated, e.template, e.chars, self.folder / name, e.source,
-                                  e.published)
+                                  e.published, e.batch_id)
                      for e, name in rows]
         problems.sort()
         return summaries, problems
 
-    def batch_keys(self) -> dict[str, str]:
-        """The batch key of every draft made by ``drafter batch`` -> that draft's id (the newest
-        when two share one). From the index, as fast as :meth:`list`; never raises."""
+    def batch_index(self) -> BatchIndex:
+        """The drafts made by ``drafter batch`` by their keys (the newest when two share one).
+        From the index, as fast as :meth:`list`; never raises."""
         entries, _ = self._scan()
-        found = sorted((e.updated, e.id, e.batch) for e in entries.values() if e.batch and not e.problem)
-        return {key: draft_id for _, draft_id, key in found}
+        found = sorted((e.updated, e.id, e.batch, e.place) for e in entries.values() if e.batch and not e.problem)
+        return BatchIndex(keys={key: draft_id for _, draft_id, key, _ in found},
+                          places={place: draft_id for _, draft_id, _, place in found if place})
 
     def _scan(self) -> tuple[dict[str, _Entry], list[str]]:
         """Every draft file's index entry (problems included) by file name, and one line per file
@@ -384,7 +412,7 @@ class Store:
             entry = _Entry(mtime_ns, size, read_ns, id=head.id, title=head.shown_title,
                            updated=_plain_time(head.updated), template=head.template, chars=measure(head.text).chars,
                            source=head.source_label, published=head.published is not None,
-                           batch=head.batch.key if head.batch else "")  # fmt: skip
+                           **_batch_fields(head.batch.model_dump() if head.batch else None))  # fmt: skip
         except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # e.g. a date out of range
             return _Entry(mtime_ns, size, read_ns, f"corrupt: cannot be summarised ({type(exc).__name__})")
         self._texts_read[path.name] = TextEntry(mtime_ns, size, read_ns, head.text)  # for texts(), no second read

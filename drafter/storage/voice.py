@@ -11,12 +11,9 @@ match its ``posts_digest``) gets its profile rebuilt when read (the next import 
 from __future__ import annotations
 
 import json
-import os
-import time
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import ContextManager, Iterable
 
 from ..common.atomic import write_or_raise
 from ..common.errors import VoiceError, first_error
@@ -86,35 +83,16 @@ def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-@contextmanager
-def voice_lock(path: Path, *, wait: float | None = None) -> Iterator[None]:
+def voice_lock(path: Path, *, wait: float | None = None) -> "ContextManager[None]":
     """Hold the voice file's lock (an exclusive ``flock`` on :func:`lock_path`) for one change:
     read, merge, write. Waits up to ``wait`` seconds (:data:`LOCK_WAIT`) for another change to
     finish, then a VoiceError says so. Where ``flock`` does not exist (Windows) nothing is locked."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
+    from .locks import exclusive
+
     where = lock_path(path)
-    try:
-        fd = os.open(where, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise VoiceError(f"cannot lock the voice file ({where}): {exc.strerror or exc}") from None
-    try:
-        deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise VoiceError(f"another drafter is changing the voice ({where} is locked): "
-                                     "try again once it has finished") from None
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
+    return exclusive(where, what="the voice file", error=VoiceError, wait=LOCK_WAIT if wait is None else wait,
+                     busy=lambda _holder: f"another drafter is changing the voice ({where} is locked): "
+                                          "try again once it has finished")
 
 
 def clear_voice(path: Path) -> bool:

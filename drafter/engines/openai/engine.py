@@ -31,7 +31,7 @@ from ...settings.config import Settings
 from . import parsing
 from ..base import (
     AdaptRequest, Chunk, Completed, DraftRequest, DraftResult, Event, HookVariantsRequest, OutputMode,
-    PartUpdate, PostsReady, Progress, Prompt, RegenerateRequest, VariantsReady, every_answer,
+    PartUpdate, PostsReady, Progress, Prompt, RegenerateRequest, Usage, VariantsReady, every_answer,
 )
 from .chunks import Attempt
 from .errors import MAX_RETRY_WAIT, Failures, display_url, retry_after_seconds
@@ -91,6 +91,8 @@ class _Outcome:
     mode: OutputMode
     attempt: Attempt
     notes: list[str]
+    usage: Usage
+    """The tokens of every request of the generation (answers retried or asked again included)."""
 
 
 @dataclass
@@ -100,9 +102,22 @@ class _Run:
     deadline: Deadline
     """Ends the whole generation."""
     attempt: Attempt = field(default_factory=Attempt)
-    """The latest request's answer (each request reads into a new one)."""
+    """The latest request's answer (each request reads into a new one: :meth:`next_attempt`)."""
+    spent: Usage = field(default_factory=Usage)
+    """The tokens of the requests before the latest one."""
     earlier: list[tuple[str, str]] = field(default_factory=list)
     """(label, answer) of earlier output modes: kept in an error's ``partial`` too."""
+
+    def next_attempt(self) -> Attempt:
+        """A new request's answer, the tokens of the one before counted in :attr:`spent`."""
+        self.spent = self.spent + self.attempt.usage
+        self.attempt = Attempt()
+        return self.attempt
+
+    @property
+    def usage(self) -> Usage:
+        """The tokens of every request so far."""
+        return self.spent + self.attempt.usage
 
 
 class _ModeRejected(Exception):
@@ -195,7 +210,7 @@ class OpenAIEngine:
             parts = job.parse(attempt.text, "json_schema", notes)
         except ValueError as exc:
             raise OutputParseError(f"the model's answer could not be read ({exc})", raw=attempt.text) from None
-        return self._result(parts, _Outcome(parts, "json_schema", attempt, notes))
+        return self._result(parts, _Outcome(parts, "json_schema", attempt, notes, attempt.usage))
 
     def batch_api(self) -> "BatchAPI":
         """This engine's server as a Batch API (files and batches), with its client settings and
@@ -251,7 +266,7 @@ class OpenAIEngine:
             return parsing.parse_hooks(text, request.n)
 
         def finish(out: _Outcome) -> list[Event]:
-            return [VariantsReady(hooks=out.value, usage=out.attempt.usage)]
+            return [VariantsReady(hooks=out.value, usage=out.usage)]
 
         return self._job(request, parsing.hooks_schema(request.n), parsing.hooks_text_instructions(request.n),
                          parse, None, finish)
@@ -263,7 +278,7 @@ class OpenAIEngine:
 
         def finish(out: _Outcome) -> list[Event]:
             a = out.attempt
-            return [PostsReady(posts=out.value, engine="openai", model=self.model, mode=out.mode, usage=a.usage,
+            return [PostsReady(posts=out.value, engine="openai", model=self.model, mode=out.mode, usage=out.usage,
                                raw=a.text, notes=out.notes)]
 
         return self._job(request, parsing.posts_schema(), parsing.posts_text_instructions(), parsing.parse_posts,
@@ -272,7 +287,7 @@ class OpenAIEngine:
 
     def _result(self, parts: Parts, out: _Outcome) -> DraftResult:
         a = out.attempt
-        return DraftResult(parts=parts, engine="openai", model=self.model, mode=out.mode, usage=a.usage,
+        return DraftResult(parts=parts, engine="openai", model=self.model, mode=out.mode, usage=out.usage,
                            finish_reason=a.finish_reason, raw=a.text, notes=out.notes)
 
     # ---- generation: the loop over output modes, the retries in one mode, one request -------
@@ -319,11 +334,12 @@ class OpenAIEngine:
                     yield Progress("the JSON answer did not fit; asking again for labelled text")
                     continue
                 self._modes.remember(accepted)
-                for event in job.finish(_Outcome(value, ask, attempt, notes)):
+                for event in job.finish(_Outcome(value, ask, attempt, notes, run.usage)):
                     yield event
                 return
         except EngineError as exc:
             exc.partial = every_answer(exc.partial or run.attempt.text, run.earlier)
+            exc.usage = run.usage
             raise
 
     async def _ask(self, job: _Job, mode: OutputMode, run: _Run) -> AsyncIterator[Event]:
@@ -342,7 +358,7 @@ class OpenAIEngine:
                     raise self._failures.deadline(job.deadline, f"rate limited: the next request was {pause:.0f} s away")
                 yield Progress(f"rate limited; waiting {pause:.0f} s with every request")
                 await self.limiter.wait()
-            run.attempt = attempt = Attempt()
+            attempt = run.next_attempt()
             try:
                 async with contextlib.aclosing(self._request(job, mode, params, attempt, run.deadline)) as events:
                     async for event in events:
