@@ -11,6 +11,7 @@ and a dead port's.
 from __future__ import annotations
 
 import io
+import os
 import socket
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import pytest
 from drafter.common.errors import SourceError
 from drafter.sources import batch, feeds
 from drafter.sources.batch import collect, expand, load_item, read_list
+from drafter.sources.fetch import MAX_REDIRECTS
 from tests.pages import Pages, pages, unused_port  # noqa: F401  (fixture)
 from tests.test_sources import article_html, assert_one_line
 
@@ -117,7 +119,7 @@ def test_an_atom_feed_from_a_file_opens_no_connection(pages: Pages, tmp_path: Pa
     assert [i.title for i in items] == [WRITE_IT_DOWN, STANDUPS, "The meeting that should have been an email",
                                         "A week without meetings"]
     assert items[0].content is not None and items[1].content is None
-    assert items[2].content is None  # content of a dozen words, with a link: a teaser, the page is fetched
+    assert "Read it on the site" in (items[2].content or "")  # a dozen words, kept: its page is fetched first
     assert items[3].location == f"{feed}#urn:field-notes:4" and items[3].label == f"{feed}: A week without meetings"
     assert "decision log" in loaded[0].text and loaded[0].location == pages.base + "/posts/write-it-down"
     assert loaded[1].kind == "text" and "shared document" in loaded[1].text and loaded[1].title == "A week without meetings"
@@ -126,7 +128,7 @@ def test_an_atom_feed_from_a_file_opens_no_connection(pages: Pages, tmp_path: Pa
     assert "fifteen minutes" in load_item(items[1], fetch_timeout=5).text
     with pytest.raises(SourceError) as gone:
         load_item(items[2], fetch_timeout=5)
-    assert "HTTP 404" in assert_one_line(gone)
+    assert "HTTP 404" in assert_one_line(gone)  # and the content is too little to fall back on
     assert pages.requests == ["/posts/standups", "/posts/gone"]
 
 
@@ -179,8 +181,9 @@ def test_a_feed_in_another_charset(pages: Pages) -> None:
 
 
 def test_the_content_rule() -> None:
-    """Full content is used from FEED_CONTENT_WORDS words up, else the link; a summary only
-    when there is no link; an entry with neither fails alone when it is loaded."""
+    """An entry's own content is kept whatever its length (used alone from FEED_CONTENT_WORDS
+    words up, else with its link: see the short-posts tests); a summary only when there is no
+    link and no content; an entry with neither fails alone when it is loaded."""
     long = "<p>" + "word " * feeds.FEED_CONTENT_WORDS + "</p>"
     short = "<p>" + "word " * (feeds.FEED_CONTENT_WORDS - 1) + "</p>"
     link = "https://example.com/a"
@@ -190,7 +193,7 @@ def test_the_content_rule() -> None:
         return feeds.entry_item(entry, "feed.xml", 7)
 
     assert item(link=link, content=html).content == long
-    assert item(link=link, content=[{"type": "text/html", "value": short}]).content is None
+    assert item(link=link, content=[{"type": "text/html", "value": short}]).content == short
     assert item(link=link, summary=long).content is None
     assert item(summary=short, summary_detail={"type": "text/html"}).content == short
     assert item(link="file:///etc/passwd", content=[{"type": "text/plain", "value": "a < b\n\nc"}]).content == \
@@ -199,7 +202,7 @@ def test_the_content_rule() -> None:
     assert (bare.location, bare.label, bare.content) == ("feed.xml#tag:x,2026:7", "feed.xml: Nothing here", None)
     with pytest.raises(SourceError) as nothing:
         load_item(bare)
-    assert assert_one_line(nothing) == "feed.xml: Nothing here: the feed entry has no link and no content to draft from"
+    assert assert_one_line(nothing) == "the feed entry has no link and no content to draft from"  # the label says which
 
 
 def test_labels_and_titles_hold_no_control_codes(tmp_path: Path) -> None:
@@ -213,7 +216,7 @@ def test_feed_content_without_article_text_fails_alone() -> None:
     entry = feeds.entry_item({"title": "Pics", "content": [{"type": "text/html", "value": "<img src=x>"}]}, "f.xml", 1)
     with pytest.raises(SourceError) as exc:
         load_item(entry)
-    assert "no article text found at the feed's content for f.xml: Pics" in assert_one_line(exc)
+    assert assert_one_line(exc) == "no article text found at the feed entry's own content"
 
 
 @pytest.mark.parametrize("body,content_type,why", [
@@ -228,7 +231,7 @@ def test_a_feed_that_is_not_rss_or_atom_is_bad_input(pages: Pages, body: str, co
     with pytest.raises(SourceError) as exc:
         collect(feeds=[url], fetch_timeout=5)
     assert assert_one_line(exc).startswith(f"--feed {url} is not an RSS or Atom feed (")
-    assert why in str(exc.value)
+    assert why in str(exc.value) and str(exc.value).count(url) == 1 and str(exc.value).count("--feed") == 1
 
 
 def test_a_feed_that_cannot_be_fetched_or_read_is_bad_input(pages: Pages, tmp_path: Path) -> None:
@@ -239,7 +242,11 @@ def test_a_feed_that_cannot_be_fetched_or_read_is_bad_input(pages: Pages, tmp_pa
     empty.write_text("  \n", encoding="utf-8")
     too_big = tmp_path / "big.xml"
     too_big.write_bytes(b" " * (feeds.MAX_FEED_BYTES + 1))
-    cases = {gone: "HTTP 404", big: "larger than the limit of 10.0 MB", str(too_big): "the limit is 10.0 MB",
+    binary = tmp_path / "feed.bin"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 20)
+    os.mkfifo(tmp_path / "feed.fifo")
+    cases = {str(binary): "is not an RSS or Atom feed (not well-formed XML", str(tmp_path / "feed.fifo"): "a FIFO",
+             gone: "HTTP 404", big: "larger than the limit of 10.0 MB", str(too_big): "the limit is 10.0 MB",
              image: "serves image/png, not a web page or text, nor an RSS or Atom feed",
              str(tmp_path / "missing.xml"): "no such file", str(tmp_path): "is a folder, not a file", str(empty): "is empty",
              f"http://127.0.0.1:{unused_port()}/feed": "connection refused"}
@@ -248,7 +255,8 @@ def test_a_feed_that_cannot_be_fetched_or_read_is_bad_input(pages: Pages, tmp_pa
             collect(feeds=[feed], fetch_timeout=5)
         message = assert_one_line(exc)
         assert message.startswith("--feed ") and said in message, message
-        assert not any(word in message for word in ("paste", "excerpt", "article")), message  # advice for an article
+        assert message.count("--feed") == 1 and message.count(feeds.feed_label(feed)) == 1, message  # its prefix once
+        assert not any(word in message for word in (*ARTICLE_ADVICE, "article")), message  # advice for an article
 
 
 def test_a_feed_is_cut_at_its_entry_bound_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -261,14 +269,17 @@ def test_a_feed_is_cut_at_its_entry_bound_and_says_so(tmp_path: Path, monkeypatc
     assert heard == [f"{feed}: the feed has 4 entries; the first 2 are drafted"]
 
 
-def test_an_empty_feed_is_a_note_and_then_nothing_to_draft(tmp_path: Path) -> None:
+def test_an_empty_feed_is_a_note_or_the_one_line_of_nothing_to_draft(tmp_path: Path) -> None:
     feed = tmp_path / "empty.rss"
     feed.write_text("<?xml version='1.0'?><rss version='2.0'><channel><title>Quiet</title></channel></rss>",
                     encoding="utf-8")
     heard, note = notes()
     with pytest.raises(SourceError) as exc:
         collect(feeds=[str(feed)], on_note=note)
-    assert assert_one_line(exc).startswith("nothing to draft")
+    assert assert_one_line(exc) == f"nothing to draft: no entries in the feed {feed}"
+    assert heard == []  # the one line says it
+    article(tmp_path / "a.md")
+    assert len(collect([str(tmp_path / "a.md")], feeds=[str(feed)], on_note=note)) == 1
     assert heard == [f"{feed}: the feed has no entries"]
 
 
@@ -277,6 +288,76 @@ def test_feedparser_loads_only_for_a_feed() -> None:
             "print('feedparser' in sys.modules, 'drafter.sources.feeds' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+# ---- a feed entry's own content, and its link ---------------------------------------------------
+
+LOGIN_WALL = """<!doctype html><html><head><title>Sign in | Product Diary</title></head><body>
+<nav><a href="/">Home</a> <a href="/pricing">Pricing</a></nav><form><input name="email"><button>Sign in</button></form>
+</body></html>"""
+PAYWALL = """<!doctype html><html><head><title>Why we priced per team</title></head><body><main><article>
+<h1>Why we priced per team</h1>
+<p>We moved from per-seat to per-team pricing in May, and the reasons surprised us more than the
+numbers did. Subscribe to keep reading this post and every other one we write.</p>
+</article></main></body></html>"""
+
+
+def short_posts(pages: Pages) -> list:
+    """The items of tests/fixtures/feeds/short-posts.rss: each entry carries its own (mostly
+    short) post; its link answers 404, a login wall, a longer page, a shorter page, never, 404
+    (for a seven-word teaser), and is not served at all (for a long post)."""
+    pages.add("/posts/office-hours", LOGIN_WALL)
+    pages.add("/posts/standups", (FEEDS / "standups.html").read_bytes())
+    pages.add("/posts/pricing", PAYWALL)
+    pages.slow("/posts/slow")
+    url = pages.add("/short.rss", fixture("short-posts.rss", pages.base), content_type="application/rss+xml")
+    return collect(feeds=[url], fetch_timeout=5)
+
+
+def test_an_entrys_own_short_post_is_drafted_when_its_link_fails(pages: Pages) -> None:
+    """Content under FEED_CONTENT_WORDS words sends drafter to the link; when the page cannot
+    be used (404, not an article, no answer in time), the entry's own content is drafted."""
+    dark, office, _, _, slow, _, _ = short_posts(pages)
+    assert all(i.content for i in (dark, office, slow))  # kept on the item, whatever its length
+    for item, timeout, phrase, why in ((dark, 5, "sixty-one percent", "HTTP 404"),
+                                       (office, 5, "Thursday at three", "no article text"),
+                                       (slow, 1, "another region", "timed out")):
+        source = load_item(item, fetch_timeout=timeout)
+        assert phrase in source.text and "<p>" not in source.text
+        assert (source.kind, source.location, source.title) == ("url", item.location, item.title)
+        assert any(why in note and "the feed's own content" in note for note in source.notes), source.notes
+    assert pages.requests.count("/posts/dark-mode") == 1 and "/posts/office-hours" in pages.requests
+
+
+def test_the_longer_of_the_page_and_the_entrys_own_content_is_drafted(pages: Pages) -> None:
+    _, _, standups, pricing, _, _, _ = short_posts(pages)
+    page = load_item(standups, fetch_timeout=5)
+    assert "Rotate the time every month" in page.text and "two time zones" not in page.text  # the page is longer
+    assert page.title == "Standups, shorter"
+    own = load_item(pricing, fetch_timeout=5)  # the page is a paywall's opening lines
+    assert "twice as many people" in own.text and "Subscribe" not in own.text
+    assert "/posts/pricing" in pages.requests
+
+
+def test_long_content_with_no_article_text_sends_drafter_to_the_link(pages: Pages) -> None:
+    pages.add("/posts/standups", (FEEDS / "standups.html").read_bytes())
+    table = "<table>" + "<tr><td>Monday</td> <td>standup at nine, fifteen minutes</td></tr>\n" * 20 + "</table>"
+    item = feeds.entry_item({"title": "The rota", "link": pages.base + "/posts/standups",
+                             "content": [{"type": "text/html", "value": table}]}, "f.xml", 1)
+    assert feeds._words(table) >= feeds.FEED_CONTENT_WORDS
+    assert "Rotate the time every month" in load_item(item, fetch_timeout=5).text
+    assert pages.requests == ["/posts/standups"]
+
+
+def test_an_entry_with_too_little_content_fails_with_its_links_reason(pages: Pages) -> None:
+    *_, teaser, long = short_posts(pages)
+    with pytest.raises(SourceError) as exc:
+        load_item(teaser, fetch_timeout=5)
+    message = assert_one_line(exc)
+    assert "HTTP 404" in message and "the feed's own content has too little text" in message, message
+    assert "paste" not in message
+    whole = load_item(long, fetch_timeout=5)  # one long paragraph, whole in the feed: no fetch
+    assert "nineteen steps" in whole.text and "/posts/one-long-paragraph" not in pages.requests
 
 
 # ---- folders, files and URLs ------------------------------------------------------------------
@@ -335,6 +416,68 @@ def test_expand_is_the_source_arguments_alone(tmp_path: Path) -> None:
     assert [i.location for i in expand([str(tmp_path), str(tmp_path / "a.md")])] == [str(tmp_path / "a.md")]
 
 
+ARTICLE_ADVICE = ("paste", "excerpt", "stdin", "topic", "article file", "pipe the")
+"""Words of the advice the shared readers give the one article of drafter draft."""
+
+
+def test_every_item_failure_says_why_once_without_advice_for_one_article(pages: Pages, tmp_path: Path) -> None:
+    """Each reason load_item can give, as the failure line shows it after the item's label."""
+    folder = tmp_path / "in"
+    article(folder / "good.md")
+    (folder / "empty.md").write_text("", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x00\x01PK\x03\x04" * 50)
+    (folder / "big.txt").write_bytes(b"word " * 400_001)
+    (folder / "latin1.txt").write_bytes("caf\xe9 au lait, ".encode("latin-1") * 20)
+    (folder / "utf16.txt").write_bytes("teams write".encode("utf-16"))
+    (folder / "nav.html").write_text(LOGIN_WALL, encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.md")
+    urls = [pages.add("/404", "gone", status=404, content_type="text/plain"), pages.slow("/slow"),
+            pages.add("/logo.png", b"\x89PNG", content_type="image/png"),
+            pages.huge("/big", 2_000_100, send_length=False), pages.huge("/big-known", 2_000_100),
+            pages.redirect("/loop", "/loop"), pages.add("/empty", b"", content_type="text/html"),
+            pages.add("/login", LOGIN_WALL), f"http://127.0.0.1:{unused_port()}/refused"]
+    entries = [feeds.entry_item(e, "f.xml", n) for n, e in enumerate([
+        {"title": "Nothing"}, {"title": "Pics", "content": [{"type": "text/html", "value": "<img src=x>"}]},
+        {"title": "Bell", "content": [{"type": "text/plain", "value": "\x07\x01\x02\x03" * 50}]},
+        {"title": "Teaser", "link": pages.base + "/teaser",
+         "content": [{"type": "text/html", "value": "<p>More soon.</p>"}]},
+    ], 1)]
+    items = collect([str(folder), str(tmp_path / "pipe.md"), str(tmp_path / "missing.md"), *urls]) + entries
+    reasons = {}
+    for item in items:
+        if item.label.endswith("good.md"):
+            continue
+        with pytest.raises(SourceError) as exc:
+            load_item(item, fetch_timeout=1)
+        reasons[item.label.removeprefix(str(tmp_path)).removeprefix(pages.base)] = reason = assert_one_line(exc)
+        assert not any(word in reason for word in ARTICLE_ADVICE), (item.label, reason)
+        assert item.label not in reason and str(SourceError(item.location)) not in reason, (item.label, reason)
+    assert reasons == {
+        "/in/big.txt": "is 2.0 MB (2,000,005 bytes); the limit is 2.0 MB (2,000,000 bytes)",
+        "/in/binary.txt": "looks binary, not text",
+        "/in/empty.md": "is empty",
+        "/in/latin1.txt": "is not UTF-8 (byte 0xe9 at offset 3) and declares no encoding: save it as UTF-8",
+        "/in/nav.html": "no article text found",
+        "/in/utf16.txt": "is UTF-16 text: save it as UTF-8 and try again",
+        "/pipe.md": "is a FIFO (named pipe), not a regular file",
+        "/missing.md": "no such file or folder",
+        "/404": "answered HTTP 404 Not Found; check the address",
+        "/slow": "cannot fetch: timed out after 1 s; check the address",
+        "/logo.png": "serves image/png, not a web page or text",
+        "/big": "is larger than the limit of 2.0 MB (2,000,000 bytes)",
+        "/big-known": "is 2.0 MB (2,000,100 bytes); the limit is 2.0 MB (2,000,000 bytes)",
+        "/loop": f"cannot fetch: more than {MAX_REDIRECTS} redirects (a redirect loop?); check the address",
+        "/empty": "returned an empty page",
+        "/login": "no article text found",
+        urls[-1]: "cannot fetch: connection refused; check the address",
+        "f.xml: Nothing": "the feed entry has no link and no content to draft from",
+        "f.xml: Pics": "no article text found at the feed entry's own content",
+        "f.xml: Bell": "the feed entry's own content looks binary, not text",
+        "/teaser": "answered HTTP 404 Not Found; check the address; the feed's own content has too little text "
+                   "to draft from",
+    }
+
+
 # ---- lists --------------------------------------------------------------------------------
 
 
@@ -384,6 +527,19 @@ def test_a_list_on_stdin_is_relative_to_the_current_folder(tmp_path: Path, monke
     assert assert_one_line(endless) == "the --list on stdin is larger than the limit of 2.0 MB (2,000,000 bytes)"
 
 
+def test_a_list_comment_starts_at_a_hash_after_white_space(tmp_path: Path) -> None:
+    listed = tmp_path / "week.txt"
+    listed.write_text("# week 48\n"
+                      "https://example.com/post   # from the newsletter\n"
+                      "https://example.com/page#part\n"
+                      "notes/a.md\t# tab, then a comment\n"
+                      "notes/b#2.md\n"
+                      "  # indented comment\n"
+                      "#no space is a comment too\n", encoding="utf-8")
+    assert read_list(str(listed)) == ["https://example.com/post", "https://example.com/page#part", "notes/a.md",
+                                      "notes/b#2.md"]
+
+
 def test_a_list_that_cannot_be_read_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "binary.lst").write_bytes(b"a.md\n\x00\x00\x00")
@@ -392,7 +548,7 @@ def test_a_list_that_cannot_be_read_is_bad_input(tmp_path: Path, monkeypatch: py
     (tmp_path / "dir.lst").mkdir()
     cases = {"nope.lst": "--list nope.lst: no such file", "binary.lst": "--list binary.lst is binary",
              "latin1.lst": "--list latin1.lst is not UTF-8", "dir.lst": "--list dir.lst is a folder",
-             "typo.lst": "--list typo.lst: missing.md: no such file or folder"}
+             "typo.lst": "nothing to draft: no such file or folder: missing.md (--list typo.lst)"}
     for name, said in cases.items():
         with pytest.raises(SourceError) as exc:
             collect(list_files=[name])
@@ -411,11 +567,38 @@ def test_a_list_past_its_bound_is_bad_input(tmp_path: Path, monkeypatch: pytest.
 # ---- bad input ------------------------------------------------------------------------------
 
 
-def test_a_source_that_does_not_exist_is_bad_input(tmp_path: Path) -> None:
+def test_a_path_that_does_not_exist_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Like a dead URL: one item that fails when it is loaded, the rest go on."""
+    monkeypatch.chdir(tmp_path)
     article(tmp_path / "a.md")
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "lists" / "week.txt").write_text("../a.md\ngone.md\n", encoding="utf-8")
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "no-target.md")
+    items = collect(["a.md", "nowhere/b.md", str(tmp_path / "dangling.md")], list_files=["lists/week.txt"])
+    assert [i.label for i in items] == ["a.md", "nowhere/b.md", str(tmp_path / "dangling.md"), "lists/gone.md"]
+    assert load_item(items[0]).location == "a.md"
+    for item in items[1:]:
+        with pytest.raises(SourceError) as exc:
+            load_item(item)
+        assert assert_one_line(exc) == "no such file or folder"  # the failure line: "failed nowhere/b.md: no such ..."
+
+
+def test_nothing_found_at_all_is_one_line_naming_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "week.txt").write_text("# only typos\nmisspelt.md   # the first\n", encoding="utf-8")
+    heard, note = notes()
     with pytest.raises(SourceError) as exc:
-        collect([str(tmp_path / "a.md"), "nowhere/b.md"])
-    assert assert_one_line(exc) == "nowhere/b.md: no such file or folder"
+        collect(["a.md", "b.md", "a.md", "c.md", "d.md", "empty"], list_files=["week.txt"], on_note=note)
+    assert assert_one_line(exc) == ("nothing to draft: no such file or folder: a.md, b.md, c.md and 2 more; "
+                                    "no .txt, .md or .html files in empty")
+    assert heard == []
+    with pytest.raises(SourceError) as listed:
+        collect(list_files=["week.txt"])
+    assert assert_one_line(listed) == "nothing to draft: no such file or folder: misspelt.md (--list week.txt)"
+
+
+def test_a_bad_source_argument_is_bad_input() -> None:
     with pytest.raises(SourceError) as stdin:
         collect(["-"])
     assert assert_one_line(stdin).endswith("pipe a list of paths and URLs to --list -")
@@ -428,6 +611,9 @@ def test_nothing_to_draft_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as exc:
         collect([str(tmp_path / "empty")], on_note=note)
     assert assert_one_line(exc) == f"nothing to draft: no .txt, .md or .html files in {tmp_path / 'empty'}"
+    assert heard == []  # the one line says it: no note before it
+    article(tmp_path / "a.md")
+    assert len(collect([str(tmp_path / "empty"), str(tmp_path / "a.md")], on_note=note)) == 1
     assert heard == [f"{tmp_path / 'empty'}: no .txt, .md or .html files in this folder"]
     with pytest.raises(SourceError) as none:
         collect()
@@ -444,3 +630,60 @@ def test_the_batch_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(SourceError) as many:
         collect([str(tmp_path / f"{n}.md") for n in "abc"])
     assert assert_one_line(many) == "more than 2 sources in one batch: split it into smaller batches"
+
+
+# ---- through drafter batch ---------------------------------------------------------------------
+
+
+CORPUS_ARTICLE = ROOT / "tests" / "corpus" / "example-article.md"
+
+
+def run_batch(capsys: pytest.CaptureFixture[str], workspace: Path, *argv: str) -> tuple[int, list[dict], str]:
+    import json
+
+    from drafter.cli.main import main
+
+    code = main(["--workspace", str(workspace), "batch", *argv, "--engine", "offline", "--json"])
+    out, err = capsys.readouterr()
+    return code, [json.loads(line) for line in out.splitlines()], err
+
+
+def test_a_missing_path_in_a_list_is_one_failure_and_the_rest_are_drafted(capsys, pages: Pages, tmp_path: Path,
+                                                                          workspace_dir: Path) -> None:
+    url = pages.add("/page2", article_html())
+    listed = tmp_path / "week.txt"
+    listed.write_text(f"# week 48\n{CORPUS_ARTICLE}\n{tmp_path}/nope/gone.md\n{url}   # from the newsletter\n",
+                      encoding="utf-8")
+    code, lines, err = run_batch(capsys, workspace_dir, "--list", str(listed))
+    assert code == 1, err  # one item failed; the others were drafted
+    by_source = {line["source"]: (line["status"], line["error"]) for line in lines}
+    assert by_source == {str(CORPUS_ARTICLE): ("drafted", None), url: ("drafted", None),
+                         f"{tmp_path}/nope/gone.md": ("failed", "no such file or folder")}
+    assert f"failed {tmp_path}/nope/gone.md: no such file or folder" in err and pages.requests == ["/page2"]
+
+
+def test_nothing_found_is_the_one_line_of_bad_input(capsys, tmp_path: Path, workspace_dir: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    for argv, said in (([str(tmp_path / "empty")], f"no .txt, .md or .html files in {tmp_path / 'empty'}"),
+                       ([str(tmp_path / "a.md"), str(tmp_path / "b.md")],
+                        f"no such file or folder: {tmp_path / 'a.md'}, {tmp_path / 'b.md'}")):
+        code, lines, err = run_batch(capsys, workspace_dir, *argv)
+        assert (code, lines, err) == (2, [], f"drafter: nothing to draft: {said}\n")
+
+
+def test_a_feed_whose_links_fail_is_drafted_from_its_own_posts(capsys, pages: Pages, workspace_dir: Path) -> None:
+    short_posts(pages)
+    pages.add("/posts/slow", "moved", status=410, content_type="text/plain")  # no wait for the default timeout
+    code, lines, err = run_batch(capsys, workspace_dir, "--feed", pages.base + "/short.rss")
+    assert code == 1, err
+    failed = [(line["source"], line["error"]) for line in lines if line["status"] == "failed"]
+    assert failed == [(pages.base + "/posts/teaser", "answered HTTP 404 Not Found; check the address; the feed's "
+                       "own content has too little text to draft from")]
+    assert sum(line["status"] == "drafted" for line in lines) == 6
+
+
+def test_the_list_help_states_the_comment_rule() -> None:
+    from drafter.cli.batch import run
+
+    [listed] = [p for p in run.params if p.name == "lists"]
+    assert "# at a line's start or after a space starts a comment" in (listed.help or "")

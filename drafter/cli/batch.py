@@ -42,7 +42,8 @@ def batch() -> None:
 @batch.command("run", short_help="draft every source (the default command)")
 @click.argument("sources", nargs=-1)
 @click.option("--list", "lists", multiple=True, metavar="FILE",
-              help="a file of paths and URLs, one a line (# comments; - reads it from stdin)")
+              help="a file of paths and URLs, one a line (# at a line's start or after a space starts a comment; "
+                   "- reads it from stdin)")
 @click.option("--feed", "feeds", multiple=True, metavar="URL_OR_FILE", help="an RSS or Atom feed: each entry drafted")
 @click.option("--template", help="template name (see: drafter templates list)")
 @click.option("--var", multiple=True, metavar="KEY=VALUE", help="set a template variable")

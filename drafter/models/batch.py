@@ -57,7 +57,7 @@ class BatchItem(BaseModel):
     title: str | None = None
     """The feed entry's title, if any."""
     content: str | None = None
-    """The feed entry's own full content (HTML or text) when the feed carries it: used instead of fetching the link."""
+    """The feed entry's own content (HTML), whatever its length (its summary when it has no link and no content)."""
     feed: str | None = None
     """The feed it came from (as shown), for a feed entry."""
 

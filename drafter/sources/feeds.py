@@ -6,10 +6,18 @@ bytes as a stream, never a URL or a path, so it never opens a connection or a fi
 (and it does not fetch external DTDs). Entry links are fetched later, one item at a time, by
 :func:`drafter.sources.batch.load_item`.
 
-Which entries carry their article: an entry's own full content (``content:encoded`` in RSS,
-``<content>`` in Atom) is used when it has at least :data:`FEED_CONTENT_WORDS` words; otherwise
-its link is fetched. A summary (RSS ``<description>``, Atom ``<summary>``) is a teaser, not the
-article: it is used only by an entry with no link, since it is all the feed has.
+Which text of an entry is drafted (:func:`load_entry`): the feed has the post, or its link has it.
+
+- The entry's own content (``content:encoded`` in RSS, ``<content>`` in Atom) is kept on its item
+  whatever its length. With at least :data:`FEED_CONTENT_WORDS` words it is the article: the link
+  is not fetched (unless the content holds no article text, then the link is tried).
+- Shorter, it may be a teaser, so the link is fetched, and the longer of the page's text and the
+  content's is drafted (a paywall's first lines do not beat the whole short post the feed has).
+  When the link fails (an HTTP error, no answer in time, a page with no article text), the
+  entry's own content is drafted (the Source's notes say why). Only when the content is too
+  little as well does the entry fail, with the fetch's reason.
+- A summary (RSS ``<description>``, Atom ``<summary>``) is a teaser, not the article: it is used
+  only by an entry with no link and no content, since it is all the feed has.
 """
 
 from __future__ import annotations
@@ -23,8 +31,9 @@ from ..common.errors import SourceError
 from ..common.safe_text import one_line
 from ..common.urls import display_url
 from ..models.batch import BatchItem
+from ..models.source import Source
 from .fetch import FETCH_TIMEOUT, fetch
-from .inputs import is_url, read_file
+from .inputs import from_html, from_url, is_url, read_file
 from .batch import without_article_advice
 
 MAX_FEED_BYTES = 10_000_000
@@ -32,8 +41,8 @@ MAX_FEED_BYTES = 10_000_000
 MAX_FEED_ENTRIES = 500
 """Entries taken from one feed (the first ones, in the feed's order: usually the newest)."""
 FEED_CONTENT_WORDS = 100
-"""Words an entry's own content needs to be taken as the full article instead of fetching its
-link (a shorter one is a teaser)."""
+"""Words an entry's own content needs to be taken as the full article without fetching its link
+(a shorter one may be a teaser: the link is fetched, and the longer text drafted)."""
 FEED_TYPES = frozenset({
     "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
     "application/x-rss+xml", "application/x-atom+xml", "application/octet-stream", "text/html", "text/plain",
@@ -81,7 +90,10 @@ def _feed_bytes(feed: str, label: str, timeout: float) -> tuple[bytes, dict[str,
         try:
             page = fetch(feed, timeout=timeout, max_bytes=MAX_FEED_BYTES, accept=FEED_TYPES)
         except SourceError as exc:
-            raise SourceError(f"--feed {without_article_advice(exc)}") from None
+            message = without_article_advice(exc)
+            if message.endswith(", not a web page or text"):  # a type FEED_TYPES does not hold
+                message += ", nor an RSS or Atom feed"
+            raise SourceError(f"--feed {message}") from None
         headers = {"content-location": page.url}
         if page.content_type and page.charset:  # without a charset, feedparser reads the XML declaration
             headers["content-type"] = f"{page.content_type}; charset={page.charset}"
@@ -113,15 +125,13 @@ def _why_not(parsed: Any, data: bytes) -> str:
 
 
 def entry_item(entry: Any, feed: str, n: int) -> BatchItem:
-    """One entry as an item: its link (fetched by ``load_item``) and, when the feed carries the
-    full article, that content (HTML) used instead. An entry with neither becomes an item that
-    fails alone when it is loaded."""
+    """One entry as an item: its link and its own content (HTML), whatever its length; an entry
+    with neither link nor content keeps its summary. :func:`load_entry` decides which is drafted;
+    an entry with nothing becomes an item that fails alone when it is loaded."""
     title = one_line(str(entry.get("title") or ""), limit=MAX_TITLE) or None
     link = str(entry.get("link") or "").strip()
     link = link if is_url(link) else ""  # a mailto:, file: or relative link is no page to fetch
     content = _best([(c.get("type"), c.get("value")) for c in entry.get("content") or []])
-    if content is not None and _words(content) < FEED_CONTENT_WORDS and link:
-        content = None  # a teaser: the page has the article
     if content is None and not link:  # the summary is all there is
         content = _best([(entry.get("summary_detail", {}).get("type"), entry.get("summary"))])
     if link:
@@ -130,6 +140,52 @@ def entry_item(entry: Any, feed: str, n: int) -> BatchItem:
         ident = one_line(str(entry.get("id") or ""), limit=MAX_TITLE) or f"entry {n}"
         location, label = f"{feed}#{ident}", f"{feed}: {title or ident}"
     return BatchItem(kind="feed", location=location, label=label, title=title, content=content, feed=feed)
+
+
+def load_entry(item: BatchItem, *, fetch_timeout: float = FETCH_TIMEOUT) -> Source:
+    """The Source of a feed entry's item, by the rule in the module docstring: its location is
+    the entry's link (or the feed and the entry's id), its title the entry's. :class:`SourceError`
+    when neither the link nor the entry's own content gives an article."""
+    link = item.location if is_url(item.location) else None
+    own: Source | None = None
+    own_error: SourceError | None = None
+    if item.content is not None:
+        try:
+            own = from_html(_as_page(item.content), item.location, "url" if link else "text", title=item.title,
+                            where="the feed entry's own content")
+        except SourceError as exc:
+            own_error = exc
+    if link is None:
+        if own is not None:
+            return own
+        raise own_error or SourceError("the feed entry has no link and no content to draft from")
+    if own is not None and _words(item.content or "") >= FEED_CONTENT_WORDS:
+        return own  # the feed has the whole post
+    try:
+        page = from_url(link, timeout=fetch_timeout)
+    except SourceError as exc:
+        reason = without_article_advice(exc)
+        if own is None:
+            raise SourceError(f"{reason}; the feed's own content has too little text to draft from" if item.content
+                              else reason) from None
+        why = reason.removesuffix("; check the address")
+        return own.model_copy(update={"notes": [*own.notes, f"its page could not be used ({why}): drafted from the "
+                                                            "feed's own content"]})
+    if own is not None and len(own.text.split()) > len(page.text.split()):
+        note = "its page has less text than the feed's own content: drafted from the feed's own content"
+        return own.model_copy(update={"notes": [*own.notes, note]})
+    if item.title:
+        page = page.model_copy(update={"title": item.title, "topic": item.title})
+    return page
+
+
+def _as_page(markup: str) -> str:
+    """An entry's content (an HTML fragment) as a page, so the extractor reads it as the article
+    it is (given a bare ``<p>``, trafilatura finds no article at all)."""
+    head = markup.lstrip()[:200].lower()
+    if head.startswith(("<!doctype", "<html")):
+        return markup
+    return f"<html><body><article>{markup}</article></body></html>"
 
 
 def _best(candidates: list[tuple[Any, Any]]) -> str | None:
