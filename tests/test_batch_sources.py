@@ -680,6 +680,8 @@ def test_a_feed_whose_links_fail_is_drafted_from_its_own_posts(capsys, pages: Pa
     assert failed == [(pages.base + "/posts/teaser", "answered HTTP 404 Not Found; check the address; the feed's "
                        "own content has too little text to draft from")]
     assert sum(line["status"] == "drafted" for line in lines) == 6
+    # a post drafted from the feed's own content because its page failed says so in its line
+    assert any("its page could not be used" in (line["note"] or "") for line in lines if line["status"] == "drafted")
 
 
 def test_the_list_help_states_the_comment_rule() -> None:

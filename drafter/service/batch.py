@@ -248,7 +248,10 @@ class BatchRun:
         for k in keys:
             self._pending[k] = event
         try:
-            return await self._draft_new(index, item, source, tag, earlier, pool)
+            outcome = await self._draft_new(index, item, source, tag, earlier, pool)
+            if source.notes and outcome.status == "drafted":  # what reading it said (a feed entry's page failed …)
+                outcome = outcome.model_copy(update={"note": "; ".join(filter(None, (*source.notes, outcome.note)))})
+            return outcome
         finally:
             for k in keys:
                 self._pending.pop(k, None)
