@@ -418,3 +418,23 @@ def test_sources_drafted_already_are_not_sent_again_and_force_drafts_them_again_
     redrafted = json.loads((ws / "drafts" / f"{ids[0]}.json").read_text(encoding="utf-8"))
     assert "ferry-again story" in redrafted["text"] and [r["kind"] for r in redrafted["revisions"]] == ["generate"] * 2
     assert len([p for p in (ws / "drafts").glob("*.json") if not p.name.startswith(".")]) == 3
+
+
+def test_a_send_or_a_collect_while_another_batch_runs_in_the_workspace_is_refused(ws, loopback, batches, articles,
+                                                                                    capsys):
+    from drafter.service.batch import batch_lock
+
+    batches.script(Reply.completion(post("ferry")))
+    batch_id = sent(ws, loopback, articles[:1])
+    finished(ws, loopback, batch_id)
+    with batch_lock(ws / "drafts", "batch b-20261201-120000-abcd"):  # as another process's run holds it
+        code = main(["--workspace", str(ws), "batch", str(articles[1]), "--batch-api", "--base-url", loopback.base_url])
+        _, err = capsys.readouterr()
+        assert code == 1 and len(err.strip().splitlines()) == 1, err
+        assert "another drafter batch is running in this workspace (batch b-20261201-120000-abcd" in err
+        assert len(batches.uploads) == 1  # nothing sent, nothing to pay twice
+        code = main(["--workspace", str(ws), "batch", "collect", batch_id, "--base-url", loopback.base_url])
+        _, err = capsys.readouterr()
+        assert code == 1 and "another drafter batch is running" in err
+    assert not [p for p in (ws / "drafts").glob("*.json") if not p.name.startswith(".")]
+    assert main(["--workspace", str(ws), "batch", "collect", batch_id, "--base-url", loopback.base_url]) == 0

@@ -188,6 +188,21 @@ async def test_generic_500s_on_json_schema_fall_back_after_retries(loopback: Loo
     assert [r.body["response_format"]["type"] for r in loopback.chat_requests] == ["json_schema", "json_object"]
 
 
+async def test_an_outage_on_json_schema_is_not_remembered_as_the_servers_mode(loopback: Loopback, make,
+                                                                             tmp_path: Path) -> None:
+    cache = tmp_path / "cache" / "modes.json"
+    engine = make(loopback, retries=0, cache=cache)
+    loopback.script(Reply.error(500, "boom", type="server_error"), Reply.stream(GOOD), Reply.stream(GOOD))
+    events = await collect(engine.draft(draft_request()))
+    assert result_of(events).mode == "json_object"  # the answer came, in the next mode
+    assert Progress("json_schema requests kept failing with server errors; trying json_object") in events
+    assert not any(isinstance(e, Progress) and "not supported" in e.message for e in events)  # never said so
+    assert not cache.exists()  # a later process starts from json_schema again
+    await collect(engine.draft(draft_request()))  # this process keeps to the mode that answered
+    assert [r.body["response_format"]["type"] for r in loopback.chat_requests] == ["json_schema", "json_object",
+                                                                                  "json_object"]
+
+
 async def test_unsupported_temperature_is_dropped(loopback: Loopback, make) -> None:
     loopback.script(
         Reply.error(400, "Unsupported value: 'temperature' does not support 0.7", param="temperature"),

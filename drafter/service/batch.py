@@ -166,7 +166,7 @@ class BatchRun:
         cancel goes on."""
         self.total = len(items)
         writable(self.drafter.store.folder)
-        with batch_lock(self.drafter.store.folder, self.id):
+        with batch_lock(self.drafter.store.folder, f"batch {self.id}"):
             return await self._run(items)
 
     async def _run(self, items: Sequence[BatchItem]) -> BatchSummary:
@@ -392,10 +392,11 @@ class BatchRun:
             self.cut_short.append(one_line(f"{item.label}: {what or 'the text received'} is {kept}"))
 
 
-def batch_lock(folder: Path, batch_id: str) -> "ContextManager[None]":
-    """Held while a batch saves drafts in the drafts ``folder`` (an ``flock`` on its
-    ``.batch.lock``): a second batch in the same workspace at the same time is refused at once
-    (StoreError, one line), since both would draft the same sources."""
+def batch_lock(folder: Path, doing: str) -> "ContextManager[None]":
+    """Held while a batch drafts into the drafts ``folder``, or sends or collects a Batch API
+    batch (an ``flock`` on its ``.batch.lock``; ``doing`` names it to the others, "batch ID"): a
+    second one in the same workspace at the same time is refused at once (StoreError, one line),
+    since both would draft, or pay for, the same sources."""
     import time
 
     from ..storage.locks import exclusive
@@ -405,7 +406,7 @@ def batch_lock(folder: Path, batch_id: str) -> "ContextManager[None]":
                 "run this one once it has finished (the sources it drafted are then skipped)")
 
     return exclusive(folder / ".batch.lock", what="the workspace's drafts for a batch", error=StoreError, wait=0,
-                     busy=busy, note=f"batch {batch_id}, pid {os.getpid()}, since {time.strftime('%H:%M:%S')}")
+                     busy=busy, note=f"{doing}, pid {os.getpid()}, since {time.strftime('%H:%M:%S')}")
 
 
 def writable(folder: Path) -> None:

@@ -27,7 +27,7 @@ from ..common.errors import DrafterError, EngineError, InputError, StoreError
 from ..models.batch import BatchItem, BatchTag, ItemOutcome, new_batch_id
 from ..models.remote_batch import REMOTE_SCHEMA, RemoteBatch, RemoteItem, VersionOutcome
 from ..models.source import Source
-from .batch import batch_draft, batch_tag, earlier_draft
+from .batch import batch_draft, batch_lock, batch_tag, earlier_draft, writable
 
 if TYPE_CHECKING:
     from ..engines.openai.batches import RemoteState
@@ -135,9 +135,17 @@ def _engine(drafter: "Drafter") -> "OpenAIEngine":
     return drafter.engine  # type: ignore[return-value]
 
 
-def submit(drafter: "Drafter", items: Iterable[BatchItem], *, template: str | None = None,
-           overrides: Mapping[str, str] | None = None, platforms: Sequence[str] = (), force: bool = False,
-           on_outcome: Callable[[ItemOutcome], None] | None = None) -> RemoteBatch | None:
+def submit(drafter: "Drafter", items: Iterable[BatchItem], **options: Any) -> RemoteBatch | None:
+    """:func:`send` holding the workspace's batch lock (:func:`~drafter.service.batch.batch_lock`):
+    a concurrent run of the same sources is refused rather than paid for twice."""
+    writable(drafter.store.folder)
+    with batch_lock(drafter.store.folder, "a Batch API send"):
+        return send(drafter, items, **options)
+
+
+def send(drafter: "Drafter", items: Iterable[BatchItem], *, template: str | None = None,
+         overrides: Mapping[str, str] | None = None, platforms: Sequence[str] = (), force: bool = False,
+         on_outcome: Callable[[ItemOutcome], None] | None = None) -> RemoteBatch | None:
     """Send one request per source as a Batch API batch and record it (see the module docstring).
 
     A source already drafted by a batch (:func:`~drafter.service.batch.earlier_draft`) is a
@@ -352,7 +360,8 @@ def collect(drafter: "Drafter", batch_id: str, *, repair: bool = False, adapt_no
                                f"collect {record.id} sends them again, or --adapt-now makes them interactively")
         return summary
 
-    return follower.run(run)
+    with batch_lock(drafter.store.folder, f"collecting {record.id}"):
+        return follower.run(run)
 
 
 def collect_versions(drafter: "Drafter", batch_id: str, *, repair: bool = False,
@@ -370,7 +379,8 @@ def collect_versions(drafter: "Drafter", batch_id: str, *, repair: bool = False,
                                      save=lambda: save_record(drafter, record), on_version=on_version)
         return summary
 
-    return follower.run(run)
+    with batch_lock(drafter.store.folder, f"collecting {record.id}"):
+        return follower.run(run)
 
 
 def unusable(drafter: "Drafter", exc: DrafterError, body: dict[str, Any], what: str | None = None) -> tuple[str, str]:

@@ -122,7 +122,12 @@ class _Run:
 
 class _ModeRejected(Exception):
     """The server does not accept the output mode asked for: :meth:`OpenAIEngine._ask` raises
-    it, the loop over modes moves on to the next one."""
+    it, the loop over modes moves on to the next one. ``guessed``: the server only kept failing
+    (plain 5xx after every retry), so the next mode is a guess, used but not remembered on disk."""
+
+    def __init__(self, guessed: bool = False) -> None:
+        super().__init__()
+        self.guessed = guessed
 
 
 class OpenAIEngine:
@@ -324,16 +329,21 @@ class OpenAIEngine:
             yield Progress(f"connecting to {self.host} ({self.model})")
             accepted = ask = self._modes.start()  # accepted: the mode the server took; ask: the one asked for
             notes: list[str] = []
+            guessed = False  # the server never said the mode was the problem
             while True:
                 try:
                     async with contextlib.aclosing(self._ask(job, ask, run)) as events:
                         async for event in events:
                             yield event
-                except _ModeRejected:
+                except _ModeRejected as rejection:
                     rejected, accepted = ask, MODES[MODES.index(ask) + 1]
-                    ask = accepted
-                    notes.append(f"the server does not accept {rejected} output; used {accepted} instead")
-                    yield Progress(f"{rejected} output not supported by the server; retrying with {accepted}")
+                    ask, guessed = accepted, rejection.guessed
+                    if guessed:
+                        notes.append(f"{rejected} requests kept failing with server errors; used {accepted} instead")
+                        yield Progress(f"{rejected} requests kept failing with server errors; trying {accepted}")
+                    else:
+                        notes.append(f"the server does not accept {rejected} output; used {accepted} instead")
+                        yield Progress(f"{rejected} output not supported by the server; retrying with {accepted}")
                     run.earlier.append((f"{rejected} output, not accepted by the server", run.attempt.text))
                     continue
                 attempt = run.attempt
@@ -350,7 +360,7 @@ class OpenAIEngine:
                     notes.append(f"the model's JSON could not be read ({exc}); asked again for labelled text")
                     yield Progress("the JSON answer did not fit; asking again for labelled text")
                     continue
-                self._modes.remember(accepted)
+                self._modes.remember(accepted, persist=not guessed)  # an outage is not the server's mode
                 for event in job.finish(_Outcome(value, ask, attempt, notes, run.usage)):
                     yield event
                 return
@@ -388,7 +398,7 @@ class OpenAIEngine:
                     exc, mode=mode, params=params, received=len(attempt.text),
                     started=bool(attempt.text or attempt.refusal), failures=failures, backoff=self.backoff_base)
             if retry.next_mode:
-                raise _ModeRejected
+                raise _ModeRejected(retry.guessed)
             failures = retry.failures
             if retry.wait is not None and retry.wait >= run.deadline.remaining():
                 raise self._failures.deadline(job.deadline, f"the next retry was {retry.wait:.0f} s away")

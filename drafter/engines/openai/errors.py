@@ -40,9 +40,13 @@ class Retry:
     """The server does not accept the output mode: ask in the next one (no wait, no message)."""
     throttled: bool = False
     """A 429: every request of the engine waits ``wait`` too (:mod:`.limiter`)."""
+    guessed: bool = False
+    """With ``next_mode``: the server never said the mode is the problem (plain 5xx answers after
+    every retry, which may be an outage): the next mode is used for this process, not remembered."""
 
 
 _NEXT_MODE = Retry(next_mode=True)
+_NEXT_MODE_GUESSED = Retry(next_mode=True, guessed=True)
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
@@ -117,7 +121,7 @@ class Failures:
             failures += 1
             if failures > retries:
                 if status >= 500 and mode == "json_schema" and self.settings.base_url:
-                    return _NEXT_MODE  # a local server that keeps failing on it
+                    return _NEXT_MODE_GUESSED  # a local server that keeps failing on it, or one that is down
                 raise self.status(exc, retries=retries) from None
             wait = retry_after_seconds(exc.response.headers) if status == 429 else None
             reason = "rate limited" if status == 429 else f"server error {status}"

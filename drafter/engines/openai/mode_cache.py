@@ -38,12 +38,13 @@ class ModeCache:
             self._mode = mode if mode in MODES else "json_schema"
         return self._mode
 
-    def remember(self, mode: OutputMode) -> None:
-        """Start from ``mode`` next time; the file is rewritten only if that changes it."""
+    def remember(self, mode: OutputMode, *, persist: bool = True) -> None:
+        """Start from ``mode`` next time; the file is rewritten only if that changes it.
+        ``persist=False``: for this process only (a guess the server never confirmed)."""
         if mode == self.start():
             return
         self._mode = mode
-        if self.path is None:
+        if self.path is None or not persist:
             return
         data = self._read()  # other servers' entries, as other processes may have left them
         data[self.key] = mode
