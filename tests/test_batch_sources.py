@@ -409,6 +409,20 @@ def test_sources_in_order_and_each_once(pages: Pages, tmp_path: Path, monkeypatc
     assert heard == ["5 duplicate sources left out (each is drafted once)"]
 
 
+def test_a_link_with_tracking_parameters_is_the_same_source_and_the_same_place() -> None:
+    from drafter.models.batch import BatchItem
+    from drafter.sources.batch import identity
+
+    plain = "https://example.com/posts/one?page=2"
+    tracked = ["https://example.com/posts/one?utm_source=rss&page=2&utm_medium=feed",
+               "https://EXAMPLE.com/posts/one?page=2&fbclid=abc#comments", "https://example.com/posts/one?page=2&UTM_Campaign=x"]
+    items = expand([plain, *tracked])
+    assert [i.location for i in items] == [plain]  # each is drafted once
+    assert len({identity(BatchItem(kind="url", location=u, label=u)) for u in [plain, *tracked]}) == 1
+    other = BatchItem(kind="url", location="https://example.com/posts/one?page=3", label="p3")
+    assert identity(other) != identity(items[0])  # a parameter that names the page is kept
+
+
 def test_expand_is_the_source_arguments_alone(tmp_path: Path) -> None:
     article(tmp_path / "a.md")
     (tmp_path / "empty").mkdir()

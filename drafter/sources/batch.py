@@ -251,9 +251,27 @@ def _folder_files(folder: Path, shown: str) -> list[Path]:
     return sorted(found)
 
 
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "_hsenc", "_hsmi",
+                             "mkt_tok", "ref_src", "yclid"})
+"""Query parameters that say where a click came from, not which page it is (with every ``utm_*``):
+a feed and a newsletter link the same post with different ones."""
+
+
+def _without_tracking(query: str) -> str:
+    pairs = [p for p in query.split("&") if p]
+    kept = [p for p in pairs if not _is_tracking(p.partition("=")[0])]
+    return "&".join(kept)
+
+
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name.startswith("utm_") or name in TRACKING_PARAMS
+
+
 def _key(item: BatchItem) -> str:
-    """What makes two items the same source: a file's real path, a URL without its fragment
-    (scheme and host lowercased, a default port dropped)."""
+    """What makes two items the same source: a file's real path, a URL without its fragment and
+    its tracking parameters (:data:`TRACKING_PARAMS`, ``utm_*``; scheme and host lowercased, a
+    default port dropped)."""
     if item.kind == "file":
         return "file:" + os.path.realpath(item.location)
     if not inputs.is_url(item.location):
@@ -267,7 +285,7 @@ def _key(item: BatchItem) -> str:
     host = f"[{host}]" if ":" in host else host
     user = parts.netloc.rpartition("@")[0]
     netloc = (user + "@" if user else "") + host + (f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else "")
-    return "url:" + urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return "url:" + urlunsplit((scheme, netloc, parts.path or "/", _without_tracking(parts.query), ""))
 
 
 def load_item(item: BatchItem, *, fetch_timeout: float = FETCH_TIMEOUT) -> Source:
