@@ -116,6 +116,16 @@ def test_ctrl_c_keeps_the_finished_drafts_and_the_same_command_finishes_the_rest
     assert store.load(saved.id).source.location.endswith("a0.md")
     kept = [p for p in (workspace_dir / "drafts" / ".unsaved").iterdir()]
     assert any(p.read_text(encoding="utf-8").startswith('{"hook": "Stopped!') for p in kept)  # the text in flight
+    assert [p.name for p in kept if p.name.endswith("-interrupted-a1.txt")]  # named for its source
+    # with --json, every source has its line: the ones left too, the kept text's place in its note
+    loopback.script(Reply.drip_forever('{"hook": "Again', "!", every=0.05))
+    loopback.dripped = 0  # signal_mid_stream waits for this run's text
+    code, out, err = signal_mid_stream(loopback, [*argv, "--json"], signal.SIGTERM)
+    assert code == 143, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [(Path(line["source"]).name, line["status"]) for line in lines] == [("a0.md", "skipped"), ("a1.md", "left"),
+                                                                              ("a2.md", "left")]
+    assert "kept in " in lines[1]["note"] and lines[2]["note"] is None
     loopback.script(Reply.stream(GOOD), Reply.stream(GOOD))
     code, out, err = batch(capsys, workspace_dir, str(folder), "--base-url", loopback.base_url, "--no-repair",
                            "--concurrency", "1")
@@ -177,7 +187,7 @@ def test_a_second_batch_in_the_same_workspace_while_one_runs_is_refused_in_one_l
     from drafter.service.batch import batch_lock
 
     (workspace_dir / "drafts").mkdir(exist_ok=True)
-    with batch_lock(workspace_dir / "drafts", "b-20261201-120000-abcd"):  # as another process's run holds it
+    with batch_lock(workspace_dir / "drafts", "batch b-20261201-120000-abcd"):  # as another process's run holds it
         code, out, err = batch(capsys, workspace_dir, str(CORPUS), "--engine", "offline")
     assert code == 1, err
     assert err.startswith("drafter: another drafter batch is running in this workspace (batch b-20261201-120000-abcd")

@@ -119,6 +119,6 @@ def test_a_failing_server_stops_the_batch_after_three_sources_in_a_row(capsys, t
     out, err = capsys.readouterr()
     assert code == 1
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["failed", "drafted", "failed", "failed",
-                                                                         "failed"]
+                                                                         "failed", "left", "left", "left"]
     assert len(loopback.chat_requests) == 9  # the three sources left are not asked for
     assert "3 sources in a row failed at the server" in err and "3 source(s) left" in err

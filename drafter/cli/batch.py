@@ -18,7 +18,7 @@ from .options import (Group, engine_flags, engine_options, make_drafter, no_repa
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ..models.batch import BatchItem
+    from ..models.batch import BatchItem, ItemOutcome
 
 
 class BatchGroup(Group):
@@ -94,9 +94,15 @@ def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...]
         interrupted, summary = exc, runner.summary(interrupted=True)
     finally:
         shown.stop()
-    _print_summary(summary, runner.left, runner.cut_short, as_json)
+    left = runner.left_outcomes() if interrupted is not None or runner.stopped else []
+    if as_json:
+        for outcome in left:  # one line per source, the ones left included
+            shown.json_line(outcome)
+    _print_summary(summary, left, as_json)
     if runner.stopped:
-        say(f"{runner.stopped}; {runner.left} source(s) left: fix it, then run the same command again")
+        failed = len(summary.of("failed"))
+        say(f"{runner.stopped}; {runner.left} source(s) left and {failed} failed: fix it, then run the same command "
+            "again to draft them (the drafted ones are skipped)")
     if interrupted is not None:
         from .main import interrupt_exit_code
 
@@ -128,13 +134,13 @@ def _out_dir(out_dir: str | None) -> "Path | None":
     return path
 
 
-def _print_summary(summary: Any, left: int, cut_short: list[str], as_json: bool) -> None:
+def _print_summary(summary: Any, left: "list[ItemOutcome]", as_json: bool) -> None:
     """The summary table: on stdout (the command's result), on stderr with --json (stdout is the JSON lines)."""
     import sys
 
     from .batch_progress import summary_table
 
-    print(summary_table(summary, left=left, cut_short=cut_short), file=sys.stderr if as_json else sys.stdout, flush=True)
+    print(summary_table(summary, left=left), file=sys.stderr if as_json else sys.stdout, flush=True)
 
 
 def _batch_api(drafter: Any, items: "list[BatchItem]", template: str | None, overrides: dict[str, str],

@@ -51,7 +51,7 @@ class Progress:
     def outcome(self, outcome: "ItemOutcome") -> None:
         self.done += 1
         if self.as_json:
-            print(json.dumps(outcome.as_json(), ensure_ascii=False), flush=True)
+            self.json_line(outcome)
         if self._bar is not None:
             self._bar.update(self._task, advance=1, description=one_line(strip_controls(outcome.source), 60))
             if outcome.status == "failed":
@@ -59,6 +59,10 @@ class Progress:
                                         markup=False, highlight=False)
         else:
             say(f"[{self.done}/{self.total}] {_line(outcome)}")
+
+    def json_line(self, outcome: "ItemOutcome") -> None:
+        """The ``--json`` line of one source, on stdout."""
+        print(json.dumps(outcome.as_json(), ensure_ascii=False), flush=True)
 
     def note(self, label: str, message: str) -> None:
         text = f"{one_line(strip_controls(label), 80)}: {message}"
@@ -73,20 +77,22 @@ class Progress:
             self._bar = None
 
 
-def summary_table(summary: "BatchSummary", *, left: int = 0, cut_short: "list[str] | None" = None) -> str:
+def summary_table(summary: "BatchSummary", *, left: "list[ItemOutcome] | None" = None) -> str:
     """The end of a run: drafted, skipped, failed (each failure with its reason), left (when
-    interrupted or stopped; ``cut_short``: where the text of each item interrupted in flight is
-    kept), the mean score and the tokens used."""
+    interrupted or stopped: where the text of each one cut short in flight is kept), the mean
+    score and the tokens used."""
+    left = left or []
     drafted, skipped, failed = summary.of("drafted"), summary.of("skipped"), summary.of("failed")
     mean = "-" if summary.mean_score is None else f"{summary.mean_score:.1f}"
     rows = [("batch", summary.id), ("drafted", str(len(drafted))), ("skipped", str(len(skipped))),
             ("failed", str(len(failed)))]
     if summary.interrupted or left:
-        rows.append(("left", str(left)))
+        rows.append(("left", str(len(left))))
     rows += [("mean score", mean), ("tokens used", f"{summary.tokens:,}")]
     lines = [f"{name:<12} {value}" for name, value in rows]
     for outcome in failed:
         lines.append(f"  failed: {one_line(strip_controls(outcome.source), 120)}: {outcome.error}")
-    for line in cut_short or ():
-        lines.append(f"  left: {strip_controls(line)}")
+    for outcome in left:
+        if outcome.note:
+            lines.append(f"  left: {one_line(strip_controls(outcome.source), 120)}: {strip_controls(outcome.note)}")
     return "\n".join(lines)

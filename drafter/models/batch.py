@@ -22,7 +22,8 @@ from ..common.safe_text import unicode_name
 ItemKind = Literal["file", "url", "feed"]
 """A file (given, or found in a folder), a URL (given, or in a ``--list`` file), or a feed's entry."""
 
-ItemStatus = Literal["drafted", "skipped", "failed"]
+ItemStatus = Literal["drafted", "skipped", "failed", "left"]
+""""left": not drafted in this run (interrupted, or the batch stopped): the next run drafts it."""
 
 DEFAULT_CONCURRENCY = 4
 """Generations in flight at once with an LLM engine (``drafter batch --concurrency``)."""

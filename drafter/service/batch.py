@@ -151,8 +151,9 @@ class BatchRun:
         """Batch and place keys of this run's drafts -> the draft's id (skipped even with ``force``)."""
         self._pending: dict[str, asyncio.Event] = {}
         """Batch and place keys being drafted now: a duplicate waits, then is skipped."""
-        self.cut_short: list[str] = []
-        """One line per item interrupted in flight whose text had begun to arrive: where it is kept."""
+        self._items: Sequence[BatchItem] = ()
+        self._kept: dict[int, str] = {}
+        """Items interrupted in flight whose text had begun to arrive: where it is kept."""
         self._streak = 0
         """Items finished one after another with a :data:`SERVER_DOWN` failure."""
         self.stopped: str | None = None
@@ -162,9 +163,9 @@ class BatchRun:
 
     async def run(self, items: Sequence[BatchItem]) -> BatchSummary:
         """Draft every item; the summary in the order of the items. Cancelled (ctrl+c), the items
-        in flight are left like those not started (their text kept: :attr:`cut_short`) and the
+        in flight are left like those not started (their text kept: :meth:`left_outcomes`) and the
         cancel goes on."""
-        self.total = len(items)
+        self.total, self._items = len(items), items
         writable(self.drafter.store.folder)
         with batch_lock(self.drafter.store.folder, f"batch {self.id}"):
             return await self._run(items)
@@ -192,6 +193,12 @@ class BatchRun:
         """The outcomes so far, in the order of the items."""
         return BatchSummary(id=self.id, outcomes=[self._outcomes[i] for i in sorted(self._outcomes)],
                             interrupted=interrupted)
+
+    def left_outcomes(self) -> list[ItemOutcome]:
+        """An outcome "left" for each item with none (not started, or in flight, when the run was
+        interrupted or stopped), saying where the text of one cut short is kept."""
+        return [ItemOutcome(source=item.label, status="left", note=self._kept.get(index))
+                for index, item in enumerate(self._items) if index not in self._outcomes]
 
     @property
     def left(self) -> int:
@@ -386,10 +393,10 @@ class BatchRun:
 
     def _interrupted(self, index: int, item: BatchItem, text: str, what: str = "") -> None:
         """An item cancelled in flight is left (no outcome: the next run drafts it); what had
-        arrived is kept, and :attr:`cut_short` says where."""
+        arrived is kept (the file named for the source), and :meth:`left_outcomes` says where."""
         if text.strip():
-            kept = self.drafter.keep_unsaved(text, "interrupted").where()
-            self.cut_short.append(one_line(f"{item.label}: {what or 'the text received'} is {kept}"))
+            kept = self.drafter.keep_unsaved(text, f"interrupted {Path(item.label).stem[:40]}").where()
+            self._kept[index] = one_line(f"{what or 'the text received'} is {kept}")
 
 
 def batch_lock(folder: Path, doing: str) -> "ContextManager[None]":
