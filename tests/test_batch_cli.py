@@ -272,3 +272,14 @@ def test_the_progress_bar_shows_the_count_the_time_left_and_each_failure():
     drawn = screen.getvalue()
     assert "2/3" in drawn and "left" in drawn and "0:00:0" in drawn  # the count, elapsed and remaining time
     assert "failed b.md: the page answered 404" in drawn
+
+
+def test_the_time_left_is_the_time_per_source_so_far_counting_down_between_finishes():
+    from drafter.cli.batch_progress import time_left
+
+    assert time_left(16, 0, 3.0, None) is None  # nothing finished: no estimate
+    # two sources finished together after 4 s (concurrency 2): 14 left at 2 s each, not "1 s left"
+    assert time_left(16, 2, 4.0, 4.0) == 28.0
+    assert time_left(16, 2, 9.0, 4.0) == 23.0  # counting down until the next finish
+    assert time_left(16, 2, 40.0, 4.0) == 0.0  # never below nothing
+    assert time_left(16, 16, 32.0, 32.0) == 0.0

@@ -39,13 +39,13 @@ class Progress:
         self._bar: Any = None
         if bar if bar is not None else sys.stderr.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
             from rich.progress import Progress as Bar
 
             self._bar = Bar(TextColumn("[bold]batch[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            TextColumn("left"), TimeRemainingColumn(), TextColumn("{task.description}"),
+                            TextColumn("left"), _time_left_column(), TextColumn("{task.description}"),
                             console=console or Console(stderr=True), transient=True)
-            self._task = self._bar.add_task("", total=total)
+            self._task = self._bar.add_task("", total=total, finished_at=None)
             self._bar.start()
 
     def outcome(self, outcome: "ItemOutcome") -> None:
@@ -53,7 +53,9 @@ class Progress:
         if self.as_json:
             self.json_line(outcome)
         if self._bar is not None:
-            self._bar.update(self._task, advance=1, description=one_line(strip_controls(outcome.source), 60))
+            elapsed = self._bar.tasks[0].elapsed or 0.0
+            self._bar.update(self._task, advance=1, description=one_line(strip_controls(outcome.source), 60),
+                             finished_at=elapsed)
             if outcome.status == "failed":
                 self._bar.console.print(f"failed {one_line(strip_controls(outcome.source), 120)}: {outcome.error}",
                                         markup=False, highlight=False)
@@ -75,6 +77,31 @@ class Progress:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
+
+
+def time_left(total: int, done: int, elapsed: float, finished_at: float | None) -> float | None:
+    """Seconds left, estimated from the time per source so far (items finish in rounds of
+    ``--concurrency``, so the rate between two finishes says little), counting down between
+    finishes; None before the first one."""
+    if not done or finished_at is None:
+        return None
+    return max(0.0, finished_at / done * (total - done) - (elapsed - finished_at))
+
+
+def _time_left_column() -> Any:
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class TimeLeft(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            left = time_left(int(task.total or 0), int(task.completed), task.elapsed or 0.0,
+                             task.fields.get("finished_at"))
+            if left is None:
+                return Text("-:--:--", style="progress.remaining")
+            minutes, seconds = divmod(int(left + 0.5), 60)
+            return Text(f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}", style="progress.remaining")
+
+    return TimeLeft()
 
 
 def summary_table(summary: "BatchSummary", *, left: "list[ItemOutcome] | None" = None) -> str:
