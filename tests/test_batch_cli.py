@@ -283,3 +283,25 @@ def test_the_time_left_is_the_time_per_source_so_far_counting_down_between_finis
     assert time_left(16, 2, 9.0, 4.0) == 23.0  # counting down until the next finish
     assert time_left(16, 2, 40.0, 4.0) == 0.0  # never below nothing
     assert time_left(16, 16, 32.0, 32.0) == 0.0
+
+
+def test_a_second_run_asking_for_another_platform_adds_it_to_the_drafts_it_skips(capsys, workspace_dir, tmp_path):
+    two = [str(ARTICLES[0]), str(ARTICLES[1])]
+    code, out, err = batch(capsys, workspace_dir, *two, "--engine", "offline", "--platform", "x")
+    assert code == 0, err
+    store = Store(workspace_dir / "drafts")
+    first = store.load(store.list()[0][0].id)
+    store.save(first.model_copy(update={"text": first.text + "\nMy own closing line."}))  # the user's edit
+    out_dir = tmp_path / "out"
+    code, out, err = batch(capsys, workspace_dir, *two, "--engine", "offline", "--platform", "bluesky",
+                           "--out", str(out_dir))
+    assert code == 0 and "skipped      2" in out, err
+    assert err.count("its Bluesky version added") == 2
+    for summary in store.list()[0]:
+        record = store.load(summary.id)
+        assert set(record.versions) == {"x", "bluesky"}
+        assert (out_dir / f"{record.id}.bluesky.txt").is_file()
+    edited = store.load(first.id)
+    assert "closing line" in "".join(edited.versions["bluesky"].posts)  # adapted from the post as it is now
+    code, out, err = batch(capsys, workspace_dir, *two, "--engine", "offline", "--platform", "bluesky")
+    assert code == 0 and "version added" not in err  # nothing left to add

@@ -246,11 +246,7 @@ class BatchRun:
         assert self._known is not None
         earlier, changed = earlier_draft(self.drafter, self._known, tag, source)
         if earlier is not None and not self.force:
-            notes = ["its text has changed a little since"] if changed else []
-            problem = self._export_saved(earlier)  # --out holds every source's draft, this run's or not
-            if problem:
-                notes.append(problem)
-            return ItemOutcome(source=item.label, status="skipped", draft_id=earlier, note="; ".join(notes) or None)
+            return await self._skip(item, source, earlier, changed)
         event = asyncio.Event()
         for k in keys:
             self._pending[k] = event
@@ -263,6 +259,69 @@ class BatchRun:
             for k in keys:
                 self._pending.pop(k, None)
             event.set()
+
+    async def _skip(self, item: BatchItem, source: "Source", draft_id: str, changed: bool) -> ItemOutcome:
+        """A source drafted by an earlier run: skipped, but its draft given the platform versions
+        this run asks for that it lacks (adapted from its post as it is now, your edits
+        included), and exported with ``out_dir`` like this run's drafts."""
+        notes = ["its text has changed a little since"] if changed else []
+        problems: list[str] = []
+        tokens = 0
+        if self.platforms:
+            while f"draft:{draft_id}" in self._pending:  # the same draft reached from two sources
+                await self._pending[f"draft:{draft_id}"].wait()
+            self._pending[f"draft:{draft_id}"] = asyncio.Event()
+            try:
+                added, problems, tokens = await self._add_versions(item, source, draft_id)
+            finally:
+                self._pending.pop(f"draft:{draft_id}").set()
+            if added:
+                notes.append(f"its {', '.join(added)} version{'s' if len(added) > 1 else ''} added")
+        exported = self._export_saved(draft_id)  # --out holds every source's draft, this run's or not
+        if exported:
+            problems.append(exported)
+        if problems:
+            return ItemOutcome(source=item.label, status="failed", draft_id=draft_id, kind="platform", tokens=tokens,
+                               error=one_line("; ".join([*problems, f"the draft {draft_id} is saved"])),
+                               note="; ".join(notes) or None)
+        return ItemOutcome(source=item.label, status="skipped", draft_id=draft_id, tokens=tokens,
+                           note="; ".join(notes) or None)
+
+    async def _add_versions(self, item: BatchItem, source: "Source", draft_id: str) -> tuple[list[str], list[str], int]:
+        """Adapt the saved draft ``draft_id`` for each platform asked for that it has no version
+        of, and save it: (the platforms added, one line per problem, the tokens used)."""
+        drafter = self.drafter
+        try:
+            record = drafter.store.load(draft_id)
+        except DrafterError as exc:
+            return [], [f"its platform versions not added: {one_line(str(exc), 160)}"], 0
+        missing = [p for p in self.platforms if p.name != "linkedin" and p.name not in record.versions]
+        if not missing:
+            return [], [], 0
+        added, problems, tokens = [], [], 0
+        job = drafter.prepare(source, self.template.name, self.overrides)
+        for platform in missing:
+            try:
+                version = await drafter.adapt(job, record.text, platform,
+                                              lambda event: _progress(self.on_progress, item.label, event),
+                                              repair=self.repair)
+            except DrafterError as exc:
+                partial = getattr(exc, "partial", "")
+                where = f"; the text received is {drafter.keep_unsaved(partial, f'{platform.name} version').where()}" \
+                    if partial.strip() else ""
+                problems.append(f"{platform.label} not adapted: {one_line(str(exc))}{where} "
+                                f"(drafter adapt {draft_id} --platform {platform.name})")
+                tokens += exc.tokens if isinstance(exc, EngineError) else 0
+                continue
+            record = version.into(record)
+            tokens += version.usage.total
+            added.append(platform.label)
+        if added:
+            try:
+                drafter.store.save(record)
+            except StoreError as exc:
+                return [], [f"its {', '.join(added)} versions not saved: {exc}"], tokens
+        return added, problems, tokens
 
     async def _draft_new(self, index: int, item: BatchItem, source: "Source", tag: BatchTag, replaces: str | None,
                          pool: object) -> ItemOutcome:
