@@ -120,7 +120,7 @@ def test_an_atom_feed_from_a_file_opens_no_connection(pages: Pages, tmp_path: Pa
                                         "A week without meetings"]
     assert items[0].content is not None and items[1].content is None
     assert "Read it on the site" in (items[2].content or "")  # a dozen words, kept: its page is fetched first
-    assert items[3].location == f"{feed}#urn:field-notes:4" and items[3].label == f"{feed}: A week without meetings"
+    assert items[3].location == f"feed:{feed}#urn:field-notes:4" and items[3].label == f"{feed}: A week without meetings"
     assert "decision log" in loaded[0].text and loaded[0].location == pages.base + "/posts/write-it-down"
     assert loaded[1].kind == "text" and "shared document" in loaded[1].text and loaded[1].title == "A week without meetings"
 
@@ -703,3 +703,23 @@ def test_the_list_help_states_the_comment_rule() -> None:
 
     [listed] = [p for p in run.params if p.name == "lists"]
     assert "# at a line's start or after a space starts a comment" in (listed.help or "")
+
+
+def test_entries_without_a_link_in_a_feed_served_by_url_are_one_source_each(capsys, pages: Pages,
+                                                                             workspace_dir: Path) -> None:
+    from html import escape
+
+    body = escape("".join(f"<p>{p}</p>" for p in CORPUS_ARTICLE.read_text(encoding="utf-8").split("\n\n")[1:]))
+    entries = "".join(f"<item><title>Note {i}</title><guid isPermaLink=\"false\">entry {i}</guid>"
+                      f"<content:encoded>{body} Note {i}.</content:encoded></item>" for i in range(3))
+    feed = pages.add("/notes.xml", '<?xml version="1.0"?><rss version="2.0" '
+                     'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Notes</title>'
+                     f"{entries}<item><title>Short</title><guid isPermaLink=\"false\">entry 9</guid></item>"
+                     "</channel></rss>",
+                     content_type="application/rss+xml")
+    code, lines, err = run_batch(capsys, workspace_dir, "--feed", feed)
+    assert sorted(line["status"] for line in lines) == ["drafted", "drafted", "drafted", "failed"], err
+    assert "duplicate" not in err
+    [failed] = [line for line in lines if line["status"] == "failed"]
+    assert failed["error"] == "the feed entry has no link and no content to draft from"
+    assert pages.requests.count("/notes.xml") == 1  # the feed is read once, never fetched as an entry's page

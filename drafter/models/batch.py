@@ -52,7 +52,7 @@ class BatchItem(BaseModel):
 
     kind: ItemKind
     location: str
-    """The file's path or the URL (for a feed entry: the entry's link, or the feed and the entry's id)."""
+    """The file's path or the URL (for a feed entry: the entry's link, or ``feed:<the feed>#<the entry's id>`` for one without a link: never a URL to fetch)."""
     label: str
     """How progress lines and the summary name it (a URL as ``display_url`` shows it)."""
     title: str | None = None

@@ -138,7 +138,7 @@ def entry_item(entry: Any, feed: str, n: int) -> BatchItem:
         location, label = link, one_line(display_url(link))
     else:
         ident = one_line(str(entry.get("id") or ""), limit=MAX_TITLE) or f"entry {n}"
-        location, label = f"{feed}#{ident}", f"{feed}: {title or ident}"
+        location, label = f"feed:{feed}#{ident}", f"{feed}: {title or ident}"  # not a URL: nothing to fetch
     return BatchItem(kind="feed", location=location, label=label, title=title, content=content, feed=feed)
 
 
