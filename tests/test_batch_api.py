@@ -194,7 +194,7 @@ def test_collecting_twice_saves_once(ws, loopback, batches, articles):
     assert [o.status for o in first.outcomes] == ["drafted", "drafted"]
     assert [o.status for o in again.outcomes] == ["skipped", "skipped"]
     assert [o.draft_id for o in again.outcomes] == [o.draft_id for o in first.outcomes]
-    assert len(list((ws / "drafts").glob("*.json"))) == 2
+    assert len([p for p in (ws / "drafts").glob("*.json") if not p.name.startswith(".")]) == 2
     assert batch_api.load_record(drafter(ws, loopback), batch_id).collected is not None
 
 
@@ -400,7 +400,7 @@ def test_sources_drafted_already_are_not_sent_again_and_force_drafts_them_again_
     out, err = capsys.readouterr()
     assert code == 0, err
     assert [len(u.lines) for u in batches.uploads] == [2, 1] and "Hollin" in batches.uploads[1].data.decode()
-    assert "2 source(s) drafted already are not sent" in err
+    assert "2 source(s) drafted already, or waiting in a batch not collected yet, are not sent" in err
     finished(ws, loopback, out.strip())
     assert batch_api.collect(drafter(ws, loopback), out.strip()).outcomes[0].status == "drafted"
     code = main(argv)  # every source drafted: nothing is uploaded
@@ -438,3 +438,29 @@ def test_a_send_or_a_collect_while_another_batch_runs_in_the_workspace_is_refuse
         assert code == 1 and "another drafter batch is running" in err
     assert not [p for p in (ws / "drafts").glob("*.json") if not p.name.startswith(".")]
     assert main(["--workspace", str(ws), "batch", "collect", batch_id, "--base-url", loopback.base_url]) == 0
+
+
+def test_sources_waiting_in_a_batch_not_collected_are_neither_sent_nor_drafted_twice(ws, loopback, batches, articles,
+                                                                                       capsys):
+    batches.script(*(Reply.completion(post(word)) for word in ("ferry", "library")))
+    batch_id = sent(ws, loopback, articles[:2])
+    argv = ["--workspace", str(ws), "batch", *map(str, articles[:2]), "--template", "classic",
+            "--base-url", loopback.base_url, "--json"]
+    code = main([*argv, "--batch-api"])  # sent again while the first batch waits: nothing to pay twice
+    out, err = capsys.readouterr()
+    assert code == 0 and len(batches.uploads) == 1, err
+    assert all(f"waiting in Batch API batch {batch_id}: drafter batch collect {batch_id}" in json.loads(line)["note"]
+               for line in out.splitlines())
+    code = main(argv)  # a concurrent run leaves them to the collect too
+    out, err = capsys.readouterr()
+    assert code == 0 and [json.loads(line)["status"] for line in out.splitlines()] == ["skipped", "skipped"], err
+    assert not loopback.chat_requests
+    loopback.script(*(Reply.stream(json.dumps(post(word))) for word in ("ferry-now", "library-now")))
+    code = main([*argv[:-1], "--force", "--no-repair"])  # --force drafts them now; the collect saves no second draft
+    assert code == 0, capsys.readouterr().err
+    capsys.readouterr()
+    finished(ws, loopback, batch_id)
+    collected = batch_api.collect(drafter(ws, loopback), batch_id)
+    assert [o.status for o in collected.outcomes] == ["skipped", "skipped"]
+    assert all("drafted by another run since it was sent" in o.note for o in collected.outcomes)
+    assert len([p for p in (ws / "drafts").glob("*.json") if not p.name.startswith(".")]) == 2

@@ -199,7 +199,7 @@ def test_the_content_rule() -> None:
     assert item(link="file:///etc/passwd", content=[{"type": "text/plain", "value": "a < b\n\nc"}]).content == \
         "<p>a &lt; b</p><p>c</p>"
     bare = item(title="Nothing here", id="tag:x,2026:7")
-    assert (bare.location, bare.label, bare.content) == ("feed.xml#tag:x,2026:7", "feed.xml: Nothing here", None)
+    assert (bare.location, bare.label, bare.content) == ("feed:feed.xml#tag:x,2026:7", "feed.xml: Nothing here", None)
     with pytest.raises(SourceError) as nothing:
         load_item(bare)
     assert assert_one_line(nothing) == "the feed entry has no link and no content to draft from"  # the label says which

@@ -50,11 +50,12 @@ def run_batch_api(drafter: "Drafter", items: "Iterable[BatchItem]", *, template:
     record = batch_api.submit(drafter, items, template=template, overrides=overrides, platforms=platforms,
                               force=force, on_outcome=on_outcome)
     if record is None:
-        say(f"nothing to send: the {len(skipped)} source(s) are drafted already (--force sends them again, "
-            "to be drafted again in place)")
+        say(f"nothing to send: the {len(skipped)} source(s) are drafted already, or waiting in a batch not collected "
+            "yet (--force sends them again, to be drafted again in place)")
         return 1 if failed else 0
     if skipped:
-        say(f"{len(skipped)} source(s) drafted already are not sent (--force sends them again)")
+        say(f"{len(skipped)} source(s) drafted already, or waiting in a batch not collected yet, are not sent "
+            "(--force sends them again)")
     say(f"sent {len(record.items)} source(s) to the Batch API as batch {record.id} ({record.status}; answered "
         f"within 24 hours, at half the price); recorded in {batch_api.record_path(drafter, record.id)}")
     others = [p.label for p in drafter.platforms(record.platforms) if p.name != "linkedin"]
@@ -99,6 +100,8 @@ def _show(outcome: "ItemOutcome", as_json: bool) -> None:
     elif outcome.status == "drafted":
         also = "".join(f"; {x}" for x in (outcome.note, outcome.error) if x)
         say(f"drafted {outcome.source} -> {outcome.draft_id} (score {outcome.score}){also}")
+    elif outcome.draft_id is None:
+        say(f"skipped {outcome.source}: {outcome.note}")
     else:
         also = f"; {outcome.note}" if outcome.note else ""
         say(f"skipped {outcome.source}: already saved as {outcome.draft_id}{also}")

@@ -23,6 +23,8 @@ def _line(outcome: "ItemOutcome") -> str:
     note = f"; {outcome.note}" if outcome.note else ""
     if outcome.status == "drafted":
         return f"drafted {label} (score {outcome.score}{note})"
+    if outcome.status == "skipped" and outcome.draft_id is None:
+        return f"skipped {label} ({outcome.note})"
     if outcome.status == "skipped":
         return f"skipped {label} (already drafted: {outcome.draft_id}{note})"
     return f"failed {label}: {outcome.error}"

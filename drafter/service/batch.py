@@ -147,6 +147,8 @@ class BatchRun:
         self._outcomes: dict[int, ItemOutcome] = {}
         self._known: "BatchIndex | None" = None
         """The drafts of earlier runs by their batch and place keys."""
+        self._waiting: dict[str, str] = {}
+        """Batch and place keys of sources sent to the Batch API and not collected -> its batch id."""
         self._done: dict[str, str] = {}
         """Batch and place keys of this run's drafts -> the draft's id (skipped even with ``force``)."""
         self._pending: dict[str, asyncio.Event] = {}
@@ -171,7 +173,10 @@ class BatchRun:
             return await self._run(items)
 
     async def _run(self, items: Sequence[BatchItem]) -> BatchSummary:
+        from .batch_api import waiting
+
         self._known = self.drafter.store.batch_index()
+        self._waiting = waiting(self.drafter)
         pool = None
         if self.drafter.engine_name == "offline" and self.processes > 1 and len(items) > 1:
             from .batch_pool import OfflinePool
@@ -247,6 +252,10 @@ class BatchRun:
         earlier, changed = earlier_draft(self.drafter, self._known, tag, source)
         if earlier is not None and not self.force:
             return await self._skip(item, source, earlier, changed)
+        sent_in = self._waiting.get(tag.key) or self._waiting.get(tag.place)
+        if sent_in is not None and not self.force:  # its answer is on its way: not paid for twice
+            return ItemOutcome(source=item.label, status="skipped", note=f"waiting in Batch API batch {sent_in}: "
+                               f"drafter batch collect {sent_in} (--force drafts it now)")
         event = asyncio.Event()
         for k in keys:
             self._pending[k] = event

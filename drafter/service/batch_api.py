@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..engines.openai.batches import RemoteState
     from ..engines.openai.engine import OpenAIEngine
     from ..models.remote_batch import VersionBatch
+    from ..storage.store import BatchIndex
     from .batch_versions import Collected
     from .drafting import Drafter
 
@@ -163,7 +164,7 @@ def send(drafter: "Drafter", items: Iterable[BatchItem], *, template: str | None
     name = drafter.template(template).name
     lines: list[str] = []
     sent: list[RemoteItem] = []
-    known, skipped = drafter.store.batch_index(), 0
+    known, pending, skipped = drafter.store.batch_index(), waiting(drafter), 0
     for item in items:
         try:
             source = load_item(item, fetch_timeout=drafter.settings.fetch_timeout)
@@ -174,6 +175,13 @@ def send(drafter: "Drafter", items: Iterable[BatchItem], *, template: str | None
             continue
         tag = batch_tag("", item, source, name, overrides)
         earlier, changed = earlier_draft(drafter, known, tag, source)
+        sent_in = pending.get(tag.key) or pending.get(tag.place)
+        if sent_in is not None and not force:
+            skipped += 1
+            if on_outcome is not None:
+                on_outcome(ItemOutcome(source=item.label, status="skipped", note=f"waiting in Batch API batch "
+                                       f"{sent_in}: drafter batch collect {sent_in} (--force sends it again)"))
+            continue
         if earlier is not None and not force:
             skipped += 1
             if on_outcome is not None:
@@ -334,9 +342,12 @@ def collect(drafter: "Drafter", batch_id: str, *, repair: bool = False, adapt_no
         answers = by_custom_id(await api.content(state.output_file_id)) if state.output_file_id else {}
         errors = by_custom_id(await api.content(state.error_file_id)) if state.error_file_id else {}
         summary = batch_versions.Collected(id=record.batch)
+        known = drafter.store.batch_index()  # drafts made since it was sent, by another run, are not made twice
         for item in record.items:
             if item.custom_id in record.drafts:
                 outcome = ItemOutcome(source=item.label, status="skipped", draft_id=record.drafts[item.custom_id])
+            elif (since := _drafted_since(follower, known, record, item)) is not None:
+                outcome = since
             else:
                 line = answers.get(item.custom_id) or errors.get(item.custom_id)
                 outcome = await _collect_one(follower, engine, record, item, line, state.status, repair)
@@ -392,6 +403,32 @@ def unusable(drafter: "Drafter", exc: DrafterError, body: dict[str, Any], what: 
     if not text.strip():
         return str(exc), kind
     return f"{exc}; the answer is {drafter.keep_unsaved(text, what or kind).where()}", kind
+
+
+def _drafted_since(drafter: "Drafter", known: "BatchIndex", record: RemoteBatch, item: RemoteItem) -> ItemOutcome | None:
+    """A skipped outcome when another run drafted this source after the batch was sent (another
+    batch, a concurrent run, another collect): its answer is not saved as a second draft. None
+    for a source sent with ``--force`` (it replaces its draft) or not drafted since."""
+    if item.replaces is not None:
+        return None
+    source = Source.model_validate(item.source)
+    earlier, _ = earlier_draft(drafter, known, BatchTag(id=record.batch, key=item.key, place=item.place), source)
+    if earlier is None:
+        return None
+    return ItemOutcome(source=item.label, status="skipped", draft_id=earlier,
+                       note="drafted by another run since it was sent: its answer is not saved twice")
+
+
+def waiting(drafter: "Drafter") -> dict[str, str]:
+    """The batch and place keys of the sources in Batch API batches sent and not collected yet
+    (nor ended at the server without answers) -> the server's batch id: a later run leaves them
+    to ``drafter batch collect`` rather than pay for them twice."""
+    found: dict[str, str] = {}
+    for record in records(drafter)[0]:
+        if record.collected is None and record.status not in ("failed", "cancelled", "expired"):
+            for item in record.items:
+                found.update({k: record.id for k in (item.key, item.place) if k})
+    return found
 
 
 async def _collect_one(drafter: "Drafter", engine: "OpenAIEngine", record: RemoteBatch, item: RemoteItem,
