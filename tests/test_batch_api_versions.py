@@ -138,13 +138,17 @@ def test_adapt_now_adapts_interactively_as_before(ws, loopback, batches, article
 def test_the_run_with_wait_follows_both_phases(ws, loopback, batches, articles, capsys):
     batches.progress = []  # done at the first look: the default waits between polls are seconds
     batches.script(Reply.completion(post("ferry")), adapted)
+    out = ws / "exported"
+    out.mkdir()
     code = run_batch_api(drafter(ws, loopback), items(articles[:1]), template="classic", overrides={},
-                         platforms=["bluesky"], wait=True)
+                         platforms=["bluesky"], wait=True, out=out)
     err = capsys.readouterr().err
     assert code == 0, err
     [path] = (ws / "drafts").glob("*.json")
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["versions"]["bluesky"]["posts"][0].startswith("Bluesky: The ferry story")
+    # --out: the post and its version, once collected, as drafter batch exports them
+    assert sorted(p.name for p in out.iterdir()) == [f"{saved['id']}.bluesky.txt", f"{saved['id']}.txt"]
     assert len(batches.uploads) == 2 and loopback.chat_requests == []
     assert "1 saved" in err
 

@@ -283,6 +283,9 @@ def test_the_time_left_is_the_time_per_source_so_far_counting_down_between_finis
     assert time_left(16, 2, 9.0, 4.0) == 23.0  # counting down until the next finish
     assert time_left(16, 2, 40.0, 4.0) == 0.0  # never below nothing
     assert time_left(16, 16, 32.0, 32.0) == 0.0
+    # a resumed run: 12 skipped at once, then one drafted in 2 s: 3 left at 2 s each, not "0 s left"
+    assert time_left(16, 12, 0.1, None, skipped=12) is None
+    assert time_left(16, 13, 2.0, 2.0, skipped=12) == 6.0
 
 
 def test_a_second_run_asking_for_another_platform_adds_it_to_the_drafts_it_skips(capsys, workspace_dir, tmp_path):

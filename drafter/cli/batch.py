@@ -76,7 +76,10 @@ def run(sources: tuple[str, ...], lists: tuple[str, ...], feeds: tuple[str, ...]
     chosen = drafter.platforms(platforms) if platforms else []
     items = collect_items(sources, lists, feeds, drafter.settings.fetch_timeout)
     if batch_api:
-        return _batch_api(drafter, items, template, overrides, platforms, wait, force, as_json)
+        if out_dir is not None and not wait:
+            raise InputError("--out with --batch-api needs --wait: the drafts are saved when the batch is collected "
+                             "(export them then with drafter drafts export ID)")
+        return _batch_api(drafter, items, template, overrides, platforms, wait, force, _out_dir(out_dir), as_json)
     from ..service.batch import BatchRun
     from .batch_progress import Progress
     from .platforms import offline_note
@@ -144,12 +147,12 @@ def _print_summary(summary: Any, left: "list[ItemOutcome]", as_json: bool) -> No
 
 
 def _batch_api(drafter: Any, items: "list[BatchItem]", template: str | None, overrides: dict[str, str],
-               platforms: tuple[str, ...], wait: bool, force: bool, as_json: bool) -> int:
+               platforms: tuple[str, ...], wait: bool, force: bool, out: "Path | None", as_json: bool) -> int:
     """``--batch-api`` (and ``--wait``): :func:`drafter.cli.batch_api.run_batch_api`."""
     from .batch_api import run_batch_api
 
     return run_batch_api(drafter, items, template=template, overrides=overrides, platforms=list(platforms),
-                         wait=wait, force=force, as_json=as_json)
+                         wait=wait, force=force, out=out, as_json=as_json)
 
 
 from .batch_api import collect, status  # noqa: E402 - the Batch API's commands, in their own module

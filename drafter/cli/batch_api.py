@@ -16,6 +16,8 @@ import click
 from .options import Command, json_option, make_drafter, say
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..engines.openai.batches import RemoteState
     from ..models.batch import BatchItem, BatchSummary, ItemOutcome
     from ..models.remote_batch import VersionBatch, VersionOutcome
@@ -33,7 +35,7 @@ def _follow_hint(batch_id: str) -> str:
 
 def run_batch_api(drafter: "Drafter", items: "Iterable[BatchItem]", *, template: str | None,
                   overrides: Mapping[str, str], platforms: Sequence[str], wait: bool, repair: bool = False,
-                  force: bool = False, as_json: bool = False) -> int:
+                  force: bool = False, out: "Path | None" = None, as_json: bool = False) -> int:
     """``drafter batch … --batch-api``: send the batch, print its id and how to follow it; with
     ``wait``, poll until it ends (progress on stderr) and collect it, then the same for its
     platform versions. The exit code: 0, or 1 when a source failed (or the wait stopped), 130
@@ -69,7 +71,30 @@ def run_batch_api(drafter: "Drafter", items: "Iterable[BatchItem]", *, template:
                                "sent": len(record.items)}) if as_json else record.id)
         return 1 if failed else 0
     code = _collect(drafter, record.id, repair=repair, as_json=as_json, wait=True)
+    if out is not None and not _export(drafter, record.id, out):
+        code = max(code, 1)
     return max(code, 1 if failed else 0)
+
+
+def _export(drafter: "Drafter", batch_id: str, out: "Path") -> bool:
+    """``--out`` after ``--wait``: every draft the batch saved, as ``drafter batch`` exports them
+    (:func:`drafter.service.batch.export_paths`); False (each problem said) when one could not be."""
+    from ..common.atomic import write_or_raise
+    from ..common.errors import DrafterError, StoreError
+    from ..service import batch_api
+    from ..service.batch import export_paths
+
+    record = batch_api.load_record(drafter, batch_id)
+    done = True
+    for draft_id in dict.fromkeys(record.drafts.values()):
+        try:
+            saved = drafter.store.load(draft_id)
+            for path, text in export_paths(out, saved, drafter.platforms(record.platforms)).items():
+                write_or_raise(path, text if text.endswith("\n") else text + "\n", StoreError)
+        except DrafterError as exc:
+            say(f"not exported: {draft_id}: {exc}")
+            done = False
+    return done
 
 
 def _waited(drafter: "Drafter", batch_id: str, *, versions: bool) -> int | None:

@@ -47,7 +47,7 @@ class Progress:
             self._bar = Bar(TextColumn("[bold]batch[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             TextColumn("left"), _time_left_column(), TextColumn("{task.description}"),
                             console=console or Console(stderr=True), transient=True)
-            self._task = self._bar.add_task("", total=total, finished_at=None)
+            self._task = self._bar.add_task("", total=total, finished_at=None, skipped=0)
             self._bar.start()
 
     def outcome(self, outcome: "ItemOutcome") -> None:
@@ -55,9 +55,11 @@ class Progress:
         if self.as_json:
             self.json_line(outcome)
         if self._bar is not None:
-            elapsed = self._bar.tasks[0].elapsed or 0.0
+            task = self._bar.tasks[0]
+            skipped = task.fields["skipped"] + (outcome.status == "skipped")
+            fields = {"skipped": skipped} if outcome.status == "skipped" else {"finished_at": task.elapsed or 0.0}
             self._bar.update(self._task, advance=1, description=one_line(strip_controls(outcome.source), 60),
-                             finished_at=elapsed)
+                             **fields)
             if outcome.status == "failed":
                 self._bar.console.print(f"failed {one_line(strip_controls(outcome.source), 120)}: {outcome.error}",
                                         markup=False, highlight=False)
@@ -81,13 +83,15 @@ class Progress:
             self._bar = None
 
 
-def time_left(total: int, done: int, elapsed: float, finished_at: float | None) -> float | None:
-    """Seconds left, estimated from the time per source so far (items finish in rounds of
-    ``--concurrency``, so the rate between two finishes says little), counting down between
-    finishes; None before the first one."""
-    if not done or finished_at is None:
+def time_left(total: int, done: int, elapsed: float, finished_at: float | None, skipped: int = 0) -> float | None:
+    """Seconds left, estimated from the time per source drafted (or failed) so far, skipped ones
+    left out since they take no time (items finish in rounds of ``--concurrency``, so the rate
+    between two finishes says little), counting down between finishes; None before the first
+    source that was not skipped."""
+    worked = done - skipped
+    if worked <= 0 or finished_at is None:
         return None
-    return max(0.0, finished_at / done * (total - done) - (elapsed - finished_at))
+    return max(0.0, finished_at / worked * (total - done) - (elapsed - finished_at))
 
 
 def _time_left_column() -> Any:
@@ -97,7 +101,7 @@ def _time_left_column() -> Any:
     class TimeLeft(ProgressColumn):
         def render(self, task: Any) -> Text:
             left = time_left(int(task.total or 0), int(task.completed), task.elapsed or 0.0,
-                             task.fields.get("finished_at"))
+                             task.fields.get("finished_at"), task.fields.get("skipped", 0))
             if left is None:
                 return Text("-:--:--", style="progress.remaining")
             minutes, seconds = divmod(int(left + 0.5), 60)
