@@ -122,3 +122,15 @@ def test_a_failing_server_stops_the_batch_after_three_sources_in_a_row(capsys, t
                                                                          "failed", "left", "left", "left"]
     assert len(loopback.chat_requests) == 9  # the three sources left are not asked for
     assert "3 sources in a row failed at the server" in err and "3 source(s) left" in err
+
+
+def test_a_long_article_in_one_paragraph_that_gives_a_scaffold_is_not_called_too_short(capsys, tmp_path,
+                                                                                        workspace_dir):
+    corpus = Path(__file__).resolve().parent / "corpus" / "example-article.md"
+    flat = tmp_path / "flat.md"
+    flat.write_text(" ".join(corpus.read_text(encoding="utf-8").split()), encoding="utf-8")
+    code = main(["--workspace", str(workspace_dir), "batch", str(flat), "--engine", "offline"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    line = next(x for x in out.splitlines() if x.startswith("  failed:"))
+    assert "too little article text" not in line and "(one paragraph, no breaks between paragraphs)" in line

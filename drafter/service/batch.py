@@ -99,6 +99,9 @@ class Drafted:
     problems: list[str] = field(default_factory=list)
 
 
+SCAFFOLD_WORDS = 100
+"""Below this many words, a post that came out a scaffold is put down to too little text."""
+
 STOPPING = frozenset({"auth", "model"})
 """Failure kinds that every other source would meet too (the server refused the key, or has no
 such model): the first one stops the batch, the sources not started are left for the next run."""
@@ -404,11 +407,14 @@ class BatchRun:
 
         store, record = self.drafter.store, drafted.record
         if record.parts is not None and PLACEHOLDER.fullmatch(record.parts.hook.strip()):  # a scaffold, not a draft
-            words = len((record.source.text or "").split())
+            text = record.source.text or ""
+            words, paragraphs = len(text.split()), len([p for p in text.split("\n\n") if p.strip()])
+            why = (f"too little article text to draft from ({words} words)" if words < SCAFFOLD_WORDS else
+                   f"nothing the engine could draft a post from in the article's {words} words"
+                   + (" (one paragraph, no breaks between paragraphs)" if paragraphs < 2 else ""))
             kept = self.drafter.keep_unsaved(record.text, "scaffold").where()
-            return _failer(item)(f"too little article text to draft from ({words} words): the post would be a "
-                                 f"scaffold of [placeholders], not saved as a draft; it is {kept}", "too-short",
-                                 tokens=drafted.tokens)
+            return _failer(item)(f"{why}: the post would be a scaffold of [placeholders], not saved as a draft; "
+                                 f"it is {kept}", "too-short", tokens=drafted.tokens)
         note = None
         if replaces is not None:
             try:
