@@ -78,19 +78,16 @@ def run_batch_api(drafter: "Drafter", items: "Iterable[BatchItem]", *, template:
 
 def _export(drafter: "Drafter", batch_id: str, out: "Path") -> bool:
     """``--out`` after ``--wait``: every draft the batch saved, as ``drafter batch`` exports them
-    (:func:`drafter.service.batch.export_paths`); False (each problem said) when one could not be."""
-    from ..common.atomic import write_or_raise
-    from ..common.errors import DrafterError, StoreError
+    (:func:`drafter.service.batch.export_draft`); False (each problem said) when one could not be."""
+    from ..common.errors import DrafterError
     from ..service import batch_api
-    from ..service.batch import export_paths
+    from ..service.batch import export_draft
 
     record = batch_api.load_record(drafter, batch_id)
     done = True
     for draft_id in dict.fromkeys(record.drafts.values()):
         try:
-            saved = drafter.store.load(draft_id)
-            for path, text in export_paths(out, saved, drafter.platforms(record.platforms)).items():
-                write_or_raise(path, text if text.endswith("\n") else text + "\n", StoreError)
+            export_draft(out, drafter.store.load(draft_id), drafter.platforms(record.platforms))
         except DrafterError as exc:
             say(f"not exported: {draft_id}: {exc}")
             done = False

@@ -230,16 +230,13 @@ def drafts_list(batch_id: str | None, as_json: bool) -> int:
     for line in problems:
         say(f"skipped: {line}")
     if batch_id is not None:
-        seen: dict[str, int] = {}
-        for s in summaries:  # newest first: a batch's rank is its newest draft's
-            if s.batch:
-                seen.setdefault(s.batch, -len(seen))
+        batches = list(dict.fromkeys(s.batch for s in summaries if s.batch))  # by their newest draft, newest first
         # the newest batch: by the start time in its id (b-YYYYMMDD-HHMMSS-…), then by its newest draft
-        newest = max(seen, key=lambda b: (b[:17], seen[b]), default="")
+        newest = max(batches, key=lambda b: (b[:17], -batches.index(b)), default="")
         wanted = newest if batch_id == "last" else batch_id.strip()
-        if wanted not in seen:
+        if wanted not in batches:
             raise InputError(f"no drafts of batch {one_line(batch_id, 60)} in {store.folder}"
-                             + (f" (the newest batch is {newest})" if seen else " (no batch has run here)"))
+                             + (f" (the newest batch is {newest})" if batches else " (no batch has run here)"))
         summaries = [s for s in summaries if s.batch == wanted]
     if as_json:
         print(safe_json([_summary_json(s) for s in summaries], ensure_ascii=False, indent=2))

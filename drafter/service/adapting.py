@@ -77,6 +77,17 @@ class Version:
         }
 
 
+def not_adapted(drafter: "Drafter", platform: Platform, exc: Exception) -> str:
+    """The one line saying ``platform``'s version was not made, and where the text that had
+    arrived is kept (:meth:`Drafter.keep_unsaved`), when any had."""
+    from ..common.safe_text import one_line
+
+    partial = getattr(exc, "partial", "")
+    kept = f"; the text received is {drafter.keep_unsaved(partial, f'{platform.name} version').where()}" \
+        if partial.strip() else ""
+    return f"{platform.label} not adapted: {one_line(str(exc))}{kept}"
+
+
 def linkedin_version(text: str, platform: Platform, engine: str = "", model: str = "") -> Version:
     """LinkedIn's version: the post itself."""
     return Version(platform, [text], engine, model, "as-is")

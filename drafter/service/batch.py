@@ -17,6 +17,7 @@ offline engine drafts in a pool of processes (:mod:`.batch_pool`), one per core.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import os
 from dataclasses import dataclass, field
@@ -86,6 +87,14 @@ def export_paths(out_dir: Path, record: "Draft", platforms: "Sequence[Platform]"
         if platform.name != "linkedin" and platform.name in record.versions:
             files[out_dir / f"{record.id}.{platform.name}.txt"] = export_version(record, platform, "txt")
     return files
+
+
+def export_draft(out_dir: Path, record: "Draft", platforms: "Sequence[Platform]") -> None:
+    """Write :func:`export_paths` (each file ending in a newline); StoreError when one cannot be."""
+    from ..common.atomic import write_or_raise
+
+    for path, text in export_paths(out_dir, record, platforms).items():
+        write_or_raise(path, text if text.endswith("\n") else text + "\n", StoreError)
 
 
 @dataclass
@@ -277,21 +286,32 @@ class BatchRun:
         this run asks for that it lacks (adapted from its post as it is now, your edits
         included), and exported with ``out_dir`` like this run's drafts."""
         notes = ["its text has changed a little since"] if changed else []
+        if not self.platforms and self.out_dir is None:
+            return ItemOutcome(source=item.label, status="skipped", draft_id=draft_id, note="; ".join(notes) or None)
         problems: list[str] = []
         tokens = 0
-        if self.platforms:
-            while f"draft:{draft_id}" in self._pending:  # the same draft reached from two sources
-                await self._pending[f"draft:{draft_id}"].wait()
-            self._pending[f"draft:{draft_id}"] = asyncio.Event()
-            try:
-                added, problems, tokens = await self._add_versions(item, source, draft_id)
-            finally:
-                self._pending.pop(f"draft:{draft_id}").set()
-            if added:
-                notes.append(f"its {', '.join(added)} version{'s' if len(added) > 1 else ''} added")
-        exported = self._export_saved(draft_id)  # --out holds every source's draft, this run's or not
-        if exported:
-            problems.append(exported)
+        while f"draft:{draft_id}" in self._pending:  # the same draft reached from two sources
+            await self._pending[f"draft:{draft_id}"].wait()
+        self._pending[f"draft:{draft_id}"] = asyncio.Event()
+        try:
+            record = self.drafter.store.load(draft_id)
+            missing = [p for p in self.platforms if p.name != "linkedin" and p.name not in record.versions]
+            if missing:
+                job = self.drafter.prepare(source, self.template.name, self.overrides)
+                on_event = functools.partial(_progress, self.on_progress, item.label)
+                adapted, added, problems, tokens = await self._adapt(job, record.text, record, missing, on_event)
+                if problems:
+                    problems[-1] += f" (drafter adapt {draft_id} --platform NAME)"
+                if added:
+                    record = self.drafter.store.save(adapted)
+                    notes.append(f"its {', '.join(added)} version{'s' if len(added) > 1 else ''} added")
+            exported = self._export(record)  # --out holds every source's draft, this run's or not
+            if exported:
+                problems.append(exported)
+        except DrafterError as exc:  # the draft cannot be read or saved now
+            problems.append(f"not completed as this run asks: {one_line(str(exc), 160)}")
+        finally:
+            self._pending.pop(f"draft:{draft_id}").set()
         if problems:
             return ItemOutcome(source=item.label, status="failed", draft_id=draft_id, kind="platform", tokens=tokens,
                                error=one_line("; ".join([*problems, f"the draft {draft_id} is saved"])),
@@ -299,41 +319,24 @@ class BatchRun:
         return ItemOutcome(source=item.label, status="skipped", draft_id=draft_id, tokens=tokens,
                            note="; ".join(notes) or None)
 
-    async def _add_versions(self, item: BatchItem, source: "Source", draft_id: str) -> tuple[list[str], list[str], int]:
-        """Adapt the saved draft ``draft_id`` for each platform asked for that it has no version
-        of, and save it: (the platforms added, one line per problem, the tokens used)."""
-        drafter = self.drafter
-        try:
-            record = drafter.store.load(draft_id)
-        except DrafterError as exc:
-            return [], [f"its platform versions not added: {one_line(str(exc), 160)}"], 0
-        missing = [p for p in self.platforms if p.name != "linkedin" and p.name not in record.versions]
-        if not missing:
-            return [], [], 0
+    async def _adapt(self, job: "Job", text: str, record: "Draft", platforms: "Sequence[Platform]",
+                     on_event: Callable[["Event"], None]) -> tuple["Draft", list[str], list[str], int]:
+        """``text`` adapted for each of ``platforms`` into ``record``: (the record with the
+        versions made, their platforms' labels, one line per version not made, the tokens used)."""
+        from .adapting import not_adapted
+
         added, problems, tokens = [], [], 0
-        job = drafter.prepare(source, self.template.name, self.overrides)
-        for platform in missing:
+        for platform in platforms:
             try:
-                version = await drafter.adapt(job, record.text, platform,
-                                              lambda event: _progress(self.on_progress, item.label, event),
-                                              repair=self.repair)
+                version: "Version" = await self.drafter.adapt(job, text, platform, on_event, repair=self.repair)
             except DrafterError as exc:
-                partial = getattr(exc, "partial", "")
-                where = f"; the text received is {drafter.keep_unsaved(partial, f'{platform.name} version').where()}" \
-                    if partial.strip() else ""
-                problems.append(f"{platform.label} not adapted: {one_line(str(exc))}{where} "
-                                f"(drafter adapt {draft_id} --platform {platform.name})")
+                problems.append(not_adapted(self.drafter, platform, exc))
                 tokens += exc.tokens if isinstance(exc, EngineError) else 0
                 continue
             record = version.into(record)
             tokens += version.usage.total
             added.append(platform.label)
-        if added:
-            try:
-                drafter.store.save(record)
-            except StoreError as exc:
-                return [], [f"its {', '.join(added)} versions not saved: {exc}"], tokens
-        return added, problems, tokens
+        return record, added, problems, tokens
 
     async def _draft_new(self, index: int, item: BatchItem, source: "Source", tag: BatchTag, replaces: str | None,
                          pool: object) -> ItemOutcome:
@@ -377,25 +380,13 @@ class BatchRun:
             self._interrupted(index, item, text)
             raise
         text = assemble(result.parts, job.layout)
-        record = batch_draft(drafter, job, result, tag)
-        drafted = Drafted(record, drafter.lint(job, result.parts, text).score,
-                          result.usage.total)
-        for platform in self.platforms:
-            try:
-                version: "Version" = await drafter.adapt(job, text, platform, on_event, repair=self.repair)
-            except DrafterError as exc:
-                partial = getattr(exc, "partial", "")
-                where = f"; the text received is {drafter.keep_unsaved(partial, f'{platform.name} version').where()}" \
-                    if partial.strip() else ""
-                drafted.problems.append(f"{platform.label} not adapted: {one_line(str(exc))}{where}")
-                drafted.tokens += exc.tokens if isinstance(exc, EngineError) else 0
-                continue
-            except asyncio.CancelledError:
-                self._interrupted(index, item, text, "the post (interrupted while adapting it)")
-                raise
-            drafted.record = version.into(drafted.record)
-            drafted.tokens += version.usage.total
-        return drafted
+        try:
+            record, _, problems, tokens = await self._adapt(job, text, batch_draft(drafter, job, result, tag),
+                                                            self.platforms, on_event)
+        except asyncio.CancelledError:
+            self._interrupted(index, item, text, "the post (interrupted while adapting it)")
+            raise
+        return Drafted(record, drafter.lint(job, result.parts, text).score, result.usage.total + tokens, problems)
 
     def _save(self, item: BatchItem, tag: BatchTag, drafted: Drafted, replaces: str | None = None) -> ItemOutcome:
         """Save the draft (in place of draft ``replaces``, its history kept, when given) and
@@ -443,27 +434,15 @@ class BatchRun:
                            tokens=drafted.tokens, note=note)
 
     def _export(self, record: "Draft") -> str | None:
-        """With ``out_dir``, write the draft's files there (:func:`export_paths`): None when done
+        """With ``out_dir``, write the draft's files there (:func:`export_draft`): None when done
         (or no ``out_dir``), else one line why not."""
-        from ..common.atomic import write_or_raise
-
         if self.out_dir is None:
             return None
         try:
-            for path, text in export_paths(self.out_dir, record, self.platforms).items():
-                write_or_raise(path, text if text.endswith("\n") else text + "\n", StoreError)
+            export_draft(self.out_dir, record, self.platforms)
         except StoreError as exc:
             return f"not exported: {exc}"
         return None
-
-    def _export_saved(self, draft_id: str) -> str | None:
-        """:meth:`_export` of a draft saved before this run (read from the store)."""
-        if self.out_dir is None:
-            return None
-        try:
-            return self._export(self.drafter.store.load(draft_id))
-        except DrafterError as exc:
-            return f"not exported: {one_line(str(exc), 160)}"
 
     def _interrupted(self, index: int, item: BatchItem, text: str, what: str = "") -> None:
         """An item cancelled in flight is left (no outcome: the next run drafts it); what had

@@ -205,6 +205,7 @@ async def adapt_now(drafter: "Drafter", record: RemoteBatch, out: Collected, *,
     """Adapt interactively (full price) every version the record's drafts still have not,
     as ``drafter adapt`` does, and save each into its draft."""
     from ..models.draft import text_sha256
+    from .adapting import not_adapted
 
     for item, draft, platforms in _needed(drafter, record, unasked=False):
         job = drafter.job_from_draft(draft)
@@ -214,11 +215,8 @@ async def adapt_now(drafter: "Drafter", record: RemoteBatch, out: Collected, *,
             try:
                 version = await drafter.adapt(job, draft.text, platform)
             except DrafterError as exc:
-                partial = getattr(exc, "partial", "")
-                kept = (f"; the text received is {drafter.keep_unsaved(partial, f'{platform.name} version').where()}"
-                        if partial.strip() else "")
                 outcome = VersionOutcome(source=item.label, platform=platform.name, draft_id=draft.id,
-                                         status="failed", error=f"not adapted for {platform.label}: {exc}{kept}",
+                                         status="failed", error=not_adapted(drafter, platform, exc),
                                          kind=getattr(exc, "kind", None))
             else:
                 outcome = _into_draft(drafter, v, version, f"{platform.name} version")

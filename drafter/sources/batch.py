@@ -162,7 +162,7 @@ def without_article_advice(error: SourceError) -> str:
 
 
 class _Items:
-    """Items gathered so far, each once (by :func:`_key`), at most :data:`MAX_ITEMS`."""
+    """Items gathered so far, each once (by :func:`identity`), at most :data:`MAX_ITEMS`."""
 
     def __init__(self) -> None:
         self.items: list[BatchItem] = []
@@ -177,7 +177,7 @@ class _Items:
 
     def add(self, item: BatchItem) -> bool:
         """Add ``item`` unless it is already there; False when it was."""
-        key = _key(item)
+        key = identity(item)
         if key in self.seen:
             self.dropped += 1
             return False
@@ -268,10 +268,12 @@ def _is_tracking(name: str) -> bool:
     return name.startswith("utm_") or name in TRACKING_PARAMS
 
 
-def _key(item: BatchItem) -> str:
-    """What makes two items the same source: a file's real path, a URL without its fragment and
-    its tracking parameters (:data:`TRACKING_PARAMS`, ``utm_*``; scheme and host lowercased, a
-    default port dropped)."""
+def identity(item: BatchItem) -> str:
+    """Where an item's source lives, as one string, which makes two items the same source: a
+    file's real path, a URL without its fragment and its tracking parameters
+    (:data:`TRACKING_PARAMS`, ``utm_*``; scheme and host lowercased, a default port dropped). A
+    batch draft is found by it too when its source's text has changed since
+    (:func:`drafter.models.batch.place_key`)."""
     if item.kind == "file":
         return "file:" + os.path.realpath(item.location)
     if not inputs.is_url(item.location):
@@ -325,10 +327,3 @@ def _reason(item: BatchItem, error: SourceError) -> str:
             if found:
                 break
     return message
-
-
-def identity(item: BatchItem) -> str:
-    """Where an item's source lives, as one string (what makes two items the same source: a
-    file's real path, a URL without its fragment): the place a batch draft is found by when the
-    source's text has changed since (:func:`drafter.models.batch.place_key`)."""
-    return _key(item)
